@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+// flatnet: a CNI plugin that puts containers on the host's physical layer-2 network.
+//
+// Architecture, one target per layer (see README "Code map"):
+//   FlatnetCore    pure decisions: CNI protocol, netconf model and validation, address math.
+//                  No Glibc, no I/O; tested without root.
+//   FlatnetSystem  the thin shell: the only code that imports CNetlink (libnl-3) and
+//                  CNamespace (setns); also file and process wrappers.
+//   CNetlink       system-library target over libnl-3 / libnl-route-3 (pkg-config).
+//   CNamespace     a tiny C shim for setns(2), which Swift's Glibc module does not expose.
+//   flatnet        the executable: reads env/stdin, runs the dispatcher, writes stdout.
+import PackageDescription
+
+let package = Package(
+    name: "flatnet",
+    products: [
+        .executable(name: "flatnet", targets: ["flatnet"]),
+    ],
+    targets: [
+        .target(name: "FlatnetCore"),
+        .systemLibrary(
+            name: "CNetlink",
+            pkgConfig: "libnl-route-3.0",
+            providers: [.apt(["libnl-3-dev", "libnl-route-3-dev"])]
+        ),
+        .target(name: "CNamespace"),
+        .target(name: "FlatnetSystem", dependencies: ["FlatnetCore", "CNetlink", "CNamespace"]),
+        .executableTarget(name: "flatnet", dependencies: ["FlatnetCore", "FlatnetSystem"]),
+        .testTarget(name: "FlatnetCoreTests", dependencies: ["FlatnetCore"]),
+        .testTarget(name: "FlatnetSystemTests", dependencies: ["FlatnetSystem", "FlatnetCore"]),
+        .testTarget(name: "FlatnetEndToEndTests", dependencies: ["FlatnetCore"]),
+    ]
+)

@@ -1,0 +1,13 @@
+/* setns(2) and friends, which Swift's Glibc module hides (it is built without
+ * _GNU_SOURCE; see PLATFORM-NOTES "Linking libnl-3 from SwiftPM"). One wrapper per call. */
+#ifndef FLATNET_CNAMESPACE_H
+#define FLATNET_CNAMESPACE_H
+
+/* setns(fd, CLONE_NEWNET): moves the calling thread into the network namespace
+ * that fd refers to. Returns 0, or -1 with errno set. */
+int flatnet_setns_net(int fd);
+
+/* CLONE_NEWNET, for callers that need the flag value itself. */
+int flatnet_clone_newnet(void);
+
+#endif

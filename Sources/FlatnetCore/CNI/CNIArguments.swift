@@ -1,0 +1,63 @@
+/// The parsed `CNI_ARGS` (`K=V;K2=V2`).
+///
+/// Follows the reference library's `types.LoadArgs`: every pair must be `K=V`; keys are
+/// case-sensitive; an unknown key is an error unless `IgnoreUnknown` is `1` or `true`
+/// (any case). Known keys: `IP` (requested address, optionally `/prefix`), `MAC`, and
+/// the Kubernetes keys, which flatnet accepts and does not use.
+public struct CNIArguments: Equatable, Sendable {
+    public var requestedAddress: IPAddress?
+    public var requestedMAC: MACAddress?
+    public var ignoreUnknown = false
+
+    public static let kubernetesKeys: Set<String> = [
+        "K8S_POD_NAME", "K8S_POD_NAMESPACE", "K8S_POD_INFRA_CONTAINER_ID", "K8S_POD_UID",
+    ]
+
+    public init() {}
+
+    public init(parsing text: String) throws(CNIError) {
+        self.init()
+        guard !text.isEmpty else { return }
+        var unknown: [String] = []
+        for pair in text.split(separator: ";", omittingEmptySubsequences: false) {
+            let parts = pair.split(separator: "=", omittingEmptySubsequences: false)
+            guard parts.count == 2 else { throw CNIArguments.invalid("invalid pair \"\(pair)\": expected KEY=VALUE") }
+            if !(try apply(key: String(parts[0]), value: String(parts[1]))) { unknown.append(String(pair)) }
+        }
+        if !unknown.isEmpty && !ignoreUnknown {
+            throw CNIArguments.invalid(
+                "unknown keys \(unknown.joined(separator: ", ")) (add IgnoreUnknown=1 to ignore them)")
+        }
+    }
+
+    /// Applies one pair; returns false for a key flatnet does not know.
+    private mutating func apply(key: String, value: String) throws(CNIError) -> Bool {
+        switch key {
+        case "IgnoreUnknown":
+            switch value.lowercased() {
+            case "1", "true": ignoreUnknown = true
+            case "0", "false": ignoreUnknown = false
+            default: throw CNIArguments.invalid("IgnoreUnknown=\(value): expected 1, true, 0 or false")
+            }
+        case "IP":
+            guard let prefix = IPPrefix(value, allowBareAddress: true) else {
+                throw CNIArguments.invalid("IP=\(value) is not an IP address")
+            }
+            requestedAddress = prefix.address
+        case "MAC":
+            guard let mac = MACAddress(value) else {
+                throw CNIArguments.invalid("MAC=\(value) is not a MAC address (expected aa:bb:cc:dd:ee:ff)")
+            }
+            requestedMAC = mac
+        case _ where CNIArguments.kubernetesKeys.contains(key):
+            break
+        default:
+            return false
+        }
+        return true
+    }
+
+    private static func invalid(_ details: String) -> CNIError {
+        CNIError(.invalidEnvironment, "invalid CNI_ARGS", details: details)
+    }
+}

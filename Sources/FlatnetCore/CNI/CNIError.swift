@@ -1,0 +1,51 @@
+/// CNI error codes. 1-99 are the specification's; 100 and above are flatnet's own and
+/// are listed in the README ("Error codes").
+public struct CNIErrorCode: RawRepresentable, Hashable, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    public static let incompatibleVersion = CNIErrorCode(rawValue: 1)
+    public static let unsupportedField = CNIErrorCode(rawValue: 2)
+    public static let unknownContainer = CNIErrorCode(rawValue: 3)
+    public static let invalidEnvironment = CNIErrorCode(rawValue: 4)
+    public static let ioFailure = CNIErrorCode(rawValue: 5)
+    public static let decodingFailure = CNIErrorCode(rawValue: 6)
+    public static let invalidNetworkConfig = CNIErrorCode(rawValue: 7)
+    public static let tryAgainLater = CNIErrorCode(rawValue: 11)
+    public static let notAvailable = CNIErrorCode(rawValue: 50)
+    public static let notAvailableDegraded = CNIErrorCode(rawValue: 51)
+
+    /// flatnet's own: a verb this build does not carry out yet (see README "Status").
+    public static let notImplemented = CNIErrorCode(rawValue: 100)
+    /// flatnet's own: a netlink (libnl) call failed; details name the call and NLE code.
+    public static let netlinkFailure = CNIErrorCode(rawValue: 101)
+    /// flatnet's own: an unexpected internal failure (same number as the reference
+    /// library's ErrInternal, so runtimes that special-case it behave the same).
+    public static let internalError = CNIErrorCode(rawValue: 999)
+}
+
+/// The error object a plugin prints on stdout (with exit status 1).
+public struct CNIError: Error, Equatable, Sendable {
+    public let code: CNIErrorCode
+    /// Short and stable: what went wrong.
+    public let message: String
+    /// The specifics: names, addresses, paths, the underlying error text.
+    public let details: String
+
+    public init(_ code: CNIErrorCode, _ message: String, details: String = "") {
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+
+    /// The spec's error object. `cniVersion` is the request's version when known.
+    public func json(cniVersion: String) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "cniVersion": .string(cniVersion),
+            "code": .number(Double(code.rawValue)),
+            "msg": .string(message),
+        ]
+        if !details.isEmpty { object["details"] = .string(details) }
+        return .object(object)
+    }
+}

@@ -1,0 +1,35 @@
+/// What the runtime adds to the netconf for one call, beyond the network itself.
+public struct RuntimeInputs: Equatable, Sendable {
+    /// Requested addresses, from `args.cni.ips`, else `runtimeConfig.ips` (capability
+    /// `ips`); CNI_ARGS `IP=` is the last resort (see `effectiveRequests`).
+    public var requestedAddresses: [IPPrefix] = []
+    /// Requested MAC, from `args.cni.mac`, else `runtimeConfig.mac` (capability `mac`).
+    public var requestedMAC: MACAddress?
+    /// The previous plugin's result when chained (ADD) or the expected state (CHECK).
+    public var prevResult: CNIResult?
+    /// GC only: the attachments the runtime still knows (`cni.dev/valid-attachments`,
+    /// or the older `cni.dev/attachments`). nil when the key is absent.
+    public var validAttachments: [Attachment]?
+
+    public init() {}
+
+    /// Applies the CNI conventions' precedence: `args` beats `runtimeConfig`, and both
+    /// beat CNI_ARGS ("if both CNI_ARGS and args are present, args take precedence").
+    public func effectiveRequests(with arguments: CNIArguments) -> (addresses: [IPAddress], mac: MACAddress?) {
+        let addresses = requestedAddresses.isEmpty
+            ? (arguments.requestedAddress.map { [$0] } ?? [])
+            : requestedAddresses.map(\.address)
+        return (addresses, requestedMAC ?? arguments.requestedMAC)
+    }
+}
+
+/// One container attachment: the identity leases and host veths are keyed by.
+public struct Attachment: Hashable, Sendable {
+    public var containerID: String
+    public var ifName: String
+
+    public init(containerID: String, ifName: String) {
+        self.containerID = containerID
+        self.ifName = ifName
+    }
+}

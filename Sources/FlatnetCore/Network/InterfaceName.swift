@@ -1,0 +1,44 @@
+/// A Linux network interface name, validated the way the kernel's `dev_valid_name()`
+/// does: 1-15 bytes (IFNAMSIZ 16 with the terminating NUL), not `.` or `..`, and no
+/// `/`, `:` or whitespace.
+public struct InterfaceName: Hashable, Sendable, CustomStringConvertible {
+    /// The kernel's limit: IFNAMSIZ (16) minus the terminating NUL.
+    public static let maximumLength = 15
+
+    public let value: String
+
+    public init(validating text: String) throws(InterfaceNameError) {
+        if let problem = InterfaceName.problem(with: text) { throw problem }
+        value = text
+    }
+
+    public var description: String { value }
+
+    /// Why `text` is not a valid interface name, or nil if it is.
+    public static func problem(with text: String) -> InterfaceNameError? {
+        if text.isEmpty { return .empty }
+        if text.utf8.count > maximumLength { return .tooLong(bytes: text.utf8.count) }
+        if text == "." || text == ".." { return .dotName }
+        if text.unicodeScalars.contains(where: { $0 == "/" || $0 == ":" || $0.properties.isWhitespace }) {
+            return .forbiddenCharacter
+        }
+        return nil
+    }
+}
+
+public enum InterfaceNameError: Error, Equatable, Sendable, CustomStringConvertible {
+    case empty
+    case tooLong(bytes: Int)
+    case dotName
+    case forbiddenCharacter
+
+    public var description: String {
+        switch self {
+        case .empty: return "interface name is empty"
+        case .tooLong(let bytes):
+            return "interface name is \(bytes) bytes; the kernel allows at most \(InterfaceName.maximumLength)"
+        case .dotName: return "interface name may not be . or .."
+        case .forbiddenCharacter: return "interface name may not contain /, : or whitespace"
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// One validated plugin call: the process parameters and the parsed network.
+public struct PluginRequest: Sendable {
+    public var invocation: CNIInvocation
+    public var config: NetworkConfig
+
+    public init(invocation: CNIInvocation, config: NetworkConfig) {
+        self.invocation = invocation
+        self.config = config
+    }
+}
+
+/// What carries out the verbs once the dispatcher has validated a call. The executable
+/// supplies the real one; tests supply fakes, so the whole verb table runs without root.
+public protocol PluginBackend {
+    func add(_ request: PluginRequest) throws -> CNIResult
+    func delete(_ request: PluginRequest) throws
+    func check(_ request: PluginRequest) throws
+    func status(_ request: PluginRequest) throws
+    func garbageCollect(_ request: PluginRequest) throws
+}
+
+/// An error type from a lower layer that knows its CNI code (netlink, state files, ...).
+/// Layers keep their own error types; this is how they reach the one mapping function.
+public protocol CNIErrorConvertible: Error {
+    var cniError: CNIError { get }
+}
