@@ -26,8 +26,11 @@ let package = Package(
         .target(name: "CNamespace"),
         .target(name: "FlatnetSystem", dependencies: ["FlatnetCore", "CNetlink", "CNamespace"]),
         .executableTarget(name: "flatnet", dependencies: ["FlatnetCore", "FlatnetSystem"]),
-        .testTarget(name: "FlatnetCoreTests", dependencies: ["FlatnetCore"]),
-        .testTarget(name: "FlatnetSystemTests", dependencies: ["FlatnetSystem", "FlatnetCore"]),
-        .testTarget(name: "FlatnetEndToEndTests", dependencies: ["FlatnetCore"]),
+        // Tests: pure (no root), system (root in a throwaway netns), end to end (the built
+        // binary). FlatnetTestSupport holds tables and fixtures the suites share.
+        .target(name: "FlatnetTestSupport", dependencies: ["FlatnetCore"], path: "Tests/FlatnetTestSupport"),
+        .testTarget(name: "FlatnetCoreTests", dependencies: ["FlatnetCore", "FlatnetTestSupport"]),
+        .testTarget(name: "FlatnetSystemTests", dependencies: ["FlatnetSystem", "FlatnetCore", "FlatnetTestSupport"]),
+        .testTarget(name: "FlatnetEndToEndTests", dependencies: ["FlatnetCore", "FlatnetTestSupport"]),
     ]
 )

@@ -57,8 +57,8 @@ enum StdinDocument {
             throw CNIError(.decodingFailure, "cniVersion: expected a string, got \(value.typeName)")
         }
         guard let version = CNIVersion(text), version.isSupported else {
-            throw CNIError(.incompatibleVersion, "incompatible CNI versions",
-                           details: "config version \"\(text)\"; supported versions: \(supported)")
+            throw CNIError(.incompatibleVersion, "incompatible CNI versions: cniVersion \"\(text)\" is not supported",
+                           details: "supported versions: \(supported)")
         }
         if let minimum = command.minimumVersion, version < minimum {
             throw CNIError(.incompatibleVersion, "config version \(version) does not allow \(command.rawValue)",
