@@ -11,7 +11,7 @@ public enum NetworkNamespace {
     /// Enters the namespace at `path` (e.g. `/var/run/netns/c1`), runs `body`, returns.
     /// If returning fails the process stops: running on in the wrong namespace could
     /// configure the host's network with a container's settings.
-    public static func withEntered<T, E: Error>(
+    public static func withEntered<T: ~Copyable, E: Error>(
         path: String, _ body: () throws(E) -> T
     ) throws -> T {
         let original = try open(path: "/proc/thread-self/ns/net")

@@ -1,0 +1,58 @@
+import FlatnetCore
+import FlatnetTestSupport
+import Testing
+
+/// The real executable, run the way a runtime runs it: CNI_* variables, netconf on
+/// stdin, one JSON document on stdout.
+@Suite("flatnet binary: the CNI process contract",
+       .enabled(if: TestHost.binary != nil, "set FLATNET_BINARY (scripts/test.sh does)"))
+struct PluginProcessTests {
+    static var binary: String { TestHost.binary ?? "/nonexistent" }
+
+    static var outOfProcessCases: [BadInput] { BadInputTable.cases.filter { $0.stdin != nil } }
+
+    @Test("bad input: one error object on stdout, exit 1, no crash", arguments: outOfProcessCases)
+    func badInput(_ input: BadInput) throws {
+        let outcome = try ProcessRunner.run([Self.binary], environment: input.environment, stdin: input.stdin ?? "")
+        #expect(outcome.status == 1, "stderr: \(outcome.stderr)")
+        #expect(outcome.stdout.filter { $0 == "\n" }.count == 1, "exactly one line on stdout: \(outcome.stdout)")
+        let reply = try JSONValue.parse(Array(outcome.stdout.utf8))
+        #expect(reply["code"] == .number(Double(input.code)), "\(outcome.stdout)")
+        #expect(reply["msg"]?.stringValue?.contains(input.names) == true, "\(outcome.stdout)")
+        #expect(!outcome.stderr.contains("Fatal error"), "\(outcome.stderr)")
+    }
+
+    @Test("VERSION prints the supported versions and exits 0")
+    func version() throws {
+        let outcome = try ProcessRunner.run([Self.binary], environment: ["CNI_COMMAND": "VERSION"], stdin: #"{"cniVersion":"0.4.0"}"#)
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout == #"{"cniVersion":"0.4.0","supportedVersions":["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]}"# + "\n")
+    }
+
+    @Test("a valid call the build does not carry out yet answers code 100, not success")
+    func pendingVerb() throws {
+        for command in ["ADD", "DEL", "CHECK", "STATUS", "GC"] {
+            var environment = Valid.environment
+            environment["CNI_COMMAND"] = command
+            let outcome = try ProcessRunner.run([Self.binary], environment: environment, stdin: Valid.configText)
+            #expect(outcome.status == 1)
+            #expect(try JSONValue.parse(Array(outcome.stdout.utf8))["code"] == .number(100), "\(command): \(outcome.stdout)")
+        }
+    }
+
+    @Test("without CNI_COMMAND and arguments: the about text on stderr, stdout empty, exit 0")
+    func about() throws {
+        let outcome = try ProcessRunner.run([Self.binary])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderr.contains("CNI protocol versions supported: 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0"))
+    }
+
+    @Test("--help goes to stdout with exit 0; an unknown command exits 2")
+    func commandLine() throws {
+        let help = try ProcessRunner.run([Self.binary, "--help"])
+        #expect(help.status == 0 && help.stdout.contains("usage: flatnet"))
+        let unknown = try ProcessRunner.run([Self.binary, "frobnicate"])
+        #expect(unknown.status == 2 && unknown.stdout.isEmpty && unknown.stderr.contains("frobnicate"))
+    }
+}

@@ -1,0 +1,14 @@
+import FlatnetTestSupport
+import Testing
+
+/// Makes a skipped privileged suite a failure where it must run (FLATNET_TEST_STRICT=1,
+/// set by scripts/test.sh and so by CI), instead of a silent pass.
+@Suite("Privileged suites can run here")
+struct PrivilegeGuardTests {
+    @Test("in strict mode, root and a throwaway netns are present")
+    func privilegedSuitesRun() {
+        guard TestHost.isStrict else { return }
+        #expect(TestHost.isRoot, "strict mode: privileged suites need root")
+        #expect(TestHost.inThrowawayNetworkNamespace, "strict mode: refusing to run privileged suites in the machine's own netns")
+    }
+}

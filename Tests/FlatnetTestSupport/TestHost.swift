@@ -1,0 +1,43 @@
+import Foundation
+
+/// Where the tests are running, and what they may do there.
+///
+/// Privileged tests create links, bridges and namespaces. They run only as root AND in a
+/// network namespace that is not the machine's own (the one PID 1 lives in): the safety
+/// rule of TESTING.md. `scripts/test.sh` provides that with `unshare --net --mount`.
+public enum TestHost {
+    /// Set by scripts/test.sh (and so by CI): every prerequisite must be present, and a
+    /// suite that would skip fails instead.
+    public static var isStrict: Bool { ProcessInfo.processInfo.environment["FLATNET_TEST_STRICT"] == "1" }
+
+    public static var isRoot: Bool { geteuid() == 0 }
+
+    /// True when this process's network namespace is provably not the one the test
+    /// script started in (FLATNET_OUTER_NETNS, "device:inode", recorded before
+    /// `unshare --net`). Unknown counts as false: PID 1's namespace is not readable on
+    /// this machine kind, so there is nothing else safe to compare with.
+    public static var inThrowawayNetworkNamespace: Bool {
+        guard let outer = ProcessInfo.processInfo.environment["FLATNET_OUTER_NETNS"], !outer.isEmpty,
+              let mine = namespaceIdentity("/proc/self/ns/net") else { return false }
+        return mine != outer
+    }
+
+    public static var canRunPrivileged: Bool { isRoot && inThrowawayNetworkNamespace }
+
+    public static var privilegedSkipReason: String {
+        "needs root inside a throwaway network namespace: run scripts/test.sh"
+    }
+
+    /// The built static flatnet binary, from FLATNET_BINARY.
+    public static var binary: String? {
+        guard let path = ProcessInfo.processInfo.environment["FLATNET_BINARY"],
+              FileManager.default.isExecutableFile(atPath: path) else { return nil }
+        return path
+    }
+
+    /// "device:inode" of a namespace file, as `stat -L -c %d:%i` prints it.
+    private static func namespaceIdentity(_ path: String) -> String? {
+        var info = stat()
+        return stat(path, &info) == 0 ? "\(info.st_dev):\(info.st_ino)" : nil
+    }
+}

@@ -1,0 +1,69 @@
+# Shared helpers for flatnet's scripts. Source it; do not run it.
+# Every script that needs Debian packages installs them itself (a fresh machine has
+# none of them), and every privileged step runs in a throwaway network namespace.
+
+FLATNET_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+FLATNET_RELEASE_BINARY="$FLATNET_ROOT/.build/release/flatnet"
+
+# Swift lives in /opt/swift on this machine kind; a non-login shell may not have it.
+if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+    export PATH="/opt/swift/usr/bin:$PATH"
+fi
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+require_root() {
+    [ "$(id -u)" -eq 0 ] || die "$1 needs root (network namespaces, apt-get)"
+}
+
+# ensure_packages PKG...: installs the Debian packages that are missing, and only then
+# runs apt-get update (a fresh machine's package lists may be empty or stale).
+ensure_packages() {
+    local missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    say "installing Debian packages: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# What building flatnet needs (libnl headers and static archives, pkg-config).
+BUILD_PACKAGES=(libnl-3-dev libnl-route-3-dev pkg-config)
+
+require_swift() {
+    command -v swift >/dev/null 2>&1 || die "swift not found: this machine kind ships Swift 6.3 in /opt/swift"
+}
+
+# The shipped binary: static, FoundationEssentials only (PLATFORM-NOTES).
+build_release() {
+    require_swift
+    say "building the static release binary"
+    (cd "$FLATNET_ROOT" && swift build -c release -Xswiftc -static-executable --product flatnet 2>&1 \
+        | grep -v -E "statically linked applications requires at runtime" | tail -n 3)
+    [ -x "$FLATNET_RELEASE_BINARY" ] || die "release build failed"
+}
+
+# The test bundle (debug): built once, run by every suite with --skip-build.
+build_tests() {
+    require_swift
+    say "building the tests"
+    (cd "$FLATNET_ROOT" && swift build --build-tests 2>&1 | tail -n 3)
+}
+
+# in_throwaway_netns CMD...: runs CMD as root in a new network and mount namespace,
+# with private /run/netns and lo up, so nothing it creates touches the machine's own
+# network and everything it creates vanishes when it exits (TESTING.md safety rules).
+# FLATNET_OUTER_NETNS records the namespace we started in (device:inode), so tests can
+# prove they are somewhere else before creating anything.
+in_throwaway_netns() {
+    FLATNET_OUTER_NETNS="$(stat -L -c '%d:%i' /proc/self/ns/net)" \
+    unshare --net --mount -- bash -c '
+        set -e
+        mount --make-rprivate /
+        mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
+        ip link set lo up
+        exec "$@"' flatnet-netns "$@"
+}

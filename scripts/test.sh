@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every flatnet test: pure unit tests, privileged system tests (root, in a
+# throwaway network namespace) and end-to-end tests of the static binary.
+# Usage: scripts/test.sh            (needs root; installs the Debian packages it needs)
+# Builds once: the release binary and the test bundle, reused by every suite.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+require_root "scripts/test.sh"
+ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux
+build_release
+build_tests
+
+say "running all suites in a throwaway network namespace (strict: no suite may skip)"
+cd "$FLATNET_ROOT"
+export FLATNET_TEST_STRICT=1 FLATNET_BINARY="$FLATNET_RELEASE_BINARY"
+in_throwaway_netns swift test --skip-build --disable-xctest
