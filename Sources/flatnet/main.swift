@@ -2,10 +2,9 @@
 // only the calling thread, so no async code, no Dispatch (PLATFORM-NOTES).
 import FlatnetCore
 import FlatnetSystem
-import FoundationEssentials
 import Glibc
 
-let environment = ProcessInfo.processInfo.environment
+let environment = ProcessEnvironment.current()
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 if environment["CNI_COMMAND"] == nil {

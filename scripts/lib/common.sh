@@ -41,7 +41,7 @@ require_swift() {
 build_release() {
     require_swift
     say "building the static release binary"
-    (cd "$FLATNET_ROOT" && swift build -c release -Xswiftc -static-executable --product flatnet 2>&1 \
+    (cd "$FLATNET_ROOT" && swift build -c release -Xswiftc -static-executable -Xlinker --strip-all --product flatnet 2>&1 \
         | grep -v -E "statically linked applications requires at runtime" | tail -n 3)
     [ -x "$FLATNET_RELEASE_BINARY" ] || die "release build failed"
 }

@@ -68,7 +68,7 @@ public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertib
 }
 
 extension StringProtocol {
-    /// Splits on a multi-character separator (FoundationEssentials has no `components`).
+    /// Splits on a multi-character separator (the standard library has no `components`).
     func components(separatedBy separator: String) -> [Substring] {
         var parts: [Substring] = []
         var rest = Substring(self)

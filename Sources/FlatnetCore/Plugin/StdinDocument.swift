@@ -10,18 +10,17 @@ enum StdinDocument {
         guard bytes.contains(where: { !($0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09) }) else {
             throw CNIError(.decodingFailure, "stdin is empty: expected the network configuration as JSON")
         }
+        let document: JSONValue
         do {
-            let document = try JSONValue.parse(bytes)
-            guard document.objectValue != nil else {
-                throw CNIError(.decodingFailure, "the network configuration must be a JSON object",
-                               details: "stdin holds a JSON \(document.typeName)")
-            }
-            return document
-        } catch let error as CNIError {
-            throw error
+            document = try JSONValue.parse(bytes)
         } catch {
-            throw CNIError(.decodingFailure, "stdin is not valid JSON", details: StdinDocument.describe(error))
+            throw CNIError(.decodingFailure, "stdin is not valid JSON", details: error.description)
         }
+        guard document.objectValue != nil else {
+            throw CNIError(.decodingFailure, "the network configuration must be a JSON object",
+                           details: "stdin holds a JSON \(document.typeName)")
+        }
+        return document
     }
 
     /// The version to put in an error reply: the request's, if it is one we speak.
@@ -65,15 +64,5 @@ enum StdinDocument {
                            details: "\(command.rawValue) needs cniVersion \(minimum) or later")
         }
         return version
-    }
-
-    /// DecodingError's description is long and nested; keep its first useful sentence.
-    static func describe(_ error: any Error) -> String {
-        let text = String(describing: error)
-        if let range = text.firstRange(of: "debugDescription: \"") {
-            let rest = text[range.upperBound...]
-            return String(rest.prefix { $0 != "\"" })
-        }
-        return String(text.prefix(300))
     }
 }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs flatnet on this host: the Debian packages it needs, a static release build,
+# and the binary in a CNI plugin directory. Safe to run again (it converges).
+# Usage: scripts/install.sh [--bin-dir DIR]     (default /opt/cni/bin, or $CNI_BIN_DIR)
+# It changes no network configuration: flatnet configures the host only when a
+# runtime calls it for a network you have defined.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+bin_dir="${CNI_BIN_DIR:-/opt/cni/bin}"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --bin-dir) bin_dir="${2:?--bin-dir needs a directory}"; shift 2 ;;
+        -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown option: $1 (see --help)" ;;
+    esac
+done
+
+require_root "scripts/install.sh"
+# ebtables: flatnet's containment rules (metadata block); iproute2 for operators.
+ensure_packages "${BUILD_PACKAGES[@]}" ebtables iproute2
+build_release
+
+mkdir -p "$bin_dir"
+if cmp -s "$FLATNET_RELEASE_BINARY" "$bin_dir/flatnet"; then
+    say "flatnet in $bin_dir is already this build"
+else
+    # Copy then rename, so a runtime exec'ing the plugin never sees a half-written file.
+    install -m 0755 "$FLATNET_RELEASE_BINARY" "$bin_dir/.flatnet.new"
+    mv -f "$bin_dir/.flatnet.new" "$bin_dir/flatnet"
+    say "installed $bin_dir/flatnet"
+fi
+"$bin_dir/flatnet" version
