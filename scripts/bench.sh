@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
 done
 
 require_root "scripts/bench.sh"
-ensure_packages "${BUILD_PACKAGES[@]}" containernetworking-plugins iproute2 util-linux
+ensure_packages "${BUILD_PACKAGES[@]}" containernetworking-plugins iproute2 util-linux python3
 build_release
 reference=/usr/lib/cni/bridge
 
