@@ -19,6 +19,17 @@ public struct CNIErrorCode: RawRepresentable, Hashable, Sendable {
     public static let notImplemented = CNIErrorCode(rawValue: 100)
     /// flatnet's own: a netlink (libnl) call failed; details name the call and NLE code.
     public static let netlinkFailure = CNIErrorCode(rawValue: 101)
+    /// flatnet's own: the pool has no free address left (details name network and ranges).
+    public static let poolExhausted = CNIErrorCode(rawValue: 102)
+    /// flatnet's own: a requested address cannot be given (outside the subnet or this
+    /// host's ranges, never allocated, or held by another container).
+    public static let addressUnavailable = CNIErrorCode(rawValue: 103)
+    /// flatnet's own: state on disk is corrupt or not flatnet's (details name the path).
+    public static let stateCorrupt = CNIErrorCode(rawValue: 104)
+    /// flatnet's own: the delegated IPAM plugin failed or returned an unusable result.
+    public static let delegatedIPAMFailed = CNIErrorCode(rawValue: 105)
+    /// flatnet's own: CHECK found state that differs from what ADD made.
+    public static let checkFailed = CNIErrorCode(rawValue: 106)
     /// flatnet's own: an unexpected internal failure (same number as the reference
     /// library's ErrInternal, so runtimes that special-case it behave the same).
     public static let internalError = CNIErrorCode(rawValue: 999)

@@ -77,6 +77,16 @@ public struct PoolConfig: Equatable, Sendable {
     public var routes: [RouteConfig]
     /// Parent of the per-network state directory `<dataDir>/<network name>`.
     public var dataDirectory: String
+
+    public init(subnet: IPv4Prefix, gateway: IPv4Address, ranges: [AddressRange], exclude: [IPv4Prefix] = [],
+                routes: [RouteConfig] = [], dataDirectory: String = PoolConfig.defaultDataDirectory) {
+        self.subnet = subnet
+        self.gateway = gateway
+        self.ranges = ranges
+        self.exclude = exclude
+        self.routes = routes
+        self.dataDirectory = dataDirectory
+    }
 }
 
 /// An inclusive range of addresses this host allocates from.

@@ -1,0 +1,46 @@
+/// Why the pool could not do what was asked. Each case names the address, owner or file.
+public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConvertible {
+    case exhausted(network: String, ranges: String)
+    case requestOutsideSubnet(IPAddress, subnet: IPv4Prefix)
+    case requestNeverAllocated(IPv4Address, reason: String)
+    case requestOutsideRanges(IPv4Address, ranges: String)
+    case requestHeld(IPv4Address, by: Attachment)
+    case ownerHoldsOther(Attachment, held: IPv4Address, requested: IPv4Address)
+    case tooManyRequests([IPAddress])
+    case corruptState(path: String, reason: String)
+    case lockTimeout(path: String, milliseconds: Int)
+    case notHeld(Attachment, expected: IPv4Address?)
+
+    public var description: String { cniError.message + (cniError.details.isEmpty ? "" : ": " + cniError.details) }
+
+    public var cniError: CNIError {
+        switch self {
+        case .exhausted(let network, let ranges):
+            return CNIError(.poolExhausted, "no free address in the pool of network \(network)", details: "ranges \(ranges) are fully allocated")
+        case .requestOutsideSubnet(let address, let subnet):
+            return CNIError(.addressUnavailable, "requested address \(address) is outside the subnet \(subnet)")
+        case .requestNeverAllocated(let address, let reason):
+            return CNIError(.addressUnavailable, "requested address \(address) is never allocated", details: reason)
+        case .requestOutsideRanges(let address, let ranges):
+            return CNIError(.addressUnavailable, "requested address \(address) is outside this host's ranges",
+                            details: "ranges: \(ranges); other hosts allocate the rest of the subnet")
+        case .requestHeld(let address, let owner):
+            return CNIError(.addressUnavailable, "requested address \(address) is held by another container",
+                            details: "held by container \(owner.containerID) interface \(owner.ifName)")
+        case .ownerHoldsOther(let owner, let held, let requested):
+            return CNIError(.addressUnavailable, "container \(owner.containerID) \(owner.ifName) already holds \(held)",
+                            details: "requested \(requested); DEL first to change the address")
+        case .tooManyRequests(let addresses):
+            return CNIError(.addressUnavailable, "flatnet-ipam takes one IPv4 address request",
+                            details: "requested: \(addresses.map(\.description).joined(separator: ", "))")
+        case .corruptState(let path, let reason):
+            return CNIError(.stateCorrupt, "IPAM state is corrupt or not flatnet's: \(path)", details: reason)
+        case .lockTimeout(let path, let milliseconds):
+            return CNIError(.tryAgainLater, "timed out waiting for the IPAM lock",
+                            details: "\(path) stayed locked for \(milliseconds) ms")
+        case .notHeld(let owner, let expected):
+            let what = expected.map { "\($0)" } ?? "an address"
+            return CNIError(.checkFailed, "container \(owner.containerID) \(owner.ifName) does not hold \(what)")
+        }
+    }
+}

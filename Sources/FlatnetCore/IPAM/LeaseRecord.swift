@@ -1,0 +1,57 @@
+/// The text of one lease file: who holds the address named by the file.
+///
+///     flatnet-lease 1
+///     <containerID>
+///     <ifname>
+///
+/// The header makes a file from another tool (host-local writes bare container ids)
+/// recognisable as foreign instead of being misread.
+public enum LeaseRecord {
+    public static let header = "flatnet-lease 1"
+
+    public static func encode(_ owner: Attachment) -> String {
+        "\(header)\n\(owner.containerID)\n\(owner.ifName)\n"
+    }
+
+    /// The owner, or a reason the text is not a lease flatnet wrote.
+    public static func decode(_ text: String) -> Result<Attachment, LeaseRecordError> {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first == Substring(header) else { return .failure(.init(reason: "missing the \"\(header)\" header")) }
+        guard lines.count == 4, lines[3].isEmpty else { return .failure(.init(reason: "expected 3 lines")) }
+        let owner = Attachment(containerID: String(lines[1]), ifName: String(lines[2]))
+        guard CNIEnvironment.isValidName(owner.containerID), InterfaceName.problem(with: owner.ifName) == nil else {
+            return .failure(.init(reason: "invalid container id or interface name"))
+        }
+        return .success(owner)
+    }
+}
+
+public struct LeaseRecordError: Error, Equatable {
+    public let reason: String
+}
+
+extension Attachment {
+    /// The owner's file name in the store: `<containerID>:<ifname>`. Neither part can
+    /// contain `:` or `/` (CNI and kernel rules), so the name is unambiguous and safe.
+    /// Names longer than a file name may be (255 bytes) are hashed; the lease file
+    /// still records the full owner, which is checked on every lookup.
+    public var storeKey: String {
+        let key = "\(containerID):\(ifName)"
+        guard key.utf8.count > 255 else { return key }
+        return "~" + FNV1a.hash64Hex(key) + ":" + ifName
+    }
+}
+
+/// 64-bit FNV-1a: a stable (unseeded) hash for names that must be the same in every
+/// process and on every host.
+public enum FNV1a {
+    public static func hash64Hex(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
