@@ -1,18 +1,26 @@
 // flatnet's entry point. Synchronous and single-threaded on purpose: setns(2) moves
 // only the calling thread, so no async code, no Dispatch (PLATFORM-NOTES).
+//
+// One binary, two plugins: run as `flatnet` it is the network plugin; run as
+// `flatnet-ipam` (a link to the same file) it is the standalone IPAM plugin.
 import FlatnetCore
 import FlatnetSystem
 import Glibc
 
 let environment = ProcessEnvironment.current()
 let arguments = Array(CommandLine.arguments.dropFirst())
+let programName = CommandLine.arguments.first.map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? "flatnet"
 
 if environment["CNI_COMMAND"] == nil {
     exit(OperatorCommandLine.run(arguments))
 }
 
-let dispatcher = Dispatcher(backend: PendingBackend())
-let output = dispatcher.run(environment: environment) {
+let lockTimeout = environment["FLATNET_LOCK_TIMEOUT_MS"].flatMap { Int($0) }.map { max(0, $0) }
+    ?? PoolIPAM.defaultLockTimeoutMilliseconds
+let backend: any PluginBackend = programName == "flatnet-ipam"
+    ? IPAMPluginBackend(lockTimeoutMilliseconds: lockTimeout)
+    : PendingBackend()
+let output = Dispatcher(backend: backend).run(environment: environment) {
     // VERSION from a terminal: nothing was piped, so do not wait for input.
     if environment["CNI_COMMAND"] == "VERSION" && StandardStreams.inputIsTerminal { return [] }
     return try StandardStreams.readAllInput()

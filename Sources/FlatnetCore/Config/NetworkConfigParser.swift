@@ -16,18 +16,34 @@ public enum NetworkConfigParser {
     /// flatnet's own top-level keys.
     public static let flatnetKeys: Set<String> = ["bridge", "uplink", "vlan", "mtu", "metadata", "ipam"]
 
-    public static func parse(_ document: JSONValue, cniVersion: CNIVersion) throws(ConfigError) -> NetworkConfig {
+    /// Who is reading the netconf.
+    public enum Mode: Sendable {
+        /// The flatnet plugin: every flatnet key is read, unknown keys are refused.
+        case plugin
+        /// `flatnet-ipam` run by another main plugin (the reference bridge, say): the
+        /// top level belongs to that plugin, so only `name`, `cniVersion`, the runtime
+        /// keys, `metadata.reservedAddress` (when flatnet itself delegates) and the
+        /// `ipam` block are read, and only the `ipam` block is strict.
+        case ipamPlugin
+    }
+
+    public static func parse(
+        _ document: JSONValue, cniVersion: CNIVersion, mode: Mode = .plugin
+    ) throws(ConfigError) -> NetworkConfig {
         let log = ProblemLog()
         guard let top = ObjectReader(document, path: "", log: log) else { throw ConfigError(log.problems) }
-        top.rejectUnknownKeys(known: specificationKeys.union(flatnetKeys))
+        let isPlugin = mode == .plugin
+        if isPlugin { top.rejectUnknownKeys(known: specificationKeys.union(flatnetKeys)) }
         let name = top.string("name", required: true) ?? ""
-        let type = top.string("type", required: true) ?? ""
-        let bridge = top.interfaceName("bridge")
-        let uplink = top.interfaceName("uplink")
-        let vlan = top.integer("vlan", in: 1...4094, what: "802.1Q VLAN id")
-        let mtu = top.integer("mtu", in: 68...65535, what: "MTU")
+        let type = top.string("type", required: isPlugin) ?? ""
+        let bridge = isPlugin ? top.interfaceName("bridge") : nil
+        let uplink = isPlugin ? top.interfaceName("uplink") : nil
+        let vlan = isPlugin ? top.integer("vlan", in: 1...4094, what: "802.1Q VLAN id") : nil
+        let mtu = isPlugin ? top.integer("mtu", in: 68...65535, what: "MTU") : nil
         let metadata = top.object("metadata").flatMap(parseMetadata)
-        let ipam = top.object("ipam", required: true).flatMap(parseIPAM)
+        let ipam = top.object("ipam", required: true).flatMap { block in
+            isPlugin ? parseIPAM(block) : parseOwnIPAM(block)
+        }
         let runtime = RuntimeInputsParser.parse(top)
         guard let ipam else { throw ConfigError(log.problems) }
         let config = NetworkConfig(
@@ -50,6 +66,16 @@ public enum NetworkConfigParser {
         let address = block.value("address") == nil ? MetadataConfig.defaultAddress : block.ipv4Address("address")
         guard let dockerBridge, let reserved, let address else { return nil }
         return MetadataConfig(dockerBridge: dockerBridge, reservedAddress: reserved, address: address)
+    }
+
+    /// In `ipamPlugin` mode the block must be flatnet-ipam's own.
+    static func parseOwnIPAM(_ block: ObjectReader) -> IPAMConfig? {
+        guard let type = block.string("type", required: true) else { return nil }
+        guard type == PoolConfig.pluginType else {
+            block.log.add(block.childPath("type"), "flatnet-ipam was run for ipam type \"\(type)\"")
+            return nil
+        }
+        return PoolConfigParser.parse(block).map(IPAMConfig.pool)
     }
 
     static func parseIPAM(_ block: ObjectReader) -> IPAMConfig? {

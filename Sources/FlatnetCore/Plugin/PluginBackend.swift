@@ -12,11 +12,17 @@ public struct PluginRequest: Sendable {
 /// What carries out the verbs once the dispatcher has validated a call. The executable
 /// supplies the real one; tests supply fakes, so the whole verb table runs without root.
 public protocol PluginBackend {
+    /// How this backend's netconf is read (the plugin's, or a standalone IPAM's).
+    var configMode: NetworkConfigParser.Mode { get }
     func add(_ request: PluginRequest) throws -> CNIResult
     func delete(_ request: PluginRequest) throws
     func check(_ request: PluginRequest) throws
     func status(_ request: PluginRequest) throws
     func garbageCollect(_ request: PluginRequest) throws
+}
+
+extension PluginBackend {
+    public var configMode: NetworkConfigParser.Mode { .plugin }
 }
 
 /// An error type from a lower layer that knows its CNI code (netlink, state files, ...).

@@ -1,0 +1,77 @@
+import FlatnetCore
+
+/// The verbs of `flatnet-ipam`, the standalone IPAM plugin (the same binary, run under
+/// that name). Results are the abbreviated IPAM form: no interfaces, no interface index.
+public struct IPAMPluginBackend: PluginBackend {
+    public let lockTimeoutMilliseconds: Int
+
+    public init(lockTimeoutMilliseconds: Int) {
+        self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
+    }
+
+    public var configMode: NetworkConfigParser.Mode { .ipamPlugin }
+
+    func pool(_ request: PluginRequest) throws -> PoolIPAM {
+        guard let config = request.config.ipam.pool else {
+            throw CNIError(.invalidNetworkConfig, "ipam.type: flatnet-ipam needs its own pool block")
+        }
+        return PoolIPAM(network: request.config, pool: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+    }
+
+    public func add(_ request: PluginRequest) throws -> CNIResult {
+        let pool = try pool(request)
+        let requested = request.config.runtime.effectiveRequests(with: request.invocation.arguments).addresses
+        let address = try pool.acquire(for: request.invocation.attachment, requested: requested)
+        return pool.result(for: address).abbreviatedForIPAM
+    }
+
+    public func delete(_ request: PluginRequest) throws {
+        try pool(request).release(for: request.invocation.attachment)
+    }
+
+    /// CHECK: the owner must still hold the address prevResult reports for this pool.
+    public func check(_ request: PluginRequest) throws {
+        let pool = try pool(request)
+        let expected = request.config.runtime.prevResult?.ips
+            .compactMap { $0.address.address.v4 }
+            .first { pool.pool.subnet.contains($0) }
+        try pool.verify(for: request.invocation.attachment, expected: expected)
+    }
+
+    /// STATUS: 50 when the pool is exhausted (no ADD can succeed), 51 when the state
+    /// cannot be read (ADDs fail and DEL of existing containers may fail too).
+    public func status(_ request: PluginRequest) throws {
+        let pool = try pool(request)
+        let usage: (held: Int, capacity: Int)
+        do {
+            usage = try pool.usage()
+        } catch {
+            let cause = CNIErrorMapping.cniError(for: error)
+            throw CNIError(.notAvailableDegraded, "IPAM state of network \(request.config.name) is unreadable",
+                           details: "\(cause.message) \(cause.details)")
+        }
+        if usage.held >= usage.capacity {
+            throw CNIError(.notAvailable, "the pool of network \(request.config.name) is exhausted",
+                           details: "\(usage.held) of \(usage.capacity) addresses held in \(pool.pool.rangesDescription)")
+        }
+    }
+
+    /// GC: releases leases of attachments the runtime no longer lists. Refuses to run
+    /// without the list: an absent list must never mean "release everything".
+    public func garbageCollect(_ request: PluginRequest) throws {
+        guard let valid = request.config.runtime.validAttachments else {
+            throw CNIError(.invalidNetworkConfig, "GC needs cni.dev/valid-attachments",
+                           details: "refusing to treat a missing list as \"no attachment is valid\"")
+        }
+        let outcome = try pool(request).collectGarbage(keeping: Set(valid))
+        guard outcome.problems.isEmpty else {
+            throw CNIError(.ioFailure, "GC finished with \(outcome.problems.count) problem(s)",
+                           details: outcome.problems.joined(separator: "; "))
+        }
+    }
+}
+
+extension CNIInvocation {
+    /// The (container id, ifname) pair leases and host veths are keyed by.
+    public var attachment: Attachment { Attachment(containerID: containerID, ifName: ifName) }
+}

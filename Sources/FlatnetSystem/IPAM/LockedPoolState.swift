@@ -1,0 +1,96 @@
+import FlatnetCore
+
+/// The pool's files, valid only while `PoolStore.withLocked` holds the lock.
+/// See PoolStore.swift for the layout and why changes happen in this order.
+public struct LockedPoolState: LeaseTable {
+    let directory: String
+
+    func leasePath(_ address: IPv4Address) -> String { "\(directory)/addresses/\(address)" }
+    func ownerPath(_ owner: Attachment) -> String { "\(directory)/owners/\(owner.storeKey)" }
+    var lastPath: String { directory + "/last" }
+
+    // MARK: LeaseTable
+
+    public func holder(of address: IPv4Address) throws -> Attachment? {
+        let path = leasePath(address)
+        guard let text = try StateFiles.read(path) else { return nil }
+        switch LeaseRecord.decode(text) {
+        case .success(let owner): return owner
+        case .failure(let error): throw IPAMError.corruptState(path: path, reason: error.reason)
+        }
+    }
+
+    public func recordedAddress(of owner: Attachment) throws -> IPv4Address? {
+        let path = ownerPath(owner)
+        guard let target = try StateFiles.readLink(path) else { return nil }
+        guard let address = IPv4Address(target) else {
+            throw IPAMError.corruptState(path: path, reason: "link target \"\(target)\" is not an address")
+        }
+        return address
+    }
+
+    public func lastAllocated() throws -> IPv4Address? {
+        // `last` is only a hint for the round-robin order: unreadable text restarts the walk.
+        try StateFiles.read(lastPath).flatMap { IPv4Address($0.split(separator: "\n").first ?? "") }
+    }
+
+    // MARK: Changes
+
+    /// Gives `address` to `owner`: the owner link (intent) first, then the lease, then
+    /// the round-robin hint (not fsynced: losing it only changes the next address).
+    public func lease(_ address: IPv4Address, to owner: Attachment) throws {
+        try StateFiles.replaceLink(ownerPath(owner), target: address.description)
+        guard try StateFiles.createExclusively(leasePath(address), with: LeaseRecord.encode(owner)) else {
+            throw IPAMError.corruptState(path: leasePath(address), reason: "appeared while the pool was locked")
+        }
+        try StateFiles.replace(lastPath, with: address.description + "\n", durable: false)
+    }
+
+    /// Makes sure the owner link names `address` (after a crash left it missing or stale).
+    public func recordOwnership(of address: IPv4Address, by owner: Attachment) throws {
+        if try recordedAddress(of: owner) != address {
+            try StateFiles.replaceLink(ownerPath(owner), target: address.description)
+        }
+    }
+
+    /// Releases what `owner` holds: the lease (only if it really names this owner), then
+    /// the link. Returns the released address. Nothing held is not an error.
+    @discardableResult
+    public func release(_ owner: Attachment) throws -> IPv4Address? {
+        guard let address = try recordedAddress(of: owner) else { return nil }
+        var released: IPv4Address?
+        if try holder(of: address) == owner {
+            try StateFiles.remove(leasePath(address))
+            try StateFiles.syncDirectory(of: leasePath(address))
+            released = address
+        }
+        try StateFiles.remove(ownerPath(owner))
+        return released
+    }
+
+    /// Every lease, with its age in seconds. Unreadable leases are returned as problems.
+    public func leases() throws -> (leases: [PoolLease], problems: [String]) {
+        var leases: [PoolLease] = [], problems: [String] = []
+        for name in try StateFiles.list(directory + "/addresses") ?? [] where !name.hasPrefix(".tmp.") {
+            guard let address = IPv4Address(name) else {
+                problems.append("\(directory)/addresses/\(name): not an address")
+                continue
+            }
+            do {
+                if let owner = try holder(of: address) {
+                    leases.append(PoolLease(address: address, owner: owner, ageSeconds: StateFiles.age(leasePath(address)) ?? 0))
+                }
+            } catch {
+                problems.append("\(error)")
+            }
+        }
+        return (leases.sorted { $0.address < $1.address }, problems)
+    }
+}
+
+/// One held address, as listings and GC see it.
+public struct PoolLease: Equatable, Sendable {
+    public let address: IPv4Address
+    public let owner: Attachment
+    public let ageSeconds: Int
+}

@@ -1,0 +1,68 @@
+import FlatnetCore
+
+extension PoolIPAM {
+    /// GC: releases every lease whose owner is not in `valid`, removes owner links that
+    /// hold nothing, and temp files a killed process left. Keeps going past errors and
+    /// returns them all. Returns what it released.
+    public func collectGarbage(keeping valid: Set<Attachment>) throws -> (released: [PoolLease], problems: [String]) {
+        let outcome = try store.withLocked(create: false) { state -> ([PoolLease], [String]) in
+            let (leases, listProblems) = try state.leases()
+            var problems = listProblems, released: [PoolLease] = []
+            for lease in leases where !valid.contains(lease.owner) {
+                do {
+                    try StateFiles.remove(state.leasePath(lease.address))
+                    released.append(lease)
+                } catch {
+                    problems.append("\(error)")
+                }
+            }
+            problems += removeIdleOwnerLinks(state)
+            problems += removeTemporaryFiles()
+            if !released.isEmpty { try? StateFiles.syncDirectory(of: state.leasePath(released[0].address)) }
+            return (released, problems)
+        }
+        return outcome ?? ([], [])
+    }
+
+    /// Owner links whose lease is gone or belongs to someone else hold nothing.
+    private func removeIdleOwnerLinks(_ state: LockedPoolState) -> [String] {
+        var problems: [String] = []
+        let directory = store.directory + "/owners"
+        for name in (try? StateFiles.list(directory)) ?? [] where !name.hasPrefix(".tmp.") {
+            let path = directory + "/" + name
+            do {
+                let target = try StateFiles.readLink(path).flatMap { IPv4Address($0) }
+                let holder = try target.flatMap { try state.holder(of: $0) }
+                if holder?.storeKey != name { try StateFiles.remove(path) }
+            } catch {
+                problems.append("\(error)")
+            }
+        }
+        return problems
+    }
+
+    private func removeTemporaryFiles() -> [String] {
+        var problems: [String] = []
+        for directory in [store.directory, store.directory + "/addresses", store.directory + "/owners"] {
+            for name in (try? StateFiles.list(directory)) ?? [] where name.hasPrefix(".tmp.") {
+                do { try StateFiles.remove(directory + "/" + name) } catch { problems.append("\(error)") }
+            }
+        }
+        return problems
+    }
+
+    /// Pool usage: held addresses of this pool against its capacity.
+    /// Under the lock, so a foreign or corrupt directory is reported, not counted.
+    public func usage() throws -> (held: Int, capacity: Int) {
+        let held = try store.withLocked(create: false) { _ in
+            let names = try StateFiles.list(store.directory + "/addresses") ?? []
+            return names.compactMap { IPv4Address($0) }.filter { pool.isAllocatable($0) }.count
+        }
+        return (held ?? 0, pool.capacity)
+    }
+
+    /// Every lease, for listings (under the lock, so the view is consistent).
+    public func leases() throws -> (leases: [PoolLease], problems: [String]) {
+        try store.withLocked(create: false) { try $0.leases() } ?? ([], [])
+    }
+}

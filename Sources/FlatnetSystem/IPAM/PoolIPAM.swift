@@ -1,0 +1,52 @@
+import FlatnetCore
+
+/// flatnet's address pool for one network: the allocator's decisions applied to the
+/// store under its lock. Used in-process by the flatnet plugin and by `flatnet-ipam`.
+public struct PoolIPAM: Sendable {
+    /// How long to wait for the pool lock before answering "try again later" (code 11).
+    /// FLATNET_LOCK_TIMEOUT_MS overrides it (operations and tests).
+    public static let defaultLockTimeoutMilliseconds = 10_000
+
+    public let pool: AddressPool
+    public let config: PoolConfig
+    public let store: PoolStore
+
+    public init(network: NetworkConfig, pool config: PoolConfig, lockTimeoutMilliseconds: Int) {
+        self.config = config
+        pool = AddressPool(network: network.name, config: config, reservedAddress: network.metadata?.reservedAddress)
+        store = PoolStore(dataDirectory: config.dataDirectory, network: network.name,
+                          lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+    }
+
+    /// ADD: the address `owner` holds, leasing one if it holds none.
+    public func acquire(for owner: Attachment, requested: [IPAddress]) throws -> IPv4Address {
+        let address = try store.withLocked(create: true) { state -> IPv4Address in
+            let decision = try PoolAllocator(pool: pool).decide(for: owner, requested: requested, table: state)
+            switch decision {
+            case .lease(let address): try state.lease(address, to: owner)
+            case .alreadyHeld(let address): try state.recordOwnership(of: address, by: owner)
+            }
+            return decision.address
+        }
+        return address!
+    }
+
+    /// DEL: releases what `owner` holds. Nothing held, or no state at all, is success.
+    public func release(for owner: Attachment) throws {
+        _ = try store.withLocked(create: false) { state in try state.release(owner) }
+    }
+
+    /// CHECK: `owner` must hold `expected` (or anything, when nil).
+    public func verify(for owner: Attachment, expected: IPv4Address?) throws {
+        let held = try store.withLocked(create: false) { state -> IPv4Address? in
+            guard let address = try state.recordedAddress(of: owner), try state.holder(of: address) == owner else { return nil }
+            return address
+        }
+        guard let held = held ?? nil, expected == nil || expected == held else {
+            throw IPAMError.notHeld(owner, expected: expected)
+        }
+    }
+
+    /// The result to return for an address of this pool.
+    public func result(for address: IPv4Address) -> CNIResult { PoolResult.make(address: address, pool: config) }
+}

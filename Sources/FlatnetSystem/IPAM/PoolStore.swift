@@ -1,0 +1,102 @@
+// The on-disk state of one network's address pool.
+//
+// Layout, under <dataDir>/<network>/ (directories 0700, files 0600):
+//
+//   layout                 "flatnet-ipam-store 1": marks the directory as flatnet's
+//   lock                   the flock(2) target that serialises every change
+//   last                   the last address handed out (round-robin resume point)
+//   addresses/<address>    one lease per held address: "flatnet-lease 1", container id, ifname
+//   owners/<cid>:<ifname>  a symlink whose target is the text of the owner's address
+//
+// Why this layout:
+// - Cost stays flat as the pool fills. The reference host-local plugin reads every lease
+//   file to find an owner's address; here every ADD, DEL and CHECK touches a fixed
+//   number of files: readlink(owners/<owner>) answers "what does this owner hold", and
+//   the existence of addresses/<address> answers "is it free". Round-robin allocation
+//   resumes after `last`, so a free address is usually the first one tried. Only GC,
+//   STATUS and listings read whole directories.
+// - No address can have two holders. A lease is created with link(2) from a complete,
+//   fsynced temp file: link fails with EEXIST instead of overwriting, and readers never
+//   see a partial lease. Leases are never rewritten, only created and removed.
+// - A process killed at any instant leaves no duplicate and no leak GC cannot find. ADD
+//   writes the owner link (the intent) before the lease; a crash in between leaves an
+//   intent that holds no address, which the next ADD, DEL or GC repairs. DEL removes
+//   the lease before the link. Every lease names its owner, so GC can release leases
+//   whose owner the runtime no longer knows even when links are missing.
+// - The header line and the layout marker make foreign files (host-local's, or a
+//   mistyped dataDir) an error that names the path, never data to reuse.
+import FlatnetCore
+import Glibc
+
+/// One network's pool state directory. All reads and writes happen in `withLocked`.
+public struct PoolStore: Sendable {
+    public static let layoutMarker = "flatnet-ipam-store 1\n"
+
+    /// `<dataDir>/<network>`.
+    public let directory: String
+    public let lockTimeoutMilliseconds: Int
+
+    public init(dataDirectory: String, network: String, lockTimeoutMilliseconds: Int) {
+        directory = dataDirectory.hasSuffix("/") ? dataDirectory + network : dataDirectory + "/" + network
+        self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
+    }
+
+    /// Runs `body` with the pool locked. With `create`, a missing state directory is
+    /// created first; without it, a missing directory means "nothing held" and `body`
+    /// is not run (DEL and CHECK must not create state).
+    public func withLocked<T>(create: Bool, _ body: (LockedPoolState) throws -> T) throws -> T? {
+        if create {
+            try createDirectories()
+        } else if try StateFiles.list(directory) == nil {
+            return nil
+        }
+        do {
+            return try FileLock.withLock(path: directory + "/lock", timeoutMilliseconds: lockTimeoutMilliseconds) {
+                try verifyLayout(create: create)
+                return try body(LockedPoolState(directory: directory))
+            }
+        } catch let timeout as LockTimeout {
+            throw IPAMError.lockTimeout(path: timeout.path, milliseconds: timeout.milliseconds)
+        }
+    }
+
+    /// dataDir and the network directory, 0700. Ancestors above dataDir are created
+    /// 0755, as /var/lib/cni would be by any other plugin.
+    private func createDirectories() throws {
+        var path = ""
+        let components = directory.split(separator: "/")
+        for (index, component) in components.enumerated() {
+            path += "/" + component
+            try StateFiles.makeDirectory(path, mode: index >= components.count - 2 ? 0o700 : 0o755)
+        }
+    }
+
+    /// Under the lock: the marker must be flatnet's. A directory holding only the lock
+    /// (and temp files) is initialised: marker first, then the subdirectories, which
+    /// are re-ensured on every creating call, so initialisation interrupted by a crash
+    /// at any point is completed by the next call rather than mistaken for foreign state.
+    private func verifyLayout(create: Bool) throws {
+        let markerPath = directory + "/layout"
+        if let marker = try StateFiles.read(markerPath) {
+            guard marker == PoolStore.layoutMarker else {
+                throw IPAMError.corruptState(path: markerPath, reason: "unknown layout \"\(marker.prefix(40))\"")
+            }
+        } else {
+            let entries = try (StateFiles.list(directory) ?? []).filter { entry in
+                // Empty subdirectories without a marker are an initialisation cut short.
+                let isSubdirectory = entry == "addresses" || entry == "owners"
+                let emptySubdirectory = try isSubdirectory && (StateFiles.list(directory + "/" + entry))?.isEmpty == true
+                return entry != "lock" && !entry.hasPrefix(".tmp.") && !emptySubdirectory
+            }
+            guard entries.isEmpty else {
+                throw IPAMError.corruptState(path: directory, reason: "holds \(entries.sorted().prefix(3).joined(separator: ", ")) but no flatnet layout marker: not a flatnet-ipam store")
+            }
+            guard create else { return }
+            try StateFiles.replace(markerPath, with: PoolStore.layoutMarker, durable: true)
+        }
+        if create {
+            try StateFiles.makeDirectory(directory + "/addresses")
+            try StateFiles.makeDirectory(directory + "/owners")
+        }
+    }
+}

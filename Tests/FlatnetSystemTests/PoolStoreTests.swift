@@ -1,0 +1,145 @@
+import FlatnetCore
+import FlatnetSystem
+import FlatnetTestSupport
+import Foundation
+import Testing
+
+typealias Owner = FlatnetCore.Attachment
+
+/// A pool in a fresh temp dataDir; the directory is removed afterwards.
+struct PoolFixture: ~Copyable {
+    let dataDirectory: String
+    let ipam: PoolIPAM
+
+    init(ranges: (String, String) = ("10.43.1.2", "10.43.1.9"), lockTimeout: Int = 2_000) throws {
+        dataDirectory = NSTemporaryDirectory() + "flatnet-pool-" + ProcessRunner.uniqueSuffix()
+        let text = Valid.config
+            .setting("ipam.dataDir", to: .string(dataDirectory))
+            .setting("ipam.ranges", to: .array([.object(["rangeStart": .string(ranges.0), "rangeEnd": .string(ranges.1)])]))
+        let config = try NetworkConfigParser.parse(text, cniVersion: CNIVersion(1, 1, 0))
+        ipam = PoolIPAM(network: config, pool: config.ipam.pool!, lockTimeoutMilliseconds: lockTimeout)
+    }
+
+    var directory: String { ipam.store.directory }
+
+    deinit { try? FileManager.default.removeItem(atPath: dataDirectory) }
+}
+
+func mode(_ path: String) throws -> Int {
+    (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+}
+
+@Suite("Pool store on disk")
+struct PoolStoreTests {
+    @Test("first ADD creates the layout: directories 0700, files 0600")
+    func layout() throws {
+        let pool = try PoolFixture()
+        let address = try pool.ipam.acquire(for: Owner(containerID: "c1", ifName: "eth0"), requested: [])
+        #expect(address.description == "10.43.1.2")
+        #expect(try mode(pool.dataDirectory) == 0o700)
+        for directory in ["", "/addresses", "/owners"] { #expect(try mode(pool.directory + directory) == 0o700) }
+        for file in ["/layout", "/lock", "/last", "/addresses/10.43.1.2"] { #expect(try mode(pool.directory + file) == 0o600, "\(file)") }
+        #expect(try String(contentsOfFile: pool.directory + "/addresses/10.43.1.2", encoding: .utf8) == "flatnet-lease 1\nc1\neth0\n")
+    }
+
+    @Test("DEL and CHECK with no state directory: DEL succeeds and creates nothing")
+    func noState() throws {
+        let pool = try PoolFixture()
+        try pool.ipam.release(for: Owner(containerID: "c1", ifName: "eth0"))
+        #expect(!FileManager.default.fileExists(atPath: pool.dataDirectory))
+        #expect(throws: IPAMError.self) { try pool.ipam.verify(for: Owner(containerID: "c1", ifName: "eth0"), expected: nil) }
+    }
+
+    @Test("a directory of foreign files (host-local's) is refused, naming it")
+    func foreignDirectory() throws {
+        let pool = try PoolFixture()
+        try FileManager.default.createDirectory(atPath: pool.directory, withIntermediateDirectories: true)
+        try "c1\r\neth0".write(toFile: pool.directory + "/10.43.1.2", atomically: true, encoding: .utf8)
+        do {
+            _ = try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: [])
+            Issue.record("foreign state accepted")
+        } catch let error as IPAMError {
+            #expect(error.cniError.code == .stateCorrupt)
+            #expect(error.cniError.message.contains(pool.directory))
+        }
+    }
+
+    @Test("empty subdirectories without a marker (initialisation cut short) are completed, not refused")
+    func interruptedInitialisation() throws {
+        let pool = try PoolFixture()
+        try FileManager.default.createDirectory(atPath: pool.directory + "/addresses", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: pool.directory + "/owners", withIntermediateDirectories: true)
+        #expect(try pool.ipam.acquire(for: Owner(containerID: "c1", ifName: "eth0"), requested: []).description == "10.43.1.2")
+        #expect(FileManager.default.fileExists(atPath: pool.directory + "/layout"))
+    }
+
+    @Test("a damaged lease is reported with its path, never reused")
+    func corruptLease() throws {
+        let pool = try PoolFixture()
+        _ = try pool.ipam.acquire(for: Owner(containerID: "c1", ifName: "eth0"), requested: [])
+        try "garbage".write(toFile: pool.directory + "/addresses/10.43.1.3", atomically: true, encoding: .utf8)
+        do {
+            _ = try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: [])
+            Issue.record("corrupt lease ignored")
+        } catch let error as IPAMError {
+            #expect(error.cniError.code == .stateCorrupt)
+            #expect(error.cniError.message.contains("/addresses/10.43.1.3"))
+        }
+    }
+
+    @Test("a lock held elsewhere past the deadline is code 11")
+    func lockTimeout() throws {
+        let pool = try PoolFixture(lockTimeout: 50)
+        _ = try pool.ipam.acquire(for: Owner(containerID: "c1", ifName: "eth0"), requested: [])
+        // flock locks belong to open file descriptions: a second open in this process contends.
+        try FileLock.withLock(path: pool.directory + "/lock", timeoutMilliseconds: 1_000) {
+            do {
+                _ = try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: [])
+                Issue.record("acquired a held lock")
+            } catch {
+                #expect(CNIErrorMapping.cniError(for: error).code == .tryAgainLater)
+            }
+        }
+    }
+
+    @Test("an intent left by a crash (owner link, no lease) holds nothing and is repaired")
+    func crashLeftovers() throws {
+        let pool = try PoolFixture()
+        let owner = Owner(containerID: "c1", ifName: "eth0")
+        _ = try pool.ipam.acquire(for: Owner(containerID: "c0", ifName: "eth0"), requested: [])
+        try FileManager.default.createSymbolicLink(atPath: pool.directory + "/owners/c1:eth0", withDestinationPath: "10.43.1.7")
+        try "half".write(toFile: pool.directory + "/addresses/.tmp.999.10.43.1.8", atomically: false, encoding: .utf8)
+        let address = try pool.ipam.acquire(for: owner, requested: [])
+        #expect(address.description == "10.43.1.3")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: pool.directory + "/owners/c1:eth0") == "10.43.1.3")
+        try FileManager.default.createSymbolicLink(atPath: pool.directory + "/owners/gone:eth0", withDestinationPath: "10.43.1.9")
+        let outcome = try pool.ipam.collectGarbage(keeping: [owner, Owner(containerID: "c0", ifName: "eth0")])
+        #expect(outcome.released.isEmpty && outcome.problems.isEmpty)
+        let owners = try FileManager.default.contentsOfDirectory(atPath: pool.directory + "/owners").sorted()
+        #expect(owners == ["c0:eth0", "c1:eth0"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: pool.directory + "/addresses").sorted() == ["10.43.1.2", "10.43.1.3"])
+    }
+
+    @Test("GC releases exactly the leases whose owners are not valid")
+    func garbageCollection() throws {
+        let pool = try PoolFixture()
+        let owners = (0..<5).map { Owner(containerID: "c\($0)", ifName: "eth0") }
+        for owner in owners { _ = try pool.ipam.acquire(for: owner, requested: []) }
+        let outcome = try pool.ipam.collectGarbage(keeping: [owners[1], owners[3]])
+        #expect(outcome.released.map(\.owner.containerID).sorted() == ["c0", "c2", "c4"])
+        #expect(try pool.ipam.leases().leases.map(\.owner.containerID) == ["c1", "c3"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: pool.directory + "/owners").sorted() == ["c1:eth0", "c3:eth0"])
+        try pool.ipam.verify(for: owners[1], expected: IPv4Address("10.43.1.3"))
+    }
+
+    @Test("DEL releases; repeated DEL succeeds; the released address waits its turn")
+    func releaseAndRoundRobin() throws {
+        let pool = try PoolFixture(ranges: ("10.43.1.2", "10.43.1.4"))
+        let first = Owner(containerID: "c1", ifName: "eth0")
+        #expect(try pool.ipam.acquire(for: first, requested: []).description == "10.43.1.2")
+        try pool.ipam.release(for: first)
+        try pool.ipam.release(for: first)
+        #expect(try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: []).description == "10.43.1.3")
+        #expect(try pool.ipam.usage() == (held: 1, capacity: 3))
+    }
+}
