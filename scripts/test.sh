@@ -7,7 +7,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 require_root "scripts/test.sh"
-ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux
+# containernetworking-plugins: the reference bridge and host-local, driven by the tests.
+ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3 containernetworking-plugins
 build_release
 build_tests
 

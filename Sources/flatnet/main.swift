@@ -7,6 +7,10 @@ import FlatnetCore
 import FlatnetSystem
 import Glibc
 
+// A delegated plugin may exit without reading its stdin, and a runtime may close our
+// stdout early: either must surface as an error, not kill flatnet with SIGPIPE.
+signal(SIGPIPE, SIG_IGN)
+
 let environment = ProcessEnvironment.current()
 let arguments = Array(CommandLine.arguments.dropFirst())
 let programName = CommandLine.arguments.first.map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? "flatnet"

@@ -1,4 +1,5 @@
 import FlatnetTestSupport
+import Foundation
 import Testing
 
 /// Makes a skipped privileged suite a failure where it must run (FLATNET_TEST_STRICT=1,
@@ -10,5 +11,13 @@ struct PrivilegeGuardTests {
         guard TestHost.isStrict else { return }
         #expect(TestHost.isRoot, "strict mode: privileged suites need root")
         #expect(TestHost.inThrowawayNetworkNamespace, "strict mode: refusing to run privileged suites in the machine's own netns")
+    }
+
+    @Test("in strict mode, the reference plugins are installed (their suites must not skip)")
+    func referencePluginsPresent() {
+        guard TestHost.isStrict else { return }
+        for plugin in ["bridge", "host-local"] {
+            #expect(FileManager.default.isExecutableFile(atPath: "/usr/lib/cni/" + plugin), "missing /usr/lib/cni/\(plugin)")
+        }
     }
 }

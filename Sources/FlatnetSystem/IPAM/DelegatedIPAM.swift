@@ -1,0 +1,57 @@
+import FlatnetCore
+import Glibc
+
+/// Another IPAM plugin (host-local, dhcp, ...) run from CNI_PATH, the way libcni's
+/// invoke.DelegateAdd does: the same environment with CNI_COMMAND set, the whole netconf
+/// on stdin, the (abbreviated) result on stdout.
+public struct DelegatedIPAM: Sendable {
+    public let type: String
+    public let searchPath: [String]
+
+    public init(type: String, searchPath: [String]) {
+        self.type = type
+        self.searchPath = searchPath
+    }
+
+    /// The first executable named `type` in CNI_PATH.
+    public func locate() throws -> String {
+        for directory in searchPath where !directory.isEmpty {
+            let candidate = directory.hasSuffix("/") ? directory + type : directory + "/" + type
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        throw CNIError(.delegatedIPAMFailed, "IPAM plugin \(type) not found in CNI_PATH",
+                       details: "searched: \(searchPath.joined(separator: ":"))")
+    }
+
+    /// Runs one verb. ADD returns the plugin's result; the other verbs return nil.
+    /// A plugin's own error object keeps its code (11 stays "try again"), with the
+    /// plugin named in the message.
+    @discardableResult
+    public func run(_ command: CNICommand, environment: [String: String], netconf: JSONValue) throws -> CNIResult? {
+        var environment = environment
+        environment["CNI_COMMAND"] = command.rawValue
+        let outcome = try ChildProcess.run(try locate(), arguments: [], environment: environment,
+                                           stdin: Array(netconf.serialized().utf8))
+        let reply = try? JSONValue.parse(outcome.stdout)
+        guard outcome.status == 0 else { throw failure(outcome, reply: reply) }
+        guard command == .add else { return nil }
+        guard let reply else {
+            throw CNIError(.delegatedIPAMFailed, "IPAM plugin \(type) printed no result", details: outcome.stderr)
+        }
+        do {
+            return try CNIResultParser.parse(reply)
+        } catch {
+            throw CNIError(.delegatedIPAMFailed, "IPAM plugin \(type) returned an unusable result",
+                           details: CNIErrorMapping.cniError(for: error).details)
+        }
+    }
+
+    private func failure(_ outcome: ChildOutcome, reply: JSONValue?) -> CNIError {
+        if case .number(let code)? = reply?["code"], let message = reply?["msg"]?.stringValue {
+            let details = reply?["details"]?.stringValue ?? ""
+            return CNIError(CNIErrorCode(rawValue: Int(code)), "IPAM plugin \(type): \(message)", details: details)
+        }
+        return CNIError(.delegatedIPAMFailed, "IPAM plugin \(type) exited with status \(outcome.status)",
+                        details: outcome.stderr)
+    }
+}
