@@ -3,8 +3,10 @@
 
 Reads a JSON spec on stdin:
   {"runs": 200, "cases": [{"name": "VERSION",
-      "a": {"label": "flatnet", "argv": [...], "env": {...}, "stdin": "..."},
+      "a": {"label": "flatnet", "argv": [...], "env": {...}, "stdin": "...", "after": {...}},
       "b": {"label": "bridge",  "argv": [...], "env": {...}, "stdin": "..."}}]}
+A side's optional "after" (same shape, no label) runs untimed after each timed run,
+to restore state: a DEL after an ADD keeps a pool at the same size.
 Each iteration runs A and B once, alternating which goes first, so drift in machine
 load hits both sides alike. Timing covers posix_spawn to waitpid only (no Python
 subprocess machinery). A run whose exit status is not 0 aborts the benchmark: a
@@ -17,7 +19,7 @@ import sys
 import time
 
 
-def run_once(side):
+def run_once(side, label=None):
     read_end, write_end = os.pipe()
     data = side.get("stdin", "").encode()
     if len(data) > 60000:
@@ -33,7 +35,7 @@ def run_once(side):
     os.close(read_end)
     os.close(devnull)
     if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{side['label']} exited with {os.waitstatus_to_exitcode(status)}: {side['argv']}")
+        sys.exit(f"{label or side.get('label')} exited with {os.waitstatus_to_exitcode(status)}: {side['argv']}")
     return elapsed / 1e6
 
 
@@ -51,6 +53,8 @@ def main():
             order = ("a", "b") if iteration % 2 == 0 else ("b", "a")
             for key in order:
                 times[key].append(run_once(case[key]))
+                if "after" in case[key]:
+                    run_once(case[key]["after"], label=case[key]["label"] + " (after)")
         a, b = summarize(times["a"]), summarize(times["b"])
         report.append({"name": case["name"], "a": dict(a, label=case["a"]["label"]),
                        "b": dict(b, label=case["b"]["label"]), "ratio": a["median_ms"] / b["median_ms"]})

@@ -6,7 +6,7 @@ import sys
 
 targets = dict(arg.split("=", 1) for arg in sys.argv[1:])
 report = json.load(sys.stdin)
-header = f"{'operation':<22}{'flatnet median (min-max) ms':<32}{'reference median (min-max) ms':<34}{'ratio':>7}  target"
+header = f"{'operation':<26}{'flatnet median (min-max) ms':<32}{'reference median (min-max) ms':<34}{'ratio':>7}  target"
 print(header)
 print("-" * len(header))
 for row in report:
@@ -14,6 +14,6 @@ for row in report:
     cell = lambda s: f"{s['median_ms']:.2f} ({s['min_ms']:.2f}-{s['max_ms']:.2f})"
     target = targets.get(row["name"])
     verdict = "" if target is None else f"<= {target}: {'met' if row['ratio'] <= float(target) else 'MISSED'}"
-    print(f"{row['name']:<22}{cell(a):<32}{cell(b):<34}{row['ratio']:>7.2f}  {verdict}")
+    print(f"{row['name']:<26}{cell(a):<32}{cell(b):<34}{row['ratio']:>7.3f}  {verdict}")
 print(f"\nruns per side: {report[0]['a']['runs'] if report else 0}; "
       f"flatnet = {report[0]['a']['label'] if report else ''}, reference = {report[0]['b']['label'] if report else ''}")

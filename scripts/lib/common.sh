@@ -42,7 +42,7 @@ build_release() {
     require_swift
     say "building the static release binary"
     (cd "$FLATNET_ROOT" && swift build -c release -Xswiftc -static-executable -Xlinker --strip-all --product flatnet 2>&1 \
-        | grep -v -E "statically linked applications requires at runtime" | tail -n 3)
+        | grep -v -E "statically linked applications requires at runtime" | tail -n 3) >&2
     [ -x "$FLATNET_RELEASE_BINARY" ] || die "release build failed"
 }
 
@@ -50,7 +50,7 @@ build_release() {
 build_tests() {
     require_swift
     say "building the tests"
-    (cd "$FLATNET_ROOT" && swift build --build-tests 2>&1 | tail -n 3)
+    (cd "$FLATNET_ROOT" && swift build --build-tests 2>&1 | tail -n 3) >&2
 }
 
 # in_throwaway_netns CMD...: runs CMD as root in a new network and mount namespace,
