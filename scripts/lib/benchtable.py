@@ -15,5 +15,6 @@ for row in report:
     target = targets.get(row["name"])
     verdict = "" if target is None else f"<= {target}: {'met' if row['ratio'] <= float(target) else 'MISSED'}"
     print(f"{row['name']:<26}{cell(a):<32}{cell(b):<34}{row['ratio']:>7.3f}  {verdict}")
-print(f"\nruns per side: {report[0]['a']['runs'] if report else 0}; "
-      f"flatnet = {report[0]['a']['label'] if report else ''}, reference = {report[0]['b']['label'] if report else ''}")
+print(f"\nruns per side: {report[0]['a']['runs'] if report else 0}")
+for row in report:
+    print(f"  {row['name']}: {row['a']['label']} vs {row['b']['label']}")
