@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs flatnet on this host: the Debian packages it needs, a static release build,
-# and the binary in a CNI plugin directory. Safe to run again (it converges).
+# and the binary in a CNI plugin directory as flatnet and flatnet-ipam (a link to it).
+# Safe to run again (it converges).
 # Usage: scripts/install.sh [--bin-dir DIR]     (default /opt/cni/bin, or $CNI_BIN_DIR)
 # It changes no network configuration: flatnet configures the host only when a
 # runtime calls it for a network you have defined.
@@ -30,4 +31,6 @@ else
     mv -f "$bin_dir/.flatnet.new" "$bin_dir/flatnet"
     say "installed $bin_dir/flatnet"
 fi
+# flatnet-ipam is the same binary under another name (the standalone IPAM plugin).
+ln -sfn flatnet "$bin_dir/flatnet-ipam"
 "$bin_dir/flatnet" version
