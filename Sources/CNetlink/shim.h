@@ -12,4 +12,6 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/route.h>
 #include <netlink/route/neighbour.h>
+#include <netlink/route/link/inet.h>
+#include <linux/ip.h>
 #endif

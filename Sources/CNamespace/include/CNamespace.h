@@ -7,6 +7,10 @@
  * that fd refers to. Returns 0, or -1 with errno set. */
 int flatnet_setns_net(int fd);
 
+/* ioctl(fd, NS_GET_NSTYPE): the namespace type of an nsfs file (CLONE_NEWNET for a
+ * network namespace), or -1 with errno set (ENOTTY: fd is not a namespace file). */
+int flatnet_namespace_type(int fd);
+
 /* CLONE_NEWNET, for callers that need the flag value itself. */
 int flatnet_clone_newnet(void);
 

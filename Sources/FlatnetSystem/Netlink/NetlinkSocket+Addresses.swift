@@ -1,0 +1,44 @@
+import CNetlink
+import FlatnetCore
+import Glibc
+
+/// One address configured on an interface.
+public struct InterfaceAddress: Equatable, Sendable {
+    public var interfaceIndex: Int32
+    public var prefix: IPPrefix
+}
+
+extension NetlinkSocket {
+    /// Adds an address (`rtnl_addr_add`; `ip addr add PREFIX dev IFINDEX`). The kernel adds
+    /// the subnet's connected route with it.
+    public func addAddress(_ prefix: IPPrefix, interfaceIndex: Int32) throws(NetlinkError) {
+        guard let object = rtnl_addr_alloc() else { throw NetlinkError(call: "rtnl_addr_alloc", code: NLE_NOMEM) }
+        defer { rtnl_addr_put(object) }
+        let local = try NetlinkAddress(prefix)
+        rtnl_addr_set_ifindex(object, interfaceIndex)
+        _ = rtnl_addr_set_local(object, local.pointer)
+        let status = rtnl_addr_add(handle, object, 0)
+        guard status >= 0 else { throw NetlinkError(call: "rtnl_addr_add", code: status, subject: prefix.description) }
+    }
+
+    /// Every address in this namespace, or on one interface (`rtnl_addr_alloc_cache`;
+    /// `ip addr show [dev IFINDEX]`).
+    public func addresses(interfaceIndex: Int32? = nil) throws(NetlinkError) -> [InterfaceAddress] {
+        var cache: OpaquePointer?
+        let status = rtnl_addr_alloc_cache(handle, &cache)
+        guard status >= 0, let cache else { throw NetlinkError(call: "rtnl_addr_alloc_cache", code: status) }
+        defer { nl_cache_free(cache) }
+        var result: [InterfaceAddress] = []
+        var object = nl_cache_get_first(cache)
+        while let current = object {
+            let address = current
+            let index = Int32(rtnl_addr_get_ifindex(address))
+            if interfaceIndex == nil || interfaceIndex == index,
+               let prefix = NetlinkAddress.ipAddress(rtnl_addr_get_local(address)) {
+                result.append(InterfaceAddress(interfaceIndex: index, prefix: prefix))
+            }
+            object = nl_cache_get_next(current)
+        }
+        return result
+    }
+}
