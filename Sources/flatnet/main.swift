@@ -23,7 +23,7 @@ let lockTimeout = environment["FLATNET_LOCK_TIMEOUT_MS"].flatMap { Int($0) }.map
     ?? PoolIPAM.defaultLockTimeoutMilliseconds
 let backend: any PluginBackend = programName == "flatnet-ipam"
     ? IPAMPluginBackend(lockTimeoutMilliseconds: lockTimeout)
-    : PendingBackend()
+    : FlatnetBackend(environment: environment, lockTimeoutMilliseconds: lockTimeout)
 let output = Dispatcher(backend: backend).run(environment: environment) {
     // VERSION from a terminal: nothing was piped, so do not wait for input.
     if environment["CNI_COMMAND"] == "VERSION" && StandardStreams.inputIsTerminal { return [] }

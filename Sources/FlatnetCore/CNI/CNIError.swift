@@ -30,6 +30,12 @@ public struct CNIErrorCode: RawRepresentable, Hashable, Sendable {
     public static let delegatedIPAMFailed = CNIErrorCode(rawValue: 105)
     /// flatnet's own: CHECK found state that differs from what ADD made.
     public static let checkFailed = CNIErrorCode(rawValue: 106)
+    /// flatnet's own: CNI_IFNAME already exists in the container.
+    public static let interfaceExists = CNIErrorCode(rawValue: 107)
+    /// flatnet's own: the host cannot be set up as the netconf asks without taking
+    /// something that is not flatnet's (uplink missing, carrying addresses, enslaved
+    /// elsewhere; a non-bridge link with the bridge's name; no VLAN support).
+    public static let hostSetupConflict = CNIErrorCode(rawValue: 108)
     /// flatnet's own: an unexpected internal failure (same number as the reference
     /// library's ErrInternal, so runtimes that special-case it behave the same).
     public static let internalError = CNIErrorCode(rawValue: 999)

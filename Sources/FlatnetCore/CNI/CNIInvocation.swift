@@ -23,6 +23,11 @@ public struct CNIInvocation: Equatable, Sendable {
     }
 }
 
+extension CNIInvocation {
+    /// The (container id, ifname) pair leases and host veths are keyed by.
+    public var attachment: Attachment { Attachment(containerID: containerID, ifName: ifName) }
+}
+
 /// Reads and validates the CNI_* environment variables.
 public enum CNIEnvironment {
     /// The command named by `CNI_COMMAND`, checking that it is set and known.

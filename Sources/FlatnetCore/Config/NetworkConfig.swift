@@ -15,6 +15,9 @@ public struct NetworkConfig: Equatable, Sendable {
     public var vlan: Int?
     /// MTU for the bridge, uplink side and veths; nil keeps the kernel's defaults.
     public var mtu: Int?
+    /// Install `default via <gateway>` in containers (default true). When false, no
+    /// default route is installed, even one the IPAM result lists.
+    public var defaultRoute: Bool
     /// The docker0 link and reserved address; nil means no link and no containment rules.
     public var metadata: MetadataConfig?
     public var ipam: IPAMConfig

@@ -14,7 +14,7 @@ public enum NetworkConfigParser {
     ]
 
     /// flatnet's own top-level keys.
-    public static let flatnetKeys: Set<String> = ["bridge", "uplink", "vlan", "mtu", "metadata", "ipam"]
+    public static let flatnetKeys: Set<String> = ["bridge", "uplink", "vlan", "mtu", "defaultRoute", "metadata", "ipam"]
 
     /// Who is reading the netconf.
     public enum Mode: Sendable {
@@ -40,6 +40,7 @@ public enum NetworkConfigParser {
         let uplink = isPlugin ? top.interfaceName("uplink") : nil
         let vlan = isPlugin ? top.integer("vlan", in: 1...4094, what: "802.1Q VLAN id") : nil
         let mtu = isPlugin ? top.integer("mtu", in: 68...65535, what: "MTU") : nil
+        let defaultRoute = isPlugin ? top.bool("defaultRoute") ?? true : true
         let metadata = top.object("metadata").flatMap(parseMetadata)
         let ipam = top.object("ipam", required: true).flatMap { block in
             isPlugin ? parseIPAM(block) : parseOwnIPAM(block)
@@ -49,7 +50,7 @@ public enum NetworkConfigParser {
         let config = NetworkConfig(
             cniVersion: cniVersion, name: name, type: type,
             bridge: bridge ?? InterfaceNaming.defaultBridge(network: name),
-            uplink: uplink, vlan: vlan, mtu: mtu, metadata: metadata,
+            uplink: uplink, vlan: vlan, mtu: mtu, defaultRoute: defaultRoute, metadata: metadata,
             ipam: ipam, runtime: runtime, raw: document)
         // Cross-field rules run even after field problems, so one reply lists them all.
         NetworkConfigValidator.check(config, log: log)

@@ -15,6 +15,14 @@ public enum InterfaceNaming {
         fitted(prefix: "", base: uplink.value, suffix: ".\(vlan)")
     }
 
+    /// The host end of a container's veth: `fl` and 12 hex digits of a 64-bit FNV-1a hash
+    /// of network, container id and ifname. Deterministic, so DEL and GC find it with no
+    /// state; 48 bits keep collisions out of reach for any node's container count.
+    public static func hostVeth(network: String, attachment: Attachment) -> InterfaceName {
+        let hash = FNV1a.hash64Hex("\(network)/\(attachment.containerID)/\(attachment.ifName)")
+        return try! InterfaceName(validating: "fl" + hash.prefix(12))
+    }
+
     /// `prefix + base + suffix` if it fits, else `prefix + base[..k] + hash + suffix`.
     static func fitted(prefix: String, base: String, suffix: String) -> InterfaceName {
         let plain = prefix + base + suffix

@@ -70,8 +70,3 @@ public struct IPAMPluginBackend: PluginBackend {
         }
     }
 }
-
-extension CNIInvocation {
-    /// The (container id, ifname) pair leases and host veths are keyed by.
-    public var attachment: Attachment { Attachment(containerID: containerID, ifName: ifName) }
-}

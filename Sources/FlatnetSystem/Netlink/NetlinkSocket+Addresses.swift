@@ -2,12 +2,6 @@ import CNetlink
 import FlatnetCore
 import Glibc
 
-/// One address configured on an interface.
-public struct InterfaceAddress: Equatable, Sendable {
-    public var interfaceIndex: Int32
-    public var prefix: IPPrefix
-}
-
 extension NetlinkSocket {
     /// Adds an address (`rtnl_addr_add`; `ip addr add PREFIX dev IFINDEX`). The kernel adds
     /// the subnet's connected route with it.

@@ -123,3 +123,28 @@ struct LinkObject: ~Copyable {
 
     deinit { rtnl_link_put(pointer) }
 }
+
+extension NetlinkSocket {
+    /// The link with interface index `index`, or nil (`rtnl_link_get_kernel` by index).
+    public func link(index: Int32) throws(NetlinkError) -> LinkInfo? {
+        var link: OpaquePointer?
+        let status = rtnl_link_get_kernel(handle, index, nil, &link)
+        if status == -NLE_OBJ_NOTFOUND || status == -NLE_NODEV { return nil }
+        guard status >= 0, let link else { throw NetlinkError(call: "rtnl_link_get_kernel", code: status, subject: "index \(index)") }
+        defer { rtnl_link_put(link) }
+        return LinkInfo(libnlLink: link)
+    }
+
+    /// Creates an 802.1Q sub-interface (`rtnl_link_add` of a vlan; `ip link add link PARENT
+    /// name NAME type vlan id ID`). Kernels without 8021q answer "operation not supported".
+    public func createVLAN(named name: InterfaceName, parentIndex: Int32, id: Int, mtu: Int?) throws(NetlinkError) {
+        guard let link = rtnl_link_vlan_alloc() else { throw NetlinkError(call: "rtnl_link_vlan_alloc", code: NLE_NOMEM) }
+        defer { rtnl_link_put(link) }
+        rtnl_link_set_name(link, name.value)
+        rtnl_link_set_link(link, parentIndex)
+        _ = rtnl_link_vlan_set_id(link, UInt16(id))
+        if let mtu { rtnl_link_set_mtu(link, UInt32(mtu)) }
+        let status = rtnl_link_add(handle, link, NLM_F_CREATE | NLM_F_EXCL)
+        guard status >= 0 else { throw NetlinkError(call: "rtnl_link_add vlan", code: status, subject: name.value) }
+    }
+}

@@ -2,19 +2,6 @@ import CNetlink
 import FlatnetCore
 import Glibc
 
-/// One route of the main table, as flatnet installs and checks them.
-public struct RouteEntry: Equatable, Sendable {
-    public var destination: IPPrefix
-    public var gateway: IPAddress?
-    public var interfaceIndex: Int32?
-
-    public init(destination: IPPrefix, gateway: IPAddress?, interfaceIndex: Int32?) {
-        self.destination = destination
-        self.gateway = gateway
-        self.interfaceIndex = interfaceIndex
-    }
-}
-
 extension NetlinkSocket {
     /// Adds a route to the main table (`rtnl_route_add`; `ip route add DST via GW dev IF`).
     public func addRoute(_ route: RouteEntry) throws(NetlinkError) {

@@ -2,19 +2,6 @@ import CNetlink
 import FlatnetCore
 import Glibc
 
-/// What flatnet reads about one network interface, as a plain value.
-public struct LinkInfo: Equatable, Sendable {
-    public var index: Int32
-    public var name: String
-    /// The link kind (`bridge`, `veth`, `vlan`, ...); nil for a physical NIC or `lo`.
-    public var kind: String?
-    public var mtu: Int
-    public var isUp: Bool
-    /// The bridge this link is enslaved to, by interface index; nil when not enslaved.
-    public var masterIndex: Int32?
-    public var mac: MACAddress?
-}
-
 extension NetlinkSocket {
     /// The link named `name`, or nil when there is none
     /// (`rtnl_link_get_kernel`; `ip link show NAME`).
@@ -31,14 +18,15 @@ extension NetlinkSocket {
 extension LinkInfo {
     /// Copies the fields out of a libnl `rtnl_link`; the caller keeps ownership.
     init(libnlLink link: OpaquePointer) {
-        index = Int32(rtnl_link_get_ifindex(link))
-        name = String(cString: rtnl_link_get_name(link))
-        kind = rtnl_link_get_type(link).map { String(cString: $0) }
-        mtu = Int(rtnl_link_get_mtu(link))
-        isUp = rtnl_link_get_flags(link) & UInt32(IFF_UP) != 0
         let master = Int32(rtnl_link_get_master(link))
-        masterIndex = master > 0 ? master : nil
-        mac = rtnl_link_get_addr(link).flatMap(LinkInfo.mac)
+        self.init(
+            index: Int32(rtnl_link_get_ifindex(link)),
+            name: String(cString: rtnl_link_get_name(link)),
+            kind: rtnl_link_get_type(link).map { String(cString: $0) },
+            mtu: Int(rtnl_link_get_mtu(link)),
+            isUp: rtnl_link_get_flags(link) & UInt32(IFF_UP) != 0,
+            masterIndex: master > 0 ? master : nil,
+            mac: rtnl_link_get_addr(link).flatMap(LinkInfo.mac))
     }
 
     private static func mac(_ address: OpaquePointer) -> MACAddress? {

@@ -1,0 +1,51 @@
+/// One change ADD makes to the host, as a value: executed by ADD, printed by the dry run.
+public enum HostStep: Equatable, Sendable {
+    /// Create the flat bridge if missing, then make sure it is a bridge, up, with the MTU.
+    case ensureBridge(InterfaceName, mtu: Int?)
+    /// Create the 802.1Q sub-interface `name` on `parent` if missing.
+    case ensureVLAN(name: InterfaceName, parent: InterfaceName, id: Int, mtu: Int?)
+    /// Enslave the uplink (or its VLAN sub-interface) to the bridge and bring it up,
+    /// refusing one that carries addresses or belongs to another master.
+    case enslaveUplink(InterfaceName, bridge: InterfaceName, mtu: Int?)
+
+    /// What an operator would type to do the same with iproute2.
+    public var ipCommand: String {
+        switch self {
+        case .ensureBridge(let name, let mtu):
+            return "ip link add \(name)\(mtu.map { " mtu \($0)" } ?? "") type bridge && ip link set \(name) up"
+        case .ensureVLAN(let name, let parent, let id, let mtu):
+            return "ip link add link \(parent) name \(name)\(mtu.map { " mtu \($0)" } ?? "") type vlan id \(id)"
+        case .enslaveUplink(let name, let bridge, let mtu):
+            return "ip link set \(name) master \(bridge)\(mtu.map { " mtu \($0)" } ?? "") up"
+        }
+    }
+}
+
+/// One change ADD makes for a container, as a value.
+public enum ContainerStep: Equatable, Sendable {
+    /// The veth pair: host end on the bridge and up, the peer born inside the netns.
+    case createVeth(host: InterfaceName, bridge: InterfaceName, container: InterfaceName, netns: String, mtu: Int?, mac: MACAddress?)
+    /// arp_notify=1: the kernel announces the address (gratuitous ARP) when the link comes up.
+    case enableARPNotify(InterfaceName)
+    case addAddress(IPPrefix, InterfaceName)
+    case bringUp(InterfaceName)
+    case addRoute(destination: IPPrefix, gateway: IPAddress, InterfaceName)
+
+    /// What an operator would type to do the same (inside the container with `ip -n`).
+    public func ipCommand(namespace: String) -> String {
+        switch self {
+        case .createVeth(let host, let bridge, let container, let netns, let mtu, let mac):
+            let mtuText = mtu.map { " mtu \($0)" } ?? ""
+            let macText = mac.map { " address \($0)" } ?? ""
+            return "ip link add \(host)\(mtuText) master \(bridge) up type veth peer name \(container)\(mtuText)\(macText) netns \(netns)"
+        case .enableARPNotify(let name):
+            return "ip netns exec \(namespace) sysctl -w net.ipv4.conf.\(name).arp_notify=1"
+        case .addAddress(let prefix, let name):
+            return "ip -n \(namespace) addr add \(prefix) dev \(name)"
+        case .bringUp(let name):
+            return "ip -n \(namespace) link set \(name) up"
+        case .addRoute(let destination, let gateway, let name):
+            return "ip -n \(namespace) route add \(destination) via \(gateway) dev \(name)"
+        }
+    }
+}

@@ -1,0 +1,23 @@
+/// What flatnet reads about one network interface, as a plain value (filled from
+/// netlink by FlatnetSystem; compared with expectations by the pure core).
+public struct LinkInfo: Equatable, Sendable {
+    public var index: Int32
+    public var name: String
+    /// The link kind (`bridge`, `veth`, `vlan`, ...); nil for a physical NIC or `lo`.
+    public var kind: String?
+    public var mtu: Int
+    public var isUp: Bool
+    /// The bridge this link is enslaved to, by interface index; nil when not enslaved.
+    public var masterIndex: Int32?
+    public var mac: MACAddress?
+
+    public init(index: Int32, name: String, kind: String?, mtu: Int, isUp: Bool, masterIndex: Int32?, mac: MACAddress?) {
+        self.index = index
+        self.name = name
+        self.kind = kind
+        self.mtu = mtu
+        self.isUp = isUp
+        self.masterIndex = masterIndex
+        self.mac = mac
+    }
+}

@@ -1,0 +1,107 @@
+import FlatnetCore
+
+/// The verbs of the flatnet network plugin.
+public struct FlatnetBackend: PluginBackend {
+    /// The process environment, handed to a delegated IPAM plugin as libcni would.
+    public let environment: [String: String]
+    public let lockTimeoutMilliseconds: Int
+
+    public init(environment: [String: String], lockTimeoutMilliseconds: Int) {
+        self.environment = environment
+        self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
+    }
+
+    func ipam(_ request: PluginRequest) -> IPAMClient {
+        IPAMClient(request: request, environment: environment, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+    }
+
+    /// ADD, in order: the container's netns (before anything is allocated), the
+    /// interface name free in it, the host side, an address, then the container side.
+    /// A failure after the address was taken gives it back; the container side undoes
+    /// its own veth. Host setup is never undone: other containers share it.
+    public func add(_ request: PluginRequest) throws -> CNIResult {
+        let (config, invocation) = (request.config, request.invocation)
+        let namespace = try NamespaceFile(path: invocation.netns ?? "")
+        let host = try NetlinkSocket()
+        let container = try namespace.openSocket()
+        if try container.link(named: invocation.ifName) != nil {
+            throw CNIError(.interfaceExists, "interface \(invocation.ifName) already exists in the container",
+                           details: "CNI_NETNS=\(namespace.path)")
+        }
+        let bridgeIndex = try HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).ensure(socket: host)
+        let ipam = ipam(request)
+        let addresses = try ipam.add(request)
+        var attacher = ContainerAttacher(host: host, container: container, bridgeIndex: bridgeIndex,
+                                         namespaceDescriptor: namespace.descriptor)
+        do {
+            let mac = config.runtime.effectiveRequests(with: invocation.arguments).mac
+            let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: addresses, mac: mac)
+            try attacher.run(plan.container)
+            let observed = try attacher.observe(bridge: config.bridge, hostVeth: plan.hostVeth,
+                                                container: try InterfaceName(validating: invocation.ifName))
+            return AttachResult.make(config: config, invocation: invocation, plan: plan, ipam: addresses, observed: observed)
+        } catch {
+            attacher.rollBack()
+            try? ipam.delete(request)
+            throw error
+        }
+    }
+
+    /// DEL: the host veth (its peer goes with it), then the address. Tries every step,
+    /// treats "already gone" as done, and fails only for a real failure.
+    public func delete(_ request: PluginRequest) throws {
+        var failures: [CNIError] = []
+        do {
+            let hostVeth = InterfaceNaming.hostVeth(network: request.config.name, attachment: request.invocation.attachment)
+            try NetlinkSocket().deleteLink(named: hostVeth.value)
+        } catch {
+            failures.append(CNIErrorMapping.cniError(for: error))
+        }
+        do {
+            try ipam(request).delete(request)
+        } catch {
+            failures.append(CNIErrorMapping.cniError(for: error))
+        }
+        guard let first = failures.first else { return }
+        throw CNIError(first.code, "DEL: \(first.message)", details: failures.map { "\($0.message) \($0.details)" }.joined(separator: "; "))
+    }
+
+    /// CHECK: prevResult against the kernel and the IPAM reservation; the error names
+    /// every difference.
+    public func check(_ request: PluginRequest) throws {
+        guard let expected = request.config.runtime.prevResult else {
+            throw CNIError(.invalidNetworkConfig, "CHECK needs prevResult", details: "the runtime sends the ADD result as prevResult")
+        }
+        var drift = try AttachmentCheck.drift(expected: expected, config: request.config, invocation: request.invocation,
+                                              observed: observe(request))
+        do {
+            try ipam(request).check(request, expected: expected)
+        } catch {
+            drift.append(CNIErrorMapping.cniError(for: error).message)
+        }
+        guard drift.isEmpty else {
+            throw CNIError(.checkFailed, "CHECK: \(drift[0])", details: drift.joined(separator: "; "))
+        }
+    }
+
+    func observe(_ request: PluginRequest) throws -> AttachmentCheck.Observation {
+        let (config, invocation) = (request.config, request.invocation)
+        let host = try NetlinkSocket()
+        let hostVeth = InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment)
+        let container = try NamespaceFile(path: invocation.netns ?? "").openSocket()
+        let link = try container.link(named: invocation.ifName)
+        return AttachmentCheck.Observation(
+            bridge: try host.link(named: config.bridge.value), hostVeth: try host.link(named: hostVeth.value),
+            container: link,
+            containerAddresses: try link.map { try container.addresses(interfaceIndex: $0.index).map(\.prefix) } ?? [],
+            containerRoutes: try container.routes())
+    }
+
+    public func status(_ request: PluginRequest) throws {
+        throw CNIError(.notImplemented, "STATUS is not implemented in flatnet \(FlatnetBuild.version)")
+    }
+
+    public func garbageCollect(_ request: PluginRequest) throws {
+        throw CNIError(.notImplemented, "GC is not implemented in flatnet \(FlatnetBuild.version)")
+    }
+}

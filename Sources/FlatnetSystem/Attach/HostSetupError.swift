@@ -1,0 +1,35 @@
+import FlatnetCore
+
+/// Why the host cannot be set up as the netconf asks (plugin code 108). flatnet never
+/// takes over an interface that is not clearly meant for it.
+public enum HostSetupError: Error, CNIErrorConvertible, CustomStringConvertible {
+    case notABridge(InterfaceName, kind: String?)
+    case uplinkMissing(InterfaceName)
+    case uplinkHasAddresses(InterfaceName, [IPPrefix])
+    case uplinkEnslavedElsewhere(InterfaceName, master: String)
+    case vlanUnsupported(InterfaceName, NetlinkError)
+    case notAVLAN(InterfaceName, kind: String?)
+
+    public var description: String { cniError.message + ": " + cniError.details }
+
+    public var cniError: CNIError {
+        switch self {
+        case .notABridge(let name, let kind):
+            return CNIError(.hostSetupConflict, "\(name) exists and is not a bridge",
+                            details: "it is a \(kind ?? "physical") link; set \"bridge\" to another name or remove it")
+        case .uplinkMissing(let name):
+            return CNIError(.hostSetupConflict, "uplink \(name) does not exist on this host", details: "check \"uplink\" in the netconf")
+        case .uplinkHasAddresses(let name, let addresses):
+            return CNIError(.hostSetupConflict, "uplink \(name) carries IP addresses; refusing to enslave it",
+                            details: "addresses: \(addresses.map(\.description).joined(separator: ", ")); enslaving it would cut the host off. Use a dedicated NIC or VLAN")
+        case .uplinkEnslavedElsewhere(let name, let master):
+            return CNIError(.hostSetupConflict, "uplink \(name) is already enslaved to \(master)",
+                            details: "flatnet will not move it; free it or choose another uplink")
+        case .vlanUnsupported(let name, let error):
+            return CNIError(.hostSetupConflict, "cannot create VLAN interface \(name)",
+                            details: "\(error); does this kernel have 802.1Q (8021q) support?")
+        case .notAVLAN(let name, let kind):
+            return CNIError(.hostSetupConflict, "\(name) exists and is not a VLAN interface", details: "it is a \(kind ?? "physical") link")
+        }
+    }
+}
