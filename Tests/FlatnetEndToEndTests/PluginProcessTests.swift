@@ -1,5 +1,6 @@
 import FlatnetCore
 import FlatnetTestSupport
+import Foundation
 import Testing
 
 /// The real executable, run the way a runtime runs it: CNI_* variables, netconf on
@@ -29,15 +30,20 @@ struct PluginProcessTests {
         #expect(outcome.stdout == #"{"cniVersion":"0.4.0","supportedVersions":["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]}"# + "\n")
     }
 
-    @Test("a valid call the build does not carry out yet answers code 100, not success")
-    func pendingVerb() throws {
-        for command in ["ADD", "DEL", "CHECK", "STATUS", "GC"] {
-            var environment = Valid.environment
-            environment["CNI_COMMAND"] = command
-            let outcome = try ProcessRunner.run([Self.binary], environment: environment, stdin: Valid.configText)
-            #expect(outcome.status == 1)
-            #expect(try JSONValue.parse(Array(outcome.stdout.utf8))["code"] == .number(100), "\(command): \(outcome.stdout)")
-        }
+    @Test("ADD for a namespace that does not exist: code 3, nothing allocated; DEL of it succeeds",
+          .enabled(if: TestHost.canRunPrivileged, "the plugin runs only in a throwaway netns"))
+    func missingNamespace() throws {
+        let dataDir = "/tmp/flatnet-missing-" + ProcessRunner.uniqueSuffix()
+        let config = Valid.config.setting("ipam.dataDir", to: .string(dataDir)).setting("uplink", to: nil)
+            .setting("vlan", to: nil).serialized()
+        var environment = Valid.environment
+        environment["CNI_NETNS"] = "/run/netns/flt-gone-" + ProcessRunner.uniqueSuffix()
+        let add = try ProcessRunner.run([Self.binary], environment: environment, stdin: config)
+        let reply = try JSONValue.parse(add.stdout)
+        #expect(add.status == 1 && reply["code"] == .number(3), "\(add.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: dataDir), "no state was created")
+        environment["CNI_COMMAND"] = "DEL"
+        #expect(try ProcessRunner.run([Self.binary], environment: environment, stdin: config).status == 0)
     }
 
     @Test("without CNI_COMMAND and arguments: the about text on stderr, stdout empty, exit 0")

@@ -31,17 +31,18 @@ public struct FlatnetBackend: PluginBackend {
         let bridgeIndex = try HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).ensure(socket: host)
         let ipam = ipam(request)
         let addresses = try ipam.add(request)
-        var attacher = ContainerAttacher(host: host, container: container, bridgeIndex: bridgeIndex,
-                                         namespaceDescriptor: namespace.descriptor)
+        let operations = NetlinkContainerOperations(host: host, container: container, bridgeIndex: bridgeIndex,
+                                                    namespaceDescriptor: namespace.descriptor)
+        var runner = ContainerStepRunner(operations: operations)
         do {
             let mac = config.runtime.effectiveRequests(with: invocation.arguments).mac
             let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: addresses, mac: mac)
-            try attacher.run(plan.container)
-            let observed = try attacher.observe(bridge: config.bridge, hostVeth: plan.hostVeth,
-                                                container: try InterfaceName(validating: invocation.ifName))
+            try runner.run(plan.container)
+            let observed = try operations.observe(bridge: config.bridge, hostVeth: plan.hostVeth,
+                                                  container: try InterfaceName(validating: invocation.ifName))
             return AttachResult.make(config: config, invocation: invocation, plan: plan, ipam: addresses, observed: observed)
         } catch {
-            attacher.rollBack()
+            runner.rollBack()
             try? ipam.delete(request)
             throw error
         }

@@ -1,0 +1,50 @@
+/// The kernel operations container steps need. FlatnetSystem implements them over
+/// netlink; tests implement them with fakes that fail on demand.
+public protocol ContainerOperations: AnyObject {
+    func createVeth(host: InterfaceName, container: InterfaceName, mtu: Int?, mac: MACAddress?) throws
+    func enableARPNotify(_ name: InterfaceName) throws
+    func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws
+    func bringUp(_ name: InterfaceName) throws
+    func addRoute(_ destination: IPPrefix, via gateway: IPAddress, dev name: InterfaceName) throws
+    /// Undo of `createVeth`: deleting the host end removes the pair.
+    func deleteVeth(host: InterfaceName) throws
+}
+
+/// Runs container steps in order. Each step records its undo before the next starts, so
+/// a failure at step N leaves nothing from steps 1..N-1 behind. Only the veth needs an
+/// undo: addresses and routes live on the container end and go with it.
+public struct ContainerStepRunner {
+    public let operations: any ContainerOperations
+    public private(set) var createdVeth: InterfaceName?
+
+    public init(operations: any ContainerOperations) {
+        self.operations = operations
+    }
+
+    public mutating func run(_ steps: [ContainerStep]) throws {
+        do {
+            for step in steps { try execute(step) }
+        } catch {
+            rollBack()
+            throw error
+        }
+    }
+
+    /// Removes what was created; safe to call twice.
+    public mutating func rollBack() {
+        if let veth = createdVeth { try? operations.deleteVeth(host: veth) }
+        createdVeth = nil
+    }
+
+    private mutating func execute(_ step: ContainerStep) throws {
+        switch step {
+        case .createVeth(let host, _, let container, _, let mtu, let mac):
+            try operations.createVeth(host: host, container: container, mtu: mtu, mac: mac)
+            createdVeth = host
+        case .enableARPNotify(let name): try operations.enableARPNotify(name)
+        case .addAddress(let prefix, let name): try operations.addAddress(prefix, to: name)
+        case .bringUp(let name): try operations.bringUp(name)
+        case .addRoute(let destination, let gateway, let name): try operations.addRoute(destination, via: gateway, dev: name)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import CNetlink
+import FlatnetCore
+
+/// Container steps over netlink: a host socket for the veth, and a socket opened inside
+/// the container's netns for everything in it (no setns while the steps run).
+final class NetlinkContainerOperations: ContainerOperations {
+    let host: NetlinkSocket
+    let container: NetlinkSocket
+    let bridgeIndex: Int32
+    let namespaceDescriptor: Int32
+
+    init(host: consuming NetlinkSocket, container: consuming NetlinkSocket, bridgeIndex: Int32, namespaceDescriptor: Int32) {
+        self.host = host
+        self.container = container
+        self.bridgeIndex = bridgeIndex
+        self.namespaceDescriptor = namespaceDescriptor
+    }
+
+    func createVeth(host name: InterfaceName, container peer: InterfaceName, mtu: Int?, mac: MACAddress?) throws {
+        try host.createVeth(VethRequest(hostName: name, bridgeIndex: bridgeIndex, containerName: peer,
+                                        containerNamespace: namespaceDescriptor, mtu: mtu, containerMAC: mac))
+    }
+
+    func enableARPNotify(_ name: InterfaceName) throws { try container.changeLink(named: name.value, LinkChange(arpNotify: true)) }
+
+    func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws {
+        try container.addAddress(prefix, interfaceIndex: try index(of: name))
+    }
+
+    func bringUp(_ name: InterfaceName) throws { try container.changeLink(named: name.value, LinkChange(up: true)) }
+
+    func addRoute(_ destination: IPPrefix, via gateway: IPAddress, dev name: InterfaceName) throws {
+        try container.addRoute(RouteEntry(destination: destination, gateway: gateway, interfaceIndex: try index(of: name)))
+    }
+
+    func deleteVeth(host name: InterfaceName) throws { try host.deleteLink(named: name.value) }
+
+    /// Reads back what the result reports: MACs of the three interfaces, container MTU.
+    func observe(bridge: InterfaceName, hostVeth: InterfaceName, container name: InterfaceName) throws -> AttachResult.Observed {
+        let containerLink = try container.link(named: name.value)
+        return AttachResult.Observed(bridgeMAC: try host.link(named: bridge.value)?.mac,
+                                     hostVethMAC: try host.link(named: hostVeth.value)?.mac,
+                                     containerMAC: containerLink?.mac, containerMTU: containerLink?.mtu)
+    }
+
+    private func index(of name: InterfaceName) throws -> Int32 {
+        guard let link = try container.link(named: name.value) else {
+            throw NetlinkError(call: "rtnl_link_get_kernel", code: NLE_OBJ_NOTFOUND, subject: name.value)
+        }
+        return link.index
+    }
+}

@@ -1,0 +1,130 @@
+import FlatnetCore
+import FlatnetTestSupport
+import Testing
+
+/// Records operations and fails the Nth one.
+final class FakeContainerOperations: ContainerOperations {
+    var log: [String] = []
+    var failAt: Int?
+    struct Injected: Error {}
+
+    private func record(_ entry: String) throws {
+        log.append(entry)
+        if let failAt, log.count == failAt { throw Injected() }
+    }
+
+    func createVeth(host: InterfaceName, container: InterfaceName, mtu: Int?, mac: MACAddress?) throws { try record("veth \(host)") }
+    func enableARPNotify(_ name: InterfaceName) throws { try record("arp_notify") }
+    func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws { try record("addr \(prefix)") }
+    func bringUp(_ name: InterfaceName) throws { try record("up") }
+    func addRoute(_ destination: IPPrefix, via gateway: IPAddress, dev name: InterfaceName) throws { try record("route \(destination)") }
+    func deleteVeth(host: InterfaceName) throws { log.append("delete \(host)") }
+}
+
+@Suite("Attach plan and rollback")
+struct AttachPlanTests {
+    static let invocation = CNIInvocation(command: .add, containerID: "c1", netns: "/run/netns/c1", ifName: "eth0")
+
+    static func config(_ document: JSONValue = Valid.config) throws -> NetworkConfig {
+        try NetworkConfigParser.parse(document, cniVersion: CNIVersion(1, 1, 0))
+    }
+
+    static var poolResult: CNIResult {
+        get throws { PoolResult.make(address: IPv4Address("10.43.1.5")!, pool: try config().ipam.pool!) }
+    }
+
+    @Test("steps in order, each with its ip equivalent")
+    func steps() throws {
+        let plan = try AttachPlanner.plan(config: try Self.config(), invocation: Self.invocation, ipam: try Self.poolResult, mac: nil)
+        #expect(plan.host.map(\.ipCommand) == [
+            "ip link add br-flat-a mtu 1500 type bridge && ip link set br-flat-a up",
+            "ip link add link eth1 name eth1.100 mtu 1500 type vlan id 100",
+            "ip link set eth1.100 master br-flat-a mtu 1500 up",
+        ])
+        let veth = plan.hostVeth.value
+        #expect(plan.container.map { $0.ipCommand(namespace: "c1") } == [
+            "ip link add \(veth) mtu 1500 master br-flat-a up type veth peer name eth0 mtu 1500 netns /run/netns/c1",
+            "ip netns exec c1 sysctl -w net.ipv4.conf.eth0.arp_notify=1",
+            "ip -n c1 addr add 10.43.1.5/16 dev eth0",
+            "ip -n c1 link set eth0 up",
+            "ip -n c1 route add 0.0.0.0/0 via 10.43.0.1 dev eth0",
+        ])
+        #expect(veth.utf8.count <= 15 && veth.hasPrefix("fl"))
+    }
+
+    @Test("a default route is added when IPAM has none, and dropped when defaultRoute is false")
+    func defaultRoute() throws {
+        let noRoutes = try Self.config(Valid.config.setting("ipam.routes", to: .array([])))
+        let routes = try AttachPlanner.plan(config: noRoutes, invocation: Self.invocation,
+                                            ipam: PoolResult.make(address: IPv4Address("10.43.1.5")!, pool: noRoutes.ipam.pool!), mac: nil).routes
+        #expect(routes.map { "\($0.destination) \($0.gateway!)" } == ["0.0.0.0/0 10.43.0.1"])
+        let off = try Self.config(Valid.config.setting("defaultRoute", to: .bool(false)))
+        #expect(try AttachPlanner.plan(config: off, invocation: Self.invocation, ipam: try Self.poolResult, mac: nil).routes.isEmpty)
+    }
+
+    @Test("without an uplink the host setup is the bridge alone")
+    func hostOnly() throws {
+        let config = try Self.config(Valid.config.setting("uplink", to: nil).setting("vlan", to: nil))
+        #expect(AttachPlanner.hostSteps(for: config) == [.ensureBridge(config.bridge, mtu: 1500)])
+    }
+
+    @Test("a failure at step N removes the veth iff step 1 created it", arguments: 1...5)
+    func rollback(_ failingStep: Int) throws {
+        let plan = try AttachPlanner.plan(config: try Self.config(), invocation: Self.invocation, ipam: try Self.poolResult, mac: nil)
+        let fake = FakeContainerOperations()
+        fake.failAt = failingStep
+        var runner = ContainerStepRunner(operations: fake)
+        #expect(throws: FakeContainerOperations.Injected.self) { try runner.run(plan.container) }
+        let deleted = fake.log.filter { $0.hasPrefix("delete") }
+        #expect(deleted == (failingStep == 1 ? [] : ["delete \(plan.hostVeth)"]), "\(fake.log)")
+        #expect(fake.log.count == failingStep + deleted.count, "no step runs after the failure")
+        runner.rollBack()
+        #expect(fake.log.filter { $0.hasPrefix("delete") }.count == deleted.count, "rollback is idempotent")
+    }
+
+    @Test("the result: bridge, host veth, container with sandbox; ips point at the container")
+    func result() throws {
+        let config = try Self.config()
+        let plan = try AttachPlanner.plan(config: config, invocation: Self.invocation, ipam: try Self.poolResult, mac: nil)
+        let observed = AttachResult.Observed(bridgeMAC: MACAddress("0a:00:00:00:00:01"), hostVethMAC: MACAddress("0a:00:00:00:00:02"),
+                                             containerMAC: MACAddress("0a:00:00:00:00:03"), containerMTU: 1500)
+        let result = AttachResult.make(config: config, invocation: Self.invocation, plan: plan, ipam: try Self.poolResult, observed: observed)
+        #expect(result.interfaces.map(\.name) == ["br-flat-a", plan.hostVeth.value, "eth0"])
+        #expect(result.interfaces[2].sandbox == "/run/netns/c1" && result.interfaces[0].sandbox == nil)
+        #expect(result.ips.map(\.interface) == [2])
+    }
+
+    @Test("chained after another plugin, its result is extended and indices shift")
+    func chained() throws {
+        var config = try Self.config()
+        config.runtime.prevResult = CNIResult(interfaces: [CNIResult.Interface(name: "other0")],
+                                              ips: [CNIResult.IPConfig(address: IPPrefix("192.168.0.2/24")!, interface: 0)])
+        let plan = try AttachPlanner.plan(config: config, invocation: Self.invocation, ipam: try Self.poolResult, mac: nil)
+        let observed = AttachResult.Observed(bridgeMAC: nil, hostVethMAC: nil, containerMAC: nil, containerMTU: nil)
+        let result = AttachResult.make(config: config, invocation: Self.invocation, plan: plan, ipam: try Self.poolResult, observed: observed)
+        #expect(result.interfaces.map(\.name).first == "other0" && result.interfaces.count == 4)
+        #expect(result.ips.map(\.interface) == [0, 3])
+    }
+
+    @Test("CHECK names each drift precisely")
+    func checkDrift() throws {
+        let config = try Self.config()
+        let bridge = LinkInfo(index: 5, name: "br-flat-a", kind: "bridge", mtu: 1500, isUp: true, masterIndex: nil, mac: nil)
+        let veth = LinkInfo(index: 7, name: "flx", kind: "veth", mtu: 1500, isUp: true, masterIndex: nil, mac: nil)
+        let container = LinkInfo(index: 2, name: "eth0", kind: "veth", mtu: 1500, isUp: true, masterIndex: nil, mac: MACAddress("0a:00:00:00:00:09"))
+        var expected = try Self.poolResult
+        expected.interfaces = [CNIResult.Interface(name: "br-flat-a"), CNIResult.Interface(name: "flx"),
+                               CNIResult.Interface(name: "eth0", mac: MACAddress("0a:00:00:00:00:03"), sandbox: "/run/netns/c1")]
+        expected.ips[0].interface = 2
+        let observation = AttachmentCheck.Observation(bridge: bridge, hostVeth: veth, container: container,
+                                                      containerAddresses: [], containerRoutes: [])
+        let drift = AttachmentCheck.drift(expected: expected, config: config, invocation: Self.invocation, observed: observation)
+        let hostVeth = InterfaceNaming.hostVeth(network: "flat-a", attachment: Self.invocation.attachment)
+        #expect(drift == [
+            "host veth \(hostVeth) is not attached to bridge br-flat-a",
+            "eth0 has MAC 0a:00:00:00:00:09, prevResult says 0a:00:00:00:00:03",
+            "eth0 lacks address 10.43.1.5/16",
+            "route 0.0.0.0/0 via 10.43.0.1 is missing in the container",
+        ])
+    }
+}
