@@ -54,7 +54,7 @@ build_tests() {
 }
 
 # in_throwaway_netns CMD...: runs CMD as root in a new network and mount namespace,
-# with private /run/netns and lo up, so nothing it creates touches the machine's own
+# with private /run/netns and /run/flatnet (flatnet's host locks) and lo up, so nothing it creates touches the machine's own
 # network and everything it creates vanishes when it exits (TESTING.md safety rules).
 # FLATNET_OUTER_NETNS records the namespace we started in (device:inode), so tests can
 # prove they are somewhere else before creating anything.
@@ -64,6 +64,7 @@ in_throwaway_netns() {
         set -e
         mount --make-rprivate /
         mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
+        mkdir -p /run/flatnet && mount -t tmpfs tmpfs /run/flatnet
         ip link set lo up
         exec "$@"' flatnet-netns "$@"
 }

@@ -1,0 +1,100 @@
+import FlatnetCore
+import Foundation
+
+/// The reference topology (scripts/lib/topology.sh): two hosts, two switch segments, a
+/// router, plus container namespaces, all named with a unique prefix and deleted on deinit.
+/// Only for tests already running in a throwaway network namespace.
+public final class Topology {
+    public let prefix: String
+    public let stateDirectory: String
+    static var script: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/lib/topology.sh").path
+    }
+
+    public init() throws {
+        prefix = "t" + ProcessRunner.uniqueSuffix().prefix(5)
+        stateDirectory = NSTemporaryDirectory() + "flatnet-topology-" + prefix
+        try run([Self.script, "up", prefix])
+    }
+
+    deinit {
+        _ = try? ProcessRunner.run([Self.script, "down", prefix], environment: Self.path)
+        try? FileManager.default.removeItem(atPath: stateDirectory)
+    }
+
+    static let path = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
+
+    /// The namespace name of a host ("hA"), switch ("sw") or container.
+    public func namespace(_ name: String) -> String { "\(prefix)-\(name)" }
+
+    @discardableResult
+    public func run(_ argv: [String]) throws -> ProcessOutcome {
+        let outcome = try ProcessRunner.run(argv, environment: Self.path)
+        guard outcome.status == 0 else { throw FixtureError(command: argv.joined(separator: " "), stderr: outcome.stderr) }
+        return outcome
+    }
+
+    /// A new, empty container namespace.
+    public func container(_ name: String) throws -> String {
+        try run([Self.script, "container", prefix, name])
+        return namespace(name)
+    }
+
+    /// Runs `ip ARGS` inside namespace `name` and returns stdout.
+    public func ip(_ name: String, _ arguments: String...) throws -> String {
+        try run(["/usr/sbin/ip", "-n", namespace(name)] + arguments).stdout
+    }
+
+    /// One ping from a namespace; true when answered.
+    public func ping(from name: String, _ address: String) throws -> Bool {
+        try ProcessRunner.run(["/usr/sbin/ip", "netns", "exec", namespace(name), "ping", "-c", "1", "-W", "2", address],
+                              environment: Self.path).status == 0
+    }
+
+    /// Runs the flatnet binary inside host `host` as a runtime there would.
+    public func flatnet(_ command: String, host: String, container: String, config: JSONValue,
+                        ifName: String = "eth0", arguments: String = "", binary: String? = nil) throws -> PluginCall {
+        let environment = [
+            "CNI_COMMAND": command, "CNI_CONTAINERID": container, "CNI_NETNS": "/run/netns/" + namespace(container),
+            "CNI_IFNAME": ifName, "CNI_PATH": "/usr/lib/cni", "CNI_ARGS": arguments,
+        ]
+        let outcome = try ProcessRunner.run(["/usr/sbin/ip", "netns", "exec", namespace(host), binary ?? TestHost.binary ?? ""],
+                                            environment: environment, stdin: config.serialized())
+        return PluginCall(outcome: outcome)
+    }
+
+    /// A flatnet netconf for this topology: network `name` on `uplink`, this host's range,
+    /// state under the topology's directory (one per simulated host).
+    public func netconf(_ name: String, host: String, range: (String, String), uplink: String? = "eth1",
+                        subnet: String = "10.43.0.0/16", gateway: String = "10.43.0.1", version: String = "1.1.0") -> JSONValue {
+        var config: [String: JSONValue] = [
+            "cniVersion": .string(version), "name": .string(name), "type": .string("flatnet"),
+            "ipam": .object([
+                "type": .string("flatnet-ipam"), "subnet": .string(subnet), "gateway": .string(gateway),
+                "ranges": .array([.object(["rangeStart": .string(range.0), "rangeEnd": .string(range.1)])]),
+                "routes": .array([.object(["dst": .string("0.0.0.0/0")])]),
+                "dataDir": .string("\(stateDirectory)/\(host)"),
+            ]),
+        ]
+        if let uplink { config["uplink"] = .string(uplink) }
+        return .object(config)
+    }
+}
+
+/// One plugin run and its parsed reply.
+public struct PluginCall {
+    public let outcome: ProcessOutcome
+    public var status: Int32 { outcome.status }
+    public var reply: JSONValue? { try? JSONValue.parse(outcome.stdout) }
+    public var code: Int? {
+        if case .number(let code)? = reply?["code"] { return Int(code) }
+        return nil
+    }
+
+    /// The first address in the result, without its prefix length.
+    public var address: String? {
+        guard case .array(let ips)? = reply?["ips"], let text = ips.first?["address"]?.stringValue else { return nil }
+        return String(text.split(separator: "/")[0])
+    }
+}
