@@ -4,7 +4,7 @@ import Foundation
 /// The reference topology (scripts/lib/topology.sh): two hosts, two switch segments, a
 /// router, plus container namespaces, all named with a unique prefix and deleted on deinit.
 /// Only for tests already running in a throwaway network namespace.
-public final class Topology {
+public final class Topology: @unchecked Sendable {  // immutable after init
     public let prefix: String
     public let stateDirectory: String
     static var script: String {
@@ -83,7 +83,7 @@ public final class Topology {
 }
 
 /// One plugin run and its parsed reply.
-public struct PluginCall {
+public struct PluginCall: Sendable {
     public let outcome: ProcessOutcome
     public var status: Int32 { outcome.status }
     public var reply: JSONValue? { try? JSONValue.parse(outcome.stdout) }
