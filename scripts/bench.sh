@@ -3,30 +3,43 @@
 # (Debian containernetworking-plugins, /usr/lib/cni) in the same run, reported as
 # medians, min/max and the ratio flatnet/reference. A script, not a test: timings on a
 # shared machine are noisy, so nothing here passes or fails on a number.
-# Usage: scripts/bench.sh [--runs N] [--json FILE]
+# Usage: scripts/bench.sh [--runs N] [--rounds R] [--json FILE]
 #   --runs N     executions per side and operation (default 200)
+#   --rounds R   rounds of the 100-ADD batches per plugin (default 3)
 #   --json FILE  also write the JSON report to FILE (default .build/bench.json)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 # Runs inside the throwaway namespace: seeds the pools, then times every case.
 if [ "${1:-}" = "--inside" ]; then
-    work="$2"; runs="$3"
+    work="$2"; runs="$3"; batch_rounds="$4"
     mkdir -p "$work/bin" && ln -sf "$FLATNET_RELEASE_BINARY" "$work/bin/flatnet-ipam"
     for plugin in flatnet host-local; do
         python3 "$FLATNET_ROOT/scripts/lib/seed_pool.py" "$plugin" "$work/$plugin" s10 10 10.43.0.2
         python3 "$FLATNET_ROOT/scripts/lib/seed_pool.py" "$plugin" "$work/$plugin" s60k 60000 10.43.0.2
     done
-    python3 "$FLATNET_ROOT/scripts/lib/bench_plan.py" "$FLATNET_RELEASE_BINARY" "$work/bin" "$work" "$runs" \
-        | python3 "$FLATNET_ROOT/scripts/lib/abbench.py"
+    # This namespace plays the host for the attach cases; eth1 is flatnet's uplink.
+    ip netns add bench-switch
+    ip link add eth1 type veth peer name port1 netns bench-switch
+    lib="$FLATNET_ROOT/scripts/lib"
+    {
+        python3 "$lib/bench_plan.py" "$FLATNET_RELEASE_BINARY" "$work/bin" "$work" "$runs" | python3 "$lib/abbench.py"
+        python3 "$lib/attach_plan.py" "$FLATNET_RELEASE_BINARY" "$work" "$runs" | python3 "$lib/abbench.py"
+        python3 "$lib/batch_bench.py" "$FLATNET_RELEASE_BINARY" "$work" "$batch_rounds"
+    } | python3 -c 'import json, sys; rows = []; decoder = json.JSONDecoder(); text = sys.stdin.read().strip()
+while text:
+    part, end = decoder.raw_decode(text); rows += part; text = text[end:].strip()
+json.dump(rows, sys.stdout, indent=2)'
     exit
 fi
 
 runs=200
+batch_rounds=3
 json_out="$FLATNET_ROOT/.build/bench.json"
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs="${2:?}"; shift 2 ;;
+        --rounds) batch_rounds="${2:?}"; shift 2 ;;
         --json) json_out="${2:?}"; shift 2 ;;
         -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option: $1" ;;
@@ -42,8 +55,8 @@ work=$(mktemp -d /var/tmp/flatnet-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 say "benchmarking ($runs runs per side, interleaved) in a throwaway network namespace; seeding 60,000-lease pools"
 mkdir -p "$(dirname "$json_out")"
-in_throwaway_netns "$0" --inside "$work" "$runs" > "$json_out"
-python3 "$FLATNET_ROOT/scripts/lib/benchtable.py" VERSION=0.6 < "$json_out"
+in_throwaway_netns "$0" --inside "$work" "$runs" "$batch_rounds" > "$json_out"
+python3 "$FLATNET_ROOT/scripts/lib/benchtable.py" VERSION=0.6 ADD=0.5 DEL=1.0 "100 ADDs 8-parallel=0.5" < "$json_out"
 python3 - "$json_out" <<'PY'
 import json, sys
 rows = {row["name"]: row for row in json.load(open(sys.argv[1]))}

@@ -167,9 +167,14 @@ struct LeaseRecordTests {
         #expect(try LeaseRecord.decode(LeaseRecord.encode(owner("c1", "eth0"))).get() == owner("c1", "eth0"))
     }
 
+    @Test("the record is flatnet-lease-1:<id>:<ifname>")
+    func format() {
+        #expect(LeaseRecord.encode(owner("c1", "eth0")) == "flatnet-lease-1:c1:eth0")
+    }
+
     @Test("foreign or damaged text is refused", arguments: [
-        "c1\r\neth0", "", "flatnet-lease 1\nc1\n", "flatnet-lease 2\nc1\neth0\n", "flatnet-lease 1\nc/1\neth0\n",
-        "flatnet-lease 1\nc1\neth0\nextra\n",
+        "c1\r\neth0", "", "flatnet-lease-1:c1", "flatnet-lease-2:c1:eth0", "flatnet-lease-1:c/1:eth0",
+        "flatnet-lease-1:c1:eth0:extra", "flatnet-lease-1::eth0",
     ])
     func refused(_ text: String) {
         #expect((try? LeaseRecord.decode(text).get()) == nil)

@@ -50,7 +50,7 @@ struct AttachFailureTests {
         try topology.run(["/usr/sbin/ip", "-n", name, "link", "add", "eth0", "type", "veth", "peer", "name", "x0"])
         let add = try topology.flatnet("ADD", host: "hA", container: "c1", config: topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.9")))
         #expect(add.code == 107)
-        #expect(!FileManager.default.fileExists(atPath: topology.stateDirectory + "/hA/flat-a/addresses/10.43.1.2"))
+        #expect(!leaseExists(topology.stateDirectory + "/hA/flat-a/addresses/10.43.1.2"))
     }
 
     @Test("DEL twice, and DEL after the netns is gone: success, no veth, no lease")

@@ -72,10 +72,10 @@ struct ReferenceBridgeTests {
         #expect(check.status == 0, "\(check.stdout) \(check.stderr)")
 
         let lease = setup.dataDirectory + "/refnet/addresses/10.43.3.10"
-        #expect(FileManager.default.fileExists(atPath: lease))
+        #expect(leaseExists(lease))
         let delete = try setup.bridgePlugin("DEL", stdin: config)
         #expect(delete.status == 0, "\(delete.stdout) \(delete.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: lease))
+        #expect(!leaseExists(lease))
         #expect(try setup.bridgePlugin("DEL", stdin: config).status == 0, "repeated DEL succeeds")
     }
 }

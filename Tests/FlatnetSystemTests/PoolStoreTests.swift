@@ -38,8 +38,9 @@ struct PoolStoreTests {
         #expect(address.description == "10.43.1.2")
         #expect(try mode(pool.dataDirectory) == 0o700)
         for directory in ["", "/addresses", "/owners"] { #expect(try mode(pool.directory + directory) == 0o700) }
-        for file in ["/layout", "/lock", "/last", "/addresses/10.43.1.2"] { #expect(try mode(pool.directory + file) == 0o600, "\(file)") }
-        #expect(try String(contentsOfFile: pool.directory + "/addresses/10.43.1.2", encoding: .utf8) == "flatnet-lease 1\nc1\neth0\n")
+        for file in ["/layout", "/lock", "/last"] { #expect(try mode(pool.directory + file) == 0o600, "\(file)") }
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: pool.directory + "/addresses/10.43.1.2") == "flatnet-lease-1:c1:eth0")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: pool.directory + "/owners/c1:eth0") == "10.43.1.2")
     }
 
     @Test("DEL and CHECK with no state directory: DEL succeeds and creates nothing")
@@ -77,13 +78,26 @@ struct PoolStoreTests {
     func corruptLease() throws {
         let pool = try PoolFixture()
         _ = try pool.ipam.acquire(for: Owner(containerID: "c1", ifName: "eth0"), requested: [])
-        try "garbage".write(toFile: pool.directory + "/addresses/10.43.1.3", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: pool.directory + "/addresses/10.43.1.3", withDestinationPath: "garbage")
         do {
             _ = try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: [])
             Issue.record("corrupt lease ignored")
         } catch let error as IPAMError {
             #expect(error.cniError.code == .stateCorrupt)
             #expect(error.cniError.message.contains("/addresses/10.43.1.3"))
+        }
+    }
+
+    @Test("a regular file where a lease link belongs is reported with its path")
+    func fileInsteadOfLink() throws {
+        let pool = try PoolFixture()
+        _ = try pool.ipam.acquire(for: Owner(containerID: "c1", ifName: "eth0"), requested: [])
+        try "c2".write(toFile: pool.directory + "/addresses/10.43.1.3", atomically: true, encoding: .utf8)
+        do {
+            _ = try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: [])
+            Issue.record("accepted a foreign lease file")
+        } catch let error as IPAMError {
+            #expect(error.cniError.code == .stateCorrupt && error.cniError.details.contains("regular file"))
         }
     }
 

@@ -41,3 +41,9 @@ public enum TestHost {
         return stat(path, &info) == 0 ? "\(info.st_dev):\(info.st_ino)" : nil
     }
 }
+
+/// Whether a lease link exists (leases are symlinks whose targets are records, not
+/// paths, so FileManager.fileExists, which follows links, would always say no).
+public func leaseExists(_ path: String) -> Bool {
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
+}

@@ -106,10 +106,10 @@ def leases(work):
     for name in os.listdir(directory):
         if name.startswith(".tmp."):
             continue
-        with open(os.path.join(directory, name)) as lease:
-            lines = lease.read().split("\n")
-        assert lines[0] == "flatnet-lease 1", name
-        result.append((name, lines[1]))
+        record = os.readlink(os.path.join(directory, name))
+        prefix, container, _ifname = record.split(":")
+        assert prefix == "flatnet-lease-1", name
+        result.append((name, container))
     return result
 
 

@@ -5,8 +5,9 @@ Reads a JSON spec on stdin:
   {"runs": 200, "cases": [{"name": "VERSION",
       "a": {"label": "flatnet", "argv": [...], "env": {...}, "stdin": "...", "after": {...}},
       "b": {"label": "bridge",  "argv": [...], "env": {...}, "stdin": "..."}}]}
-A side's optional "after" (same shape, no label) runs untimed after each timed run,
-to restore state: a DEL after an ADD keeps a pool at the same size.
+A side's optional "before" and "after" (lists of sides without labels) run untimed
+around each timed run: "before" prepares (a fresh container netns for an ADD), "after"
+restores (a DEL after an ADD keeps a pool at the same size).
 Each iteration runs A and B once, alternating which goes first, so drift in machine
 load hits both sides alike. Timing covers posix_spawn to waitpid only (no Python
 subprocess machinery). A run whose exit status is not 0 aborts the benchmark: a
@@ -48,16 +49,22 @@ def main():
     spec = json.load(sys.stdin)
     report = []
     for case in spec["cases"]:
-        times = {"a": [], "b": []}
+        sides = [key for key in ("a", "b") if key in case]  # a case with only "a" is a plain measurement
+        times = {key: [] for key in sides}
         for iteration in range(spec["runs"]):
-            order = ("a", "b") if iteration % 2 == 0 else ("b", "a")
+            order = sides if iteration % 2 == 0 else list(reversed(sides))
             for key in order:
-                times[key].append(run_once(case[key]))
-                if "after" in case[key]:
-                    run_once(case[key]["after"], label=case[key]["label"] + " (after)")
-        a, b = summarize(times["a"]), summarize(times["b"])
-        report.append({"name": case["name"], "a": dict(a, label=case["a"]["label"]),
-                       "b": dict(b, label=case["b"]["label"]), "ratio": a["median_ms"] / b["median_ms"]})
+                side = case[key]
+                for step in side.get("before", []):
+                    run_once(step, label=side["label"] + " (before)")
+                times[key].append(run_once(side))
+                for step in side.get("after", []):
+                    run_once(step, label=side["label"] + " (after)")
+        row = {"name": case["name"]}
+        for key in sides:
+            row[key] = dict(summarize(times[key]), label=case[key]["label"])
+        row["ratio"] = row["a"]["median_ms"] / row["b"]["median_ms"] if "b" in row else None
+        report.append(row)
     json.dump(report, sys.stdout, indent=2)
     print()
 

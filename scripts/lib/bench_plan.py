@@ -23,7 +23,7 @@ def ipam_side(label, binary, ipam, network):
     env = {"CNI_CONTAINERID": "bench1", "CNI_NETNS": "/proc/self/ns/net", "CNI_IFNAME": "eth0",
            "CNI_PATH": f"{plugin_dir}:{REFERENCE}"}
     side = {"label": label, "argv": [binary], "env": dict(env, CNI_COMMAND="ADD"), "stdin": json.dumps(config)}
-    side["after"] = {"argv": [binary], "env": dict(env, CNI_COMMAND="DEL"), "stdin": json.dumps(config)}
+    side["after"] = [{"argv": [binary], "env": dict(env, CNI_COMMAND="DEL"), "stdin": json.dumps(config)}]
     return side
 
 

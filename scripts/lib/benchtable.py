@@ -4,17 +4,22 @@ Usage: benchtable.py [NAME=MAX_RATIO ...]"""
 import json
 import sys
 
-targets = dict(arg.split("=", 1) for arg in sys.argv[1:])
+targets = dict(arg.rsplit("=", 1) for arg in sys.argv[1:])
 report = json.load(sys.stdin)
 header = f"{'operation':<26}{'flatnet median (min-max) ms':<32}{'reference median (min-max) ms':<34}{'ratio':>7}  target"
 print(header)
 print("-" * len(header))
+def cell(side):
+    return "-" if side is None else f"{side['median_ms']:.2f} ({side['min_ms']:.2f}-{side['max_ms']:.2f})"
+
+
 for row in report:
-    a, b = row["a"], row["b"]
-    cell = lambda s: f"{s['median_ms']:.2f} ({s['min_ms']:.2f}-{s['max_ms']:.2f})"
+    a, b, ratio = row["a"], row.get("b"), row.get("ratio")
     target = targets.get(row["name"])
-    verdict = "" if target is None else f"<= {target}: {'met' if row['ratio'] <= float(target) else 'MISSED'}"
-    print(f"{row['name']:<26}{cell(a):<32}{cell(b):<34}{row['ratio']:>7.3f}  {verdict}")
+    verdict = "" if target is None or ratio is None else f"<= {target}: {'met' if ratio <= float(target) else 'MISSED'}"
+    ratio_text = "-" if ratio is None else f"{ratio:.3f}"
+    print(f"{row['name']:<26}{cell(a):<32}{cell(b):<34}{ratio_text:>7}  {verdict}")
 print(f"\nruns per side: {report[0]['a']['runs'] if report else 0}")
 for row in report:
-    print(f"  {row['name']}: {row['a']['label']} vs {row['b']['label']}")
+    versus = f" vs {row['b']['label']}" if "b" in row else " (no reference: a floor)"
+    print(f"  {row['name']}: {row['a']['label']}{versus}")

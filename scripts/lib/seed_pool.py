@@ -18,10 +18,9 @@ if kind == "flatnet":
     for sub in ("addresses", "owners"):
         os.makedirs(os.path.join(root, sub), mode=0o700, exist_ok=True)
     with open(os.path.join(root, "layout"), "w") as marker:
-        marker.write("flatnet-ipam-store 1\n")
+        marker.write("flatnet-ipam-store 2\n")
     for index, address in enumerate(addresses):
-        with open(os.path.join(root, "addresses", address), "w") as lease:
-            lease.write(f"flatnet-lease 1\nseed{index}\neth0\n")
+        os.symlink(f"flatnet-lease-1:seed{index}:eth0", os.path.join(root, "addresses", address))
         os.symlink(address, os.path.join(root, "owners", f"seed{index}:eth0"))
     with open(os.path.join(root, "last"), "w") as last:
         last.write(addresses[-1] + "\n")

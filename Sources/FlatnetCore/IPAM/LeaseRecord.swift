@@ -1,24 +1,20 @@
-/// The text of one lease file: who holds the address named by the file.
-///
-///     flatnet-lease 1
-///     <containerID>
-///     <ifname>
-///
-/// The header makes a file from another tool (host-local writes bare container ids)
-/// recognisable as foreign instead of being misread.
+/// The record of one lease: who holds the address named by the lease's file name.
+/// Stored as a symlink's target, `flatnet-lease-1:<containerID>:<ifname>`: neither part
+/// can contain `:`, so it parses unambiguously, and the prefix makes anything another
+/// tool wrote (host-local writes plain files of container ids) recognisable as foreign.
 public enum LeaseRecord {
-    public static let header = "flatnet-lease 1"
+    public static let prefix = "flatnet-lease-1:"
 
     public static func encode(_ owner: Attachment) -> String {
-        "\(header)\n\(owner.containerID)\n\(owner.ifName)\n"
+        "\(prefix)\(owner.containerID):\(owner.ifName)"
     }
 
-    /// The owner, or a reason the text is not a lease flatnet wrote.
+    /// The owner, or a reason the text is not a lease record flatnet wrote.
     public static func decode(_ text: String) -> Result<Attachment, LeaseRecordError> {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first == Substring(header) else { return .failure(.init(reason: "missing the \"\(header)\" header")) }
-        guard lines.count == 4, lines[3].isEmpty else { return .failure(.init(reason: "expected 3 lines")) }
-        let owner = Attachment(containerID: String(lines[1]), ifName: String(lines[2]))
+        guard text.hasPrefix(prefix) else { return .failure(.init(reason: "not a flatnet lease record")) }
+        let parts = text.dropFirst(prefix.count).split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return .failure(.init(reason: "expected <containerID>:<ifname>")) }
+        let owner = Attachment(containerID: String(parts[0]), ifName: String(parts[1]))
         guard CNIEnvironment.isValidName(owner.containerID), InterfaceName.problem(with: owner.ifName) == nil else {
             return .failure(.init(reason: "invalid container id or interface name"))
         }

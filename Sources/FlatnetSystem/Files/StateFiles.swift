@@ -60,15 +60,15 @@ public enum StateFiles {
         if durable { try syncDirectory(of: path) }
     }
 
-    /// Creates `path` holding `text` only if it does not exist: temp, fsync, `link(2)`
-    /// (which fails with EEXIST instead of overwriting), unlink temp, fsync dir.
-    /// Returns false when `path` already existed. Readers never see a partial file.
-    public static func createExclusively(_ path: String, with text: String) throws(SystemCallError) -> Bool {
-        let temporary = try writeTemporary(beside: path, text, durable: true)
-        defer { unlink(temporary) }
-        guard link(temporary, path) == 0 else {
+    /// Creates the symlink `path` -> `target` only if nothing is at `path` (`symlink(2)`,
+    /// which fails with EEXIST instead of overwriting), then fsyncs the directory.
+    /// A symlink's target is written with the link itself: no reader can see it empty
+    /// or partial, so no temp file and no file fsync are needed. Returns false when
+    /// `path` already existed.
+    public static func createLinkExclusively(_ path: String, target: String) throws(SystemCallError) -> Bool {
+        guard symlink(target, path) == 0 else {
             if errno == EEXIST { return false }
-            throw SystemCallError(call: "link(\(temporary), \(path))", errno: errno)
+            throw SystemCallError(call: "symlink(\(path))", errno: errno)
         }
         try syncDirectory(of: path)
         return true
@@ -76,7 +76,7 @@ public enum StateFiles {
 
     /// The target of the symlink at `path`, or nil when there is none (`readlink`).
     public static func readLink(_ path: String) throws(SystemCallError) -> String? {
-        var buffer = [CChar](repeating: 0, count: 256)
+        var buffer = [CChar](repeating: 0, count: 512)
         let count = readlink(path, &buffer, buffer.count - 1)
         guard count >= 0 else {
             if errno == ENOENT { return nil }

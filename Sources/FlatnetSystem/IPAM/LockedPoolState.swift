@@ -1,4 +1,5 @@
 import FlatnetCore
+import Glibc
 
 /// The pool's files, valid only while `PoolStore.withLocked` holds the lock.
 /// See PoolStore.swift for the layout and why changes happen in this order.
@@ -13,7 +14,13 @@ public struct LockedPoolState: LeaseTable {
 
     public func holder(of address: IPv4Address) throws -> Attachment? {
         let path = leasePath(address)
-        guard let text = try StateFiles.read(path) else { return nil }
+        let text: String?
+        do {
+            text = try StateFiles.readLink(path)
+        } catch where error.errno == EINVAL {
+            throw IPAMError.corruptState(path: path, reason: "a regular file where a lease link belongs")
+        }
+        guard let text else { return nil }
         switch LeaseRecord.decode(text) {
         case .success(let owner): return owner
         case .failure(let error): throw IPAMError.corruptState(path: path, reason: error.reason)
@@ -40,7 +47,7 @@ public struct LockedPoolState: LeaseTable {
     /// the round-robin hint (not fsynced: losing it only changes the next address).
     public func lease(_ address: IPv4Address, to owner: Attachment) throws {
         try StateFiles.replaceLink(ownerPath(owner), target: address.description)
-        guard try StateFiles.createExclusively(leasePath(address), with: LeaseRecord.encode(owner)) else {
+        guard try StateFiles.createLinkExclusively(leasePath(address), target: LeaseRecord.encode(owner)) else {
             throw IPAMError.corruptState(path: leasePath(address), reason: "appeared while the pool was locked")
         }
         try StateFiles.replace(lastPath, with: address.description + "\n", durable: false)

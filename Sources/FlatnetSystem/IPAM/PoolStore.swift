@@ -2,10 +2,10 @@
 //
 // Layout, under <dataDir>/<network>/ (directories 0700, files 0600):
 //
-//   layout                 "flatnet-ipam-store 1": marks the directory as flatnet's
+//   layout                 "flatnet-ipam-store 2": marks the directory as flatnet's
 //   lock                   the flock(2) target that serialises every change
 //   last                   the last address handed out (round-robin resume point)
-//   addresses/<address>    one lease per held address: "flatnet-lease 1", container id, ifname
+//   addresses/<address>    one symlink per held address -> "flatnet-lease-1:<cid>:<ifname>"
 //   owners/<cid>:<ifname>  a symlink whose target is the text of the owner's address
 //
 // Why this layout:
@@ -15,9 +15,12 @@
 //   the existence of addresses/<address> answers "is it free". Round-robin allocation
 //   resumes after `last`, so a free address is usually the first one tried. Only GC,
 //   STATUS and listings read whole directories.
-// - No address can have two holders. A lease is created with link(2) from a complete,
-//   fsynced temp file: link fails with EEXIST instead of overwriting, and readers never
-//   see a partial lease. Leases are never rewritten, only created and removed.
+// - No address can have two holders. A lease is created with symlink(2), which fails
+//   with EEXIST instead of overwriting, and whose target (the record) exists exactly when
+//   the link does: readers never see a partial lease, and no temp file or file fsync is
+//   needed (a directory fsync makes it durable). Leases are never rewritten, only
+//   created and removed. (Version 1 of this layout used fsynced temp files and link(2);
+//   symlinks made IPAM ADD cheaper with the same guarantees.)
 // - A process killed at any instant leaves no duplicate and no leak GC cannot find. ADD
 //   writes the owner link (the intent) before the lease; a crash in between leaves an
 //   intent that holds no address, which the next ADD, DEL or GC repairs. DEL removes
@@ -30,7 +33,7 @@ import Glibc
 
 /// One network's pool state directory. All reads and writes happen in `withLocked`.
 public struct PoolStore: Sendable {
-    public static let layoutMarker = "flatnet-ipam-store 1\n"
+    public static let layoutMarker = "flatnet-ipam-store 2\n"
 
     /// `<dataDir>/<network>`.
     public let directory: String
