@@ -10,11 +10,8 @@ public struct LinkInfo: Equatable, Sendable {
     /// The bridge this link is enslaved to, by interface index; nil when not enslaved.
     public var masterIndex: Int32?
     public var mac: MACAddress?
-    /// IFLA_LINK: for a veth, its peer's interface index (in the peer's namespace).
-    public var peerIndex: Int32?
 
-    public init(index: Int32, name: String, kind: String?, mtu: Int, isUp: Bool, masterIndex: Int32?, mac: MACAddress?,
-                peerIndex: Int32? = nil) {
+    public init(index: Int32, name: String, kind: String?, mtu: Int, isUp: Bool, masterIndex: Int32?, mac: MACAddress?) {
         self.index = index
         self.name = name
         self.kind = kind
@@ -22,6 +19,5 @@ public struct LinkInfo: Equatable, Sendable {
         self.isUp = isUp
         self.masterIndex = masterIndex
         self.mac = mac
-        self.peerIndex = peerIndex
     }
 }

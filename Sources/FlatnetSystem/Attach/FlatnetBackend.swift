@@ -66,24 +66,13 @@ public struct FlatnetBackend: PluginBackend {
         throw CNIError(first.code, "DEL: \(first.message)", details: failures.map { "\($0.message) \($0.details)" }.joined(separator: "; "))
     }
 
-    /// Removes the attachment's veth pair. Deleting the container end from inside its
-    /// namespace costs about 24 ms here against about 41 ms for the host end (measured
-    /// with `ip link del`, README "Performance"), so that is the path when the container
-    /// end is provably ours: a veth named CNI_IFNAME whose peer is our host veth. In
-    /// every other case (namespace gone, anything doubtful) the host end is deleted by its
-    /// deterministic name, which is always ours.
+    /// Removes the attachment's veth pair by deleting the host end, whose name is
+    /// deterministic and always ours; the container end goes with it. (Deleting the
+    /// container end from inside its netns instead measured the same, 30.8 vs 32.2 ms
+    /// interleaved: the kernel's unregister dominates either way.)
     func deleteVeth(_ request: PluginRequest) throws {
-        let host = try NetlinkSocket()
         let hostVeth = InterfaceNaming.hostVeth(network: request.config.name, attachment: request.invocation.attachment)
-        guard let hostLink = try host.link(named: hostVeth.value) else { return }
-        if let path = request.invocation.netns, let namespace = try? NamespaceFile(path: path) {
-            let container = try namespace.openSocket()
-            if let peer = try container.link(named: request.invocation.ifName), peer.kind == "veth",
-               peer.peerIndex == hostLink.index, try container.deleteLink(named: peer.name) {
-                return
-            }
-        }
-        try host.deleteLink(named: hostVeth.value)
+        try NetlinkSocket().deleteLink(named: hostVeth.value)
     }
 
     /// CHECK: prevResult against the kernel and the IPAM reservation; the error names

@@ -61,7 +61,7 @@ public enum StateFiles {
     }
 
     /// Creates the symlink `path` -> `target` only if nothing is at `path` (`symlink(2)`,
-    /// which fails with EEXIST instead of overwriting), then fsyncs the directory.
+    /// which fails with EEXIST instead of overwriting). The caller fsyncs the directory.
     /// A symlink's target is written with the link itself: no reader can see it empty
     /// or partial, so no temp file and no file fsync are needed. Returns false when
     /// `path` already existed.
@@ -70,7 +70,6 @@ public enum StateFiles {
             if errno == EEXIST { return false }
             throw SystemCallError(call: "symlink(\(path))", errno: errno)
         }
-        try syncDirectory(of: path)
         return true
     }
 
@@ -112,11 +111,15 @@ public enum StateFiles {
     /// fsync of the directory holding `path`, so a rename, link or unlink in it survives
     /// a power loss.
     public static func syncDirectory(of path: String) throws(SystemCallError) {
-        let parent = directory(of: path)
-        let descriptor = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw SystemCallError(call: "open(\(parent))", errno: errno) }
+        try syncDirectory(at: directory(of: path))
+    }
+
+    /// fsync of the directory at `path` itself.
+    public static func syncDirectory(at path: String) throws(SystemCallError) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw SystemCallError(call: "open(\(path))", errno: errno) }
         defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw SystemCallError(call: "fsync(\(parent))", errno: errno) }
+        guard fsync(descriptor) == 0 else { throw SystemCallError(call: "fsync(\(path))", errno: errno) }
     }
 
     /// Names in a directory, without `.` and `..` (`opendir`/`readdir`); nil if missing.

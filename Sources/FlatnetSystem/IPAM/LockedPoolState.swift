@@ -43,8 +43,10 @@ public struct LockedPoolState: LeaseTable {
 
     // MARK: Changes
 
-    /// Gives `address` to `owner`: the owner link (intent) first, then the lease, then
-    /// the round-robin hint (not fsynced: losing it only changes the next address).
+    /// Gives `address` to `owner`: the owner link (intent, fsynced) first, then the lease,
+    /// then the round-robin hint (never fsynced: losing it only changes the next address).
+    /// The lease's directory is fsynced by the caller after the lock is released
+    /// (`PoolIPAM.acquire`), so concurrent ADDs do not queue behind each other's fsync.
     public func lease(_ address: IPv4Address, to owner: Attachment) throws {
         try StateFiles.replaceLink(ownerPath(owner), target: address.description)
         guard try StateFiles.createLinkExclusively(leasePath(address), target: LeaseRecord.encode(owner)) else {
@@ -68,8 +70,7 @@ public struct LockedPoolState: LeaseTable {
         var released: IPv4Address?
         if try holder(of: address) == owner {
             try StateFiles.remove(leasePath(address))
-            try StateFiles.syncDirectory(of: leasePath(address))
-            released = address
+            released = address  // the caller fsyncs the directory once unlocked
         }
         try StateFiles.remove(ownerPath(owner))
         return released

@@ -28,12 +28,17 @@ public struct PoolIPAM: Sendable {
             }
             return decision.address
         }
+        // Durable before ADD answers, but fsynced outside the lock: a lease others see
+        // before it is durable only steers them to another address; a crash before
+        // this point loses a lease nobody was told about.
+        try StateFiles.syncDirectory(at: store.directory + "/addresses")
         return address!
     }
 
     /// DEL: releases what `owner` holds. Nothing held, or no state at all, is success.
     public func release(for owner: Attachment) throws {
-        _ = try store.withLocked(create: false) { state in try state.release(owner) }
+        let released = try store.withLocked(create: false) { state in try state.release(owner) } ?? nil
+        if released != nil { try StateFiles.syncDirectory(at: store.directory + "/addresses") }
     }
 
     /// CHECK: `owner` must hold `expected` (or anything, when nil).

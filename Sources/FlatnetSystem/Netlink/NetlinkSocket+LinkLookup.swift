@@ -26,8 +26,7 @@ extension LinkInfo {
             mtu: Int(rtnl_link_get_mtu(link)),
             isUp: rtnl_link_get_flags(link) & UInt32(IFF_UP) != 0,
             masterIndex: master > 0 ? master : nil,
-            mac: rtnl_link_get_addr(link).flatMap(LinkInfo.mac),
-            peerIndex: rtnl_link_get_link(link) > 0 ? Int32(rtnl_link_get_link(link)) : nil)
+            mac: rtnl_link_get_addr(link).flatMap(LinkInfo.mac))
     }
 
     private static func mac(_ address: OpaquePointer) -> MACAddress? {
