@@ -8,7 +8,8 @@ source "$(dirname "$0")/lib/common.sh"
 
 require_root "scripts/test.sh"
 # containernetworking-plugins: the reference bridge and host-local, driven by the tests.
-ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3 containernetworking-plugins iputils-ping
+# ebtables: flatnet's containment rules, and the switch's counters in the tests.
+ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3 containernetworking-plugins iputils-ping ebtables
 build_release
 build_tests
 

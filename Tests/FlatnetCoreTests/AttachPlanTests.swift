@@ -18,6 +18,7 @@ final class FakeContainerOperations: ContainerOperations {
     func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws { try record("addr \(prefix)") }
     func bringUp(_ name: InterfaceName) throws { try record("up") }
     func addRoute(_ destination: IPPrefix, via gateway: IPAddress, dev name: InterfaceName) throws { try record("route \(destination)") }
+    func announce(_ address: IPv4Address, on name: InterfaceName) throws { try record("announce \(address)") }
     func deleteVeth(host: InterfaceName) throws { log.append("delete \(host)") }
 }
 
@@ -36,39 +37,48 @@ struct AttachPlanTests {
     @Test("steps in order, each with its ip equivalent")
     func steps() throws {
         let plan = try AttachPlanner.plan(config: try Self.config(), invocation: Self.invocation, ipam: try Self.poolResult, mac: nil)
-        #expect(plan.host.map(\.ipCommand) == [
+        let pair = InterfaceNaming.linkPair(network: "flat-a")
+        #expect(Array(plan.host.map(\.ipCommand).prefix(6)) == [
             "ip link add br-flat-a mtu 1500 type bridge && ip link set br-flat-a up",
+            "sysctl -w net.ipv6.conf.br-flat-a.disable_ipv6=1",
             "ip link add link eth1 name eth1.100 mtu 1500 type vlan id 100",
             "ip link set eth1.100 master br-flat-a mtu 1500 up",
+            "ip link add \(pair.bridgeSide) mtu 1500 master br-flat-a up type veth peer name \(pair.dockerSide) mtu 1500"
+                + " && ip link set \(pair.dockerSide) master docker0 up",
+            "ip addr add 10.43.0.2/16 dev docker0",
         ])
+        #expect(plan.host.last == .ensureRules(ContainmentRules.make(for: try Self.config())!))
         let veth = plan.hostVeth.value
         #expect(plan.container.map { $0.ipCommand(namespace: "c1") } == [
             "ip link add \(veth) mtu 1500 master br-flat-a up type veth peer name eth0 mtu 1500 netns /run/netns/c1",
             "ip netns exec c1 sysctl -w net.ipv4.conf.eth0.arp_notify=1",
-            "ip -n c1 addr add 10.43.1.5/16 dev eth0",
             "ip -n c1 link set eth0 up",
+            "ip -n c1 addr add 10.43.1.5/16 dev eth0",
             "ip -n c1 route add 0.0.0.0/0 via 10.43.0.1 dev eth0",
+            "ip -n c1 route add 169.254.169.250/32 via 10.43.0.2 dev eth0",
+            "ip netns exec c1 arping -U -c 1 -I eth0 10.43.1.5",
         ])
         #expect(veth.utf8.count <= 15 && veth.hasPrefix("fl"))
     }
 
     @Test("a default route is added when IPAM has none, and dropped when defaultRoute is false")
     func defaultRoute() throws {
-        let noRoutes = try Self.config(Valid.config.setting("ipam.routes", to: .array([])))
+        let noRoutes = try Self.config(Valid.config.setting("ipam.routes", to: .array([])).setting("metadata", to: nil))
         let routes = try AttachPlanner.plan(config: noRoutes, invocation: Self.invocation,
                                             ipam: PoolResult.make(address: IPv4Address("10.43.1.5")!, pool: noRoutes.ipam.pool!), mac: nil).routes
         #expect(routes.map { "\($0.destination) \($0.gateway!)" } == ["0.0.0.0/0 10.43.0.1"])
         let off = try Self.config(Valid.config.setting("defaultRoute", to: .bool(false)))
-        #expect(try AttachPlanner.plan(config: off, invocation: Self.invocation, ipam: try Self.poolResult, mac: nil).routes.isEmpty)
+        let kept = try AttachPlanner.plan(config: off, invocation: Self.invocation, ipam: try Self.poolResult, mac: nil).routes
+        #expect(kept.map { "\($0.destination)" } == ["169.254.169.250/32"], "the metadata route stays")
     }
 
-    @Test("without an uplink the host setup is the bridge alone")
+    @Test("without uplink and metadata the host setup is the bridge alone, IPv6 off")
     func hostOnly() throws {
-        let config = try Self.config(Valid.config.setting("uplink", to: nil).setting("vlan", to: nil))
-        #expect(AttachPlanner.hostSteps(for: config) == [.ensureBridge(config.bridge, mtu: 1500)])
+        let config = try Self.config(Valid.config.setting("uplink", to: nil).setting("vlan", to: nil).setting("metadata", to: nil))
+        #expect(AttachPlanner.hostSteps(for: config) == [.ensureBridge(config.bridge, mtu: 1500), .disableIPv6(config.bridge)])
     }
 
-    @Test("a failure at step N removes the veth iff step 1 created it", arguments: 1...5)
+    @Test("a failure at step N removes the veth iff step 1 created it", arguments: 1...7)
     func rollback(_ failingStep: Int) throws {
         let plan = try AttachPlanner.plan(config: try Self.config(), invocation: Self.invocation, ipam: try Self.poolResult, mac: nil)
         let fake = FakeContainerOperations()

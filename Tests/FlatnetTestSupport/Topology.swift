@@ -41,6 +41,25 @@ public final class Topology: @unchecked Sendable {  // immutable after init
         return namespace(name)
     }
 
+    /// docker0 and a metadata service answering with the host's name, on `host`.
+    public func metadata(on host: String) throws {
+        try run([Self.script, "metadata", prefix, host])
+    }
+
+    /// What the metadata service answers to a TCP connection from `name`, or nil.
+    public func fetchMetadata(from name: String) throws -> String? {
+        let client = "import socket; s = socket.create_connection(('169.254.169.250', 80), timeout=3); print(s.recv(64).decode())"
+        let outcome = try ProcessRunner.run(["/usr/sbin/ip", "netns", "exec", namespace(name), "python3", "-c", client],
+                                            environment: Self.path)
+        return outcome.status == 0 ? outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+    }
+
+    /// Runs a command inside namespace `name` (`ip netns exec`).
+    @discardableResult
+    public func exec(_ name: String, _ argv: String...) throws -> ProcessOutcome {
+        try ProcessRunner.run(["/usr/sbin/ip", "netns", "exec", namespace(name)] + argv, environment: Self.path)
+    }
+
     /// Runs `ip ARGS` inside namespace `name` and returns stdout.
     public func ip(_ name: String, _ arguments: String...) throws -> String {
         try run(["/usr/sbin/ip", "-n", namespace(name)] + arguments).stdout
@@ -67,7 +86,8 @@ public final class Topology: @unchecked Sendable {  // immutable after init
     /// A flatnet netconf for this topology: network `name` on `uplink`, this host's range,
     /// state under the topology's directory (one per simulated host).
     public func netconf(_ name: String, host: String, range: (String, String), uplink: String? = "eth1",
-                        subnet: String = "10.43.0.0/16", gateway: String = "10.43.0.1", version: String = "1.1.0") -> JSONValue {
+                        subnet: String = "10.43.0.0/16", gateway: String = "10.43.0.1", version: String = "1.1.0",
+                        reserved: String? = nil) -> JSONValue {
         var config: [String: JSONValue] = [
             "cniVersion": .string(version), "name": .string(name), "type": .string("flatnet"),
             "ipam": .object([
@@ -78,6 +98,7 @@ public final class Topology: @unchecked Sendable {  // immutable after init
             ]),
         ]
         if let uplink { config["uplink"] = .string(uplink) }
+        if let reserved { config["metadata"] = .object(["reservedAddress": .string(reserved)]) }
         return .object(config)
     }
 }

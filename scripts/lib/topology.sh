@@ -6,7 +6,10 @@
 #
 #   topology.sh up P        P-sw, P-sw2 (two L2 segments), P-hA, P-hB (hosts), P-rt (router)
 #   topology.sh container P NAME     an empty container namespace P-NAME
-#   topology.sh down P      deletes every namespace whose name starts with P-
+#   topology.sh metadata P HOST     docker0 (172.17.0.1/16) in P-HOST, with P-HOST-md, a
+#                           metadata service at 169.254.169.250:80 answering "HOST", and
+#                           P-HOST-dk, another namespace on docker0 (172.17.0.9)
+#   topology.sh down P      kills the processes in, and deletes, every namespace P-*
 #
 # Hosts: eth1 on segment 1 (switch bridge "sw"), eth2 on segment 2 (bridge "sw"), both
 # without addresses (flatnet's uplinks), lo up. Router: eth1 10.43.0.1/16 on segment 1.
@@ -40,9 +43,44 @@ up() {
     ip -n "$p-rt" link set eth1 up
 }
 
+# on_docker0 HOSTNS NS IFNAME ADDRESS: NS gets IFNAME on HOSTNS's docker0, ADDRESS, default via docker0.
+on_docker0() {
+    local host="$1" namespace="$2" port="d$((RANDOM % 100000))"
+    netns "$namespace"
+    ip -n "$host" link add "$port" master docker0 up type veth peer name eth0 netns "$namespace"
+    ip -n "$namespace" addr add "$3" dev eth0
+    ip -n "$namespace" link set eth0 up
+    ip -n "$namespace" route add default via 172.17.0.1
+}
+
+metadata() {
+    local p="$1" host="$2"
+    ip -n "$p-$host" link add docker0 type bridge
+    ip -n "$p-$host" addr add 172.17.0.1/16 dev docker0
+    ip -n "$p-$host" link set docker0 up
+    ip netns exec "$p-$host" sysctl -qw net.ipv4.ip_forward=1
+    on_docker0 "$p-$host" "$p-$host-md" 172.17.0.2/16
+    ip -n "$p-$host-md" addr add 169.254.169.250/32 dev eth0
+    ip -n "$p-$host" route add 169.254.169.250/32 via 172.17.0.2
+    on_docker0 "$p-$host" "$p-$host-dk" 172.17.0.9/16
+    # The metadata service: answers every connection with its host's name. It closes
+    # every descriptor it inherited, so whoever ran this script is not kept waiting.
+    ip netns exec "$p-$host-md" python3 -c '
+import os, socket, sys
+os.closerange(3, 65536)
+server = socket.socket(); server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("169.254.169.250", 80)); server.listen(16)
+while True:
+    connection, _ = server.accept(); connection.sendall(sys.argv[1].encode()); connection.close()
+' "$host" </dev/null >/dev/null 2>&1 &
+    for _ in $(seq 50); do ip netns exec "$p-$host-md" ss -ltn 2>/dev/null | grep -q 169.254.169.250:80 && return; sleep 0.05; done
+    echo "metadata service in $p-$host-md did not start" >&2; return 1
+}
+
 down() {
     local p="$1"
     for namespace in $(ip netns list | awk '{print $1}' | grep "^$p-" || true); do
+        ip netns pids "$namespace" 2>/dev/null | xargs -r kill 2>/dev/null || true
         ip netns del "$namespace" 2>/dev/null || true
     done
 }
@@ -50,6 +88,7 @@ down() {
 case "${1:-}" in
     up) up "$2" ;;
     container) netns "$2-$3" ;;
+    metadata) metadata "$2" "$3" ;;
     down) down "$2" ;;
-    *) echo "usage: topology.sh up|container|down PREFIX [NAME]" >&2; exit 2 ;;
+    *) echo "usage: topology.sh up|container|metadata|down PREFIX [NAME]" >&2; exit 2 ;;
 esac

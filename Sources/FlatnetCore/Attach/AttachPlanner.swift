@@ -12,12 +12,29 @@ public enum AttachPlanner {
     /// Host setup for a network: the bridge, then the uplink side (VLAN sub-interface
     /// first when asked for).
     public static func hostSteps(for config: NetworkConfig) -> [HostStep] {
-        var steps: [HostStep] = [.ensureBridge(config.bridge, mtu: config.mtu)]
+        var steps: [HostStep] = [.ensureBridge(config.bridge, mtu: config.mtu), .disableIPv6(config.bridge)]
         if let uplink = config.uplink, let port = config.uplinkPort {
             if let vlan = config.vlan { steps.append(.ensureVLAN(name: port, parent: uplink, id: vlan, mtu: config.mtu)) }
             steps.append(.enslaveUplink(port, bridge: config.bridge, mtu: config.mtu))
         }
+        if let metadata = config.metadata, let rules = ContainmentRules.make(for: config) {
+            let pair = InterfaceNaming.linkPair(network: config.name)
+            steps.append(.ensureLinkPair(bridgeSide: pair.bridgeSide, dockerSide: pair.dockerSide, bridge: config.bridge,
+                                         dockerBridge: metadata.dockerBridge, mtu: config.mtu))
+            steps.append(.ensureReservedAddress(reservedPrefix(metadata, config: config), dockerBridge: metadata.dockerBridge))
+            steps.append(.ensureRules(rules))
+        }
         return steps
+    }
+
+    /// The reserved address carries the flat subnet's prefix on the docker bridge: the
+    /// kernel's connected route for that prefix is what carries metadata replies back
+    /// through the link pair to the containers (a /32 would need a route managed beside
+    /// it). With a delegated IPAM the subnet is unknown here, so it is a /32 (and the
+    /// operator routes the subnet).
+    public static func reservedPrefix(_ metadata: MetadataConfig, config: NetworkConfig) -> IPPrefix {
+        let length = config.ipam.pool?.subnet.length ?? 32
+        return IPPrefix(address: .v4(metadata.reservedAddress), length: length)!
     }
 
     /// The full plan, given the addresses IPAM decided on.
@@ -27,14 +44,16 @@ public enum AttachPlanner {
         let ifName = try InterfaceName(validatingEnvironment: invocation.ifName)
         let hostVeth = InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment)
         let routes = try containerRoutes(config: config, ipam: ipam)
+        // Up before the addresses: the bridge enables the host end while they are added.
         var steps: [ContainerStep] = [
             .createVeth(host: hostVeth, bridge: config.bridge, container: ifName, netns: invocation.netns ?? "",
                         mtu: config.mtu, mac: mac),
             .enableARPNotify(ifName),
+            .bringUp(ifName),
         ]
         steps += ipam.ips.map { .addAddress($0.address, ifName) }
-        steps.append(.bringUp(ifName))
         steps += routes.map { .addRoute(destination: $0.destination, gateway: $0.gateway!, ifName) }
+        steps += ipam.ips.compactMap { $0.address.address.v4 }.prefix(1).map { .announce($0, ifName) }
         return AttachPlan(host: hostSteps(for: config), hostVeth: hostVeth, container: steps, routes: routes)
     }
 
@@ -54,6 +73,10 @@ public enum AttachPlanner {
         }
         if config.defaultRoute, let gateway, !routes.contains(where: { $0.destination == defaultDestination }) {
             routes.insert(CNIResult.Route(destination: defaultDestination, gateway: gateway), at: 0)
+        }
+        if let metadata = config.metadata {
+            routes.append(CNIResult.Route(destination: IPPrefix(address: .v4(metadata.address), length: 32)!,
+                                          gateway: .v4(metadata.reservedAddress)))
         }
         return routes
     }

@@ -7,6 +7,15 @@ public enum HostStep: Equatable, Sendable {
     /// Enslave the uplink (or its VLAN sub-interface) to the bridge and bring it up,
     /// refusing one that carries addresses or belongs to another master.
     case enslaveUplink(InterfaceName, bridge: InterfaceName, mtu: Int?)
+    /// No IPv6 (and so no link-local address) on the flat bridge: layer 2 only.
+    case disableIPv6(InterfaceName)
+    /// The veth pair joining the flat bridge and the docker bridge, both ends up.
+    case ensureLinkPair(bridgeSide: InterfaceName, dockerSide: InterfaceName, bridge: InterfaceName,
+                        dockerBridge: InterfaceName, mtu: Int?)
+    /// The network's reserved address on the docker bridge, with the subnet's prefix.
+    case ensureReservedAddress(IPPrefix, dockerBridge: InterfaceName)
+    /// The network's ebtables chains and jumps (created, repaired, or left as they are).
+    case ensureRules(ContainmentRules)
 
     /// What an operator would type to do the same with iproute2.
     public var ipCommand: String {
@@ -17,6 +26,18 @@ public enum HostStep: Equatable, Sendable {
             return "ip link add link \(parent) name \(name)\(mtu.map { " mtu \($0)" } ?? "") type vlan id \(id)"
         case .enslaveUplink(let name, let bridge, let mtu):
             return "ip link set \(name) master \(bridge)\(mtu.map { " mtu \($0)" } ?? "") up"
+        case .disableIPv6(let name):
+            return "sysctl -w net.ipv6.conf.\(name).disable_ipv6=1"
+        case .ensureLinkPair(let bridgeSide, let dockerSide, let bridge, let dockerBridge, let mtu):
+            let mtuText = mtu.map { " mtu \($0)" } ?? ""
+            return "ip link add \(bridgeSide)\(mtuText) master \(bridge) up type veth peer name \(dockerSide)\(mtuText)"
+                + " && ip link set \(dockerSide) master \(dockerBridge) up"
+        case .ensureReservedAddress(let prefix, let dockerBridge):
+            return "ip addr add \(prefix) dev \(dockerBridge)"
+        case .ensureRules(let rules):
+            let chains = rules.chains.map { "ebtables -t filter --new-chain \($0.name) && ebtables -t filter --policy \($0.name) RETURN" }
+            let jumps = rules.chains.map { "ebtables -t filter --insert \($0.base) 1 -j \($0.name)" }
+            return (chains + rules.allRules.map(\.appendCommand) + jumps).joined(separator: "\n")
         }
     }
 }
@@ -25,11 +46,13 @@ public enum HostStep: Equatable, Sendable {
 public enum ContainerStep: Equatable, Sendable {
     /// The veth pair: host end on the bridge and up, the peer born inside the netns.
     case createVeth(host: InterfaceName, bridge: InterfaceName, container: InterfaceName, netns: String, mtu: Int?, mac: MACAddress?)
-    /// arp_notify=1: the kernel announces the address (gratuitous ARP) when the link comes up.
+    /// arp_notify=1: the kernel announces the address again whenever the MAC changes.
     case enableARPNotify(InterfaceName)
     case addAddress(IPPrefix, InterfaceName)
     case bringUp(InterfaceName)
     case addRoute(destination: IPPrefix, gateway: IPAddress, InterfaceName)
+    /// A gratuitous ARP for the address, once the host end is forwarding.
+    case announce(IPv4Address, InterfaceName)
 
     /// What an operator would type to do the same (inside the container with `ip -n`).
     public func ipCommand(namespace: String) -> String {
@@ -46,6 +69,8 @@ public enum ContainerStep: Equatable, Sendable {
             return "ip -n \(namespace) link set \(name) up"
         case .addRoute(let destination, let gateway, let name):
             return "ip -n \(namespace) route add \(destination) via \(gateway) dev \(name)"
+        case .announce(let address, let name):
+            return "ip netns exec \(namespace) arping -U -c 1 -I \(name) \(address)"
         }
     }
 }

@@ -6,6 +6,7 @@ public protocol ContainerOperations: AnyObject {
     func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws
     func bringUp(_ name: InterfaceName) throws
     func addRoute(_ destination: IPPrefix, via gateway: IPAddress, dev name: InterfaceName) throws
+    func announce(_ address: IPv4Address, on name: InterfaceName) throws
     /// Undo of `createVeth`: deleting the host end removes the pair.
     func deleteVeth(host: InterfaceName) throws
 }
@@ -45,6 +46,7 @@ public struct ContainerStepRunner {
         case .addAddress(let prefix, let name): try operations.addAddress(prefix, to: name)
         case .bringUp(let name): try operations.bringUp(name)
         case .addRoute(let destination, let gateway, let name): try operations.addRoute(destination, via: gateway, dev: name)
+        case .announce(let address, let name): try operations.announce(address, on: name)
         }
     }
 }

@@ -36,6 +36,8 @@ public struct CNIErrorCode: RawRepresentable, Hashable, Sendable {
     /// something that is not flatnet's (uplink missing, carrying addresses, enslaved
     /// elsewhere; a non-bridge link with the bridge's name; no VLAN support).
     public static let hostSetupConflict = CNIErrorCode(rawValue: 108)
+    /// flatnet's own: ebtables is missing or refused flatnet's rules.
+    public static let ebtablesFailure = CNIErrorCode(rawValue: 109)
     /// flatnet's own: an unexpected internal failure (same number as the reference
     /// library's ErrInternal, so runtimes that special-case it behave the same).
     public static let internalError = CNIErrorCode(rawValue: 999)

@@ -15,13 +15,27 @@ public enum InterfaceNaming {
         fitted(prefix: "", base: uplink.value, suffix: ".\(vlan)")
     }
 
-    /// The host end of a container's veth: `fl` and 12 hex digits of a 64-bit FNV-1a hash
-    /// of network, container id and ifname. Deterministic, so DEL and GC find it with no
-    /// state; 48 bits keep collisions out of reach for any node's container count.
+    /// The host end of a container's veth: `fl`, 4 hex digits of the network's hash, 9 of
+    /// the attachment's. Deterministic, so DEL and GC find it with no state. The
+    /// per-network prefix lets one ebtables wildcard (`fl<4 hex>+`, see
+    /// `hostVethWildcard`) name exactly this network's container ports.
     public static func hostVeth(network: String, attachment: Attachment) -> InterfaceName {
-        let hash = FNV1a.hash64Hex("\(network)/\(attachment.containerID)/\(attachment.ifName)")
-        return try! InterfaceName(validating: "fl" + hash.prefix(12))
+        let container = FNV1a.hash64Hex("\(network)/\(attachment.containerID)/\(attachment.ifName)")
+        return try! InterfaceName(validating: "fl" + networkTag(network) + container.prefix(9))
     }
+
+    /// `fl<4 hex>+`: the ebtables interface wildcard matching this network's host veths.
+    public static func hostVethWildcard(network: String) -> String { "fl" + networkTag(network) + "+" }
+
+    /// The link veth pair between the flat bridge and the docker bridge: `flb-` and
+    /// `fld-` with 10 hex digits of the network's hash. The `-` keeps them from matching
+    /// any network's host-veth wildcard.
+    public static func linkPair(network: String) -> (bridgeSide: InterfaceName, dockerSide: InterfaceName) {
+        let tag = FNV1a.hash64Hex("link/" + network).prefix(10)
+        return (try! InterfaceName(validating: "flb-" + tag), try! InterfaceName(validating: "fld-" + tag))
+    }
+
+    static func networkTag(_ network: String) -> String { String(FNV1a.hash64Hex("net/" + network).prefix(4)) }
 
     /// `prefix + base + suffix` if it fits, else `prefix + base[..k] + hash + suffix`.
     static func fitted(prefix: String, base: String, suffix: String) -> InterfaceName {

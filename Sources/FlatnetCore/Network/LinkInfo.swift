@@ -10,8 +10,11 @@ public struct LinkInfo: Equatable, Sendable {
     /// The bridge this link is enslaved to, by interface index; nil when not enslaved.
     public var masterIndex: Int32?
     public var mac: MACAddress?
+    /// Operational state UP (RFC 2863): administratively up and carrying traffic.
+    public var isOperational: Bool
 
-    public init(index: Int32, name: String, kind: String?, mtu: Int, isUp: Bool, masterIndex: Int32?, mac: MACAddress?) {
+    public init(index: Int32, name: String, kind: String?, mtu: Int, isUp: Bool, masterIndex: Int32?, mac: MACAddress?,
+                isOperational: Bool = false) {
         self.index = index
         self.name = name
         self.kind = kind
@@ -19,5 +22,6 @@ public struct LinkInfo: Equatable, Sendable {
         self.isUp = isUp
         self.masterIndex = masterIndex
         self.mac = mac
+        self.isOperational = isOperational
     }
 }

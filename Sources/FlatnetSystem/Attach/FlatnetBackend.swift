@@ -31,8 +31,9 @@ public struct FlatnetBackend: PluginBackend {
         let bridgeIndex = try HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).ensure(socket: host)
         let ipam = ipam(request)
         let addresses = try ipam.add(request)
+        let hostVeth = InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment)
         let operations = NetlinkContainerOperations(host: host, container: container, bridgeIndex: bridgeIndex,
-                                                    namespaceDescriptor: namespace.descriptor)
+                                                    namespace: namespace, hostVeth: hostVeth)
         var runner = ContainerStepRunner(operations: operations)
         do {
             let mac = config.runtime.effectiveRequests(with: invocation.arguments).mac
@@ -87,6 +88,14 @@ public struct FlatnetBackend: PluginBackend {
             try ipam(request).check(request, expected: expected)
         } catch {
             drift.append(CNIErrorMapping.cniError(for: error).message)
+        }
+        if let rules = ContainmentRules.make(for: request.config) {
+            let ruleDrift = RuleConvergence.drift(desired: rules, live: try Ebtables().save())
+            if !ruleDrift.isEmpty {
+                // The ADD fast path trusts a stamp; drop it so the next ADD repairs the rules.
+                try? HostSetup(config: request.config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).invalidate()
+            }
+            drift += ruleDrift
         }
         guard drift.isEmpty else {
             throw CNIError(.checkFailed, "CHECK: \(drift[0])", details: drift.joined(separator: "; "))

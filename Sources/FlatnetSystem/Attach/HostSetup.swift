@@ -25,8 +25,30 @@ public struct HostSetup: Sendable {
         return try withHostLock {
             for step in AttachPlanner.hostSteps(for: config) { try execute(step, socket: socket) }
             guard let bridge = try socket.link(named: config.bridge.value) else { throw HostSetupError.notABridge(config.bridge, kind: nil) }
+            try StateFiles.makeDirectory(HostSetup.readyDirectory)
+            try StateFiles.replace(try readyStampPath(), with: readyStamp, durable: false)
             return bridge.index
         }
+    }
+
+    /// Where a completed setup is recorded (tmpfs: gone at reboot, like the rules).
+    public static let readyDirectory = "/run/flatnet/ready"
+
+    /// A digest of everything the setup installs: when the netconf changes, so does this,
+    /// and the next ADD runs the full setup (and repairs what drifted).
+    var readyStamp: String {
+        FNV1a.hash64Hex(AttachPlanner.hostSteps(for: config).map(\.ipCommand).joined(separator: "\n")) + "\n"
+    }
+
+    func readyStampPath() throws -> String {
+        let identity = try NetworkNamespace.identity(path: "/proc/thread-self/ns/net")
+        return "\(HostSetup.readyDirectory)/net-\(identity.inode).\(config.name)"
+    }
+
+    /// Forgets that setup completed, so the next ADD re-verifies and repairs it (after
+    /// CHECK or doctor found drift the fast path cannot see, like a flushed ruleset).
+    public func invalidate() throws {
+        try StateFiles.remove(try readyStampPath())
     }
 
     /// The bridge index when everything is already in place, else nil.
@@ -35,6 +57,12 @@ public struct HostSetup: Sendable {
               config.mtu == nil || bridge.mtu == config.mtu else { return nil }
         if let port = config.uplinkPort {
             guard let link = try socket.link(named: port.value), link.masterIndex == bridge.index, link.isUp else { return nil }
+        }
+        if config.metadata != nil {
+            // The rules cannot be read without an exec; the stamp stands for them.
+            guard try StateFiles.read(try readyStampPath()) == readyStamp,
+                  let link = try socket.link(named: InterfaceNaming.linkPair(network: config.name).bridgeSide.value),
+                  link.masterIndex == bridge.index, link.isUp else { return nil }
         }
         return bridge.index
     }
@@ -63,6 +91,8 @@ public struct HostSetup: Sendable {
             try ensureVLAN(name, parent: parent, id: id, mtu: mtu, socket: socket)
         case .enslaveUplink(let port, let bridge, let mtu):
             try enslave(port, bridge: bridge, mtu: mtu, socket: socket)
+        case .disableIPv6, .ensureLinkPair, .ensureReservedAddress, .ensureRules:
+            try executeMetadataStep(step, socket: socket)
         }
     }
 

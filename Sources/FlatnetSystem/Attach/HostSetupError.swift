@@ -9,6 +9,8 @@ public enum HostSetupError: Error, CNIErrorConvertible, CustomStringConvertible 
     case uplinkEnslavedElsewhere(InterfaceName, master: String)
     case vlanUnsupported(InterfaceName, NetlinkError)
     case notAVLAN(InterfaceName, kind: String?)
+    case dockerBridgeMissing(InterfaceName)
+    case notALinkVeth(InterfaceName, kind: String?)
 
     public var description: String { cniError.message + ": " + cniError.details }
 
@@ -28,6 +30,12 @@ public enum HostSetupError: Error, CNIErrorConvertible, CustomStringConvertible 
         case .vlanUnsupported(let name, let error):
             return CNIError(.hostSetupConflict, "cannot create VLAN interface \(name)",
                             details: "\(error); does this kernel have 802.1Q (8021q) support?")
+        case .dockerBridgeMissing(let name):
+            return CNIError(.hostSetupConflict, "docker bridge \(name) does not exist on this host",
+                            details: "metadata.dockerBridge names the bridge the metadata service lives behind; is Docker running?")
+        case .notALinkVeth(let name, let kind):
+            return CNIError(.hostSetupConflict, "\(name) exists and is not flatnet's link veth",
+                            details: "it is a \(kind ?? "physical") link; flatnet derives this name from the network name")
         case .notAVLAN(let name, let kind):
             return CNIError(.hostSetupConflict, "\(name) exists and is not a VLAN interface", details: "it is a \(kind ?? "physical") link")
         }

@@ -7,18 +7,21 @@ final class NetlinkContainerOperations: ContainerOperations {
     let host: NetlinkSocket
     let container: NetlinkSocket
     let bridgeIndex: Int32
-    let namespaceDescriptor: Int32
+    let namespace: NamespaceFile
+    let hostVeth: InterfaceName
 
-    init(host: consuming NetlinkSocket, container: consuming NetlinkSocket, bridgeIndex: Int32, namespaceDescriptor: Int32) {
+    init(host: consuming NetlinkSocket, container: consuming NetlinkSocket, bridgeIndex: Int32,
+         namespace: consuming NamespaceFile, hostVeth: InterfaceName) {
         self.host = host
         self.container = container
         self.bridgeIndex = bridgeIndex
-        self.namespaceDescriptor = namespaceDescriptor
+        self.namespace = namespace
+        self.hostVeth = hostVeth
     }
 
     func createVeth(host name: InterfaceName, container peer: InterfaceName, mtu: Int?, mac: MACAddress?) throws {
         try host.createVeth(VethRequest(hostName: name, bridgeIndex: bridgeIndex, containerName: peer,
-                                        containerNamespace: namespaceDescriptor, mtu: mtu, containerMAC: mac))
+                                        containerNamespace: namespace.descriptor, mtu: mtu, containerMAC: mac))
     }
 
     func enableARPNotify(_ name: InterfaceName) throws { try container.changeLink(named: name.value, LinkChange(arpNotify: true)) }
@@ -34,6 +37,17 @@ final class NetlinkContainerOperations: ContainerOperations {
     }
 
     func deleteVeth(host name: InterfaceName) throws { try host.deleteLink(named: name.value) }
+
+    /// Waits (at most 200 ms, normally not at all) for the host end to be up as a port,
+    /// then announces the address from inside the container.
+    func announce(_ address: IPv4Address, on name: InterfaceName) throws {
+        let deadline = MonotonicClock.milliseconds() + 200
+        while try host.link(named: hostVeth.value)?.isOperational != true && MonotonicClock.milliseconds() < deadline {
+            MonotonicClock.sleep(milliseconds: 1)
+        }
+        guard let link = try container.link(named: name.value), let mac = link.mac else { return }
+        try GratuitousARP.announce(address, mac: mac, interfaceIndex: link.index, namespace: namespace)
+    }
 
     /// Reads back what the result reports: MACs of the three interfaces, container MTU.
     func observe(bridge: InterfaceName, hostVeth: InterfaceName, container name: InterfaceName) throws -> AttachResult.Observed {

@@ -26,7 +26,8 @@ extension LinkInfo {
             mtu: Int(rtnl_link_get_mtu(link)),
             isUp: rtnl_link_get_flags(link) & UInt32(IFF_UP) != 0,
             masterIndex: master > 0 ? master : nil,
-            mac: rtnl_link_get_addr(link).flatMap(LinkInfo.mac))
+            mac: rtnl_link_get_addr(link).flatMap(LinkInfo.mac),
+            isOperational: rtnl_link_get_operstate(link) == 6 /* IF_OPER_UP, <linux/if.h> */)
     }
 
     private static func mac(_ address: OpaquePointer) -> MACAddress? {

@@ -1,0 +1,65 @@
+/// The ebtables rules that contain one network's metadata link (README "Containment").
+///
+/// One chain per base chain, named from the network (identity must live in chain names:
+/// this ebtables has no comment match), each jumped to exactly once, first:
+/// - FORWARD: reserved-address ARP and metadata IPv4 never cross the uplink; from the
+///   link veth into the flat bridge only ARP replies and requests from the reserved
+///   address and IPv4 from the metadata address pass. ARP *requests* from the reserved
+///   address are the host asking for a container whose neighbour entry expired: the
+///   original design dropped them, which broke metadata replies; they may now reach the
+///   containers but never the uplink (the uplink drops come first).
+/// - INPUT / OUTPUT: nothing reaches or leaves the host through a port of the flat
+///   bridge (uplink, link veth, this network's container veths), so the bridge is layer 2
+///   only and the reserved address is answered through docker0 alone.
+public struct ContainmentRules: Equatable, Sendable {
+    public struct Chain: Equatable, Sendable {
+        /// FORWARD, INPUT or OUTPUT.
+        public var base: String
+        public var name: String
+        public var rules: [EbtablesRule]
+    }
+
+    public var chains: [Chain]
+
+    public var allRules: [EbtablesRule] { chains.flatMap(\.rules) }
+
+    /// The rules for `config`, or nil when it has no metadata block (no link, no rules).
+    public static func make(for config: NetworkConfig) -> ContainmentRules? {
+        guard let metadata = config.metadata else { return nil }
+        let link = InterfaceNaming.linkPair(network: config.name).bridgeSide.value
+        let ports = [link, InterfaceNaming.hostVethWildcard(network: config.name)] + (config.uplinkPort.map { [$0.value] } ?? [])
+        let forward = chainName(config.name, "F"), input = chainName(config.name, "I"), output = chainName(config.name, "O")
+        return ContainmentRules(chains: [
+            Chain(base: "FORWARD", name: forward, rules: forwardRules(forward, metadata: metadata, link: link, uplink: config.uplinkPort?.value)),
+            Chain(base: "INPUT", name: input, rules: ports.map { EbtablesRule(chain: input, matches: ["-i": $0], target: "DROP") }),
+            Chain(base: "OUTPUT", name: output, rules: ports.map { EbtablesRule(chain: output, matches: ["-o": $0], target: "DROP") }),
+        ])
+    }
+
+    static func forwardRules(_ chain: String, metadata: MetadataConfig, link: String, uplink: String?) -> [EbtablesRule] {
+        let reserved = metadata.reservedAddress.description, service = metadata.address.description
+        let rule = { (matches: [String: String], target: String) in EbtablesRule(chain: chain, matches: matches, target: target) }
+        var rules: [EbtablesRule] = []
+        if let uplink {
+            for direction in ["-o", "-i"] {
+                rules.append(rule([direction: uplink, "-p": "ARP", "--arp-ip-src": reserved], "DROP"))
+                rules.append(rule([direction: uplink, "-p": "ARP", "--arp-ip-dst": reserved], "DROP"))
+            }
+            rules.append(rule(["-o": uplink, "-p": "IPv4", "--ip-src": service], "DROP"))
+            rules.append(rule(["-o": uplink, "-p": "IPv4", "--ip-dst": service], "DROP"))
+            rules.append(rule(["-i": uplink, "-p": "IPv4", "--ip-src": service], "DROP"))
+        }
+        rules.append(rule(["-i": link, "-p": "ARP", "--arp-op": "Reply", "--arp-ip-src": reserved], "ACCEPT"))
+        rules.append(rule(["-i": link, "-p": "ARP", "--arp-op": "Request", "--arp-ip-src": reserved], "ACCEPT"))
+        rules.append(rule(["-i": link, "-p": "IPv4", "--ip-src": service], "ACCEPT"))
+        rules.append(rule(["-i": link], "DROP"))
+        return rules
+    }
+
+    /// `FN-<up to 12 chars of the name>-<6 hex>-<F|I|O>`: readable, unique, at most 24
+    /// characters (ebtables allows 31).
+    public static func chainName(_ network: String, _ suffix: String) -> String {
+        let readable = String(network.prefix(12))
+        return "FN-\(readable)-\(FNV1a.hash64Hex("chain/" + network).prefix(6))-\(suffix)"
+    }
+}

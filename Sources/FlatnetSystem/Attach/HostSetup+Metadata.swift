@@ -1,0 +1,70 @@
+import FlatnetCore
+import Glibc
+
+extension HostSetup {
+    /// The docker-link steps: the link pair, the reserved address, the ebtables rules.
+    func executeMetadataStep(_ step: HostStep, socket: borrowing NetlinkSocket) throws {
+        switch step {
+        case .disableIPv6(let bridge):
+            try disableIPv6(on: bridge)
+        case .ensureLinkPair(let bridgeSide, let dockerSide, let bridge, let dockerBridge, let mtu):
+            try ensureLinkPair(bridgeSide: bridgeSide, dockerSide: dockerSide, bridge: bridge, dockerBridge: dockerBridge,
+                               mtu: mtu, socket: socket)
+        case .ensureReservedAddress(let prefix, let dockerBridge):
+            try ensureReservedAddress(prefix, on: dockerBridge, socket: socket)
+        case .ensureRules(let rules):
+            try Ebtables().converge(rules)
+        case .ensureBridge, .ensureVLAN, .enslaveUplink:
+            preconditionFailure("not a metadata step: \(step)")
+        }
+    }
+
+    /// Adds the reserved address to the docker bridge unless it is there already.
+    private func ensureReservedAddress(_ prefix: IPPrefix, on dockerBridge: InterfaceName, socket: borrowing NetlinkSocket) throws {
+        guard let docker = try socket.link(named: dockerBridge.value) else { throw HostSetupError.dockerBridgeMissing(dockerBridge) }
+        guard !(try socket.addresses(interfaceIndex: docker.index).map(\.prefix).contains(prefix)) else { return }
+        do {
+            try socket.addAddress(prefix, interfaceIndex: docker.index)
+        } catch {
+            guard error.isExisting else { throw error }  // a concurrent setup added it first
+        }
+    }
+
+    /// `net.ipv6.conf.<bridge>.disable_ipv6=1` through /proc/sys, which follows the
+    /// calling thread's netns. A kernel without IPv6 has nothing to disable.
+    func disableIPv6(on bridge: InterfaceName) throws {
+        let path = "/proc/sys/net/ipv6/conf/\(bridge.value)/disable_ipv6"
+        guard access("/proc/sys/net/ipv6", F_OK) == 0, try StateFiles.read(path)?.first != "1" else { return }
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw SystemCallError(call: "open(\(path))", errno: errno) }
+        defer { close(descriptor) }
+        guard write(descriptor, "1", 1) == 1 else { throw SystemCallError(call: "write(\(path))", errno: errno) }
+    }
+
+    private func ensureLinkPair(bridgeSide: InterfaceName, dockerSide: InterfaceName, bridge: InterfaceName,
+                                dockerBridge: InterfaceName, mtu: Int?, socket: borrowing NetlinkSocket) throws {
+        guard let docker = try socket.link(named: dockerBridge.value) else { throw HostSetupError.dockerBridgeMissing(dockerBridge) }
+        guard let flat = try socket.link(named: bridge.value) else { throw HostSetupError.notABridge(bridge, kind: nil) }
+        if try socket.link(named: bridgeSide.value) == nil {
+            let hostNamespace = try NamespaceFile(path: "/proc/thread-self/ns/net")
+            do {
+                try socket.createVeth(VethRequest(hostName: bridgeSide, bridgeIndex: flat.index, containerName: dockerSide,
+                                                  containerNamespace: hostNamespace.descriptor, mtu: mtu, containerMAC: nil))
+            } catch {
+                guard error.isExisting else { throw error }  // verified below either way
+            }
+        }
+        try attach(bridgeSide, to: flat, socket: socket)
+        try attach(dockerSide, to: docker, socket: socket)
+    }
+
+    /// Makes `name` a port of `bridge`, up; refuses a non-veth of that name.
+    private func attach(_ name: InterfaceName, to bridge: LinkInfo, socket: borrowing NetlinkSocket) throws {
+        guard let link = try socket.link(named: name.value), link.kind == "veth" else {
+            throw HostSetupError.notALinkVeth(name, kind: try socket.link(named: name.value)?.kind)
+        }
+        if link.masterIndex != bridge.index || !link.isUp {
+            try socket.changeLink(named: name.value, LinkChange(master: bridge.index, up: true))
+        }
+    }
+}
