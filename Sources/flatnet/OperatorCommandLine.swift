@@ -4,16 +4,23 @@ import FlatnetSystem
 /// `flatnet` run by a person: arguments and no CNI_COMMAND in the environment.
 enum OperatorCommandLine {
     static let usage = """
-        usage: flatnet <command>
+        usage: flatnet <command> [options]
 
         As a CNI plugin, flatnet is run by a container runtime with CNI_COMMAND set
         (ADD, DEL, CHECK, STATUS, GC, VERSION) and the network configuration on stdin.
 
         Commands for operators:
+          teardown --conf FILE [--force]
+                      remove the network's host setup from this host: its ebtables
+                      chains, the link veth pair to the docker bridge, the reserved
+                      address, and the bridge and VLAN interface if flatnet created
+                      them. Refuses while containers are attached (--force removes
+                      anyway). FILE is a conflist or a flatnet plugin object.
           version     print flatnet's version and the CNI versions it supports
           help        print this text (also --help, -h)
 
-        Exit status: 0 success, 2 usage error.
+        Exit status: 0 success, 1 the command failed (the reason on stderr),
+        2 usage error.
         """
 
     /// Runs the command line; returns the process exit status.
@@ -28,9 +35,51 @@ enum OperatorCommandLine {
         case "version", "--version":
             StandardStreams.write(FlatnetBuild.about + "\n", to: 1)
             return 0
+        case "teardown":
+            return teardown(Array(arguments.dropFirst()))
         case let command?:
-            StandardStreams.write("flatnet: unknown command \"\(command)\"\n\n" + usage + "\n", to: 2)
-            return 2
+            return usageError("unknown command \"\(command)\"")
         }
+    }
+
+    static func teardown(_ arguments: [String]) -> Int32 {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            StandardStreams.write(usage + "\n", to: 1)
+            return 0
+        }
+        guard let index = arguments.firstIndex(of: "--conf"), index + 1 < arguments.count else {
+            return usageError("teardown needs --conf FILE")
+        }
+        let unknown = arguments.enumerated().filter { $0.offset != index && $0.offset != index + 1 && $0.element != "--force" }
+        guard unknown.isEmpty else { return usageError("teardown: unknown option \(unknown[0].element)") }
+        do {
+            let config = try loadConfig(arguments[index + 1])
+            let removed = try HostTeardown(config: config, lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
+                .run(force: arguments.contains("--force"))
+            let lines = removed.isEmpty ? ["nothing to remove for network \(config.name)"] : removed.map { "removed \($0)" }
+            StandardStreams.write(lines.joined(separator: "\n") + "\n", to: 1)
+            return 0
+        } catch {
+            return failure(error)
+        }
+    }
+
+    static func loadConfig(_ path: String) throws -> NetworkConfig {
+        guard let text = try StateFiles.read(path) else {
+            throw CNIError(.ioFailure, "cannot read \(path): no such file")
+        }
+        return try NetconfFile.load(text)
+    }
+
+    static func failure(_ error: any Error) -> Int32 {
+        let cniError = CNIErrorMapping.cniError(for: error)
+        let details = cniError.details.isEmpty ? "" : "\n  " + cniError.details
+        StandardStreams.write("flatnet: \(cniError.message)\(details)\n", to: 2)
+        return 1
+    }
+
+    static func usageError(_ message: String) -> Int32 {
+        StandardStreams.write("flatnet: \(message)\n\n" + usage + "\n", to: 2)
+        return 2
     }
 }

@@ -83,6 +83,20 @@ public final class Topology: @unchecked Sendable {  // immutable after init
         return PluginCall(outcome: outcome)
     }
 
+    /// Runs `flatnet ARGS...` (the operator CLI) inside host `host`.
+    public func operatorCommand(host: String, _ arguments: String...) throws -> ProcessOutcome {
+        try ProcessRunner.run(["/usr/sbin/ip", "netns", "exec", namespace(host), TestHost.binary ?? ""] + arguments,
+                              environment: Self.path)
+    }
+
+    /// Writes `config` to a file in the topology's state directory and returns its path.
+    public func write(_ config: JSONValue, as name: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        let path = stateDirectory + "/" + name
+        try config.prettyPrinted().write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// A flatnet netconf for this topology: network `name` on `uplink`, this host's range,
     /// state under the topology's directory (one per simulated host).
     public func netconf(_ name: String, host: String, range: (String, String), uplink: String? = "eth1",
@@ -106,6 +120,8 @@ public final class Topology: @unchecked Sendable {  // immutable after init
 /// One plugin run and its parsed reply.
 public struct PluginCall: Sendable {
     public let outcome: ProcessOutcome
+
+    public init(outcome: ProcessOutcome) { self.outcome = outcome }
     public var status: Int32 { outcome.status }
     public var reply: JSONValue? { try? JSONValue.parse(outcome.stdout) }
     public var code: Int? {

@@ -115,8 +115,27 @@ public struct FlatnetBackend: PluginBackend {
             containerRoutes: try container.routes())
     }
 
+    /// STATUS: 0 when an ADD could succeed now. 50 (not available): ebtables missing for
+    /// a network with a metadata block, the uplink missing, the pool exhausted. 51
+    /// (existing containers degraded too): the enslaved uplink is not operational, or the
+    /// pool's state is unreadable. A delegated IPAM plugin's status is not asked (the
+    /// Debian plugins predate STATUS).
     public func status(_ request: PluginRequest) throws {
-        throw CNIError(.notImplemented, "STATUS is not implemented in flatnet \(FlatnetBuild.version)")
+        let config = request.config
+        if config.metadata != nil && !Ebtables.isInstalled {
+            throw CNIError(.notAvailable, "ebtables is not installed; network \(config.name) needs it for its metadata link",
+                           details: "install Debian's ebtables package")
+        }
+        if let port = config.uplinkPort {
+            let socket = try NetlinkSocket()
+            guard try socket.link(named: (config.uplink ?? port).value) != nil else {
+                throw CNIError(.notAvailable, "uplink \(config.uplink ?? port) does not exist on this host")
+            }
+            if let link = try socket.link(named: port.value), link.masterIndex != nil, !link.isOperational {
+                throw CNIError(.notAvailableDegraded, "uplink \(port) is down", details: "containers on \(config.bridge) cannot reach the segment")
+            }
+        }
+        if case .pool(let pool) = ipam(request) { try pool.checkStatus() }
     }
 
     public func garbageCollect(_ request: PluginRequest) throws {

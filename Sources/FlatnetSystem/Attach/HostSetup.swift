@@ -45,6 +45,19 @@ public struct HostSetup: Sendable {
         return "\(HostSetup.readyDirectory)/net-\(identity.inode).\(config.name)"
     }
 
+    /// Where flatnet notes the links it created, so teardown removes those and only those.
+    public static let createdDirectory = "/run/flatnet/created"
+
+    func createdMarkerPath(_ kind: String) throws -> String {
+        let identity = try NetworkNamespace.identity(path: "/proc/thread-self/ns/net")
+        return "\(HostSetup.createdDirectory)/net-\(identity.inode).\(config.name).\(kind)"
+    }
+
+    func recordCreated(_ kind: String) throws {
+        try StateFiles.makeDirectory(HostSetup.createdDirectory)
+        try StateFiles.replace(try createdMarkerPath(kind), with: kind + "\n", durable: false)
+    }
+
     /// Forgets that setup completed, so the next ADD re-verifies and repairs it (after
     /// CHECK or doctor found drift the fast path cannot see, like a flushed ruleset).
     public func invalidate() throws {
@@ -82,7 +95,7 @@ public struct HostSetup: Sendable {
     func execute(_ step: HostStep, socket: borrowing NetlinkSocket) throws {
         switch step {
         case .ensureBridge(let name, let mtu):
-            if try socket.createBridge(named: name, mtu: mtu) { return }
+            if try socket.createBridge(named: name, mtu: mtu) { try recordCreated("bridge"); return }
             guard let link = try socket.link(named: name.value), link.kind == "bridge" else {
                 throw HostSetupError.notABridge(name, kind: try socket.link(named: name.value)?.kind)
             }
@@ -104,8 +117,9 @@ public struct HostSetup: Sendable {
         guard let parentLink = try socket.link(named: parent.value) else { throw HostSetupError.uplinkMissing(parent) }
         do {
             try socket.createVLAN(named: name, parentIndex: parentLink.index, id: id, mtu: mtu)
-        } catch where !error.isExisting {
-            throw HostSetupError.vlanUnsupported(name, error)
+            try recordCreated("vlan")
+        } catch let error as NetlinkError {
+            guard error.isExisting else { throw HostSetupError.vlanUnsupported(name, error) }  // else: a racing setup made it
         }
         if !parentLink.isUp { try socket.changeLink(named: parent.value, LinkChange(up: true)) }
     }

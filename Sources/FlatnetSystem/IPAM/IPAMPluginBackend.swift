@@ -38,22 +38,9 @@ public struct IPAMPluginBackend: PluginBackend {
         try pool.verify(for: request.invocation.attachment, expected: expected)
     }
 
-    /// STATUS: 50 when the pool is exhausted (no ADD can succeed), 51 when the state
-    /// cannot be read (ADDs fail and DEL of existing containers may fail too).
+    /// STATUS: see `PoolIPAM.checkStatus`.
     public func status(_ request: PluginRequest) throws {
-        let pool = try pool(request)
-        let usage: (held: Int, capacity: Int)
-        do {
-            usage = try pool.usage()
-        } catch {
-            let cause = CNIErrorMapping.cniError(for: error)
-            throw CNIError(.notAvailableDegraded, "IPAM state of network \(request.config.name) is unreadable",
-                           details: "\(cause.message) \(cause.details)")
-        }
-        if usage.held >= usage.capacity {
-            throw CNIError(.notAvailable, "the pool of network \(request.config.name) is exhausted",
-                           details: "\(usage.held) of \(usage.capacity) addresses held in \(pool.pool.rangesDescription)")
-        }
+        try pool(request).checkStatus()
     }
 
     /// GC: releases leases of attachments the runtime no longer lists. Refuses to run

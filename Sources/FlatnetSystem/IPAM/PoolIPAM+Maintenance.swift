@@ -52,6 +52,23 @@ extension PoolIPAM {
     }
 
     /// Pool usage: held addresses of this pool against its capacity.
+    /// STATUS: code 50 when the pool is exhausted (no ADD can succeed), 51 when its state
+    /// cannot be read (ADDs fail, and DEL of existing containers may fail too).
+    public func checkStatus() throws {
+        let usage: (held: Int, capacity: Int)
+        do {
+            usage = try self.usage()
+        } catch {
+            let cause = CNIErrorMapping.cniError(for: error)
+            throw CNIError(.notAvailableDegraded, "IPAM state of network \(pool.network) is unreadable",
+                           details: "\(cause.message) \(cause.details)")
+        }
+        if usage.held >= usage.capacity {
+            throw CNIError(.notAvailable, "the pool of network \(pool.network) is exhausted",
+                           details: "\(usage.held) of \(usage.capacity) addresses held in \(pool.rangesDescription)")
+        }
+    }
+
     /// Under the lock, so a foreign or corrupt directory is reported, not counted.
     public func usage() throws -> (held: Int, capacity: Int) {
         let held = try store.withLocked(create: false) { _ in

@@ -36,3 +36,20 @@ extension NetlinkSocket {
         return result
     }
 }
+
+extension NetlinkSocket {
+    /// Removes an address (`rtnl_addr_delete`; `ip addr del PREFIX dev IFINDEX`). Returns
+    /// false when it was not there.
+    @discardableResult
+    public func deleteAddress(_ prefix: IPPrefix, interfaceIndex: Int32) throws(NetlinkError) -> Bool {
+        guard let object = rtnl_addr_alloc() else { throw NetlinkError(call: "rtnl_addr_alloc", code: NLE_NOMEM) }
+        defer { rtnl_addr_put(object) }
+        let local = try NetlinkAddress(prefix)
+        rtnl_addr_set_ifindex(object, interfaceIndex)
+        _ = rtnl_addr_set_local(object, local.pointer)
+        let status = rtnl_addr_delete(handle, object, 0)
+        if status == -NLE_NOADDR || status == -NLE_OBJ_NOTFOUND { return false }
+        guard status >= 0 else { throw NetlinkError(call: "rtnl_addr_delete", code: status, subject: prefix.description) }
+        return true
+    }
+}

@@ -35,3 +35,20 @@ extension LinkInfo {
         return MACAddress(bytes: Array(UnsafeRawBufferPointer(start: raw, count: 6)))
     }
 }
+
+extension NetlinkSocket {
+    /// Every link in this namespace (`rtnl_link_alloc_cache`; `ip link show`).
+    public func links() throws(NetlinkError) -> [LinkInfo] {
+        var cache: OpaquePointer?
+        let status = rtnl_link_alloc_cache(handle, AF_UNSPEC, &cache)
+        guard status >= 0, let cache else { throw NetlinkError(call: "rtnl_link_alloc_cache", code: status) }
+        defer { nl_cache_free(cache) }
+        var result: [LinkInfo] = []
+        var object = nl_cache_get_first(cache)
+        while let current = object {
+            result.append(LinkInfo(libnlLink: current))
+            object = nl_cache_get_next(current)
+        }
+        return result
+    }
+}

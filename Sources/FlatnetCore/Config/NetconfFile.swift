@@ -1,0 +1,31 @@
+/// A netconf file as operators keep them: a conflist (`/etc/cni/net.d/*.conflist`) or a
+/// single plugin object. For the CLI, which reads what the runtime would send.
+public enum NetconfFile {
+    /// The flatnet plugin object of `text`, with `name` and `cniVersion` injected from the
+    /// conflist as a runtime does, parsed and validated.
+    public static func load(_ text: String) throws -> NetworkConfig {
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(text)
+        } catch {
+            throw CNIError(.decodingFailure, "the file is not valid JSON", details: error.description)
+        }
+        let plugin = try pluginObject(document)
+        guard let text = plugin["cniVersion"]?.stringValue, let version = CNIVersion(text), version.isSupported else {
+            throw CNIError(.incompatibleVersion, "cniVersion is missing or not supported",
+                           details: "supported: \(CNIVersion.supported.map(\.description).joined(separator: ", "))")
+        }
+        return try NetworkConfigParser.parse(plugin, cniVersion: version)
+    }
+
+    static func pluginObject(_ document: JSONValue) throws -> JSONValue {
+        guard case .array(let plugins)? = document["plugins"] else { return document }
+        guard let flatnet = plugins.first(where: { $0["type"]?.stringValue == "flatnet" }),
+              case .object(var members) = flatnet else {
+            throw CNIError(.invalidNetworkConfig, "the conflist has no plugin of type flatnet")
+        }
+        members["name"] = document["name"] ?? members["name"]
+        members["cniVersion"] = document["cniVersion"] ?? members["cniVersion"]
+        return .object(members)
+    }
+}

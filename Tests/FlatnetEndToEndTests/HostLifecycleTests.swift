@@ -1,0 +1,83 @@
+import FlatnetCore
+import FlatnetTestSupport
+import Foundation
+import Testing
+
+/// Two metadata networks side by side, teardown, STATUS, and ebtables missing.
+@Suite("Host setup lifecycle: two networks, teardown, STATUS (root, throwaway netns)",
+       .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil, "run scripts/test.sh"), .serialized)
+struct HostLifecycleTests {
+    @Test("two flat networks each get their own link pair, reserved address and chains; tearing one down leaves the other working")
+    func twoNetworksAndTeardown() throws {
+        let topology = try Topology()
+        try topology.metadata(on: "hA")
+        for name in ["c1", "c2"] { _ = try topology.container(name) }
+        let configA = topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.9"), reserved: "10.43.0.2")
+        let configB = topology.netconf("flat-b", host: "hA", range: ("10.44.1.2", "10.44.1.9"), uplink: "eth2",
+                                       subnet: "10.44.0.0/16", gateway: "10.44.0.1", reserved: "10.44.0.2")
+        #expect(try topology.flatnet("ADD", host: "hA", container: "c1", config: configA).status == 0)
+        #expect(try topology.flatnet("ADD", host: "hA", container: "c2", config: configB).status == 0)
+        #expect(try topology.fetchMetadata(from: "c1") == "hA" && topology.fetchMetadata(from: "c2") == "hA")
+        let pairA = InterfaceNaming.linkPair(network: "flat-a"), pairB = InterfaceNaming.linkPair(network: "flat-b")
+        let links = try topology.ip("hA", "-br", "link")
+        #expect(pairA.bridgeSide != pairB.bridgeSide && links.contains(pairA.bridgeSide.value) && links.contains(pairB.bridgeSide.value))
+        let docker0 = try topology.ip("hA", "-4", "addr", "show", "docker0")
+        #expect(docker0.contains("10.43.0.2/16") && docker0.contains("10.44.0.2/16"))
+        let chains = try topology.exec("hA", "ebtables-save").stdout
+        #expect(chains.contains(ContainmentRules.chainName("flat-a", "F")) && chains.contains(ContainmentRules.chainName("flat-b", "F")))
+
+        let fileB = try topology.write(configB, as: "flat-b.json")
+        let refused = try topology.operatorCommand(host: "hA", "teardown", "--conf", fileB)
+        #expect(refused.status == 1 && refused.stderr.contains("still attached"), "\(refused.stderr)")
+        #expect(try topology.flatnet("DEL", host: "hA", container: "c2", config: configB).status == 0)
+        let teardown = try topology.operatorCommand(host: "hA", "teardown", "--conf", fileB)
+        #expect(teardown.status == 0, "\(teardown.stderr)")
+        #expect(teardown.stdout.contains("removed bridge br-flat-b") && teardown.stdout.contains("removed address 10.44.0.2/16"))
+
+        let after = try topology.exec("hA", "ebtables-save").stdout
+        #expect(!after.contains(ContainmentRules.chainName("flat-b", "F")) && after.contains(ContainmentRules.chainName("flat-a", "F")))
+        #expect(try !topology.ip("hA", "-br", "link").contains(pairB.bridgeSide.value))
+        #expect(try !topology.ip("hA", "-br", "link").contains("br-flat-b"))
+        #expect(try topology.fetchMetadata(from: "c1") == "hA", "flat-a still works")
+        #expect(try topology.operatorCommand(host: "hA", "teardown", "--conf", fileB).stdout.contains("nothing to remove"))
+    }
+
+    @Test("STATUS: 0 on a healthy host, 51 once the enslaved uplink loses its link")
+    func status() throws {
+        let topology = try Topology()
+        try topology.metadata(on: "hA")
+        _ = try topology.container("c1")
+        let config = topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.9"), reserved: "10.43.0.2")
+        #expect(try topology.flatnet("ADD", host: "hA", container: "c1", config: config).status == 0)
+        let healthy = try topology.flatnet("STATUS", host: "hA", container: "", config: config)
+        #expect(healthy.status == 0, "\(healthy.outcome.stdout)")
+        let switchPorts = try topology.ip("sw", "-br", "link").split(separator: "\n").map { String($0.split(separator: "@")[0]) }
+        for port in switchPorts where port.hasPrefix("p") {
+            _ = try topology.run(["/usr/sbin/ip", "-n", topology.namespace("sw"), "link", "set", port, "down"])
+        }
+        let degraded = try topology.flatnet("STATUS", host: "hA", container: "", config: config)
+        #expect(degraded.code == 51, "\(degraded.outcome.stdout)")
+    }
+
+    @Test("without ebtables: ADD of a metadata network is a clear error (109) leaving nothing, STATUS says 50")
+    func ebtablesMissing() throws {
+        let topology = try Topology()
+        try topology.metadata(on: "hA")
+        _ = try topology.container("c1")
+        let config = topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.9"), reserved: "10.43.0.2")
+        let hide = "mount --bind /dev/null /usr/sbin/ebtables-save && mount --bind /dev/null /usr/sbin/ebtables-restore && "
+        let run = { (command: String) throws -> PluginCall in
+            let environment = ["CNI_COMMAND": command, "CNI_CONTAINERID": "c1", "CNI_NETNS": "/run/netns/" + topology.namespace("c1"),
+                               "CNI_IFNAME": "eth0", "CNI_PATH": "/usr/lib/cni", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
+            let outcome = try ProcessRunner.run(["/usr/bin/unshare", "--mount", "sh", "-c",
+                                                 hide + "exec ip netns exec \(topology.namespace("hA")) \(TestHost.binary!)"],
+                                                environment: environment, stdin: config.serialized())
+            return PluginCall(outcome: outcome)
+        }
+        let add = try run("ADD")
+        #expect(add.code == 109, "\(add.outcome.stdout) \(add.outcome.stderr)")
+        #expect(add.reply?["msg"]?.stringValue?.contains("ebtables") == true)
+        #expect(try !topology.ip("c1", "-br", "link").contains("eth0"), "nothing attached")
+        #expect(try run("STATUS").code == 50)
+    }
+}
