@@ -21,6 +21,8 @@ if [ "${1:-}" = "--inside" ]; then
     # This namespace plays the host for the attach cases; eth1 is flatnet's uplink.
     ip netns add bench-switch
     ip link add eth1 type veth peer name port1 netns bench-switch
+    # A docker bridge for the metadata case (flatnet's link pair and rules attach to it).
+    ip link add docker0 type bridge && ip addr add 172.17.0.1/16 dev docker0 && ip link set docker0 up
     lib="$FLATNET_ROOT/scripts/lib"
     {
         python3 "$lib/bench_plan.py" "$FLATNET_RELEASE_BINARY" "$work/bin" "$work" "$runs" | python3 "$lib/abbench.py"
@@ -47,7 +49,7 @@ while [ $# -gt 0 ]; do
 done
 
 require_root "scripts/bench.sh"
-ensure_packages "${BUILD_PACKAGES[@]}" containernetworking-plugins iproute2 util-linux python3
+ensure_packages "${BUILD_PACKAGES[@]}" containernetworking-plugins iproute2 util-linux python3 ebtables
 build_release
 
 # State lives on disk (not tmpfs), as /var/lib/cni does on a node: fsync costs count.

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# flatnet's demo: sets everything up on a fresh machine of this kind and shows flatnet
-# at work, entirely inside a throwaway network namespace (nothing on this machine's
-# own network is touched, and everything vanishes when the demo ends).
+# flatnet's demo: sets everything up on a fresh machine of this kind and shows the flat
+# network at work: two simulated hosts on one switch, containers attached by flatnet,
+# reaching each other, the router and their own host's metadata service. Everything runs
+# inside a throwaway network namespace (nothing on this machine's own network is
+# touched, and everything vanishes when the demo ends).
 # Usage: scripts/demo.sh      (needs root; installs the Debian packages it needs)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 if [ "${1:-}" != "--inside" ]; then
     require_root "scripts/demo.sh"
-    ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3
+    ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3 ebtables iputils-ping
     build_release
     say "entering a throwaway network namespace"
     in_throwaway_netns "$0" --inside
@@ -43,24 +45,62 @@ cni() {  # cni COMMAND [config edits...]: one plugin call as a runtime makes it
         CNI_IFNAME=eth0 CNI_PATH="$(dirname "$flatnet")" "$flatnet" || true
 }
 
+topology="$FLATNET_ROOT/scripts/lib/topology.sh"
+state=$(mktemp -d)
+trap '"$topology" down demo; rm -rf "$state"' EXIT
+
+# attach COMMAND HOST CONTAINER RANGE-START RANGE-END: flatnet run on HOST as its runtime would.
+attach() {
+    local command="$1" host="$2" container="$3"
+    plugin_config ipam.ranges="[{\"rangeStart\": \"$4\", \"rangeEnd\": \"$5\"}]" ipam.dataDir="\"$state/$host\"" \
+        | CNI_COMMAND="$command" CNI_CONTAINERID="$container" CNI_NETNS="/run/netns/demo-$container" CNI_IFNAME=eth0 \
+          CNI_PATH=/usr/lib/cni ip netns exec "demo-$host" "$flatnet"
+}
+
+in_container() { local container="$1"; shift; ip netns exec "demo-$container" "$@"; }
+metadata_from() {
+    in_container "$1" python3 -c "import socket; s = socket.create_connection(('169.254.169.250', 80), timeout=3); print(s.recv(64).decode())"
+}
+
 step "flatnet version"
 "$flatnet" version
 
-step "a runtime asks which CNI versions flatnet speaks (CNI_COMMAND=VERSION)"
-echo '{"cniVersion": "1.0.0"}' | CNI_COMMAND=VERSION "$flatnet"
+step "the data centre: a switch, hostA and hostB (uplink eth1, docker0 with a metadata service), a router 10.43.0.1"
+"$topology" up demo
+for host in hA hB; do "$topology" metadata demo "$host"; done
+for container in cA1 cB1; do "$topology" container demo "$container"; done
+ip netns list | sed 's/^/  /'
 
-step "the example network (netconf/examples/flat-a.conflist), as a runtime sends it"
-plugin_config | python3 -m json.tool
+step "ADD: flatnet attaches cA1 on hostA (range 10.43.1.x) and cB1 on hostB (range 10.43.2.x)"
+attach ADD hA cA1 10.43.1.2 10.43.1.254 | python3 -m json.tool
+attach ADD hB cB1 10.43.2.2 10.43.2.254 | python3 -c 'import json, sys; print("cB1:", json.load(sys.stdin)["ips"][0]["address"])'
 
-step "a catalog mistake: the reserved address left inside the pool, the gateway in a range"
-echo "flatnet names every field at fault, in one reply (CNI code 7):"
+step "inside cA1: its address and routes (default via the router, metadata via the reserved address)"
+in_container cA1 ip -br addr show eth0; in_container cA1 ip route
+
+step "the flat network: cA1 reaches cB1 on the other host directly, and the router"
+in_container cA1 ping -c 2 -W 2 10.43.2.2 | tail -2
+in_container cA1 ping -c 1 -W 2 10.43.0.1 | tail -2
+
+step "metadata: each container is answered by its OWN host's service, through the same 10.43.0.2"
+echo "cA1 asks 169.254.169.250 -> $(metadata_from cA1)"
+echo "cB1 asks 169.254.169.250 -> $(metadata_from cB1)"
+ip netns exec demo-hA ip neigh flush all
+echo "after flushing hostA's neighbour cache, cA1 -> $(metadata_from cA1)"
+
+step "hostA's containment: $(ip netns exec demo-hA ebtables-save | grep -c '^-A FN-') ebtables rules in the network's own chains"
+ip netns exec demo-hA ebtables-save | grep -E '^-A FN-.*-F' | head -4; echo "  ..."
+
+step "catalog mistakes flatnet refuses, naming every field at fault (CNI code 7), and a typo (code 2)"
 cni ADD metadata.reservedAddress='"10.43.1.20"' ipam.gateway='"10.43.1.5"' | python3 -m json.tool
+cni ADD vlna=100 | python3 -c 'import json, sys; e = json.load(sys.stdin); print(e["code"], e["msg"])'
 
-step "a typo that would put containers on the wrong network: \"vlna\" instead of \"vlan\""
-cni ADD vlna=100 | python3 -m json.tool
-
-step "the valid network: flatnet accepts it (attach is the next milestone, see README Status)"
-cni ADD | python3 -m json.tool
+step "DEL: the veth and the lease go; the host setup stays for the next container"
+attach DEL hA cA1 10.43.1.2 10.43.1.254 && echo "DEL cA1: ok"
+attach DEL hA cA1 10.43.1.2 10.43.1.254 && echo "DEL cA1 again: ok"
+# Container veths are fl + 13 hex digits; the link pair (flb-/fld-) stays with the host setup.
+echo "hostA container veths left: $(ip -n demo-hA -br link show type veth | grep -cE '^fl[0-9a-f]{13}' || true);" \
+     "leases left: $(ls "$state/hA/flat-a/addresses" | wc -l); bridge kept: $(ip -n demo-hA -br link show br-flat-a | cut -d' ' -f1)"
 
 echo
 say "demo finished; the throwaway namespace is gone"

@@ -75,9 +75,12 @@ def main():
     flatnet, work, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
     plugin_dir = os.path.dirname(flatnet)
     flat, reference = netconfs(work)
+    with_metadata, _ = netconfs(work, metadata=True)
     go = "bridge+host-local (Go)"
     cases = [
         {"name": "ADD", "a": side("flatnet", flatnet, flat, "f", "ADD", plugin_dir),
+         "b": side(go, REFERENCE_BINARY, reference, "r", "ADD", plugin_dir)},
+        {"name": "ADD, metadata block", "a": side("flatnet + metadata", flatnet, with_metadata, "m", "ADD", plugin_dir),
          "b": side(go, REFERENCE_BINARY, reference, "r", "ADD", plugin_dir)},
         {"name": "DEL", "a": side("flatnet", flatnet, flat, "f", "DEL", plugin_dir),
          "b": side(go, REFERENCE_BINARY, reference, "r", "DEL", plugin_dir)},
