@@ -21,6 +21,7 @@ if [ "${1:-}" = "--inside" ]; then
     # This namespace plays the host for the attach cases; eth1 is flatnet's uplink.
     ip netns add bench-switch
     ip link add eth1 type veth peer name port1 netns bench-switch
+    ip link add eth2 type veth peer name port2 netns bench-switch
     # A docker bridge for the metadata case (flatnet's link pair and rules attach to it).
     ip link add docker0 type bridge && ip addr add 172.17.0.1/16 dev docker0 && ip link set docker0 up
     lib="$FLATNET_ROOT/scripts/lib"

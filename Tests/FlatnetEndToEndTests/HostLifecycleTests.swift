@@ -59,6 +59,18 @@ struct HostLifecycleTests {
         #expect(degraded.code == 51, "\(degraded.outcome.stdout)")
     }
 
+    @Test("a metadata network on a host without its docker bridge: a clear error (108), nothing attached, no lease")
+    func dockerBridgeMissing() throws {
+        let topology = try Topology()
+        _ = try topology.container("c1")
+        let config = topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.9"), reserved: "10.43.0.2")
+        let add = try topology.flatnet("ADD", host: "hA", container: "c1", config: config)
+        #expect(add.code == 108 && add.reply?["msg"]?.stringValue == "docker bridge docker0 does not exist on this host",
+                "\(add.outcome.stdout)")
+        #expect(try !topology.ip("c1", "-br", "link").contains("eth0"))
+        #expect(!leaseExists(topology.stateDirectory + "/hA/flat-a/addresses/10.43.1.2"))
+    }
+
     @Test("without ebtables: ADD of a metadata network is a clear error (109) leaving nothing, STATUS says 50")
     func ebtablesMissing() throws {
         let topology = try Topology()

@@ -24,7 +24,8 @@ def netconfs(work, metadata=False):
                         "ranges": [{"rangeStart": "10.43.1.2", "rangeEnd": "10.43.200.254"}],
                         "routes": [{"dst": "0.0.0.0/0"}], "dataDir": f"{work}/flatnet-state"}}
     if metadata:
-        flatnet = dict(flatnet, name="benchmeta", metadata={"reservedAddress": "10.43.0.2"})
+        # Its own uplink: flatnet refuses one already enslaved to another network's bridge.
+        flatnet = dict(flatnet, name="benchmeta", uplink="eth2", metadata={"reservedAddress": "10.43.0.2"})
     reference = {"cniVersion": "1.0.0", "name": "benchref", "type": "bridge", "bridge": "cni-ref",
                  "isGateway": False, "ipMasq": False,
                  "ipam": {"type": "host-local", "dataDir": f"{work}/host-local-state",

@@ -51,7 +51,8 @@ public enum ContainerStep: Equatable, Sendable {
     case addAddress(IPPrefix, InterfaceName)
     case bringUp(InterfaceName)
     case addRoute(destination: IPPrefix, gateway: IPAddress, InterfaceName)
-    /// A gratuitous ARP for the address, once the host end is forwarding.
+    /// A gratuitous ARP for the address, once the host end is forwarding: the MAC is set
+    /// again, and arp_notify makes the kernel announce (NETDEV_CHANGEADDR).
     case announce(IPv4Address, InterfaceName)
 
     /// What an operator would type to do the same (inside the container with `ip -n`).
@@ -70,7 +71,8 @@ public enum ContainerStep: Equatable, Sendable {
         case .addRoute(let destination, let gateway, let name):
             return "ip -n \(namespace) route add \(destination) via \(gateway) dev \(name)"
         case .announce(let address, let name):
-            return "ip netns exec \(namespace) arping -U -c 1 -I \(name) \(address)"
+            return "ip -n \(namespace) link set \(name) address \"$(ip -n \(namespace) -br link show \(name) | awk '{print $3}')\""
+                + "  # re-set the MAC: arp_notify announces \(address)"
         }
     }
 }

@@ -6,13 +6,20 @@ extension NetlinkSocket {
     /// Adds an address (`rtnl_addr_add`; `ip addr add PREFIX dev IFINDEX`). The kernel adds
     /// the subnet's connected route with it.
     public func addAddress(_ prefix: IPPrefix, interfaceIndex: Int32) throws(NetlinkError) {
+        let status = try withAddressObject(prefix, interfaceIndex: interfaceIndex) { rtnl_addr_add(handle, $0, 0) }
+        guard status >= 0 else { throw NetlinkError(call: "rtnl_addr_add", code: status, subject: prefix.description) }
+    }
+
+    /// Runs `body` with a libnl address object for `prefix` on the interface, released after.
+    private func withAddressObject(
+        _ prefix: IPPrefix, interfaceIndex: Int32, _ body: (OpaquePointer) -> Int32
+    ) throws(NetlinkError) -> Int32 {
         guard let object = rtnl_addr_alloc() else { throw NetlinkError(call: "rtnl_addr_alloc", code: NLE_NOMEM) }
         defer { rtnl_addr_put(object) }
         let local = try NetlinkAddress(prefix)
         rtnl_addr_set_ifindex(object, interfaceIndex)
         _ = rtnl_addr_set_local(object, local.pointer)
-        let status = rtnl_addr_add(handle, object, 0)
-        guard status >= 0 else { throw NetlinkError(call: "rtnl_addr_add", code: status, subject: prefix.description) }
+        return body(object)
     }
 
     /// Every address in this namespace, or on one interface (`rtnl_addr_alloc_cache`;
@@ -42,12 +49,7 @@ extension NetlinkSocket {
     /// false when it was not there.
     @discardableResult
     public func deleteAddress(_ prefix: IPPrefix, interfaceIndex: Int32) throws(NetlinkError) -> Bool {
-        guard let object = rtnl_addr_alloc() else { throw NetlinkError(call: "rtnl_addr_alloc", code: NLE_NOMEM) }
-        defer { rtnl_addr_put(object) }
-        let local = try NetlinkAddress(prefix)
-        rtnl_addr_set_ifindex(object, interfaceIndex)
-        _ = rtnl_addr_set_local(object, local.pointer)
-        let status = rtnl_addr_delete(handle, object, 0)
+        let status = try withAddressObject(prefix, interfaceIndex: interfaceIndex) { rtnl_addr_delete(handle, $0, 0) }
         if status == -NLE_NOADDR || status == -NLE_OBJ_NOTFOUND { return false }
         guard status >= 0 else { throw NetlinkError(call: "rtnl_addr_delete", code: status, subject: prefix.description) }
         return true

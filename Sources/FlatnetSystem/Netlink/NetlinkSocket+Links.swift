@@ -8,12 +8,16 @@ public struct LinkChange: Sendable {
     public var up: Bool?
     public var mtu: Int?
     public var arpNotify: Bool?
+    /// A MAC to set. Setting a link's MAC, even to the one it has, raises NETDEV_CHANGEADDR,
+    /// on which a link with arp_notify=1 sends a gratuitous ARP (measured here).
+    public var mac: MACAddress?
 
-    public init(master: Int32? = nil, up: Bool? = nil, mtu: Int? = nil, arpNotify: Bool? = nil) {
+    public init(master: Int32? = nil, up: Bool? = nil, mtu: Int? = nil, arpNotify: Bool? = nil, mac: MACAddress? = nil) {
         self.master = master
         self.up = up
         self.mtu = mtu
         self.arpNotify = arpNotify
+        self.mac = mac
     }
 }
 
@@ -67,6 +71,10 @@ extension NetlinkSocket {
         if let mtu = change.mtu { rtnl_link_set_mtu(request.pointer, UInt32(mtu)) }
         if let up = change.up {
             if up { rtnl_link_set_flags(request.pointer, UInt32(IFF_UP)) } else { rtnl_link_unset_flags(request.pointer, UInt32(IFF_UP)) }
+        }
+        if let mac = change.mac {
+            let address = try NetlinkAddress(mac)
+            rtnl_link_set_addr(request.pointer, address.pointer)
         }
         if let arpNotify = change.arpNotify {
             _ = rtnl_link_inet_set_conf(request.pointer, UInt32(IPV4_DEVCONF_ARP_NOTIFY), arpNotify ? 1 : 0)
