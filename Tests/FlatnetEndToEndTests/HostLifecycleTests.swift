@@ -15,8 +15,11 @@ struct HostLifecycleTests {
         let configA = topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.9"), reserved: "10.43.0.2")
         let configB = topology.netconf("flat-b", host: "hA", range: ("10.44.1.2", "10.44.1.9"), uplink: "eth2",
                                        subnet: "10.44.0.0/16", gateway: "10.44.0.1", reserved: "10.44.0.2")
+        let docker0MAC = { try topology.ip("hA", "link", "show", "docker0").split(separator: " ").drop { $0 != "link/ether" }.dropFirst().first }
+        let macBefore = try docker0MAC()
         #expect(try topology.flatnet("ADD", host: "hA", container: "c1", config: configA).status == 0)
         #expect(try topology.flatnet("ADD", host: "hA", container: "c2", config: configB).status == 0)
+        #expect(try docker0MAC() == macBefore, "adding link veths must not change docker0's MAC")
         #expect(try topology.fetchMetadata(from: "c1") == "hA" && topology.fetchMetadata(from: "c2") == "hA")
         let pairA = InterfaceNaming.linkPair(network: "flat-a"), pairB = InterfaceNaming.linkPair(network: "flat-b")
         let links = try topology.ip("hA", "-br", "link")
@@ -38,6 +41,7 @@ struct HostLifecycleTests {
         #expect(!after.contains(ContainmentRules.chainName("flat-b", "F")) && after.contains(ContainmentRules.chainName("flat-a", "F")))
         #expect(try !topology.ip("hA", "-br", "link").contains(pairB.bridgeSide.value))
         #expect(try !topology.ip("hA", "-br", "link").contains("br-flat-b"))
+        #expect(try docker0MAC() == macBefore, "nor must removing one")
         #expect(try topology.fetchMetadata(from: "c1") == "hA", "flat-a still works")
         #expect(try topology.operatorCommand(host: "hA", "teardown", "--conf", fileB).stdout.contains("nothing to remove"))
     }

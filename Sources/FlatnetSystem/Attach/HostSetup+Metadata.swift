@@ -55,6 +55,15 @@ extension HostSetup {
             }
         }
         try attach(bridgeSide, to: flat, socket: socket)
+        if try socket.link(named: dockerSide.value)?.masterIndex != docker.index, let mac = docker.mac {
+            // A bridge whose MAC was never set takes its lowest port's MAC, so adding or
+            // removing a port can change it, and every neighbour that cached the old one
+            // (containers resolving the reserved address, Docker's containers resolving
+            // docker0) loses the gateway until its entry expires. Setting the bridge's
+            // current MAC explicitly pins it (the kernel stops recomputing it); flatnet
+            // must never be what changes docker0's MAC. Docker pins it the same way.
+            try socket.changeLink(named: dockerBridge.value, LinkChange(mac: mac))
+        }
         try attach(dockerSide, to: docker, socket: socket)
     }
 
