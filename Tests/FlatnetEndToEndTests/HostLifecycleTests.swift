@@ -97,3 +97,25 @@ struct HostLifecycleTests {
         #expect(try run("STATUS").code == 50)
     }
 }
+
+@Suite("GC of the network plugin (root, throwaway netns)",
+       .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil, "run scripts/test.sh"), .serialized)
+struct NetworkGCTests {
+    @Test("GC removes the veths and leases of attachments not listed, keeps the listed one, refuses without a list")
+    func gc() throws {
+        let topology = try Topology()
+        for name in ["c1", "c2", "c3"] { _ = try topology.container(name) }
+        let config = topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.9"))
+        for name in ["c1", "c2", "c3"] { #expect(try topology.flatnet("ADD", host: "hA", container: name, config: config).status == 0) }
+        let noList = try topology.flatnet("GC", host: "hA", container: "", config: config)
+        #expect(noList.code == 7)
+        guard case .object(var members) = config else { return }
+        members["cni.dev/valid-attachments"] = .array([.object(["containerID": .string("c2"), "ifname": .string("eth0")])])
+        let gc = try topology.flatnet("GC", host: "hA", container: "", config: .object(members))
+        #expect(gc.status == 0, "\(gc.outcome.stdout)")
+        #expect(try !topology.ip("c1", "-br", "link").contains("eth0") && !topology.ip("c3", "-br", "link").contains("eth0"))
+        #expect(try topology.ping(from: "c2", "10.43.0.1"), "the kept container still works")
+        let leases = try FileManager.default.contentsOfDirectory(atPath: topology.stateDirectory + "/hA/flat-a/addresses")
+        #expect(leases == ["10.43.1.3"])
+    }
+}

@@ -138,7 +138,45 @@ public struct FlatnetBackend: PluginBackend {
         if case .pool(let pool) = ipam(request) { try pool.checkStatus() }
     }
 
+    /// GC (1.1.0): removes what belongs to attachments not in the valid list: host veths
+    /// (found by this network's name prefix, so no state is needed; their container ends
+    /// go with them) and leases. Per-container rules do not exist (one wildcard rule covers
+    /// every container), so there are none to remove. Keeps going past errors and reports
+    /// them all. Without the list it refuses: absent must never mean "nothing is valid".
     public func garbageCollect(_ request: PluginRequest) throws {
-        throw CNIError(.notImplemented, "GC is not implemented in flatnet \(FlatnetBuild.version)")
+        guard let valid = request.config.runtime.validAttachments else {
+            throw CNIError(.invalidNetworkConfig, "GC needs cni.dev/valid-attachments",
+                           details: "refusing to treat a missing list as \"no attachment is valid\"")
+        }
+        var problems: [String] = []
+        do {
+            problems += try removeStaleVeths(request.config, keeping: valid)
+        } catch {
+            problems.append(CNIErrorMapping.cniError(for: error).message)
+        }
+        do {
+            switch ipam(request) {
+            case .pool(let pool): problems += try pool.collectGarbage(keeping: Set(valid)).problems
+            case .delegated(let plugin, let environment, let netconf): try plugin.run(.garbageCollect, environment: environment, netconf: netconf)
+            }
+        } catch {
+            let cause = CNIErrorMapping.cniError(for: error)
+            problems.append("\(cause.message) \(cause.details)")
+        }
+        guard problems.isEmpty else {
+            throw CNIError(.ioFailure, "GC finished with \(problems.count) problem(s)", details: problems.joined(separator: "; "))
+        }
+    }
+
+    /// Deletes this network's host veths whose attachment is not valid; returns failures.
+    func removeStaleVeths(_ config: NetworkConfig, keeping valid: [Attachment]) throws -> [String] {
+        let socket = try NetlinkSocket()
+        let prefix = String(InterfaceNaming.hostVethWildcard(network: config.name).dropLast())
+        let keep = Set(valid.map { InterfaceNaming.hostVeth(network: config.name, attachment: $0).value })
+        var problems: [String] = []
+        for link in try socket.links() where link.kind == "veth" && link.name.hasPrefix(prefix) && !keep.contains(link.name) {
+            do { try socket.deleteLink(named: link.name) } catch { problems.append("\(error)") }
+        }
+        return problems
     }
 }
