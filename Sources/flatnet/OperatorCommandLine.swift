@@ -9,13 +9,21 @@ enum OperatorCommandLine {
         As a CNI plugin, flatnet is run by a container runtime with CNI_COMMAND set
         (ADD, DEL, CHECK, STATUS, GC, VERSION) and the network configuration on stdin.
 
-        Commands for operators:
+        Commands for operators (FILE is a conflist or a flatnet plugin object):
+          plan --conf FILE [--container ID] [--netns PATH] [--ifname NAME] [--json]
+                      the dry run: every step ADD would take on this host, in order,
+                      each with its ip/ebtables equivalent, and the address IPAM would
+                      hand out (read from the pool's state, written nowhere). Changes
+                      nothing; uses the same planner as ADD.
+          rules --conf FILE [--format commands|restore]
+                      the network's ebtables rules: shell commands to review and paste,
+                      or a batch for ebtables-restore --noflush
           teardown --conf FILE [--force]
                       remove the network's host setup from this host: its ebtables
                       chains, the link veth pair to the docker bridge, the reserved
                       address, and the bridge and VLAN interface if flatnet created
                       them. Refuses while containers are attached (--force removes
-                      anyway). FILE is a conflist or a flatnet plugin object.
+                      anyway).
           version     print flatnet's version and the CNI versions it supports
           help        print this text (also --help, -h)
 
@@ -37,6 +45,8 @@ enum OperatorCommandLine {
             return 0
         case "teardown":
             return teardown(Array(arguments.dropFirst()))
+        case "plan", "rules":
+            return planOrRules(arguments[0], Array(arguments.dropFirst()))
         case let command?:
             return usageError("unknown command \"\(command)\"")
         }
@@ -61,6 +71,24 @@ enum OperatorCommandLine {
             return 0
         } catch {
             return failure(error)
+        }
+    }
+
+    static func planOrRules(_ command: String, _ arguments: [String]) -> Int32 {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            StandardStreams.write(usage + "\n", to: 1)
+            return 0
+        }
+        switch PlanCommand.parse(arguments) {
+        case .failure(let error):
+            return usageError("\(command): \(error.message)")
+        case .success(let options):
+            do {
+                StandardStreams.write(try command == "plan" ? PlanCommand.plan(options) : PlanCommand.rules(options), to: 1)
+                return 0
+            } catch {
+                return failure(error)
+            }
         }
     }
 

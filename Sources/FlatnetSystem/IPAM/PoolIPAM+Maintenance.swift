@@ -83,3 +83,22 @@ extension PoolIPAM {
         try store.withLocked(create: false) { try $0.leases() } ?? ([], [])
     }
 }
+
+extension PoolIPAM {
+    /// The dry run's IPAM decision: what ADD would hand `owner` now, read under the lock
+    /// and written nowhere (a missing state directory reads as an empty pool).
+    public func preview(for owner: Attachment, requested: [IPAddress]) throws -> AllocationDecision {
+        let allocator = PoolAllocator(pool: pool)
+        if let decision = try store.withLocked(create: false, { try allocator.decide(for: owner, requested: requested, table: $0) }) {
+            return decision
+        }
+        return try allocator.decide(for: owner, requested: requested, table: EmptyLeaseTable())
+    }
+}
+
+/// A pool with no state yet.
+struct EmptyLeaseTable: LeaseTable {
+    func holder(of address: IPv4Address) -> Attachment? { nil }
+    func recordedAddress(of owner: Attachment) -> IPv4Address? { nil }
+    func lastAllocated() -> IPv4Address? { nil }
+}

@@ -1,0 +1,104 @@
+import FlatnetCore
+import FlatnetSystem
+
+/// `flatnet plan` and `flatnet rules`: what ADD would do, printed from the same planner
+/// ADD executes (`AttachPlanner`), changing nothing.
+enum PlanCommand {
+    struct Options {
+        var conf: String?
+        var container = "plan-preview"
+        var netns = "/var/run/netns/CONTAINER"
+        var ifName = "eth0"
+        var json = false
+        var format = "commands"
+    }
+
+    struct UsageError: Error { let message: String }
+
+    static func parse(_ arguments: [String]) -> Result<Options, UsageError> {
+        var options = Options()
+        var rest = arguments[...]
+        while let option = rest.popFirst() {
+            if option == "--json" { options.json = true; continue }
+            guard let value = rest.popFirst() else { return .failure(UsageError(message: "\(option) needs a value")) }
+            switch option {
+            case "--conf": options.conf = value
+            case "--container": options.container = value
+            case "--netns": options.netns = value
+            case "--ifname": options.ifName = value
+            case "--format": options.format = value
+            default: return .failure(UsageError(message: "unknown option \(option)"))
+            }
+        }
+        return options.conf == nil ? .failure(UsageError(message: "--conf FILE is required")) : .success(options)
+    }
+
+    /// `flatnet plan`: host steps, the IPAM decision, container steps.
+    static func plan(_ options: Options) throws -> String {
+        let config = try OperatorCommandLine.loadConfig(options.conf!)
+        let invocation = CNIInvocation(command: .add, containerID: options.container, netns: options.netns, ifName: options.ifName)
+        let (ipam, decision) = try ipamPreview(config, invocation: invocation)
+        let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: ipam, mac: config.runtime.requestedMAC)
+        let namespace = options.netns.split(separator: "/").last.map(String.init) ?? options.netns
+        let host = plan.host.map(\.ipCommand)
+        let container = plan.container.map { $0.ipCommand(namespace: namespace) }
+        if options.json {
+            return JSONValue.object([
+                "network": .string(config.name), "hostSetup": .array(host.map(JSONValue.string)),
+                "ipam": .string(decision), "container": .array(container.map(JSONValue.string)),
+            ]).prettyPrinted() + "\n"
+        }
+        let numbered = { (lines: [String]) in
+            lines.enumerated().map { "  \($0.offset + 1). " + $0.element.replacingOccurrences(of: "\n", with: "\n     ") }
+        }
+        return (["flatnet plan: ADD of \(options.container) \(options.ifName) to network \(config.name) on this host", "",
+                 "Host setup (once per network; an ADD on a prepared host skips it):"] + numbered(host)
+                + ["", "IPAM: \(decision)", "", "Container (CNI_NETNS=\(options.netns)):"] + numbered(container))
+            .joined(separator: "\n") + "\n"
+    }
+
+    /// The addresses ADD would use, without taking them.
+    static func ipamPreview(_ config: NetworkConfig, invocation: CNIInvocation) throws -> (CNIResult, String) {
+        guard let poolConfig = config.ipam.pool else {
+            // Running another plugin's ADD would allocate: the plan names it and stops there.
+            return (CNIResult(), "delegated to the \(config.ipam.type) plugin on CNI_PATH (not run by plan; its addresses and routes are not shown)")
+        }
+        let pool = PoolIPAM(network: config, pool: poolConfig, lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
+        let decision = try pool.preview(for: invocation.attachment, requested: config.runtime.effectiveRequests(with: invocation.arguments).addresses)
+        let verb = if case .alreadyHeld = decision { "already holds" } else { "would get" }
+        let text = "\(invocation.containerID) \(invocation.ifName) \(verb) \(decision.address)/\(poolConfig.subnet.length)"
+            + " from \(pool.pool.rangesDescription) (state \(pool.store.directory), read, not written)"
+        return (pool.result(for: decision.address), text)
+    }
+
+    /// `flatnet rules`: the network's ebtables rules as pasteable commands or a restore batch.
+    static func rules(_ options: Options) throws -> String {
+        let config = try OperatorCommandLine.loadConfig(options.conf!)
+        guard let rules = ContainmentRules.make(for: config) else {
+            return "# network \(config.name) has no metadata block: flatnet installs no ebtables rules for it\n"
+        }
+        switch options.format {
+        case "restore":
+            return "# for: ebtables-restore --noflush\n" + (RuleConvergence.batch(desired: rules, live: LiveRules(saveOutput: "")) ?? "")
+        case "commands":
+            return "# ebtables rules of network \(config.name)\n" + HostStep.ensureRules(rules).ipCommand + "\n"
+        default:
+            throw CNIError(.invalidEnvironment, "--format must be commands or restore, not \(options.format)")
+        }
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        components(separatedBy: target).joined(separator: replacement)
+    }
+
+    func components(separatedBy separator: String) -> [String] {
+        var parts: [String] = [], rest = Substring(self)
+        while let range = rest.firstRange(of: separator) {
+            parts.append(String(rest[..<range.lowerBound]))
+            rest = rest[range.upperBound...]
+        }
+        return parts + [String(rest)]
+    }
+}

@@ -1,0 +1,60 @@
+import FlatnetCore
+import FlatnetTestSupport
+import Foundation
+import Testing
+
+/// `flatnet plan` and `flatnet rules` against the topology.
+@Suite("Dry run and rules (root, throwaway netns)",
+       .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil, "run scripts/test.sh"), .serialized)
+struct PlanCommandTests {
+    static func snapshot(_ topology: Topology) throws -> String {
+        let state = (FileManager.default.subpaths(atPath: topology.stateDirectory + "/hA") ?? []).sorted().joined(separator: "\n")
+        return try [topology.ip("hA", "link"), topology.ip("hA", "addr"), topology.ip("hA", "route"),
+                    topology.exec("hA", "ebtables-save").stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n"),
+                    state].joined(separator: "\n----\n")
+    }
+
+    @Test("plan changes nothing (links, addresses, routes, rules, state identical) and predicts the next ADD's address")
+    func planIsDry() throws {
+        let topology = try Topology()
+        try topology.metadata(on: "hA")
+        for name in ["c1", "c2"] { _ = try topology.container(name) }
+        let config = topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.9"), reserved: "10.43.0.2")
+        #expect(try topology.flatnet("ADD", host: "hA", container: "c1", config: config).status == 0)
+        let file = try topology.write(config, as: "flat-a.json")
+        let before = try Self.snapshot(topology)
+        let plan = try topology.operatorCommand(host: "hA", "plan", "--conf", file, "--container", "c2",
+                                                "--netns", "/run/netns/" + topology.namespace("c2"))
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let after = try Self.snapshot(topology)
+        let changed = Set(after.split(separator: "\n")).symmetricDifference(Set(before.split(separator: "\n")))
+        #expect(after == before, "plan changed something: \(changed.sorted().prefix(6))")
+        #expect(plan.stdout.contains("c2 eth0 would get 10.43.1.3/16"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("ip -n \(topology.namespace("c2")) route add 169.254.169.250/32 via 10.43.0.2 dev eth0"))
+        let add = try topology.flatnet("ADD", host: "hA", container: "c2", config: config)
+        #expect(add.address == "10.43.1.3", "the ADD that followed got what plan said")
+        let json = try topology.operatorCommand(host: "hA", "plan", "--conf", file, "--container", "c1", "--json")
+        #expect(try JSONValue.parse(json.stdout)["ipam"]?.stringValue?.contains("c1 eth0 already holds 10.43.1.2") == true)
+    }
+
+    @Test("the rules printed by `flatnet rules`, pasted into a fresh host, are the rules ADD installs")
+    func rulesArePasteable() throws {
+        let topology = try Topology()
+        try topology.metadata(on: "hA")
+        _ = try topology.container("c1")
+        let config = topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.9"), reserved: "10.43.0.2")
+        #expect(try topology.flatnet("ADD", host: "hA", container: "c1", config: config).status == 0)
+        let file = try topology.write(config, as: "flat-a.json")
+        let commands = try topology.operatorCommand(host: "hB", "rules", "--conf", file)
+        #expect(commands.status == 0)
+        let pasted = try topology.exec("hB", "sh", "-e", "-c", commands.stdout)
+        #expect(pasted.status == 0, "\(pasted.stderr)")
+        let installed = LiveRules(saveOutput: try topology.exec("hA", "ebtables-save").stdout)
+        let fromPaste = LiveRules(saveOutput: try topology.exec("hB", "ebtables-save").stdout)
+        #expect(!installed.rules.isEmpty && installed.rules == fromPaste.rules)
+        #expect(installed.chains == fromPaste.chains)
+
+        let restore = try topology.operatorCommand(host: "hB", "rules", "--conf", file, "--format", "restore")
+        #expect(restore.stdout.contains("*filter") && restore.stdout.hasSuffix("COMMIT\n"))
+    }
+}
