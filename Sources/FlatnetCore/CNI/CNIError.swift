@@ -15,8 +15,6 @@ public struct CNIErrorCode: RawRepresentable, Hashable, Sendable {
     public static let notAvailable = CNIErrorCode(rawValue: 50)
     public static let notAvailableDegraded = CNIErrorCode(rawValue: 51)
 
-    /// flatnet's own: a verb this build does not carry out yet (see README "Status").
-    public static let notImplemented = CNIErrorCode(rawValue: 100)
     /// flatnet's own: a netlink (libnl) call failed; details name the call and NLE code.
     public static let netlinkFailure = CNIErrorCode(rawValue: 101)
     /// flatnet's own: the pool has no free address left (details name network and ranges).
