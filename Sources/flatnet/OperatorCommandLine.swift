@@ -18,6 +18,15 @@ enum OperatorCommandLine {
           rules --conf FILE [--format commands|restore]
                       the network's ebtables rules: shell commands to review and paste,
                       or a batch for ebtables-restore --noflush
+          ipam list --conf FILE [--json]
+                      the pool's leases: address, container, ifname, age
+          ipam usage --conf FILE [--json]
+                      per range: addresses held of those it can hand out, with a bar
+          ipam release --conf FILE (--container ID [--ifname NAME] | --address IP)
+                      release one lease by owner or by address
+          ipam gc --conf FILE [--live ID,ID,...]
+                      release leases whose container is gone: not in --live, or,
+                      without it, whose host veth no longer exists on this host
           teardown --conf FILE [--force]
                       remove the network's host setup from this host: its ebtables
                       chains, the link veth pair to the docker bridge, the reserved
@@ -45,6 +54,19 @@ enum OperatorCommandLine {
             return 0
         case "teardown":
             return teardown(Array(arguments.dropFirst()))
+        case "ipam":
+            if arguments.contains("--help") || arguments.contains("-h") {
+                StandardStreams.write(usage + "\n", to: 1)
+                return 0
+            }
+            do {
+                StandardStreams.write(try IPAMCommand.run(Array(arguments.dropFirst())), to: 1)
+                return 0
+            } catch let error as CNIError where error.code == .invalidEnvironment {
+                return usageError("ipam: \(error.message)")
+            } catch {
+                return failure(error)
+            }
         case "plan", "rules":
             return planOrRules(arguments[0], Array(arguments.dropFirst()))
         case let command?:

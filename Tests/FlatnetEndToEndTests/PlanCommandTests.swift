@@ -58,3 +58,31 @@ struct PlanCommandTests {
         #expect(restore.stdout.contains("*filter") && restore.stdout.hasSuffix("COMMIT\n"))
     }
 }
+
+@Suite("flatnet ipam commands (root, throwaway netns)",
+       .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil, "run scripts/test.sh"), .serialized)
+struct IPAMCommandTests {
+    @Test("list, usage, release by address, gc by host veth, gc against a live list")
+    func ipamCommands() throws {
+        let topology = try Topology()
+        for name in ["c1", "c2", "c3"] { _ = try topology.container(name) }
+        let config = topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.9"))
+        for name in ["c1", "c2", "c3"] { #expect(try topology.flatnet("ADD", host: "hA", container: name, config: config).status == 0) }
+        let file = try topology.write(config, as: "flat-a.json")
+        let ipam = { (arguments: [String]) throws -> ProcessOutcome in
+            try ProcessRunner.run(["/usr/sbin/ip", "netns", "exec", topology.namespace("hA"), TestHost.binary!, "ipam"] + arguments + ["--conf", file],
+                                  environment: ["PATH": "/usr/sbin:/usr/bin"])
+        }
+        let list = try ipam(["list"])
+        #expect(list.status == 0 && list.stdout.contains("10.43.1.2  c1") && list.stdout.contains("3 lease(s)"), "\(list.stdout)")
+        let usage = try ipam(["usage"])
+        #expect(usage.stdout.contains("10.43.1.2-10.43.1.9") && usage.stdout.contains("3/8 held (38%)"), "\(usage.stdout)")
+        #expect(try ipam(["release", "--address", "10.43.1.2"]).stdout == "released 10.43.1.2 (container c1 eth0)\n")
+        try topology.run(["/usr/sbin/ip", "netns", "del", topology.namespace("c3")])  // c3 gone, no DEL
+        let gc = try ipam(["gc"])
+        #expect(gc.stdout.contains("released 10.43.1.4 (container c3 eth0)") && gc.stdout.contains("1 lease(s) released, 1 kept"), "\(gc.stdout)")
+        #expect(try ipam(["gc", "--live", "c9"]).stdout.contains("released 10.43.1.3 (container c2 eth0)"))
+        #expect(try ipam(["list", "--json"]).stdout == "[]\n")
+        #expect(try ipam(["frobnicate"]).status == 2)
+    }
+}

@@ -102,3 +102,29 @@ struct EmptyLeaseTable: LeaseTable {
     func recordedAddress(of owner: Attachment) -> IPv4Address? { nil }
     func lastAllocated() -> IPv4Address? { nil }
 }
+
+extension PoolIPAM {
+    /// Per range: addresses held and addresses the range can hand out.
+    public func usageByRange() throws -> [(range: AddressRange, held: Int, capacity: Int)] {
+        let held = try leases().leases.map(\.address)
+        return pool.ranges.map { range in
+            var capacity = 0
+            for value in range.start.value...range.end.value where pool.neverAllocatedReason(IPv4Address(value)) == nil {
+                capacity += 1
+            }
+            return (range, held.filter { range.contains($0) }.count, capacity)
+        }
+    }
+
+    /// Releases whatever lease holds `address` (operator release by address). Returns the
+    /// owner it belonged to, or nil when the address was free.
+    public func release(address: IPv4Address) throws -> Attachment? {
+        let owner = try store.withLocked(create: false) { state -> Attachment? in
+            guard let owner = try state.holder(of: address) else { return nil }
+            try state.release(owner)
+            return owner
+        } ?? nil
+        if owner != nil { try StateFiles.syncDirectory(at: store.directory + "/addresses") }
+        return owner
+    }
+}
