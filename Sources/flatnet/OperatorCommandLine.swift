@@ -18,6 +18,12 @@ enum OperatorCommandLine {
           rules --conf FILE [--format commands|restore]
                       the network's ebtables rules: shell commands to review and paste,
                       or a batch for ebtables-restore --noflush
+          doctor --conf FILE [--json]
+                      live state against expected: bridge, uplink, MTUs, link pair,
+                      reserved address, every ebtables rule (with packet counters),
+                      leases without a container, addresses in use without a lease,
+                      duplicates; each problem with a one-line fix. Exit 0 when
+                      healthy, 1 when it found problems.
           ipam list --conf FILE [--json]
                       the pool's leases: address, container, ifname, age
           ipam usage --conf FILE [--json]
@@ -54,6 +60,12 @@ enum OperatorCommandLine {
             return 0
         case "teardown":
             return teardown(Array(arguments.dropFirst()))
+        case "doctor":
+            if arguments.contains("--help") || arguments.contains("-h") {
+                StandardStreams.write(usage + "\n", to: 1)
+                return 0
+            }
+            return DoctorCommand.run(Array(arguments.dropFirst()))
         case "ipam":
             if arguments.contains("--help") || arguments.contains("-h") {
                 StandardStreams.write(usage + "\n", to: 1)

@@ -54,6 +54,16 @@ public final class Topology: @unchecked Sendable {  // immutable after init
         return outcome.status == 0 ? outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
     }
 
+    /// Deletes a container namespace the way a crashed runtime would (no DEL) and waits
+    /// until the kernel has removed its veth pair on `host`: netns cleanup runs
+    /// asynchronously, so the host veth outlives `ip netns del` briefly. A fixture wait
+    /// (bounded at 10 s), not a timed assertion.
+    public func deleteNamespaceWithoutDEL(_ name: String, host: String, network: String, ifName: String = "eth0") throws {
+        try run(["/usr/sbin/ip", "netns", "del", namespace(name)])
+        let veth = InterfaceNaming.hostVeth(network: network, attachment: Attachment(containerID: name, ifName: ifName)).value
+        for _ in 0..<200 where try ip(host, "-br", "link").contains(veth) { usleep(50_000) }
+    }
+
     /// Runs a command inside namespace `name` (`ip netns exec`).
     @discardableResult
     public func exec(_ name: String, _ argv: String...) throws -> ProcessOutcome {

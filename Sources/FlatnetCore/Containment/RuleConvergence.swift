@@ -2,21 +2,32 @@
 public struct LiveRules: Equatable, Sendable {
     public var chains: Set<String>
     public var rules: [EbtablesRule]
+    /// Packet counters per rule, when saved with `ebtables-save -c` (`[packets:bytes] -A ...`).
+    public var packets: [EbtablesRule: Int]
 
     public init(saveOutput: String) {
-        var chains = Set<String>(), rules: [EbtablesRule] = []
+        var chains = Set<String>(), rules: [EbtablesRule] = [], packets: [EbtablesRule: Int] = [:]
         var inFilter = false
         for line in saveOutput.split(separator: "\n") {
             if line.hasPrefix("*") { inFilter = line == "*filter"; continue }
             guard inFilter else { continue }
             if line.hasPrefix(":") {
                 chains.insert(String(line.dropFirst().split(separator: " ").first ?? ""))
-            } else if let rule = EbtablesRule.parse(saveLine: line) {
+                continue
+            }
+            var text = Substring(line), count: Int?
+            if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+                count = Int(text[text.index(after: text.startIndex)..<close].split(separator: ":").first ?? "")
+                text = text[text.index(after: close)...].drop { $0 == " " }
+            }
+            if let rule = EbtablesRule.parse(saveLine: text) {
                 rules.append(rule)
+                if let count { packets[rule, default: 0] += count }
             }
         }
         self.chains = chains
         self.rules = rules
+        self.packets = packets
     }
 
     public func rules(in chain: String) -> [EbtablesRule] { rules.filter { $0.chain == chain } }

@@ -12,9 +12,11 @@ public struct LinkInfo: Equatable, Sendable {
     public var mac: MACAddress?
     /// Operational state UP (RFC 2863): administratively up and carrying traffic.
     public var isOperational: Bool
+    /// IFLA_LINK: for a veth, its peer's interface index (in the peer's namespace).
+    public var peerIndex: Int32?
 
     public init(index: Int32, name: String, kind: String?, mtu: Int, isUp: Bool, masterIndex: Int32?, mac: MACAddress?,
-                isOperational: Bool = false) {
+                isOperational: Bool = false, peerIndex: Int32? = nil) {
         self.index = index
         self.name = name
         self.kind = kind
@@ -23,5 +25,6 @@ public struct LinkInfo: Equatable, Sendable {
         self.masterIndex = masterIndex
         self.mac = mac
         self.isOperational = isOperational
+        self.peerIndex = peerIndex
     }
 }

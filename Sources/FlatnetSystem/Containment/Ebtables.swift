@@ -11,9 +11,9 @@ public struct Ebtables: Sendable {
 
     public init() {}
 
-    /// `ebtables-save`: the live filter table.
-    public func save() throws -> LiveRules {
-        let outcome = try run("ebtables-save", arguments: [], stdin: "")
+    /// `ebtables-save [-c]`: the live filter table, with packet counters if asked.
+    public func save(counters: Bool = false) throws -> LiveRules {
+        let outcome = try run("ebtables-save", arguments: counters ? ["-c"] : [], stdin: "")
         return LiveRules(saveOutput: String(decoding: outcome.stdout, as: UTF8.self))
     }
 

@@ -95,10 +95,3 @@ public struct LockedPoolState: LeaseTable {
         return (leases.sorted { $0.address < $1.address }, problems)
     }
 }
-
-/// One held address, as listings and GC see it.
-public struct PoolLease: Equatable, Sendable {
-    public let address: IPv4Address
-    public let owner: Attachment
-    public let ageSeconds: Int
-}

@@ -27,7 +27,8 @@ extension LinkInfo {
             isUp: rtnl_link_get_flags(link) & UInt32(IFF_UP) != 0,
             masterIndex: master > 0 ? master : nil,
             mac: rtnl_link_get_addr(link).flatMap(LinkInfo.mac),
-            isOperational: rtnl_link_get_operstate(link) == 6 /* IF_OPER_UP, <linux/if.h> */)
+            isOperational: rtnl_link_get_operstate(link) == 6 /* IF_OPER_UP, <linux/if.h> */,
+            peerIndex: rtnl_link_get_link(link) > 0 ? Int32(rtnl_link_get_link(link)) : nil)
     }
 
     private static func mac(_ address: OpaquePointer) -> MACAddress? {
