@@ -58,6 +58,13 @@ struct PluginProcessTests {
     func commandLine() throws {
         let help = try ProcessRunner.run([Self.binary, "--help"])
         #expect(help.status == 0 && help.stdout.contains("usage: flatnet"))
+        for command in ["plan", "rules", "doctor", "ipam", "teardown"] {
+            let help = try ProcessRunner.run([Self.binary, command, "--help"])
+            #expect(help.status == 0 && (help.stdout.contains("\(command) --conf FILE") || help.stdout.contains("\(command) list")),
+                    "\(command) --help")
+        }
+        let missing = try ProcessRunner.run([Self.binary, "doctor"])
+        #expect(missing.status == 2 && missing.stderr.contains("doctor needs --conf FILE"))
         let unknown = try ProcessRunner.run([Self.binary, "frobnicate"])
         #expect(unknown.status == 2 && unknown.stdout.isEmpty && unknown.stderr.contains("frobnicate"))
     }

@@ -74,6 +74,20 @@ struct PoolStoreTests {
         #expect(FileManager.default.fileExists(atPath: pool.directory + "/layout"))
     }
 
+    @Test("STATUS: 0 with room, 51 when the state is foreign or unreadable")
+    func statusCodes() throws {
+        let pool = try PoolFixture()
+        try pool.ipam.checkStatus()
+        try FileManager.default.createDirectory(atPath: pool.directory, withIntermediateDirectories: true)
+        try "x".write(toFile: pool.directory + "/last_reserved_ip.0", atomically: true, encoding: .utf8)
+        do {
+            try pool.ipam.checkStatus()
+            Issue.record("foreign state passed STATUS")
+        } catch {
+            #expect(CNIErrorMapping.cniError(for: error).code == .notAvailableDegraded)
+        }
+    }
+
     @Test("a damaged lease is reported with its path, never reused")
     func corruptLease() throws {
         let pool = try PoolFixture()
