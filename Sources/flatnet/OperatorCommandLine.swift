@@ -33,6 +33,16 @@ enum OperatorCommandLine {
           ipam gc --conf FILE [--live ID,ID,...]
                       release leases whose container is gone: not in --live, or,
                       without it, whose host veth no longer exists on this host
+          netconf render --template conflist|multus-nad|fleet --answers FILE
+                         [--set key=value ...] [--host NAME [--output DIR]] [--catalog DIR]
+                      render a catalog template from typed answers (see
+                      netconf/questions.json); a fleet answers file renders per host:
+                      a JSON object by network name, or with --output DIR one
+                      DIR/<network>.conflist per network
+          netconf validate FILE... [--catalog DIR]
+                      validate conflists, plugin objects, NetworkAttachmentDefinitions
+                      and fleet answers files (ranges overlapping across hosts, shared
+                      bridges, VLANs or reserved addresses on a host, ...)
           teardown --conf FILE [--force]
                       remove the network's host setup from this host: its ebtables
                       chains, the link veth pair to the docker bridge, the reserved
@@ -60,6 +70,20 @@ enum OperatorCommandLine {
             return 0
         case "teardown":
             return teardown(Array(arguments.dropFirst()))
+        case "netconf":
+            if arguments.contains("--help") || arguments.contains("-h") {
+                StandardStreams.write(usage + "\n", to: 1)
+                return 0
+            }
+            do {
+                let (output, healthy) = try NetconfCommand.run(Array(arguments.dropFirst()))
+                StandardStreams.write(output, to: 1)
+                return healthy ? 0 : 1
+            } catch let error as CNIError where error.code == .invalidEnvironment {
+                return usageError("netconf: \(error.message)")
+            } catch {
+                return failure(error)
+            }
         case "doctor":
             if arguments.contains("--help") || arguments.contains("-h") {
                 StandardStreams.write(usage + "\n", to: 1)

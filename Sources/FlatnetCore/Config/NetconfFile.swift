@@ -10,6 +10,21 @@ public enum NetconfFile {
         } catch {
             throw CNIError(.decodingFailure, "the file is not valid JSON", details: error.description)
         }
+        return try load(document: document)
+    }
+
+    /// The same, from an already parsed document (a conflist, a plugin object, or a
+    /// Multus NetworkAttachmentDefinition whose `spec.config` holds the conflist).
+    public static func load(document: JSONValue) throws -> NetworkConfig {
+        var document = document
+        if document["kind"]?.stringValue == "NetworkAttachmentDefinition" {
+            guard let embedded = document["spec"]?["config"]?.stringValue else {
+                throw CNIError(.invalidNetworkConfig, "spec.config: the NetworkAttachmentDefinition has no config string")
+            }
+            do { document = try JSONValue.parse(embedded) } catch {
+                throw CNIError(.decodingFailure, "spec.config is not valid JSON", details: error.description)
+            }
+        }
         let plugin = try pluginObject(document)
         guard let text = plugin["cniVersion"]?.stringValue, let version = CNIVersion(text), version.isSupported else {
             throw CNIError(.incompatibleVersion, "cniVersion is missing or not supported",

@@ -1,0 +1,76 @@
+/// One network rendered for one host.
+public struct RenderedNetwork: Sendable {
+    public var host: String
+    public var config: NetworkConfig
+    /// The rendered conflist.
+    public var document: JSONValue
+    /// Where its answers came from in the fleet file, for messages.
+    public var path: String
+
+    public init(host: String, config: NetworkConfig, document: JSONValue, path: String) {
+        self.host = host
+        self.config = config
+        self.document = document
+        self.path = path
+    }
+}
+
+/// Checks that span hosts or networks; each problem names the host and the field.
+public enum FleetValidator {
+    public static func problems(_ rendered: [RenderedNetwork]) -> [ConfigProblem] {
+        overlappingRanges(rendered) + sharedHostResources(rendered) + derivedNames(rendered)
+    }
+
+    /// One network's hosts must not hand out the same addresses.
+    static func overlappingRanges(_ rendered: [RenderedNetwork]) -> [ConfigProblem] {
+        var problems: [ConfigProblem] = []
+        let byNetwork = Dictionary(grouping: rendered, by: { $0.config.name })
+        for (_, members) in byNetwork.sorted(by: { $0.key < $1.key }) {
+            for (index, current) in members.enumerated() {
+                for earlier in members[..<index] {
+                    guard let a = current.config.ipam.pool?.ranges.first, let b = earlier.config.ipam.pool?.ranges.first,
+                          a.overlaps(b) else { continue }
+                    problems.append(ConfigProblem(path: current.path + ".rangeStart",
+                        message: "host \(current.host): range \(a) overlaps host \(earlier.host)'s range \(b) in network \(current.config.name)"))
+                }
+            }
+        }
+        return problems
+    }
+
+    /// Two networks on one host must not share a bridge, an uplink port (same NIC and
+    /// VLAN), or a reserved address.
+    static func sharedHostResources(_ rendered: [RenderedNetwork]) -> [ConfigProblem] {
+        var problems: [ConfigProblem] = []
+        for (host, networks) in Dictionary(grouping: rendered, by: { $0.host }).sorted(by: { $0.key < $1.key }) {
+            for (index, current) in networks.enumerated() {
+                for earlier in networks[..<index] {
+                    let pair = "networks \(earlier.config.name) and \(current.config.name) on host \(host)"
+                    if current.config.bridge == earlier.config.bridge {
+                        problems.append(ConfigProblem(path: current.path + ".bridge", message: "\(pair) share bridge \(current.config.bridge)"))
+                    }
+                    if let port = current.config.uplinkPort, port == earlier.config.uplinkPort {
+                        let what = current.config.vlan.map { "VLAN \($0) on \(current.config.uplink!)" } ?? "uplink \(port)"
+                        problems.append(ConfigProblem(path: current.path + (current.config.vlan == nil ? ".uplink" : ".vlan"), message: "\(pair) share \(what)"))
+                    }
+                    if let reserved = current.config.metadata?.reservedAddress, reserved == earlier.config.metadata?.reservedAddress {
+                        problems.append(ConfigProblem(path: current.path + ".reservedAddress", message: "\(pair) share reserved address \(reserved)"))
+                    }
+                }
+            }
+        }
+        return problems
+    }
+
+    /// `<uplink>.<vlan>` longer than 15 bytes would be renamed to a hashed name: surprising
+    /// on a real host, so the catalog refuses it.
+    static func derivedNames(_ rendered: [RenderedNetwork]) -> [ConfigProblem] {
+        rendered.compactMap { network in
+            guard let uplink = network.config.uplink, let vlan = network.config.vlan else { return nil }
+            let readable = "\(uplink).\(vlan)"
+            guard readable.utf8.count > InterfaceName.maximumLength else { return nil }
+            return ConfigProblem(path: network.path + ".vlan",
+                message: "host \(network.host): VLAN interface \(readable) would be \(readable.utf8.count) bytes; the kernel allows 15 (flatnet would call it \(network.config.uplinkPort!))")
+        }
+    }
+}
