@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs flatnet on this host: the Debian packages it needs, a static release build,
-# and the binary in a CNI plugin directory as flatnet and flatnet-ipam (a link to it).
+# the binary in a CNI plugin directory as flatnet and flatnet-ipam (a link to it), and
+# the netconf catalog in /usr/local/share/flatnet/netconf.
 # Safe to run again (it converges).
 # Usage: scripts/install.sh [--bin-dir DIR]     (default /opt/cni/bin, or $CNI_BIN_DIR)
 # It changes no network configuration: flatnet configures the host only when a
@@ -33,4 +34,8 @@ else
 fi
 # flatnet-ipam is the same binary under another name (the standalone IPAM plugin).
 ln -sfn flatnet "$bin_dir/flatnet-ipam"
+# The netconf catalog (questions, templates, examples), where `flatnet netconf` looks.
+mkdir -p /usr/local/share/flatnet
+rm -rf /usr/local/share/flatnet/netconf.new && cp -R "$FLATNET_ROOT/netconf" /usr/local/share/flatnet/netconf.new
+rm -rf /usr/local/share/flatnet/netconf && mv /usr/local/share/flatnet/netconf.new /usr/local/share/flatnet/netconf
 "$bin_dir/flatnet" version

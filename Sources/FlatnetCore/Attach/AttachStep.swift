@@ -46,7 +46,8 @@ public enum HostStep: Equatable, Sendable {
 public enum ContainerStep: Equatable, Sendable {
     /// The veth pair: host end on the bridge and up, the peer born inside the netns.
     case createVeth(host: InterfaceName, bridge: InterfaceName, container: InterfaceName, netns: String, mtu: Int?, mac: MACAddress?)
-    /// arp_notify=1: the kernel announces the address again whenever the MAC changes.
+    /// arp_notify=1 (the kernel announces the address whenever the MAC is set), and the
+    /// alias `flatnet:<host veth>@<host netns inode>` that lets doctor find this end.
     case enableARPNotify(InterfaceName)
     case addAddress(IPPrefix, InterfaceName)
     case bringUp(InterfaceName)
@@ -64,6 +65,7 @@ public enum ContainerStep: Equatable, Sendable {
             return "ip link add \(host)\(mtuText) master \(bridge) up type veth peer name \(container)\(mtuText)\(macText) netns \(netns)"
         case .enableARPNotify(let name):
             return "ip netns exec \(namespace) sysctl -w net.ipv4.conf.\(name).arp_notify=1"
+                + " && ip -n \(namespace) link set \(name) alias \"flatnet:<host veth>@<host netns inode>\""
         case .addAddress(let prefix, let name):
             return "ip -n \(namespace) addr add \(prefix) dev \(name)"
         case .bringUp(let name):

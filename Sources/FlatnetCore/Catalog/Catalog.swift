@@ -37,7 +37,7 @@ public struct Catalog: Sendable {
                     let answers = network.answers.merging(host.answers) { $1 }
                     let resolved = try CatalogAnswers.resolve(answers, questions: questions, path: path)
                     let document = TemplateRenderer.render(try template(name), answers: resolved)
-                    rendered.append(RenderedNetwork(host: host.name, config: try Catalog.check(document, context: context),
+                    rendered.append(RenderedNetwork(host: host.name, config: try Catalog.check(document, context: ""),
                                                     document: document, path: path))
                 } catch let error as ConfigError {
                     problems += error.problems.map { ConfigProblem(path: $0.path, message: context + $0.message, kind: $0.kind) }

@@ -1,6 +1,12 @@
 /// What flatnet reads about one network interface, as a plain value (filled from
 /// netlink by FlatnetSystem; compared with expectations by the pure core).
 public struct LinkInfo: Equatable, Sendable {
+    /// The alias flatnet gives a container's end of its veth: which host veth, in which
+    /// host network namespace (by inode), it belongs to. Doctor finds containers by it.
+    public static func containerAlias(hostVeth: String, hostNamespaceInode: UInt64) -> String {
+        "flatnet:\(hostVeth)@\(hostNamespaceInode)"
+    }
+
     public var index: Int32
     public var name: String
     /// The link kind (`bridge`, `veth`, `vlan`, ...); nil for a physical NIC or `lo`.
@@ -12,11 +18,11 @@ public struct LinkInfo: Equatable, Sendable {
     public var mac: MACAddress?
     /// Operational state UP (RFC 2863): administratively up and carrying traffic.
     public var isOperational: Bool
-    /// IFLA_LINK: for a veth, its peer's interface index (in the peer's namespace).
-    public var peerIndex: Int32?
+    /// IFLA_IFALIAS: flatnet marks container ends `flatnet:<host veth>@<host netns inode>`.
+    public var alias: String?
 
     public init(index: Int32, name: String, kind: String?, mtu: Int, isUp: Bool, masterIndex: Int32?, mac: MACAddress?,
-                isOperational: Bool = false, peerIndex: Int32? = nil) {
+                isOperational: Bool = false, alias: String? = nil) {
         self.index = index
         self.name = name
         self.kind = kind
@@ -25,6 +31,6 @@ public struct LinkInfo: Equatable, Sendable {
         self.masterIndex = masterIndex
         self.mac = mac
         self.isOperational = isOperational
-        self.peerIndex = peerIndex
+        self.alias = alias
     }
 }

@@ -30,10 +30,13 @@ public enum DoctorProbe {
     }
 
     /// The addresses on the container end of each host veth, found by opening the
-    /// namespaces runtimes publish and matching veth peers by index. Containers whose
-    /// namespace is not published there are not seen.
+    /// namespaces runtimes publish and matching the alias flatnet gives container ends
+    /// (`flatnet:<host veth>@<host netns inode>`; interface indexes alone are ambiguous
+    /// across namespaces). Containers whose namespace is not published there are not seen.
     static func containerAddresses(behind veths: [LinkInfo]) -> [String: [IPPrefix]] {
-        let byIndex = Dictionary(veths.map { ($0.index, $0.name) }, uniquingKeysWith: { first, _ in first })
+        guard let inode = try? NetworkNamespace.identity(path: "/proc/thread-self/ns/net").inode else { return [:] }
+        let byAlias = Dictionary(veths.map { (LinkInfo.containerAlias(hostVeth: $0.name, hostNamespaceInode: inode), $0.name) },
+                                 uniquingKeysWith: { first, _ in first })
         var result: [String: [IPPrefix]] = [:]
         var visited = Set<NamespaceIdentity>()
         for directory in namespaceDirectories {
@@ -43,7 +46,7 @@ public enum DoctorProbe {
                       let socket = try? NamespaceFile(path: path).openSocket(),
                       let links = try? socket.links() else { continue }
                 for link in links where link.kind == "veth" {
-                    guard let peer = link.peerIndex, let veth = byIndex[peer],
+                    guard let alias = link.alias, let veth = byAlias[alias],
                           let addresses = try? socket.addresses(interfaceIndex: link.index) else { continue }
                     result[veth, default: []] += addresses.map(\.prefix)
                 }

@@ -24,7 +24,13 @@ final class NetlinkContainerOperations: ContainerOperations {
                                         containerNamespace: namespace.descriptor, mtu: mtu, containerMAC: mac))
     }
 
-    func enableARPNotify(_ name: InterfaceName) throws { try container.changeLink(named: name.value, LinkChange(arpNotify: true)) }
+    /// arp_notify on, and the alias that ties this end to its host veth (for doctor), in
+    /// one netlink request.
+    func enableARPNotify(_ name: InterfaceName) throws {
+        let inode = try NetworkNamespace.identity(path: "/proc/thread-self/ns/net").inode
+        let alias = LinkInfo.containerAlias(hostVeth: hostVeth.value, hostNamespaceInode: inode)
+        try container.changeLink(named: name.value, LinkChange(arpNotify: true, alias: alias))
+    }
 
     func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws {
         try container.addAddress(prefix, interfaceIndex: try index(of: name))

@@ -28,7 +28,7 @@ extension LinkInfo {
             masterIndex: master > 0 ? master : nil,
             mac: rtnl_link_get_addr(link).flatMap(LinkInfo.mac),
             isOperational: rtnl_link_get_operstate(link) == 6 /* IF_OPER_UP, <linux/if.h> */,
-            peerIndex: rtnl_link_get_link(link) > 0 ? Int32(rtnl_link_get_link(link)) : nil)
+            alias: rtnl_link_get_ifalias(link).map { String(cString: $0) })
     }
 
     private static func mac(_ address: OpaquePointer) -> MACAddress? {

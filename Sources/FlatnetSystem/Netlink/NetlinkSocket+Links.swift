@@ -11,13 +11,17 @@ public struct LinkChange: Sendable {
     /// A MAC to set. Setting a link's MAC, even to the one it has, raises NETDEV_CHANGEADDR,
     /// on which a link with arp_notify=1 sends a gratuitous ARP (measured here).
     public var mac: MACAddress?
+    /// IFLA_IFALIAS (`ip link set NAME alias TEXT`).
+    public var alias: String?
 
-    public init(master: Int32? = nil, up: Bool? = nil, mtu: Int? = nil, arpNotify: Bool? = nil, mac: MACAddress? = nil) {
+    public init(master: Int32? = nil, up: Bool? = nil, mtu: Int? = nil, arpNotify: Bool? = nil, mac: MACAddress? = nil,
+                alias: String? = nil) {
         self.master = master
         self.up = up
         self.mtu = mtu
         self.arpNotify = arpNotify
         self.mac = mac
+        self.alias = alias
     }
 }
 
@@ -72,6 +76,7 @@ extension NetlinkSocket {
         if let up = change.up {
             if up { rtnl_link_set_flags(request.pointer, UInt32(IFF_UP)) } else { rtnl_link_unset_flags(request.pointer, UInt32(IFF_UP)) }
         }
+        if let alias = change.alias { rtnl_link_set_ifalias(request.pointer, alias) }
         if let mac = change.mac {
             let address = try NetlinkAddress(mac)
             rtnl_link_set_addr(request.pointer, address.pointer)

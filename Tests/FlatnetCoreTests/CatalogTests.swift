@@ -1,0 +1,105 @@
+import FlatnetCore
+import Foundation
+import Testing
+
+/// The shipped catalog (netconf/), loaded from the repository.
+enum ShippedCatalog {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("netconf").path
+
+    static func json(_ relative: String) throws -> JSONValue {
+        try JSONValue.parse(try String(contentsOfFile: root + "/" + relative, encoding: .utf8))
+    }
+
+    static func text(_ relative: String) throws -> String { try String(contentsOfFile: root + "/" + relative, encoding: .utf8) }
+
+    static var catalog: Catalog {
+        get throws {
+            Catalog(questions: try CatalogQuestion.parseList(try json("questions.json")),
+                    templates: ["conflist": try json("templates/conflist.json"), "multus-nad": try json("templates/multus-nad.json")])
+        }
+    }
+}
+
+@Suite("Catalog templates (golden) and fleet validation")
+struct CatalogTests {
+    @Test("golden: the answers render exactly the shipped conflist and NetworkAttachmentDefinition",
+          arguments: [("conflist", "examples/flat-a.conflist"), ("multus-nad", "examples/flat-a.nad.json")])
+    func golden(_ template: String, _ expected: String) throws {
+        let answers = try ShippedCatalog.json("examples/flat-a.answers.json").objectValue ?? [:]
+        let rendered = try ShippedCatalog.catalog.render(template: template, answers: answers)
+        #expect(rendered.prettyPrinted() + "\n" == (try ShippedCatalog.text(expected)))
+    }
+
+    @Test("golden: the fleet renders exactly the shipped per-host conflists", arguments: [
+        ("hostA", "flat-a"), ("hostA", "flat-b"), ("hostB", "flat-a"), ("hostB", "flat-b"),
+    ])
+    func goldenFleet(_ host: String, _ network: String) throws {
+        let fleet = try FleetFile.parse(try ShippedCatalog.json("examples/fleet.answers.json"))
+        let rendered = try #require(try ShippedCatalog.catalog.renderFleet(fleet).first { $0.host == host && $0.config.name == network })
+        #expect(rendered.document.prettyPrinted() + "\n" == (try ShippedCatalog.text("examples/fleet/\(host)/\(network).conflist")))
+    }
+
+    @Test("every question is documented and typed; defaults fit their type")
+    func questions() throws {
+        let questions = try ShippedCatalog.catalog.questions
+        #expect(questions.count >= 13)
+        for question in questions { if let value = question.defaultValue { #expect(question.problem(with: value) == nil, "\(question.variable)") } }
+    }
+
+    /// A fleet with two hosts of flat-a; each case breaks one thing.
+    static func fleet(_ edit: (inout [String: JSONValue], inout [[String: JSONValue]]) -> Void,
+                      second: [String: JSONValue]? = nil, secondRange: (String, String) = ("10.44.1.2", "10.44.1.9")) -> JSONValue {
+        var answers: [String: JSONValue] = ["name": .string("flat-a"), "subnet": .string("10.43.0.0/16"), "gateway": .string("10.43.0.1"),
+                                            "reservedAddress": .string("10.43.0.2")]
+        var hosts: [[String: JSONValue]] = [
+            ["host": .string("hostA"), "uplink": .string("eth1"), "rangeStart": .string("10.43.1.2"), "rangeEnd": .string("10.43.1.254")],
+            ["host": .string("hostB"), "uplink": .string("eth1"), "rangeStart": .string("10.43.2.2"), "rangeEnd": .string("10.43.2.254")],
+        ]
+        edit(&answers, &hosts)
+        var networks: [JSONValue] = [.object(["answers": .object(answers), "hosts": .array(hosts.map(JSONValue.object))])]
+        if let second {
+            networks.append(.object(["answers": .object(second), "hosts": .array([.object([
+                "host": .string("hostA"), "uplink": .string("eth2"), "rangeStart": .string(secondRange.0),
+                "rangeEnd": .string(secondRange.1)])])]))
+        }
+        return .object(["networks": .array(networks)])
+    }
+
+    static let flatB: [String: JSONValue] = ["name": .string("flat-b"), "subnet": .string("10.44.0.0/16"), "gateway": .string("10.44.0.1")]
+
+    static let broken: [(String, JSONValue, String)] = [
+        ("ranges overlap across hosts", fleet { _, hosts in hosts[1]["rangeStart"] = .string("10.43.1.200") },
+         "host hostB: range 10.43.1.200-10.43.2.254 overlaps host hostA's range"),
+        ("a range contains the gateway", fleet { answers, _ in answers["gateway"] = .string("10.43.2.9") },
+         "host hostB: 10.43.2.2-10.43.2.254 contains ipam.gateway 10.43.2.9"),
+        ("a range contains the reserved address", fleet { answers, _ in answers["reservedAddress"] = .string("10.43.1.20") },
+         "host hostA: 10.43.1.20 is inside ipam.ranges[0]"),
+        ("two networks share a bridge on a host", fleet({ answers, _ in answers["bridge"] = .string("br-shared") },
+         second: flatB.merging(["bridge": .string("br-shared")]) { $1 }), "networks flat-a and flat-b on host hostA share bridge br-shared"),
+        ("two networks share a reserved address", fleet({ _, _ in }, second: flatB.merging(["reservedAddress": .string("10.43.0.2"),
+         "subnet": .string("10.43.0.0/16"), "gateway": .string("10.43.0.1")]) { $1 }, secondRange: ("10.43.5.2", "10.43.5.9")),
+         "networks flat-a and flat-b on host hostA share reserved address 10.43.0.2"),
+        ("a VLAN name over 15 bytes after derivation", fleet { answers, hosts in answers["vlan"] = .number(100); hosts[0]["uplink"] = .string("enp129s0f1np1") },
+         "host hostA: VLAN interface enp129s0f1np1.100 would be 17 bytes"),
+        ("an uplink name that is not an interface name", fleet { _, hosts in hosts[1]["uplink"] = .string("eth 1") },
+         "networks[0].hosts[1].uplink"),
+        ("a required answer missing", fleet { answers, _ in answers["subnet"] = nil }, "networks[0].hosts[0].subnet: host hostA: is required"),
+        ("a VLAN that is not a number", fleet { answers, _ in answers["vlan"] = .string("hundred") }, "networks[0].hosts[0].vlan: host hostA: expected an integer, got string"),
+        ("a typo in a question name", fleet { answers, _ in answers["rangestart"] = .string("x") }, "networks[0].hosts[0].rangestart: host hostA: unknown question"),
+        ("a host without a name", fleet { _, hosts in hosts[0]["host"] = nil }, "networks[0].hosts[0].host: is required"),
+        ("a subnet with host bits", fleet { answers, _ in answers["subnet"] = .string("10.43.1.0/16") }, "host hostA: 10.43.1.0/16 has host bits set"),
+    ]
+
+    @Test("broken answers are refused, naming the field and the host", arguments: broken.indices)
+    func brokenAnswers(_ index: Int) throws {
+        let (name, document, expected) = Self.broken[index]
+        do {
+            _ = try ShippedCatalog.catalog.renderFleet(try FleetFile.parse(document))
+            Issue.record("\(name): accepted")
+        } catch let error as ConfigError {
+            let text = error.problems.map(\.description).joined(separator: "\n")
+            #expect(text.contains(expected), "\(name):\n\(text)")
+        }
+    }
+}
