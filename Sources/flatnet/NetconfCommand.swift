@@ -49,6 +49,7 @@ enum NetconfCommand {
         }
         var answers = try readJSON(answersPath)
         if name == "fleet" || answers["networks"] != nil {
+            guard sets.isEmpty else { throw CNIError(.invalidEnvironment, "--set applies to single-network answers; edit the fleet file") }
             guard let host = options["--host"] else { throw CNIError(.invalidEnvironment, "a fleet renders per host: add --host NAME") }
             let rendered = try catalog.renderFleet(try FleetFile.parse(answers), template: name == "fleet" ? "conflist" : name)
                 .filter { $0.host == host }

@@ -54,6 +54,32 @@ struct PluginProcessTests {
         #expect(outcome.stderr.contains("CNI protocol versions supported: 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0"))
     }
 
+    @Test("netconf render: typed --set overrides; validate exits 1 on a broken file")
+    func netconfCommands() throws {
+        let catalog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("netconf").path
+        let answers = catalog + "/examples/flat-a.answers.json"
+        let render = try ProcessRunner.run([Self.binary, "netconf", "render", "--template", "conflist", "--answers", answers,
+                                            "--set", "mtu=9000", "--set", "uplink=eth3", "--catalog", catalog])
+        #expect(render.status == 0, "\(render.stderr)")
+        let plugin = try JSONValue.parse(render.stdout)["plugins"].flatMap { if case .array(let p) = $0 { p.first } else { nil } }
+        #expect(plugin?["mtu"] == .number(9000) && plugin?["uplink"] == .string("eth3"))
+        let bad = try ProcessRunner.run([Self.binary, "netconf", "render", "--template", "conflist", "--answers", answers,
+                                         "--set", "vlan=5000", "--catalog", catalog])
+        #expect(bad.status == 1 && bad.stderr.contains("vlan"), "\(bad.stderr)")
+        let fleetSet = try ProcessRunner.run([Self.binary, "netconf", "render", "--template", "fleet", "--answers",
+                                              catalog + "/examples/fleet.answers.json", "--host", "hostA", "--set", "mtu=1", "--catalog", catalog])
+        #expect(fleetSet.status == 2)
+        let brokenFile = NSTemporaryDirectory() + "flatnet-broken-" + ProcessRunner.uniqueSuffix() + ".json"
+        try Valid.config.setting("vlan", to: .number(0)).serialized().write(toFile: brokenFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: brokenFile) }
+        let validate = try ProcessRunner.run([Self.binary, "netconf", "validate", catalog + "/examples/flat-a.conflist", brokenFile,
+                                              "--catalog", catalog])
+        #expect(validate.status == 1)
+        #expect(validate.stdout.contains("flat-a.conflist: ok (network flat-a)") && validate.stdout.contains("\(brokenFile): vlan: 0 is outside"),
+                "\(validate.stdout)")
+    }
+
     @Test("--help goes to stdout with exit 0; an unknown command exits 2")
     func commandLine() throws {
         let help = try ProcessRunner.run([Self.binary, "--help"])
