@@ -20,7 +20,7 @@ public struct Catalog: Sendable {
     /// One network from one answers object; validated as the plugin would read it.
     public func render(template name: String, answers: [String: JSONValue]) throws -> JSONValue {
         let resolved = try CatalogAnswers.resolve(answers, questions: questions, path: "answers")
-        let document = TemplateRenderer.render(try template(name), answers: resolved)
+        let document = TemplateRenderer.render(try template(name), answers: resolved, templates: templates)
         _ = try Catalog.check(document, context: "")
         return document
     }
@@ -36,7 +36,7 @@ public struct Catalog: Sendable {
                 do {
                     let answers = network.answers.merging(host.answers) { $1 }
                     let resolved = try CatalogAnswers.resolve(answers, questions: questions, path: path)
-                    let document = TemplateRenderer.render(try template(name), answers: resolved)
+                    let document = TemplateRenderer.render(try template(name), answers: resolved, templates: templates)
                     rendered.append(RenderedNetwork(host: host.name, config: try Catalog.check(document, context: ""),
                                                     document: document, path: path))
                 } catch let error as ConfigError {

@@ -7,27 +7,34 @@
 ///   answer is absent is left out.
 /// - `{"$if": "var", "$then": X}`: X when `var` is answered, else the member is left out.
 /// - `{"$json": X}`: X rendered, as a JSON string (Multus embeds the config that way).
+/// - `{"$template": "name"}`: another template, rendered in place (so the flatnet plugin
+///   object is written once, in `conflist.json`).
 public enum TemplateRenderer {
-    public static func render(_ template: JSONValue, answers: [String: JSONValue]) -> JSONValue {
-        renderValue(template, answers: answers) ?? .null
+    public static func render(_ template: JSONValue, answers: [String: JSONValue],
+                              templates: [String: JSONValue] = [:]) -> JSONValue {
+        Renderer(answers: answers, templates: templates).render(template) ?? .null
     }
 
-    /// nil means "leave this member out".
-    static func renderValue(_ template: JSONValue, answers: [String: JSONValue]) -> JSONValue? {
-        switch template {
-        case .object(let members):
-            if case .string(let variable)? = members["$answer"] { return answers[variable] }
-            if case .string(let variable)? = members["$if"] {
-                return answers[variable] == nil ? nil : renderValue(members["$then"] ?? .null, answers: answers)
+    struct Renderer {
+        let answers: [String: JSONValue]
+        let templates: [String: JSONValue]
+
+        /// nil means "leave this member out".
+        func render(_ template: JSONValue) -> JSONValue? {
+            switch template {
+            case .object(let members):
+                if case .string(let variable)? = members["$answer"] { return answers[variable] }
+                if case .string(let variable)? = members["$if"] {
+                    return answers[variable] == nil ? nil : render(members["$then"] ?? .null)
+                }
+                if let embedded = members["$json"] { return .string((render(embedded) ?? .null).prettyPrinted()) }
+                if case .string(let name)? = members["$template"] { return templates[name].flatMap(render) }
+                return .object(members.compactMapValues(render))
+            case .array(let elements):
+                return .array(elements.compactMap(render))
+            default:
+                return template
             }
-            if let embedded = members["$json"] {
-                return .string((renderValue(embedded, answers: answers) ?? .null).prettyPrinted())
-            }
-            return .object(members.compactMapValues { renderValue($0, answers: answers) })
-        case .array(let elements):
-            return .array(elements.compactMap { renderValue($0, answers: answers) })
-        default:
-            return template
         }
     }
 }
