@@ -12,6 +12,9 @@ require_root "scripts/test.sh"
 ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3 containernetworking-plugins iputils-ping ebtables
 build_release
 build_tests
+# cnitool, the reference CNI client, built offline from Debian's sources (for its suite).
+FLATNET_CNITOOL="$("$FLATNET_ROOT/scripts/lib/build_cnitool.sh")"
+export FLATNET_CNITOOL
 
 say "running all suites in a throwaway network namespace (strict: no suite may skip)"
 cd "$FLATNET_ROOT"

@@ -13,6 +13,12 @@ struct PrivilegeGuardTests {
         #expect(TestHost.inThrowawayNetworkNamespace, "strict mode: refusing to run privileged suites in the machine's own netns")
     }
 
+    @Test("in strict mode, cnitool was built (its suite must not skip)")
+    func cnitoolPresent() {
+        guard TestHost.isStrict else { return }
+        #expect(TestHost.cnitool != nil, "strict mode: set FLATNET_CNITOOL (scripts/test.sh builds it)")
+    }
+
     @Test("in strict mode, the reference plugins are installed (their suites must not skip)")
     func referencePluginsPresent() {
         guard TestHost.isStrict else { return }

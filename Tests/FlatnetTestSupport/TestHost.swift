@@ -28,6 +28,13 @@ public enum TestHost {
         "needs root inside a throwaway network namespace: run scripts/test.sh"
     }
 
+    /// cnitool built from Debian's sources (scripts/lib/build_cnitool.sh), from FLATNET_CNITOOL.
+    public static var cnitool: String? {
+        guard let path = ProcessInfo.processInfo.environment["FLATNET_CNITOOL"],
+              FileManager.default.isExecutableFile(atPath: path) else { return nil }
+        return path
+    }
+
     /// The built static flatnet binary, from FLATNET_BINARY.
     public static var binary: String? {
         guard let path = ProcessInfo.processInfo.environment["FLATNET_BINARY"],
