@@ -29,6 +29,7 @@ if [ "${1:-}" = "--inside" ]; then
         python3 "$lib/bench_plan.py" "$FLATNET_RELEASE_BINARY" "$work/bin" "$work" "$runs" | python3 "$lib/abbench.py"
         python3 "$lib/attach_plan.py" "$FLATNET_RELEASE_BINARY" "$work" "$runs" | python3 "$lib/abbench.py"
         python3 "$lib/batch_bench.py" "$FLATNET_RELEASE_BINARY" "$work" "$batch_rounds"
+        python3 "$lib/peak_memory.py" "$FLATNET_RELEASE_BINARY" "$work"
     } | python3 -c 'import json, sys; rows = []; decoder = json.JSONDecoder(); text = sys.stdin.read().strip()
 while text:
     part, end = decoder.raw_decode(text); rows += part; text = text[end:].strip()
@@ -50,7 +51,7 @@ while [ $# -gt 0 ]; do
 done
 
 require_root "scripts/bench.sh"
-ensure_packages "${BUILD_PACKAGES[@]}" containernetworking-plugins iproute2 util-linux python3 ebtables
+ensure_packages "${BUILD_PACKAGES[@]}" containernetworking-plugins iproute2 util-linux python3 ebtables time
 build_release
 
 # State lives on disk (not tmpfs), as /var/lib/cni does on a node: fsync costs count.
@@ -59,14 +60,19 @@ trap 'rm -rf "$work"' EXIT
 say "benchmarking ($runs runs per side, interleaved) in a throwaway network namespace; seeding 60,000-lease pools"
 mkdir -p "$(dirname "$json_out")"
 in_throwaway_netns "$0" --inside "$work" "$runs" "$batch_rounds" > "$json_out"
-python3 "$FLATNET_ROOT/scripts/lib/benchtable.py" VERSION=0.6 ADD=0.5 DEL=1.0 "100 ADDs 8-parallel=0.5" < "$json_out"
+python3 -c 'import json, sys; json.dump([r for r in json.load(open(sys.argv[1])) if "median_ms" in r["a"]], sys.stdout)' "$json_out" \
+    | python3 "$FLATNET_ROOT/scripts/lib/benchtable.py" VERSION=0.6 ADD=0.5 DEL=1.0 "100 ADDs 8-parallel=0.5"
 python3 - "$json_out" <<'PY'
 import json, sys
 rows = {row["name"]: row for row in json.load(open(sys.argv[1]))}
-small, large = rows["IPAM ADD, 10 leases"], rows["IPAM ADD, 60000 leases"]
-for side in ("a", "b"):
-    ratio = large[side]["median_ms"] / small[side]["median_ms"]
-    target = "  (target <= 2.0: %s)" % ("met" if ratio <= 2.0 else "MISSED") if side == "a" else ""
-    print(f"scale, {small[side]['label']}: ADD at 60,000 leases / ADD at 10 leases = {ratio:.2f}{target}")
+for small_name, large_name in (("IPAM ADD, 10 leases", "IPAM ADD, 60000 leases"), ("ADD", "ADD, 60000 leases")):
+    small, large = rows[small_name], rows[large_name]
+    for side in ("a", "b"):
+        ratio = large[side]["median_ms"] / small[side]["median_ms"]
+        target = "  (target <= 2.0: %s)" % ("met" if ratio <= 2.0 else "MISSED") if side == "a" else ""
+        print(f"scale, {large_name} / {small_name}, {small[side]['label']}: {ratio:.2f}{target}")
+memory = rows["peak memory of one ADD"]
+print(f"peak memory of one ADD (max RSS, median of 5): flatnet {memory['a']['median_kib']:.0f} KiB, "
+      f"bridge+host-local (Go) {memory['b']['median_kib']:.0f} KiB, ratio {memory['ratio']:.2f}")
 PY
 echo "machine: $(nproc) cores, kernel $(uname -r); JSON report: $json_out"

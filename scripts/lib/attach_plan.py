@@ -35,6 +35,21 @@ def netconfs(work, metadata=False):
     return flatnet, reference
 
 
+def scale_netconfs(work):
+    """Both plugins on the seeded 60,000-lease pools (network s60k, see bench.sh)."""
+    flatnet = {"cniVersion": "1.0.0", "name": "s60k", "type": "flatnet",
+               "ipam": {"type": "flatnet-ipam", "subnet": "10.43.0.0/16", "gateway": "10.43.0.1",
+                        "ranges": [{"rangeStart": "10.43.0.2", "rangeEnd": "10.43.255.254"}],
+                        "routes": [{"dst": "0.0.0.0/0"}], "dataDir": f"{work}/flatnet"}}
+    reference = {"cniVersion": "1.0.0", "name": "s60k", "type": "bridge", "bridge": "cni-s60k",
+                 "isGateway": False, "ipMasq": False,
+                 "ipam": {"type": "host-local", "dataDir": f"{work}/host-local",
+                          "ranges": [[{"subnet": "10.43.0.0/16", "gateway": "10.43.0.1",
+                                       "rangeStart": "10.43.0.2", "rangeEnd": "10.43.255.254"}]],
+                          "routes": [{"dst": "0.0.0.0/0"}]}}
+    return flatnet, reference
+
+
 def call(binary, command, config, netns, container, plugin_dir):
     return {"argv": [binary], "stdin": json.dumps(config),
             "env": {"CNI_COMMAND": command, "CNI_CONTAINERID": container, "CNI_NETNS": f"/run/netns/{netns}",
@@ -83,6 +98,8 @@ def main():
          "b": side(go, REFERENCE_BINARY, reference, "r", "ADD", plugin_dir)},
         {"name": "ADD, metadata block", "a": side("flatnet + metadata", flatnet, with_metadata, "m", "ADD", plugin_dir),
          "b": side(go, REFERENCE_BINARY, reference, "r", "ADD", plugin_dir)},
+        {"name": "ADD, 60000 leases", "a": side("flatnet", flatnet, scale_netconfs(work)[0], "s", "ADD", plugin_dir),
+         "b": side(go, REFERENCE_BINARY, scale_netconfs(work)[1], "t", "ADD", plugin_dir)},
         {"name": "DEL", "a": side("flatnet", flatnet, flat, "f", "DEL", plugin_dir),
          "b": side(go, REFERENCE_BINARY, reference, "r", "DEL", plugin_dir)},
         {"name": "CHECK", "a": check_side("flatnet", flatnet, flat, "f", plugin_dir),
