@@ -9,7 +9,9 @@ source "$(dirname "$0")/lib/common.sh"
 require_root "scripts/test.sh"
 # containernetworking-plugins: the reference bridge and host-local, driven by the tests.
 # ebtables: flatnet's containment rules, and the switch's counters in the tests.
-ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3 containernetworking-plugins iputils-ping ebtables
+# podman, crun, busybox-static: the podman suite (busybox root filesystems, no registry).
+ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3 containernetworking-plugins iputils-ping ebtables \
+    podman crun busybox-static
 build_release
 build_tests
 # cnitool, the reference CNI client, built offline from Debian's sources (for its suite).

@@ -13,6 +13,12 @@ struct PrivilegeGuardTests {
         #expect(TestHost.inThrowawayNetworkNamespace, "strict mode: refusing to run privileged suites in the machine's own netns")
     }
 
+    @Test("in strict mode, podman is installed (its suite must not skip)")
+    func podmanPresent() {
+        guard TestHost.isStrict else { return }
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/podman"), "strict mode: scripts/test.sh installs podman")
+    }
+
     @Test("in strict mode, cnitool was built (its suite must not skip)")
     func cnitoolPresent() {
         guard TestHost.isStrict else { return }
