@@ -91,6 +91,11 @@ echo "after flushing hostA's neighbour cache, cA1 -> $(metadata_from cA1)"
 step "hostA's containment: $(ip netns exec demo-hA ebtables-save | grep -c '^-A FN-') ebtables rules in the network's own chains"
 ip netns exec demo-hA ebtables-save | grep -E '^-A FN-.*-F' | head -4; echo "  ..."
 
+step "the operator's view of hostA: flatnet doctor (its per-rule lines left out here) and flatnet ipam usage"
+plugin_config ipam.ranges='[{"rangeStart": "10.43.1.2", "rangeEnd": "10.43.1.254"}]' ipam.dataDir="\"$state/hA\"" > "$state/flat-a.json"
+ip netns exec demo-hA "$flatnet" doctor --conf "$state/flat-a.json" | grep -v '^ok    rule' || true
+ip netns exec demo-hA "$flatnet" ipam usage --conf "$state/flat-a.json"
+
 step "catalog mistakes flatnet refuses, naming every field at fault (CNI code 7), and a typo (code 2)"
 cni ADD metadata.reservedAddress='"10.43.1.20"' ipam.gateway='"10.43.1.5"' | python3 -m json.tool
 cni ADD vlna=100 | python3 -c 'import json, sys; e = json.load(sys.stdin); print(e["code"], e["msg"])'
