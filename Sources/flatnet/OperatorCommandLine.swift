@@ -58,6 +58,11 @@ enum OperatorCommandLine {
 
     /// Runs the command line; returns the process exit status.
     static func run(_ arguments: [String]) -> Int32 {
+        // One usage text covers every command, so `flatnet COMMAND --help` prints it too.
+        if arguments.count > 1 && (arguments.contains("--help") || arguments.contains("-h")) {
+            StandardStreams.write(usage + "\n", to: 1)
+            return 0
+        }
         switch arguments.first {
         case nil:
             StandardStreams.write(FlatnetBuild.about + "\n\n" + usage + "\n", to: 2)
@@ -71,10 +76,6 @@ enum OperatorCommandLine {
         case "teardown":
             return teardown(Array(arguments.dropFirst()))
         case "netconf":
-            if arguments.contains("--help") || arguments.contains("-h") {
-                StandardStreams.write(usage + "\n", to: 1)
-                return 0
-            }
             do {
                 let (output, healthy) = try NetconfCommand.run(Array(arguments.dropFirst()))
                 StandardStreams.write(output, to: 1)
@@ -85,16 +86,8 @@ enum OperatorCommandLine {
                 return failure(error)
             }
         case "doctor":
-            if arguments.contains("--help") || arguments.contains("-h") {
-                StandardStreams.write(usage + "\n", to: 1)
-                return 0
-            }
             return DoctorCommand.run(Array(arguments.dropFirst()))
         case "ipam":
-            if arguments.contains("--help") || arguments.contains("-h") {
-                StandardStreams.write(usage + "\n", to: 1)
-                return 0
-            }
             do {
                 StandardStreams.write(try IPAMCommand.run(Array(arguments.dropFirst())), to: 1)
                 return 0
@@ -111,10 +104,6 @@ enum OperatorCommandLine {
     }
 
     static func teardown(_ arguments: [String]) -> Int32 {
-        if arguments.contains("--help") || arguments.contains("-h") {
-            StandardStreams.write(usage + "\n", to: 1)
-            return 0
-        }
         guard let index = arguments.firstIndex(of: "--conf"), index + 1 < arguments.count else {
             return usageError("teardown needs --conf FILE")
         }
@@ -133,10 +122,6 @@ enum OperatorCommandLine {
     }
 
     static func planOrRules(_ command: String, _ arguments: [String]) -> Int32 {
-        if arguments.contains("--help") || arguments.contains("-h") {
-            StandardStreams.write(usage + "\n", to: 1)
-            return 0
-        }
         switch PlanCommand.parse(arguments) {
         case .failure(let error):
             return usageError("\(command): \(error.message)")

@@ -90,15 +90,6 @@ enum PlanCommand {
 
 extension String {
     func replacingOccurrences(of target: String, with replacement: String) -> String {
-        components(separatedBy: target).joined(separator: replacement)
-    }
-
-    func components(separatedBy separator: String) -> [String] {
-        var parts: [String] = [], rest = Substring(self)
-        while let range = rest.firstRange(of: separator) {
-            parts.append(String(rest[..<range.lowerBound]))
-            rest = rest[range.upperBound...]
-        }
-        return parts + [String(rest)]
+        components(separatedBy: target).joined(separator: replacement)  // FlatnetCore's split
     }
 }

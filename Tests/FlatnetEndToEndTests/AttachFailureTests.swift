@@ -40,6 +40,7 @@ struct AttachFailureTests {
         #expect(add.code == 101, "the route add fails in the kernel: \(add.outcome.stdout)")
         #expect(try Self.veths(topology).isEmpty, "the veth was rolled back")
         let files = (try? FileManager.default.contentsOfDirectory(atPath: leases + "/flat-a")) ?? []
+        #expect(files.contains("last_reserved_ip.0"), "control: host-local did allocate here: \(files)")
         #expect(!files.contains("10.43.1.2"), "host-local's DEL was called: \(files)")
     }
 

@@ -96,6 +96,8 @@ struct MetadataTopologyTests {
     func dockerSideIsolated() throws {
         let attached = try Self.attached()
         let (topology, a) = (attached.topology, attached.a)
+        #expect(try topology.ping(from: "hA-dk", "172.17.0.1"), "control: it reaches the host over docker0")
+        #expect(try topology.fetchMetadata(from: "hA-dk") == "hA", "control: and the metadata service")
         #expect(try !topology.ping(from: "hA-dk", a), "routed through the host")
         try topology.run(["/usr/sbin/ip", "-n", topology.namespace("hA-dk"), "route", "add", "10.43.0.0/16", "dev", "eth0"])
         #expect(try !topology.ping(from: "hA-dk", a), "on-link, by ARP")

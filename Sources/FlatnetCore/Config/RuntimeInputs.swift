@@ -13,6 +13,15 @@ public struct RuntimeInputs: Equatable, Sendable {
 
     public init() {}
 
+    /// The GC list, or an error: an absent list must never mean "nothing is valid".
+    public func requiredValidAttachments() throws(CNIError) -> [Attachment] {
+        guard let validAttachments else {
+            throw CNIError(.invalidNetworkConfig, "GC needs cni.dev/valid-attachments",
+                           details: "refusing to treat a missing list as \"no attachment is valid\"")
+        }
+        return validAttachments
+    }
+
     /// Applies the CNI conventions' precedence: `args` beats `runtimeConfig`, and both
     /// beat CNI_ARGS ("if both CNI_ARGS and args are present, args take precedence").
     public func effectiveRequests(with arguments: CNIArguments) -> (addresses: [IPAddress], mac: MACAddress?) {

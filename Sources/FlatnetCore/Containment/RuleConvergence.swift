@@ -32,7 +32,8 @@ public struct LiveRules: Equatable, Sendable {
 
     public func rules(in chain: String) -> [EbtablesRule] { rules.filter { $0.chain == chain } }
 
-    func jumps(from base: String, to chain: String) -> Int {
+    /// How many times `base` jumps to `chain` (flatnet wants exactly one).
+    public func jumps(from base: String, to chain: String) -> Int {
         rules.filter { $0.chain == base && $0.target == chain && $0.matches.isEmpty }.count
     }
 }

@@ -19,7 +19,7 @@ enum DoctorRuleChecks {
             for rule in present where !chain.rules.contains(rule) {
                 findings.append(.problem("rule \(rule.restoreLine)", "unexpected in \(chain.name)", fix: "ebtables -D " + rule.restoreLine.dropFirst(3)))
             }
-            let jumps = live.rules.filter { $0.chain == chain.base && $0.target == chain.name && $0.matches.isEmpty }.count
+            let jumps = live.jumps(from: chain.base, to: chain.name)
             findings.append(jumps == 1 ? .ok("jump \(chain.base) -> \(chain.name)")
                 : .problem("jump \(chain.base) -> \(chain.name)", "present \(jumps) times", fix: "run an ADD after CHECK (it converges to exactly one)"))
         }

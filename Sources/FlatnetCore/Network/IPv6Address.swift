@@ -68,8 +68,9 @@ public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertib
 }
 
 extension StringProtocol {
-    /// Splits on a multi-character separator (the standard library has no `components`).
-    func components(separatedBy separator: String) -> [Substring] {
+    /// Splits on a multi-character separator (the standard library has no `components`,
+    /// and flatnet links no Foundation).
+    public func components(separatedBy separator: String) -> [Substring] {
         var parts: [Substring] = []
         var rest = Substring(self)
         while let range = rest.firstRange(of: separator) {

@@ -24,8 +24,11 @@ public enum InterfaceNaming {
         return try! InterfaceName(validating: "fl" + networkTag(network) + container.prefix(9))
     }
 
+    /// `fl<4 hex>`: the name prefix every host veth of this network starts with.
+    public static func hostVethPrefix(network: String) -> String { "fl" + networkTag(network) }
+
     /// `fl<4 hex>+`: the ebtables interface wildcard matching this network's host veths.
-    public static func hostVethWildcard(network: String) -> String { "fl" + networkTag(network) + "+" }
+    public static func hostVethWildcard(network: String) -> String { hostVethPrefix(network: network) + "+" }
 
     /// The link veth pair between the flat bridge and the docker bridge: `flb-` and
     /// `fld-` with 10 hex digits of the network's hash. The `-` keeps them from matching

@@ -23,7 +23,7 @@ public enum DoctorProbe {
             seen.leases = try PoolIPAM(network: config, pool: pool, lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
                 .leases().leases
         }
-        let prefix = String(InterfaceNaming.hostVethWildcard(network: config.name).dropLast())
+        let prefix = InterfaceNaming.hostVethPrefix(network: config.name)
         seen.hostVeths = try socket.links().filter { $0.kind == "veth" && $0.name.hasPrefix(prefix) }
         seen.containerAddresses = containerAddresses(behind: seen.hostVeths)
         return seen

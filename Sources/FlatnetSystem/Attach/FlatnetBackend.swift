@@ -144,10 +144,7 @@ public struct FlatnetBackend: PluginBackend {
     /// every container), so there are none to remove. Keeps going past errors and reports
     /// them all. Without the list it refuses: absent must never mean "nothing is valid".
     public func garbageCollect(_ request: PluginRequest) throws {
-        guard let valid = request.config.runtime.validAttachments else {
-            throw CNIError(.invalidNetworkConfig, "GC needs cni.dev/valid-attachments",
-                           details: "refusing to treat a missing list as \"no attachment is valid\"")
-        }
+        let valid = try request.config.runtime.requiredValidAttachments()
         var problems: [String] = []
         do {
             problems += try removeStaleVeths(request.config, keeping: valid)
@@ -171,7 +168,7 @@ public struct FlatnetBackend: PluginBackend {
     /// Deletes this network's host veths whose attachment is not valid; returns failures.
     func removeStaleVeths(_ config: NetworkConfig, keeping valid: [Attachment]) throws -> [String] {
         let socket = try NetlinkSocket()
-        let prefix = String(InterfaceNaming.hostVethWildcard(network: config.name).dropLast())
+        let prefix = InterfaceNaming.hostVethPrefix(network: config.name)
         let keep = Set(valid.map { InterfaceNaming.hostVeth(network: config.name, attachment: $0).value })
         var problems: [String] = []
         for link in try socket.links() where link.kind == "veth" && link.name.hasPrefix(prefix) && !keep.contains(link.name) {

@@ -40,7 +40,7 @@ public struct HostTeardown {
     /// Ports of the bridge that are this network's container veths.
     func attachedVeths(socket: borrowing NetlinkSocket) throws -> [String] {
         guard let bridge = try socket.link(named: config.bridge.value) else { return [] }
-        let prefix = String(InterfaceNaming.hostVethWildcard(network: config.name).dropLast())
+        let prefix = InterfaceNaming.hostVethPrefix(network: config.name)
         return try socket.links().filter { $0.masterIndex == bridge.index && $0.name.hasPrefix(prefix) }.map(\.name)
     }
 

@@ -65,10 +65,15 @@ final class NetlinkContainerOperations: ContainerOperations {
                                      containerMAC: containerLink?.mac, containerMTU: containerLink?.mtu)
     }
 
+    /// The container interface's index, looked up once: the address and every route need it.
+    private var indexes: [InterfaceName: Int32] = [:]
+
     private func index(of name: InterfaceName) throws -> Int32 {
+        if let index = indexes[name] { return index }
         guard let link = try container.link(named: name.value) else {
             throw NetlinkError(call: "rtnl_link_get_kernel", code: NLE_OBJ_NOTFOUND, subject: name.value)
         }
+        indexes[name] = link.index
         return link.index
     }
 }

@@ -13,7 +13,10 @@ public enum FileLock {
         path: String, timeoutMilliseconds: Int, _ body: () throws -> T
     ) throws -> T {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw SystemCallError(call: "open(\(path))", errno: errno) }
+        guard descriptor >= 0 else {
+            if errno == ENOENT { throw LockDirectoryMissing(path: path) }
+            throw SystemCallError(call: "open(\(path))", errno: errno)
+        }
         defer { close(descriptor) }
         try acquire(descriptor, path: path, timeoutMilliseconds: timeoutMilliseconds)
         defer { flock(descriptor, LOCK_UN) }
@@ -33,6 +36,12 @@ public enum FileLock {
             pause = min(pause * 2, 8)
         }
     }
+}
+
+/// The lock file's directory does not exist (so nothing was ever stored there).
+public struct LockDirectoryMissing: Error, CustomStringConvertible {
+    public let path: String
+    public var description: String { "no directory for \(path)" }
 }
 
 /// The lock could not be taken before the deadline (mapped to CNI code 11).

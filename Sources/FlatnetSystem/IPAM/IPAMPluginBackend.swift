@@ -46,10 +46,7 @@ public struct IPAMPluginBackend: PluginBackend {
     /// GC: releases leases of attachments the runtime no longer lists. Refuses to run
     /// without the list: an absent list must never mean "release everything".
     public func garbageCollect(_ request: PluginRequest) throws {
-        guard let valid = request.config.runtime.validAttachments else {
-            throw CNIError(.invalidNetworkConfig, "GC needs cni.dev/valid-attachments",
-                           details: "refusing to treat a missing list as \"no attachment is valid\"")
-        }
+        let valid = try request.config.runtime.requiredValidAttachments()
         let outcome = try pool(request).collectGarbage(keeping: Set(valid))
         guard outcome.problems.isEmpty else {
             throw CNIError(.ioFailure, "GC finished with \(outcome.problems.count) problem(s)",

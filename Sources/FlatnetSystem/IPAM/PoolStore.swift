@@ -47,12 +47,19 @@ public struct PoolStore: Sendable {
     /// Runs `body` with the pool locked. With `create`, a missing state directory is
     /// created first; without it, a missing directory means "nothing held" and `body`
     /// is not run (DEL and CHECK must not create state).
+    /// Opening the lock file is also the existence check: the directories are created
+    /// only when that open fails with ENOENT, not on every ADD.
     public func withLocked<T>(create: Bool, _ body: (LockedPoolState) throws -> T) throws -> T? {
-        if create {
+        do {
+            return try lockedRun(create: create, body)
+        } catch is LockDirectoryMissing {
+            guard create else { return nil }
             try createDirectories()
-        } else if try StateFiles.list(directory) == nil {
-            return nil
+            return try lockedRun(create: create, body)
         }
+    }
+
+    private func lockedRun<T>(create: Bool, _ body: (LockedPoolState) throws -> T) throws -> T {
         do {
             return try FileLock.withLock(path: directory + "/lock", timeoutMilliseconds: lockTimeoutMilliseconds) {
                 try verifyLayout(create: create)
