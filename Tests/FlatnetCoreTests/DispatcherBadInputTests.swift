@@ -26,4 +26,31 @@ struct DispatcherBadInputTests {
     }
 }
 
+@Suite("Errors never echo unbounded input")
+struct BoundedEchoTests {
+    static let huge = String(repeating: "x", count: 5_000_000)
+
+    @Test("a 5 MB value in any field gives an error of a few hundred bytes that still names the field",
+          arguments: ["name", "uplink", "ipam.dataDir", "vlna"])
+    func hugeValue(_ path: String) throws {
+        let stdin = Valid.config.setting(path, to: .string(Self.huge)).serialized()
+        let output = Dispatcher(backend: RecordingBackend()).run(Valid.environment, stdin: stdin)
+        #expect(output.exitStatus == 1)
+        #expect(output.stdout.utf8.count < 2_048, "\(output.stdout.utf8.count) bytes")
+        #expect(output.stdout.contains(path), "names \(path): \(output.stdout.prefix(300))")
+    }
+
+    @Test("a non-ASCII uplink with a VLAN is a valid netconf whose VLAN interface name is cut by characters")
+    func nonASCIIVLAN() throws {
+        let stdin = Valid.config.setting("uplink", to: .string("a\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}"))
+            .setting("vlan", to: .number(100)).serialized()
+        let backend = RecordingBackend()
+        let output = Dispatcher(backend: backend).run(Valid.environment, stdin: stdin)
+        #expect(output.exitStatus == 0, "\(output.stdout)")
+        let name = InterfaceNaming.vlanInterface(uplink: try InterfaceName(validating: "a\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}"), vlan: 100)
+        #expect(name.value.utf8.count <= 15 && name.value.hasSuffix(".100") && !name.value.contains("\u{FFFD}"), "\(name)")
+        #expect(name.value.hasPrefix("a\u{e9}"), "whole characters kept: \(name)")
+    }
+}
+
 extension BadInput: CustomTestStringConvertible {}

@@ -6,6 +6,7 @@ struct InterfaceNamingTests {
     @Test("kernel rules", arguments: [
         ("eth0", true), ("br-flat-a", true), ("123456789012345", true), ("1234567890123456", false),
         ("", false), (".", false), ("..", false), ("a/b", false), ("a:b", false), ("a b", false), ("a\tb", false),
+        ("br\u{0}x", false), ("eth\u{1b}1", false), ("eth\u{7f}", false), ("a\u{e9}\u{e9}", true), ("\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}", true),
     ])
     func rules(_ name: String, _ valid: Bool) {
         #expect((InterfaceName.problem(with: name) == nil) == valid)
@@ -37,9 +38,18 @@ struct InterfaceNamingTests {
         #expect(derived != InterfaceNaming.vlanInterface(uplink: try InterfaceName(validating: "enp129s0f1np2"), vlan: 4094))
     }
 
-    @Test("the hash is FNV-1a: stable across processes (known value)")
-    func stableHash() {
-        // FNV-1a 32-bit of "a" is 0xe40c292c; its low 24 bits are 0c292c.
-        #expect(InterfaceNaming.shortHash("a") == "0c292c")
+    @Test("names that differ only in their last character get different host-veth prefixes")
+    func nearIdenticalNetworks() {
+        for family in [(0..<26).map { "flat-" + String(UnicodeScalar(97 + $0)!) }, (0..<10).map { "net\($0)" }] {
+            let prefixes = family.map { InterfaceNaming.hostVethPrefix(network: $0) }
+            #expect(Set(prefixes).count == family.count, "\(Dictionary(grouping: family) { InterfaceNaming.hostVethPrefix(network: $0) })")
+        }
+    }
+
+    @Test("network tags are well mixed: 10,000 names spread over the 16-bit space as random ones would")
+    func tagsAreWellMixed() {
+        let tags = Set((0..<10_000).map { InterfaceNaming.hostVethPrefix(network: "flat-\($0)") })
+        // A uniform 16-bit tag gives about 9,276 distinct values for 10,000 names.
+        #expect(tags.count > 9_000, "\(tags.count) distinct tags")
     }
 }

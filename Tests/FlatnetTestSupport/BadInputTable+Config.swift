@@ -24,6 +24,10 @@ extension BadInputTable {
         bad("uplink as a number", stdin: config("uplink", .number(1)), code: 7, names: "uplink"),
         bad("bridge equals the VLAN port", stdin: config("bridge", .string("eth1.100")), code: 7, names: "bridge"),
         bad("name over 128 bytes", stdin: config("name", .string(String(repeating: "n", count: 129))), code: 7, names: "name"),
+        bad("bridge with a NUL byte", stdin: config("bridge", .string("br\u{0}x")), code: 7, names: "bridge"),
+        bad("uplink with a control character", stdin: config("uplink", .string("eth\u{1b}1")), code: 7, names: "uplink"),
+        bad("dataDir under /proc", stdin: config("ipam.dataDir", .string("/proc/flatnet")), code: 7, names: "ipam.dataDir"),
+        bad("dataDir under /sys", stdin: config("ipam.dataDir", .string("/sys/fs/flatnet")), code: 7, names: "ipam.dataDir"),
     ]
 
     static let poolCases: [BadInput] = [
