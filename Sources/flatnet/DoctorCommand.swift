@@ -3,18 +3,14 @@ import FlatnetSystem
 
 /// `flatnet doctor --conf FILE [--json]`: live state against expected; exit 0 healthy, 1 not.
 enum DoctorCommand {
-    static func run(_ arguments: [String]) -> Int32 {
-        guard let index = arguments.firstIndex(of: "--conf"), index + 1 < arguments.count else {
-            return OperatorCommandLine.usageError("doctor needs --conf FILE")
-        }
-        do {
-            let config = try OperatorCommandLine.loadConfig(arguments[index + 1])
-            let findings = Doctor.examine(config, try DoctorProbe.observe(config))
-            StandardStreams.write(arguments.contains("--json") ? json(findings) : text(findings, network: config.name), to: 1)
-            return Doctor.isHealthy(findings) ? 0 : 1
-        } catch {
-            return OperatorCommandLine.failure(error)
-        }
+    static let spec = CommandOptions.Spec(command: "doctor", values: ["--conf"], flags: ["--json"])
+
+    static func run(_ arguments: [String]) throws -> OperatorCommandLine.Outcome {
+        let options = try CommandOptions.parse(arguments, spec)
+        let config = try OperatorCommandLine.loadConfig(try options.required("--conf", spec))
+        let findings = Doctor.examine(config, try DoctorProbe.observe(config))
+        return .init(output: options.has("--json") ? json(findings) : text(findings, network: config.name),
+                     status: Doctor.isHealthy(findings) ? 0 : 1)
     }
 
     static func text(_ findings: [DoctorFinding], network: String) -> String {

@@ -6,20 +6,25 @@ enum NetconfCommand {
     /// Where the catalog files are: --catalog DIR, else ./netconf, else the installed copy.
     static let installedCatalog = "/usr/local/share/flatnet/netconf"
 
-    static func run(_ arguments: [String]) throws -> (output: String, healthy: Bool) {
-        guard let subcommand = arguments.first else { throw CNIError(.invalidEnvironment, "netconf needs render or validate") }
-        var options: [String: String] = [:], sets: [String] = [], files: [String] = []
-        var rest = arguments.dropFirst()[...]
-        while let argument = rest.popFirst() {
-            guard argument.hasPrefix("--") else { files.append(argument); continue }
-            guard let value = rest.popFirst() else { throw CNIError(.invalidEnvironment, "\(argument) needs a value") }
-            if argument == "--set" { sets.append(value) } else { options[argument] = value }
-        }
-        let catalog = try loadCatalog(options["--catalog"])
-        switch subcommand {
-        case "render": return (try render(catalog, options: options, sets: sets), true)
-        case "validate": return try validate(catalog, files: files)
-        default: throw CNIError(.invalidEnvironment, "unknown netconf command \(subcommand): render or validate")
+    static let renderSpec = CommandOptions.Spec(command: "netconf render", values: ["--template", "--answers", "--host", "--output", "--catalog"],
+                                                repeatable: ["--set"])
+    static let validateSpec = CommandOptions.Spec(command: "netconf validate", values: ["--catalog"], positionals: true)
+
+    static func run(_ arguments: [String]) throws -> OperatorCommandLine.Outcome {
+        switch arguments.first {
+        case "render":
+            let parsed = try CommandOptions.parse(Array(arguments.dropFirst()), renderSpec)
+            var options: [String: String] = [:]
+            for name in renderSpec.values { options[name] = parsed.value(name) }
+            return .init(output: try render(try loadCatalog(options["--catalog"]), options: options, sets: parsed.all("--set")))
+        case "validate":
+            let parsed = try CommandOptions.parse(Array(arguments.dropFirst()), validateSpec)
+            guard !parsed.positionals.isEmpty else { throw UsageError("netconf validate needs at least one FILE", validateSpec) }
+            let (output, healthy) = try validate(try loadCatalog(parsed.value("--catalog")), files: parsed.positionals)
+            return .init(output: output, status: healthy ? 0 : 1)
+        default:
+            let given = arguments.first.map { "unknown netconf command \"\($0.bounded(80))\"; " } ?? ""
+            throw UsageError("netconf: \(given)use render or validate", command: "netconf")
         }
     }
 
@@ -45,15 +50,15 @@ enum NetconfCommand {
 
     static func render(_ catalog: Catalog, options: [String: String], sets: [String]) throws -> String {
         guard let name = options["--template"], let answersPath = options["--answers"] else {
-            throw CNIError(.invalidEnvironment, "render needs --template NAME and --answers FILE")
+            throw UsageError("netconf render needs --template NAME and --answers FILE", renderSpec)
         }
         var answers = try readJSON(answersPath)
         if name == "fleet" || answers["networks"] != nil {
-            guard sets.isEmpty else { throw CNIError(.invalidEnvironment, "--set applies to single-network answers; edit the fleet file") }
-            guard let host = options["--host"] else { throw CNIError(.invalidEnvironment, "a fleet renders per host: add --host NAME") }
+            guard sets.isEmpty else { throw UsageError("netconf render: --set applies to single-network answers; edit the fleet file", renderSpec) }
+            guard let host = options["--host"] else { throw UsageError("netconf render: a fleet renders per host: add --host NAME", renderSpec) }
             let rendered = try catalog.renderFleet(try FleetFile.parse(answers), template: name == "fleet" ? "conflist" : name)
                 .filter { $0.host == host }
-            guard !rendered.isEmpty else { throw CNIError(.invalidEnvironment, "no host \(host) in \(answersPath)") }
+            guard !rendered.isEmpty else { throw UsageError("netconf render: no host \(host) in \(answersPath)", renderSpec) }
             if let directory = options["--output"] {
                 try StateFiles.makeDirectory(directory, mode: 0o755)
                 for network in rendered {
@@ -66,17 +71,21 @@ enum NetconfCommand {
         }
         for assignment in sets {
             let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw CNIError(.invalidEnvironment, "--set \(assignment): expected key=value") }
-            // A number stays a number (vlan, mtu); anything else is text. Types are checked next.
-            answers = answers.settingMember(parts[0], to: (try? JSONValue.parse(parts[1])).flatMap { $0.isNumber ? $0 : nil } ?? .string(parts[1]))
+            guard parts.count == 2 else { throw UsageError("netconf render: --set \(assignment): expected key=value", renderSpec) }
+            // A number or a boolean stays one (vlan, mtu, defaultRoute); anything else is
+            // text. Types are checked against the questions next.
+            let typed = (try? JSONValue.parse(parts[1])).flatMap { $0.isNumber || $0.isBool ? $0 : nil }
+            answers = answers.settingMember(parts[0], to: typed ?? .string(parts[1]))
         }
         return try catalog.render(template: name, answers: answers.objectValue ?? [:]).prettyPrinted() + "\n"
     }
 
     /// Validates conflists, plugin objects, NetworkAttachmentDefinitions and fleet files.
+    /// Network files given together are also checked as one host's networks: two that
+    /// would share a bridge, an uplink, a reserved address or a derived name are refused,
+    /// as ADD would refuse the second on a live host.
     static func validate(_ catalog: Catalog, files: [String]) throws -> (output: String, healthy: Bool) {
-        guard !files.isEmpty else { throw CNIError(.invalidEnvironment, "validate needs at least one FILE") }
-        var lines: [String] = [], healthy = true
+        var lines: [String] = [], healthy = true, networks: [(file: String, config: NetworkConfig)] = []
         for file in files {
             do {
                 let document = try readJSON(file)
@@ -86,6 +95,7 @@ enum NetconfCommand {
                 } else {
                     let config = try NetconfFile.load(document: document)
                     lines.append("\(file): ok (network \(config.name))")
+                    networks.append((file, config))
                 }
             } catch {
                 healthy = false
@@ -93,12 +103,18 @@ enum NetconfCommand {
                 lines += problems.map { "\(file): \($0)" }
             }
         }
+        let files = Dictionary(networks.map { ($0.config.name, $0.file) }, uniquingKeysWith: { first, _ in first })
+        for conflict in HostClaims.conflicts(networks.map(\.config)) {
+            healthy = false
+            lines.append("\(files[conflict.second] ?? ""): \(conflict.claim.field): \(conflict) on one host")
+        }
         return (lines.joined(separator: "\n") + "\n", healthy)
     }
 }
 
 extension JSONValue {
     var isNumber: Bool { if case .number = self { return true } else { return false } }
+    var isBool: Bool { if case .bool = self { return true } else { return false } }
 
     func settingMember(_ key: String, to value: JSONValue) -> JSONValue {
         guard case .object(var members) = self else { return self }

@@ -21,18 +21,25 @@ enum OperatorCommandLine {
           doctor --conf FILE [--json]
                       live state against expected: bridge, uplink, MTUs, link pair,
                       reserved address, every ebtables rule (with packet counters),
-                      leases without a container, addresses in use without a lease,
-                      duplicates; each problem with a one-line fix. Exit 0 when
-                      healthy, 1 when it found problems.
+                      bridge ports that are not the network's, container veths cut
+                      off from the bridge or on an old MTU, leases without a
+                      container, unreadable leases, addresses in use without a lease,
+                      duplicates; each problem with a one-line fix. Containers are
+                      found from the host side. Exit 0 when healthy, 1 when it found
+                      problems.
           ipam list --conf FILE [--json]
-                      the pool's leases: address, container, ifname, age
+                      the pool's leases: address, container, ifname, age; exit 1 when
+                      some lease cannot be read (named as a problem)
           ipam usage --conf FILE [--json]
                       per range: addresses held of those it can hand out, with a bar
           ipam release --conf FILE (--container ID [--ifname NAME] | --address IP)
+                       [--dry-run]
                       release one lease by owner or by address
-          ipam gc --conf FILE [--live ID,ID,...]
-                      release leases whose container is gone: not in --live, or,
-                      without it, whose host veth no longer exists on this host
+          ipam gc --conf FILE [--live ID,ID,...] [--dry-run]
+                      release leases whose container's host veth is gone from this
+                      host (and, with --live, whose container id is not listed); an
+                      address whose veth exists is in use and is never released.
+                      Decided under the pool lock, safe while ADDs run.
           netconf render --template conflist|multus-nad|fleet --answers FILE
                          [--set key=value ...] [--host NAME [--output DIR]] [--catalog DIR]
                       render a catalog template from typed answers (see
@@ -42,27 +49,36 @@ enum OperatorCommandLine {
           netconf validate FILE... [--catalog DIR]
                       validate conflists, plugin objects, NetworkAttachmentDefinitions
                       and fleet answers files (ranges overlapping across hosts, shared
-                      bridges, VLANs or reserved addresses on a host, ...)
-          teardown --conf FILE [--force]
-                      remove the network's host setup from this host: its ebtables
-                      chains, the link veth pair to the docker bridge, the reserved
-                      address, and the bridge and VLAN interface if flatnet created
-                      them. Refuses while containers are attached (--force removes
-                      anyway).
+                      bridges, VLANs, reserved addresses or derived names on a host);
+                      network files given together are checked as one host's networks
+          setup --conf FILE
+                      run the network's host setup now, as the next ADD would: it
+                      also repairs what drifted (a re-created docker0, a deleted
+                      bridge, a changed uplink or MTU)
+          teardown --conf FILE [--force] [--dry-run]
+                      remove the network's host setup from this host: the link veth
+                      pair to the docker bridge, the reserved address, its ebtables
+                      chains, and the bridge and VLAN interface if flatnet created
+                      them. Refuses while containers are attached; --force removes
+                      them first (veth and lease), naming each.
           version     print flatnet's version and the CNI versions it supports
           help        print this text (also --help, -h)
 
-        Exit status: 0 success, 1 the command failed (the reason on stderr),
-        2 usage error.
+        Unknown options and stray arguments are usage errors. --dry-run prints
+        "would ..." lines and changes nothing.
+        Exit status: 0 success, 1 the command failed or found problems (the reason
+        on stderr), 2 usage error.
         """
+
+    /// What one command printed, and the exit status it asks for (0, or 1 for "found
+    /// problems" when it ran fine: doctor, netconf validate, ipam list).
+    struct Outcome {
+        var output: String
+        var status: Int32 = 0
+    }
 
     /// Runs the command line; returns the process exit status.
     static func run(_ arguments: [String]) -> Int32 {
-        // One usage text covers every command, so `flatnet COMMAND --help` prints it too.
-        if arguments.count > 1 && (arguments.contains("--help") || arguments.contains("-h")) {
-            StandardStreams.write(usage + "\n", to: 1)
-            return 0
-        }
         switch arguments.first {
         case nil:
             StandardStreams.write(FlatnetBuild.about + "\n\n" + usage + "\n", to: 2)
@@ -73,65 +89,36 @@ enum OperatorCommandLine {
         case "version", "--version":
             StandardStreams.write(FlatnetBuild.about + "\n", to: 1)
             return 0
-        case "teardown":
-            return teardown(Array(arguments.dropFirst()))
-        case "netconf":
-            do {
-                let (output, healthy) = try NetconfCommand.run(Array(arguments.dropFirst()))
-                StandardStreams.write(output, to: 1)
-                return healthy ? 0 : 1
-            } catch let error as CNIError where error.code == .invalidEnvironment {
-                return usageError("netconf: \(error.message)")
-            } catch {
-                return failure(error)
-            }
-        case "doctor":
-            return DoctorCommand.run(Array(arguments.dropFirst()))
-        case "ipam":
-            do {
-                StandardStreams.write(try IPAMCommand.run(Array(arguments.dropFirst())), to: 1)
-                return 0
-            } catch let error as CNIError where error.code == .invalidEnvironment {
-                return usageError("ipam: \(error.message)")
-            } catch {
-                return failure(error)
-            }
-        case "plan", "rules":
-            return planOrRules(arguments[0], Array(arguments.dropFirst()))
         case let command?:
-            return usageError("unknown command \"\(command)\"")
+            // One usage text covers every command, so `flatnet COMMAND --help` prints it too.
+            if arguments.contains("--help") || arguments.contains("-h") {
+                StandardStreams.write(usage + "\n", to: 1)
+                return 0
+            }
+            return run(command, Array(arguments.dropFirst()))
         }
     }
 
-    static func teardown(_ arguments: [String]) -> Int32 {
-        guard let index = arguments.firstIndex(of: "--conf"), index + 1 < arguments.count else {
-            return usageError("teardown needs --conf FILE")
-        }
-        let unknown = arguments.enumerated().filter { $0.offset != index && $0.offset != index + 1 && $0.element != "--force" }
-        guard unknown.isEmpty else { return usageError("teardown: unknown option \(unknown[0].element)") }
+    static func run(_ command: String, _ arguments: [String]) -> Int32 {
         do {
-            let config = try loadConfig(arguments[index + 1])
-            let removed = try HostTeardown(config: config, lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
-                .run(force: arguments.contains("--force"))
-            let lines = removed.isEmpty ? ["nothing to remove for network \(config.name)"] : removed.map { "removed \($0)" }
-            StandardStreams.write(lines.joined(separator: "\n") + "\n", to: 1)
-            return 0
+            let outcome: Outcome
+            switch command {
+            case "plan", "rules": outcome = try PlanCommand.run(command, arguments)
+            case "doctor": outcome = try DoctorCommand.run(arguments)
+            case "ipam": outcome = try IPAMCommand.run(arguments)
+            case "netconf": outcome = try NetconfCommand.run(arguments)
+            case "teardown": outcome = try HostCommands.teardown(arguments)
+            case "setup": outcome = try HostCommands.setup(arguments)
+            default: throw UsageError("unknown command \"\(command.bounded(80))\"", command: "")
+            }
+            StandardStreams.write(outcome.output, to: 1)
+            return outcome.status
+        } catch let error as UsageError {
+            let help = error.command.isEmpty ? "flatnet --help" : "flatnet \(error.command.split(separator: " ")[0]) --help"
+            StandardStreams.write("flatnet: \(error.message)\ntry `\(help)`\n", to: 2)
+            return 2
         } catch {
             return failure(error)
-        }
-    }
-
-    static func planOrRules(_ command: String, _ arguments: [String]) -> Int32 {
-        switch PlanCommand.parse(arguments) {
-        case .failure(let error):
-            return usageError("\(command): \(error.message)")
-        case .success(let options):
-            do {
-                StandardStreams.write(try command == "plan" ? PlanCommand.plan(options) : PlanCommand.rules(options), to: 1)
-                return 0
-            } catch {
-                return failure(error)
-            }
         }
     }
 
@@ -147,10 +134,5 @@ enum OperatorCommandLine {
         let details = cniError.details.isEmpty ? "" : "\n  " + cniError.details
         StandardStreams.write("flatnet: \(cniError.message)\(details)\n", to: 2)
         return 1
-    }
-
-    static func usageError(_ message: String) -> Int32 {
-        StandardStreams.write("flatnet: \(message)\n\n" + usage + "\n", to: 2)
-        return 2
     }
 }

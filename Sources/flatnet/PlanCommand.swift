@@ -13,24 +13,23 @@ enum PlanCommand {
         var format = "commands"
     }
 
-    struct UsageError: Error { let message: String }
+    static let planSpec = CommandOptions.Spec(command: "plan", values: ["--conf", "--container", "--netns", "--ifname"], flags: ["--json"])
+    static let rulesSpec = CommandOptions.Spec(command: "rules", values: ["--conf", "--format"])
 
-    static func parse(_ arguments: [String]) -> Result<Options, UsageError> {
+    static func run(_ command: String, _ arguments: [String]) throws -> OperatorCommandLine.Outcome {
+        let spec = command == "plan" ? planSpec : rulesSpec
+        let parsed = try CommandOptions.parse(arguments, spec)
         var options = Options()
-        var rest = arguments[...]
-        while let option = rest.popFirst() {
-            if option == "--json" { options.json = true; continue }
-            guard let value = rest.popFirst() else { return .failure(UsageError(message: "\(option) needs a value")) }
-            switch option {
-            case "--conf": options.conf = value
-            case "--container": options.container = value
-            case "--netns": options.netns = value
-            case "--ifname": options.ifName = value
-            case "--format": options.format = value
-            default: return .failure(UsageError(message: "unknown option \(option)"))
-            }
+        options.conf = try parsed.required("--conf", spec)
+        options.container = parsed.value("--container") ?? options.container
+        options.netns = parsed.value("--netns") ?? options.netns
+        options.ifName = parsed.value("--ifname") ?? options.ifName
+        options.json = parsed.has("--json")
+        options.format = parsed.value("--format") ?? options.format
+        guard ["commands", "restore"].contains(options.format) else {
+            throw UsageError("rules: --format must be commands or restore, not \(options.format.bounded(40))", spec)
         }
-        return options.conf == nil ? .failure(UsageError(message: "--conf FILE is required")) : .success(options)
+        return .init(output: try command == "plan" ? plan(options) : rules(options))
     }
 
     /// `flatnet plan`: host steps, the IPAM decision, container steps.
@@ -80,10 +79,8 @@ enum PlanCommand {
         switch options.format {
         case "restore":
             return "# for: ebtables-restore --noflush\n" + (RuleConvergence.batch(desired: rules, live: LiveRules(saveOutput: "")) ?? "")
-        case "commands":
-            return "# ebtables rules of network \(config.name)\n" + HostStep.ensureRules(rules).ipCommand + "\n"
         default:
-            throw CNIError(.invalidEnvironment, "--format must be commands or restore, not \(options.format)")
+            return "# ebtables rules of network \(config.name)\n" + HostStep.ensureRules(rules).ipCommand + "\n"
         }
     }
 }

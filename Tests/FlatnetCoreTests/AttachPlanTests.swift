@@ -13,7 +13,9 @@ final class FakeContainerOperations: ContainerOperations {
         if let failAt, log.count == failAt { throw Injected() }
     }
 
-    func createVeth(host: InterfaceName, container: InterfaceName, mtu: Int?, mac: MACAddress?) throws { try record("veth \(host)") }
+    func createVeth(host: InterfaceName, container: InterfaceName, mtu: Int?, mac: MACAddress?, alias: String) throws {
+        try record("veth \(host)")
+    }
     func enableARPNotify(_ name: InterfaceName) throws { try record("arp_notify") }
     func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws { try record("addr \(prefix)") }
     func bringUp(_ name: InterfaceName) throws { try record("up") }
@@ -38,8 +40,9 @@ struct AttachPlanTests {
     func steps() throws {
         let plan = try AttachPlanner.plan(config: try Self.config(), invocation: Self.invocation, ipam: try Self.poolResult, mac: nil)
         let pair = InterfaceNaming.linkPair(network: "flat-a")
-        #expect(Array(plan.host.map(\.ipCommand).prefix(6)) == [
-            "ip link add br-flat-a mtu 1500 type bridge && ip link set br-flat-a up",
+        #expect(plan.host[2] == .ensureRules(ContainmentRules.make(for: try Self.config())!), "rules before any port joins")
+        #expect(Array(plan.host.map(\.ipCommand).prefix(2)) + Array(plan.host.map(\.ipCommand).dropFirst(3)) == [
+            "ip link add br-flat-a mtu 1500 type bridge && ip link set br-flat-a address \"$(cat /sys/class/net/br-flat-a/address)\" up",
             "sysctl -w net.ipv6.conf.br-flat-a.disable_ipv6=1",
             "ip link add link eth1 name eth1.100 mtu 1500 type vlan id 100",
             "ip link set eth1.100 master br-flat-a mtu 1500 up",
@@ -47,11 +50,11 @@ struct AttachPlanTests {
                 + " && ip link set \(pair.dockerSide) master docker0 up",
             "ip addr add 10.43.0.2/16 dev docker0",
         ])
-        #expect(plan.host.last == .ensureRules(ContainmentRules.make(for: try Self.config())!))
         let veth = plan.hostVeth.value
         #expect(plan.container.map { $0.ipCommand(namespace: "c1") } == [
-            "ip link add \(veth) mtu 1500 master br-flat-a up type veth peer name eth0 mtu 1500 netns /run/netns/c1",
-            "ip netns exec c1 sysctl -w net.ipv4.conf.eth0.arp_notify=1 && ip -n c1 link set eth0 alias \"flatnet:<host veth>@<host netns inode>\"",
+            "ip link add \(veth) mtu 1500 master br-flat-a up type veth peer name eth0 mtu 1500 netns /run/netns/c1"
+                + " && ip link set \(veth) alias flatnet:flat-a",
+            "ip netns exec c1 sysctl -w net.ipv4.conf.eth0.arp_notify=1",
             "ip -n c1 link set eth0 up",
             "ip -n c1 addr add 10.43.1.5/16 dev eth0",
             "ip -n c1 route add 0.0.0.0/0 via 10.43.0.1 dev eth0",

@@ -8,9 +8,13 @@ typealias Owner = FlatnetCore.Attachment
 struct MemoryLeaseTable: LeaseTable {
     var holders: [IPv4Address: Owner] = [:]
     var records: [Owner: IPv4Address] = [:]
+    var unreadable: Set<IPv4Address> = []
     var last: IPv4Address?
 
-    func holder(of address: IPv4Address) -> Owner? { holders[address] }
+    func state(of address: IPv4Address) -> LeaseState {
+        if unreadable.contains(address) { return .unreadable(reason: "test") }
+        return holders[address].map { .held(by: $0) } ?? .free
+    }
     func recordedAddress(of owner: Owner) -> IPv4Address? { records[owner] }
     func lastAllocated() -> IPv4Address? { last }
 

@@ -8,13 +8,21 @@ import Testing
 @Suite("Failed and partial setups (root, throwaway netns)",
        .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil, "run scripts/test.sh"), .serialized)
 struct PartialSetupTests {
-    /// Replaces every ebtables restore tool with one that fails (in a private mount namespace).
-    static let failingRestore = """
-        for tool in ebtables-restore ebtables-nft-restore ebtables-legacy-restore; do
-          [ -e /usr/sbin/$tool ] && mount --bind /bin/false /usr/sbin/$tool
-        done
-        true
-        """
+    /// Makes every ebtables restore tool fail while every other tool works (in a private
+    /// mount namespace): /usr/sbin is replaced by a directory of links to the real one,
+    /// with the restore tools replaced by `exit 1`. (Binding /bin/false over a restore
+    /// tool would hit the multi-call binary behind it and break ebtables-save as well.)
+    static func failingRestore(_ topology: Topology) -> String {
+        let (real, fake) = (topology.stateDirectory + "/sbin-real", topology.stateDirectory + "/sbin-fake")
+        return """
+            mkdir -p \(real) \(fake) && mount --bind /usr/sbin \(real)
+            for path in \(real)/*; do ln -sf "$path" \(fake)/; done
+            for tool in ebtables-restore ebtables-nft-restore ebtables-legacy-restore; do
+              rm -f \(fake)/$tool && printf '#!/bin/sh\\nexit 1\\n' > \(fake)/$tool && chmod +x \(fake)/$tool
+            done
+            mount --bind \(fake) /usr/sbin
+            """
+    }
 
     /// The router's view of hostA's docker side: the reserved address, and docker0 via it.
     static func routerReaches(_ topology: Topology) throws -> (reserved: Bool, docker0: Bool) {
@@ -29,7 +37,7 @@ struct PartialSetupTests {
         try topology.metadata(on: "hA")
         _ = try topology.container("c1")
         let config = topology.flatA(host: "hA", metadata: true)
-        let add = try topology.flatnet("ADD", host: "hA", container: "c1", config: config, mountSetup: Self.failingRestore)
+        let add = try topology.flatnet("ADD", host: "hA", container: "c1", config: config, mountSetup: Self.failingRestore(topology))
         #expect(add.code == 109, "\(add.outcome.stdout)")
         let pair = InterfaceNaming.linkPair(network: "flat-a")
         #expect(try topology.link(pair.bridgeSide.value, on: "hA") == nil, "no link pair")
@@ -53,7 +61,7 @@ struct PartialSetupTests {
         #expect(try topology.flatnet("ADD", host: "hA", container: "c1", config: config).status == 0)
         #expect(try topology.flatnet("DEL", host: "hA", container: "c1", config: config).status == 0)
         let file = try topology.write(config, as: "flat-a.json")
-        let teardown = try ProcessRunner.run(["/usr/bin/unshare", "--mount", "sh", "-ec", Self.failingRestore
+        let teardown = try ProcessRunner.run(["/usr/bin/unshare", "--mount", "sh", "-ec", Self.failingRestore(topology)
                                               + "\nexec ip netns exec \(topology.namespace("hA")) \(TestHost.binary!) teardown --conf \(file)"],
                                              environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
         #expect(teardown.status == 1, "the teardown failed: \(teardown.stdout) \(teardown.stderr)")

@@ -62,7 +62,7 @@ struct PlanCommandTests {
 @Suite("flatnet ipam commands (root, throwaway netns)",
        .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil, "run scripts/test.sh"), .serialized)
 struct IPAMCommandTests {
-    @Test("list, usage, release by address, gc by host veth, gc against a live list")
+    @Test("list, usage, release by address, gc by host veth, gc against a live list that never releases a live veth's address")
     func ipamCommands() throws {
         let topology = try Topology()
         for name in ["c1", "c2", "c3"] { _ = try topology.container(name) }
@@ -80,8 +80,10 @@ struct IPAMCommandTests {
         #expect(try ipam(["release", "--address", "10.43.1.2"]).stdout == "released 10.43.1.2 (container c1 eth0)\n")
         try topology.deleteNamespaceWithoutDEL("c3", host: "hA", network: "flat-a")
         let gc = try ipam(["gc"])
-        #expect(gc.stdout.contains("released 10.43.1.4 (container c3 eth0)") && gc.stdout.contains("1 lease(s) released, 1 kept"), "\(gc.stdout)")
-        #expect(try ipam(["gc", "--live", "c9"]).stdout.contains("released 10.43.1.3 (container c2 eth0)"))
+        #expect(gc.stdout.contains("released 10.43.1.4 (container c3 eth0)") && gc.stdout.contains("1 lease(s) released"), "\(gc.stdout)")
+        let unlisted = try ipam(["gc", "--live", "c9"])
+        #expect(unlisted.stdout == "0 lease(s) released\n", "c2 is not listed, but its veth is there: \(unlisted.stdout)")
+        #expect(try ipam(["release", "--container", "c2"]).stdout == "released 10.43.1.3 (container c2 eth0)\n")
         #expect(try ipam(["list", "--json"]).stdout == "[]\n")
         #expect(try ipam(["frobnicate"]).status == 2)
     }

@@ -16,7 +16,7 @@ struct TwoNetworksOneHostTests {
         #expect(try topology.flatnet("ADD", host: "hA", container: "a1", config: flatA).status == 0)
         for name in ["b1", "b2"] { #expect(try topology.flatnet("ADD", host: "hA", container: name, config: flatB).status == 0) }
         let valid = JSONValue.array([.object(["containerID": .string("b1"), "ifname": .string("eth0")])])
-        let gc = try topology.flatnet("GC", host: "hA", container: "", config: flatB.setting("cni.dev/valid-attachments", to: valid))
+        let gc = try topology.flatnet("GC", host: "hA", container: "", config: flatB.settingKey("cni.dev/valid-attachments", to: valid))
         #expect(gc.status == 0, "\(gc.outcome.stdout)")
         #expect(try !topology.ip("b2", "-br", "link").contains("eth0"), "control: flat-b's stale attachment is gone")
         #expect(try topology.ip("a1", "-br", "link").contains("eth0"), "flat-a's container keeps its interface")

@@ -88,30 +88,35 @@ struct PoolStoreTests {
         }
     }
 
-    @Test("a damaged lease is reported with its path, never reused")
+    @Test("a damaged lease counts as held: never reused, reported with its path, requested by name refused")
     func corruptLease() throws {
         let pool = try PoolFixture()
         _ = try pool.ipam.acquire(for: Owner(containerID: "c1", ifName: "eth0"), requested: [])
         try FileManager.default.createSymbolicLink(atPath: pool.directory + "/addresses/10.43.1.3", withDestinationPath: "garbage")
+        #expect(try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: []) == IPv4Address("10.43.1.4"))
+        let problems = try pool.ipam.leases().problems
+        #expect(problems.count == 1 && problems[0].contains("/addresses/10.43.1.3"), "\(problems)")
+        #expect(try pool.ipam.usage().held == 3, "counted as held")
         do {
-            _ = try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: [])
-            Issue.record("corrupt lease ignored")
+            _ = try pool.ipam.acquire(for: Owner(containerID: "c3", ifName: "eth0"), requested: [IPAddress("10.43.1.3")!])
+            Issue.record("handed out an address whose lease cannot be read")
         } catch let error as IPAMError {
-            #expect(error.cniError.code == .stateCorrupt)
-            #expect(error.cniError.message.contains("/addresses/10.43.1.3"))
+            #expect(error.cniError.code == .addressUnavailable && error.cniError.details.contains("/addresses/10.43.1.3"))
         }
     }
 
-    @Test("a regular file where a lease link belongs is reported with its path")
+    @Test("a regular file where a lease link belongs counts as held and is reported with its path")
     func fileInsteadOfLink() throws {
         let pool = try PoolFixture()
         _ = try pool.ipam.acquire(for: Owner(containerID: "c1", ifName: "eth0"), requested: [])
         try "c2".write(toFile: pool.directory + "/addresses/10.43.1.3", atomically: true, encoding: .utf8)
+        #expect(try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: []) == IPv4Address("10.43.1.4"))
+        #expect(try pool.ipam.leases().problems.first?.contains("regular file") == true)
         do {
-            _ = try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: [])
-            Issue.record("accepted a foreign lease file")
-        } catch let error as IPAMError {
-            #expect(error.cniError.code == .stateCorrupt && error.cniError.details.contains("regular file"))
+            try pool.ipam.checkStatus()
+            Issue.record("STATUS passed with an unreadable lease")
+        } catch {
+            #expect(CNIErrorMapping.cniError(for: error).code == .notAvailableDegraded)
         }
     }
 

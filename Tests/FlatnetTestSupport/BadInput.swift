@@ -40,6 +40,14 @@ public enum Valid {
 }
 
 extension JSONValue {
+    /// A copy with the top-level member `key` (which may contain dots, as
+    /// `cni.dev/valid-attachments` does) replaced, or removed when `value` is nil.
+    public func settingKey(_ key: String, to value: JSONValue?) -> JSONValue {
+        guard case .object(var members) = self else { return self }
+        members[key] = value
+        return .object(members)
+    }
+
     /// A copy with the member at `path` (dot-separated object keys) replaced, or removed
     /// when `value` is nil.
     public func setting(_ path: String, to value: JSONValue?) -> JSONValue {

@@ -14,4 +14,10 @@ int flatnet_namespace_type(int fd);
 /* CLONE_NEWNET, for callers that need the flag value itself. */
 int flatnet_clone_newnet(void);
 
+/* RTM_GETNSID over a NETLINK_ROUTE socket opened in the calling thread's network
+ * namespace (`ip netns list-id` answers the same): the id under which that namespace
+ * knows the namespace behind namespace_fd, stored in *nsid (-1 when none is assigned).
+ * Returns 0, or -1 with errno set. */
+int flatnet_netns_id(int namespace_fd, int *nsid);
+
 #endif

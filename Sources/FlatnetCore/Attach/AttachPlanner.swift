@@ -13,16 +13,19 @@ public enum AttachPlanner {
     /// first when asked for).
     public static func hostSteps(for config: NetworkConfig) -> [HostStep] {
         var steps: [HostStep] = [.ensureBridge(config.bridge, mtu: config.mtu), .disableIPv6(config.bridge)]
+        let rules = ContainmentRules.make(for: config)
+        // The rules come before anything joins the bridge: a setup that fails later never
+        // leaves the segment linked to docker0 (or the bridge open to the host) unguarded.
+        if let rules { steps.append(.ensureRules(rules)) }
         if let uplink = config.uplink, let port = config.uplinkPort {
             if let vlan = config.vlan { steps.append(.ensureVLAN(name: port, parent: uplink, id: vlan, mtu: config.mtu)) }
             steps.append(.enslaveUplink(port, bridge: config.bridge, mtu: config.mtu))
         }
-        if let metadata = config.metadata, let rules = ContainmentRules.make(for: config) {
+        if let metadata = config.metadata, rules != nil {
             let pair = InterfaceNaming.linkPair(network: config.name)
             steps.append(.ensureLinkPair(bridgeSide: pair.bridgeSide, dockerSide: pair.dockerSide, bridge: config.bridge,
                                          dockerBridge: metadata.dockerBridge, mtu: config.mtu))
             steps.append(.ensureReservedAddress(reservedPrefix(metadata, config: config), dockerBridge: metadata.dockerBridge))
-            steps.append(.ensureRules(rules))
         }
         return steps
     }
@@ -46,8 +49,7 @@ public enum AttachPlanner {
         let routes = try containerRoutes(config: config, ipam: ipam)
         // Up before the addresses: the bridge enables the host end while they are added.
         var steps: [ContainerStep] = [
-            .createVeth(host: hostVeth, bridge: config.bridge, container: ifName, netns: invocation.netns ?? "",
-                        mtu: config.mtu, mac: mac),
+            try vethStep(config: config, invocation: invocation, mac: mac),
             .enableARPNotify(ifName),
             .bringUp(ifName),
         ]
@@ -55,6 +57,15 @@ public enum AttachPlanner {
         steps += routes.map { .addRoute(destination: $0.destination, gateway: $0.gateway!, ifName) }
         steps += ipam.ips.compactMap { $0.address.address.v4 }.prefix(1).map { .announce($0, ifName) }
         return AttachPlan(host: hostSteps(for: config), hostVeth: hostVeth, container: steps, routes: routes)
+    }
+
+    /// The first container step, which needs no address: ADD runs it before IPAM, so a
+    /// lease never exists without its host veth (`flatnet ipam gc` decides liveness by
+    /// the veth, under the pool lock).
+    public static func vethStep(config: NetworkConfig, invocation: CNIInvocation, mac: MACAddress?) throws(CNIError) -> ContainerStep {
+        .createVeth(host: InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment), bridge: config.bridge,
+                    container: try InterfaceName(validatingEnvironment: invocation.ifName), netns: invocation.netns ?? "",
+                    mtu: config.mtu, mac: mac, alias: InterfaceNaming.hostVethAlias(network: config.name))
     }
 
     /// IPAM's routes with a gateway on each (the IPv4 gateway of the result when a route

@@ -1,6 +1,7 @@
 /// One change ADD makes to the host, as a value: executed by ADD, printed by the dry run.
 public enum HostStep: Equatable, Sendable {
-    /// Create the flat bridge if missing, then make sure it is a bridge, up, with the MTU.
+    /// Create the flat bridge if missing, then make sure it is a bridge, up, with the MTU,
+    /// and pin its MAC (set it to the one it has, so it stops following its ports).
     case ensureBridge(InterfaceName, mtu: Int?)
     /// Create the 802.1Q sub-interface `name` on `parent` if missing.
     case ensureVLAN(name: InterfaceName, parent: InterfaceName, id: Int, mtu: Int?)
@@ -21,7 +22,8 @@ public enum HostStep: Equatable, Sendable {
     public var ipCommand: String {
         switch self {
         case .ensureBridge(let name, let mtu):
-            return "ip link add \(name)\(mtu.map { " mtu \($0)" } ?? "") type bridge && ip link set \(name) up"
+            return "ip link add \(name)\(mtu.map { " mtu \($0)" } ?? "") type bridge"
+                + " && ip link set \(name) address \"$(cat /sys/class/net/\(name)/address)\" up"
         case .ensureVLAN(let name, let parent, let id, let mtu):
             return "ip link add link \(parent) name \(name)\(mtu.map { " mtu \($0)" } ?? "") type vlan id \(id)"
         case .enslaveUplink(let name, let bridge, let mtu):
@@ -44,10 +46,12 @@ public enum HostStep: Equatable, Sendable {
 
 /// One change ADD makes for a container, as a value.
 public enum ContainerStep: Equatable, Sendable {
-    /// The veth pair: host end on the bridge and up, the peer born inside the netns.
-    case createVeth(host: InterfaceName, bridge: InterfaceName, container: InterfaceName, netns: String, mtu: Int?, mac: MACAddress?)
-    /// arp_notify=1 (the kernel announces the address whenever the MAC is set), and the
-    /// alias `flatnet:<host veth>@<host netns inode>` that lets doctor find this end.
+    /// The veth pair: host end on the bridge and up, the peer born inside the netns; then
+    /// the host end's alias `flatnet:<network>`, flatnet's record that it is this
+    /// network's (the kernel ignores an alias in the creating request).
+    case createVeth(host: InterfaceName, bridge: InterfaceName, container: InterfaceName, netns: String, mtu: Int?, mac: MACAddress?,
+                    alias: String)
+    /// arp_notify=1: the kernel announces the address whenever the MAC is set.
     case enableARPNotify(InterfaceName)
     case addAddress(IPPrefix, InterfaceName)
     case bringUp(InterfaceName)
@@ -59,13 +63,13 @@ public enum ContainerStep: Equatable, Sendable {
     /// What an operator would type to do the same (inside the container with `ip -n`).
     public func ipCommand(namespace: String) -> String {
         switch self {
-        case .createVeth(let host, let bridge, let container, let netns, let mtu, let mac):
+        case .createVeth(let host, let bridge, let container, let netns, let mtu, let mac, let alias):
             let mtuText = mtu.map { " mtu \($0)" } ?? ""
             let macText = mac.map { " address \($0)" } ?? ""
             return "ip link add \(host)\(mtuText) master \(bridge) up type veth peer name \(container)\(mtuText)\(macText) netns \(netns)"
+                + " && ip link set \(host) alias \(alias)"
         case .enableARPNotify(let name):
             return "ip netns exec \(namespace) sysctl -w net.ipv4.conf.\(name).arp_notify=1"
-                + " && ip -n \(namespace) link set \(name) alias \"flatnet:<host veth>@<host netns inode>\""
         case .addAddress(let prefix, let name):
             return "ip -n \(namespace) addr add \(prefix) dev \(name)"
         case .bringUp(let name):

@@ -1,7 +1,9 @@
 /// The kernel operations container steps need. FlatnetSystem implements them over
 /// netlink; tests implement them with fakes that fail on demand.
 public protocol ContainerOperations: AnyObject {
-    func createVeth(host: InterfaceName, container: InterfaceName, mtu: Int?, mac: MACAddress?) throws
+    /// Creates the pair and sets the host end's alias (flatnet's record of the network);
+    /// on failure nothing of the pair is left.
+    func createVeth(host: InterfaceName, container: InterfaceName, mtu: Int?, mac: MACAddress?, alias: String) throws
     func enableARPNotify(_ name: InterfaceName) throws
     func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws
     func bringUp(_ name: InterfaceName) throws
@@ -39,8 +41,8 @@ public struct ContainerStepRunner {
 
     private mutating func execute(_ step: ContainerStep) throws {
         switch step {
-        case .createVeth(let host, _, let container, _, let mtu, let mac):
-            try operations.createVeth(host: host, container: container, mtu: mtu, mac: mac)
+        case .createVeth(let host, _, let container, _, let mtu, let mac, let alias):
+            try operations.createVeth(host: host, container: container, mtu: mtu, mac: mac, alias: alias)
             createdVeth = host
         case .enableARPNotify(let name): try operations.enableARPNotify(name)
         case .addAddress(let prefix, let name): try operations.addAddress(prefix, to: name)

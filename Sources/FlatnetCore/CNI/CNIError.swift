@@ -49,10 +49,12 @@ public struct CNIError: Error, Equatable, Sendable {
     /// The specifics: names, addresses, paths, the underlying error text.
     public let details: String
 
+    /// Message and details are bounded (1 KiB, 4 KiB): the last defence against echoing
+    /// unbounded input back to a runtime's log.
     public init(_ code: CNIErrorCode, _ message: String, details: String = "") {
         self.code = code
-        self.message = message
-        self.details = details
+        self.message = message.bounded(1024)
+        self.details = details.bounded(4096)
     }
 
     /// The spec's error object. `cniVersion` is the request's version when known.

@@ -38,25 +38,18 @@ public enum FleetValidator {
         return problems
     }
 
-    /// Two networks on one host must not share a bridge, an uplink port (same NIC and
-    /// VLAN), or a reserved address.
+    /// Two networks on one host must not share anything either claims there
+    /// (`HostClaims`): a bridge, an uplink port (same NIC and VLAN), a reserved address,
+    /// or a name derived from the network name (the host-veth prefix and so the ebtables
+    /// wildcard, the link veth, the chains). ADD refuses the same on a live host.
     static func sharedHostResources(_ rendered: [RenderedNetwork]) -> [ConfigProblem] {
         var problems: [ConfigProblem] = []
         for (host, networks) in Dictionary(grouping: rendered, by: { $0.host }).sorted(by: { $0.key < $1.key }) {
-            for (index, current) in networks.enumerated() {
-                for earlier in networks[..<index] {
-                    let pair = "networks \(earlier.config.name) and \(current.config.name) on host \(host)"
-                    if current.config.bridge == earlier.config.bridge {
-                        problems.append(ConfigProblem(path: current.path + ".bridge", message: "\(pair) share bridge \(current.config.bridge)"))
-                    }
-                    if let port = current.config.uplinkPort, port == earlier.config.uplinkPort {
-                        let what = current.config.vlan.map { "VLAN \($0) on \(current.config.uplink!)" } ?? "uplink \(port)"
-                        problems.append(ConfigProblem(path: current.path + (current.config.vlan == nil ? ".uplink" : ".vlan"), message: "\(pair) share \(what)"))
-                    }
-                    if let reserved = current.config.metadata?.reservedAddress, reserved == earlier.config.metadata?.reservedAddress {
-                        problems.append(ConfigProblem(path: current.path + ".reservedAddress", message: "\(pair) share reserved address \(reserved)"))
-                    }
-                }
+            let paths = Dictionary(networks.map { ($0.config.name, $0.path) }, uniquingKeysWith: { first, _ in first })
+            for conflict in HostClaims.conflicts(networks.map(\.config)) {
+                let field = conflict.claim.field == "metadata.reservedAddress" ? "reservedAddress" : conflict.claim.field
+                let message = "networks \(conflict.first) and \(conflict.second) on host \(host) share \(conflict.claim)"
+                problems.append(ConfigProblem(path: (paths[conflict.second] ?? "") + "." + field, message: message))
             }
         }
         return problems

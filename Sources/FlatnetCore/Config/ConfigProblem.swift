@@ -8,11 +8,16 @@ public struct ConfigProblem: Equatable, Sendable, CustomStringConvertible {
     public let message: String
     public let kind: Kind
 
+    /// Paths and messages are bounded: they quote what the input said, and the input may
+    /// be megabytes long.
     public init(path: String, message: String, kind: Kind = .invalidValue) {
-        self.path = path
-        self.message = message
+        self.path = path.bounded(ConfigProblem.pathLimit)
+        self.message = message.bounded(ConfigProblem.messageLimit)
         self.kind = kind
     }
+
+    static let pathLimit = 120
+    static let messageLimit = 300
 
     public var description: String { path.isEmpty ? message : "\(path): \(message)" }
 }

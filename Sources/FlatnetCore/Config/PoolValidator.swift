@@ -55,13 +55,19 @@ enum PoolValidator {
         }
     }
 
-    /// State lives under dataDir: it must be absolute and must not climb out with "..".
+    /// Kernel pseudo-filesystems: nothing written there is a file that keeps state.
+    static let pseudoFilesystems = ["proc", "sys", "dev"]
+
+    /// State lives under dataDir: it must be absolute, must not climb out with "..", and
+    /// must be on a real filesystem (under /proc a lease could not even be created).
     static func checkDataDirectory(_ path: String, log: ProblemLog) {
         let components = path.split(separator: "/")
         if !path.hasPrefix("/") {
             log.add("ipam.dataDir", "\"\(path)\" must be an absolute path")
         } else if components.contains("..") || components.contains(".") || path.contains("\0") {
             log.add("ipam.dataDir", "\"\(path)\" must not contain . or .. components")
+        } else if let first = components.first, pseudoFilesystems.contains(String(first)) {
+            log.add("ipam.dataDir", "\"\(path)\" is under /\(first), a kernel pseudo-filesystem; state needs a real one (default \(PoolConfig.defaultDataDirectory))")
         }
     }
 }

@@ -60,6 +60,6 @@ public struct ContainmentRules: Equatable, Sendable {
     /// characters (ebtables allows 31).
     public static func chainName(_ network: String, _ suffix: String) -> String {
         let readable = String(network.prefix(12))
-        return "FN-\(readable)-\(FNV1a.hash64Hex("chain/" + network).prefix(6))-\(suffix)"
+        return "FN-\(readable)-\(StableHash.hex("chain/" + network, digits: 6))-\(suffix)"
     }
 }

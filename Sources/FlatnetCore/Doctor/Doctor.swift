@@ -22,10 +22,15 @@ public struct DoctorObservation: Sendable {
     /// nil when ebtables is not installed.
     public var liveRules: LiveRules?
     public var leases: [PoolLease] = []
-    /// This network's container veths on the host (name prefix), whatever their master.
+    /// Leases that could not be read, one sentence each (they count as held).
+    public var unreadableLeases: [String] = []
+    /// Every port of the bridge.
+    public var bridgePorts: [LinkInfo] = []
+    /// This network's container veths on the host (flatnet's record: the host-side
+    /// alias), whatever their master.
     public var hostVeths: [LinkInfo] = []
     /// Addresses configured on the containers behind those veths, by host veth name
-    /// (from the namespaces doctor could open).
+    /// (found from the host side, `ContainerFinder`).
     public var containerAddresses: [String: [IPPrefix]] = [:]
 
     public init() {}
@@ -34,12 +39,17 @@ public struct DoctorObservation: Sendable {
 /// Live state against expected, in pure code: every check a finding.
 public enum Doctor {
     public static func examine(_ config: NetworkConfig, _ seen: DoctorObservation) -> [DoctorFinding] {
-        var findings = DoctorHostChecks.bridge(config, seen) + DoctorHostChecks.uplink(config, seen)
-        if config.metadata != nil {
-            findings += DoctorHostChecks.metadataLink(config, seen) + DoctorRuleChecks.rules(config, seen)
-        }
-        findings += DoctorLeaseChecks.leases(config, seen)
+        var findings = hostFindings(config, seen)
+        if config.metadata != nil { findings += DoctorRuleChecks.rules(config, seen) }
+        findings += DoctorPortChecks.ports(config, seen) + DoctorLeaseChecks.leases(config, seen)
         return findings
+    }
+
+    /// The host side alone (bridge, uplink, docker link, reserved address): what CHECK
+    /// and STATUS judge too.
+    public static func hostFindings(_ config: NetworkConfig, _ seen: DoctorObservation) -> [DoctorFinding] {
+        DoctorHostChecks.bridge(config, seen) + DoctorHostChecks.uplink(config, seen)
+            + (config.metadata == nil ? [] : DoctorHostChecks.metadataLink(config, seen))
     }
 
     /// True when nothing is wrong (exit 0).

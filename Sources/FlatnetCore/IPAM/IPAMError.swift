@@ -5,6 +5,7 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
     case requestNeverAllocated(IPv4Address, reason: String)
     case requestOutsideRanges(IPv4Address, ranges: String)
     case requestHeld(IPv4Address, by: Attachment)
+    case requestUnreadable(IPv4Address, reason: String)
     case ownerHoldsOther(Attachment, held: IPv4Address, requested: IPv4Address)
     case tooManyRequests([IPAddress])
     case corruptState(path: String, reason: String)
@@ -27,6 +28,9 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
         case .requestHeld(let address, let owner):
             return CNIError(.addressUnavailable, "requested address \(address) is held by another container",
                             details: "held by container \(owner.containerID) interface \(owner.ifName)")
+        case .requestUnreadable(let address, let reason):
+            return CNIError(.addressUnavailable, "requested address \(address) has a lease flatnet cannot read",
+                            details: "\(reason); it counts as held until an operator checks it (flatnet doctor)")
         case .ownerHoldsOther(let owner, let held, let requested):
             return CNIError(.addressUnavailable, "container \(owner.containerID) \(owner.ifName) already holds \(held)",
                             details: "requested \(requested); DEL first to change the address")

@@ -1,13 +1,31 @@
+/// What the store says of one address.
+public enum LeaseState: Equatable, Sendable {
+    case free
+    case held(by: Attachment)
+    /// A lease file is there but cannot be read as flatnet's (corrupt, or another tool's).
+    /// It counts as held: handing its address out could duplicate one in use. It is
+    /// reported (doctor, `ipam list`, STATUS), never silently reused.
+    case unreadable(reason: String)
+}
+
 /// Read access to the leases, as the allocator needs it. The store on disk implements
 /// it under the pool lock; tests implement it with a dictionary.
 public protocol LeaseTable {
-    /// Who holds `address`, or nil when it is free.
-    func holder(of address: IPv4Address) throws -> Attachment?
+    /// Whether `address` is free, held, or held by a lease that cannot be read.
+    func state(of address: IPv4Address) throws -> LeaseState
     /// The address `owner` recorded as its own, if any. The allocator confirms it with
     /// `holder(of:)`: the record may be an intent whose lease was never written.
     func recordedAddress(of owner: Attachment) throws -> IPv4Address?
     /// The last address handed out, where the round-robin walk resumes.
     func lastAllocated() throws -> IPv4Address?
+}
+
+extension LeaseTable {
+    /// Who holds `address` by a readable lease; nil when it is free or unreadable.
+    public func holder(of address: IPv4Address) throws -> Attachment? {
+        if case .held(let owner) = try state(of: address) { return owner }
+        return nil
+    }
 }
 
 /// What ADD should do for one owner.
@@ -39,7 +57,7 @@ public struct PoolAllocator: Sendable {
             return .alreadyHeld(held)
         }
         if let request { return try decideRequested(request, for: owner, table: table) }
-        let free = try pool.firstCandidate(after: try table.lastAllocated()) { try table.holder(of: $0) == nil }
+        let free = try pool.firstCandidate(after: try table.lastAllocated()) { try table.state(of: $0) == .free }
         guard let free else { throw IPAMError.exhausted(network: pool.network, ranges: pool.rangesDescription) }
         return .lease(free)
     }
@@ -64,10 +82,11 @@ public struct PoolAllocator: Sendable {
         guard pool.ranges.contains(where: { $0.contains(address) }) else {
             throw IPAMError.requestOutsideRanges(address, ranges: pool.rangesDescription)
         }
-        switch try table.holder(of: address) {
-        case nil: return .lease(address)
-        case owner?: return .alreadyHeld(address)
-        case let other?: throw IPAMError.requestHeld(address, by: other)
+        switch try table.state(of: address) {
+        case .free: return .lease(address)
+        case .held(let holder) where holder == owner: return .alreadyHeld(address)
+        case .held(let other): throw IPAMError.requestHeld(address, by: other)
+        case .unreadable(let reason): throw IPAMError.requestUnreadable(address, reason: reason)
         }
     }
 }

@@ -1,6 +1,9 @@
 /// A Linux network interface name, validated the way the kernel's `dev_valid_name()`
 /// does: 1-15 bytes (IFNAMSIZ 16 with the terminating NUL), not `.` or `..`, and no
-/// `/`, `:` or whitespace.
+/// `/`, `:` or whitespace. flatnet is stricter in two ways: no control characters (a NUL
+/// would cut the name short in the kernel's C string, and the others cannot be printed
+/// in a message or typed by an operator), and no Unicode whitespace. Other UTF-8 is
+/// accepted, as the kernel accepts it; the 15-byte limit counts bytes, not characters.
 public struct InterfaceName: Hashable, Sendable, CustomStringConvertible {
     /// The kernel's limit: IFNAMSIZ (16) minus the terminating NUL.
     public static let maximumLength = 15
@@ -22,6 +25,7 @@ public struct InterfaceName: Hashable, Sendable, CustomStringConvertible {
         if text.unicodeScalars.contains(where: { $0 == "/" || $0 == ":" || $0.properties.isWhitespace }) {
             return .forbiddenCharacter
         }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) { return .controlCharacter }
         return nil
     }
 }
@@ -31,6 +35,7 @@ public enum InterfaceNameError: Error, Equatable, Sendable, CustomStringConverti
     case tooLong(bytes: Int)
     case dotName
     case forbiddenCharacter
+    case controlCharacter
 
     public var description: String {
         switch self {
@@ -39,6 +44,7 @@ public enum InterfaceNameError: Error, Equatable, Sendable, CustomStringConverti
             return "interface name is \(bytes) bytes; the kernel allows at most \(InterfaceName.maximumLength)"
         case .dotName: return "interface name may not be . or .."
         case .forbiddenCharacter: return "interface name may not contain /, : or whitespace"
+        case .controlCharacter: return "interface name may not contain control characters (NUL, escape, ...)"
         }
     }
 }

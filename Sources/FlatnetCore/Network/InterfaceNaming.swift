@@ -2,8 +2,11 @@
 /// GC and doctor find them again even when state on disk was lost.
 ///
 /// When the readable form fits the kernel's 15 bytes it is used as is; otherwise it is
-/// shortened and a hash of the full input is appended, so two long names that share a
-/// prefix still get different interfaces.
+/// shortened (by whole characters) and a hash of the full input is appended, so two long
+/// names that share a prefix still get different interfaces. Every hash is
+/// `StableHash`'s, whose bits are well mixed: names that differ in one character get
+/// unrelated tags. Two networks whose derived names still collide are refused on one
+/// host (`HostClaims`).
 public enum InterfaceNaming {
     /// The bridge for a network that does not name one: `br-<name>`.
     public static func defaultBridge(network: String) -> InterfaceName {
@@ -16,13 +19,20 @@ public enum InterfaceNaming {
     }
 
     /// The host end of a container's veth: `fl`, 4 hex digits of the network's hash, 9 of
-    /// the attachment's. Deterministic, so DEL and GC find it with no state. The
-    /// per-network prefix lets one ebtables wildcard (`fl<4 hex>+`, see
-    /// `hostVethWildcard`) name exactly this network's container ports.
+    /// the attachment's. Deterministic, so DEL finds it with no state. The per-network
+    /// prefix lets one ebtables wildcard (`fl<4 hex>+`, see `hostVethWildcard`) name
+    /// exactly this network's container ports. The name alone never decides that a veth
+    /// is this network's: its host-side alias does (`hostVethAlias`).
     public static func hostVeth(network: String, attachment: Attachment) -> InterfaceName {
-        let container = FNV1a.hash64Hex("\(network)/\(attachment.containerID)/\(attachment.ifName)")
-        return try! InterfaceName(validating: "fl" + networkTag(network) + container.prefix(9))
+        let container = StableHash.hex("\(network)/\(attachment.containerID)/\(attachment.ifName)", digits: 9)
+        return try! InterfaceName(validating: "fl" + networkTag(network) + container)
     }
+
+    /// The alias flatnet sets on the HOST end of each container veth: `flatnet:<network>`.
+    /// It is flatnet's own record that the veth belongs to the network, written in the
+    /// host's namespace, where the container cannot change it (the container end's alias
+    /// is the container's to rewrite, so nothing is decided on that).
+    public static func hostVethAlias(network: String) -> String { "flatnet:" + network }
 
     /// `fl<4 hex>`: the name prefix every host veth of this network starts with.
     public static func hostVethPrefix(network: String) -> String { "fl" + networkTag(network) }
@@ -34,34 +44,25 @@ public enum InterfaceNaming {
     /// `fld-` with 10 hex digits of the network's hash. The `-` keeps them from matching
     /// any network's host-veth wildcard.
     public static func linkPair(network: String) -> (bridgeSide: InterfaceName, dockerSide: InterfaceName) {
-        let tag = FNV1a.hash64Hex("link/" + network).prefix(10)
+        let tag = StableHash.hex("link/" + network, digits: 10)
         return (try! InterfaceName(validating: "flb-" + tag), try! InterfaceName(validating: "fld-" + tag))
     }
 
-    static func networkTag(_ network: String) -> String { String(FNV1a.hash64Hex("net/" + network).prefix(4)) }
+    static func networkTag(_ network: String) -> String { StableHash.hex("net/" + network, digits: 4) }
 
-    /// `prefix + base + suffix` if it fits, else `prefix + base[..k] + hash + suffix`.
+    /// `prefix + base + suffix` if it fits, else `prefix + base[..k] + "-" + hash + suffix`,
+    /// where `base[..k]` is the longest run of whole characters that fits: names may be
+    /// UTF-8 (the kernel counts bytes), and a cut inside a character would not be text.
     static func fitted(prefix: String, base: String, suffix: String) -> InterfaceName {
         let plain = prefix + base + suffix
-        if InterfaceName.problem(with: plain) == nil, let name = try? InterfaceName(validating: plain) {
-            return name
-        }
+        if let name = try? InterfaceName(validating: plain) { return name }
         let hash = shortHash(prefix + base)
         let room = max(0, InterfaceName.maximumLength - prefix.utf8.count - suffix.utf8.count - hash.count - 1)
-        let kept = String(decoding: Array(base.utf8.prefix(room)), as: UTF8.self)
-        // Only ASCII reaches here (validated names), so cutting bytes cannot split a character.
+        var kept = ""
+        for character in base where kept.utf8.count + character.utf8.count <= room { kept.append(character) }
         return try! InterfaceName(validating: prefix + kept + "-" + hash + suffix)
     }
 
-    /// Six hex digits of a 32-bit FNV-1a hash: stable across runs, builds and machines
-    /// (Swift's `hashValue` is randomly seeded per process, so it cannot be used).
-    public static func shortHash(_ text: String) -> String {
-        var hash: UInt32 = 0x811c_9dc5
-        for byte in text.utf8 {
-            hash ^= UInt32(byte)
-            hash = hash &* 0x0100_0193
-        }
-        let hex = String(hash & 0xff_ffff, radix: 16)
-        return String(repeating: "0", count: 6 - hex.count) + hex
-    }
+    /// Six hex digits of `StableHash`: stable across runs, builds and machines.
+    public static func shortHash(_ text: String) -> String { StableHash.hex(text, digits: 6) }
 }

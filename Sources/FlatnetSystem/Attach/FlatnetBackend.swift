@@ -15,13 +15,16 @@ public struct FlatnetBackend: PluginBackend {
         IPAMClient(request: request, environment: environment, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
     }
 
-    /// ADD, in order: the container's netns (before anything is allocated), the
-    /// interface name free in it, the host side, an address, then the container side.
-    /// A failure after the address was taken gives it back; the container side undoes
-    /// its own veth. Host setup is never undone: other containers share it.
+    /// ADD, in order: the container's netns (before anything is allocated; never the
+    /// plugin's own), the interface name free in it, the host side, the veth, an
+    /// address, then the rest of the container side. The veth comes before the address
+    /// so that a lease never exists without its host veth (`ipam gc` relies on it). A
+    /// failure after the address was taken gives it back; the runner undoes the veth.
+    /// Host setup is never undone: other containers share it.
     public func add(_ request: PluginRequest) throws -> CNIResult {
         let (config, invocation) = (request.config, request.invocation)
         let namespace = try NamespaceFile(path: invocation.netns ?? "")
+        try refuseOwnNamespace(namespace)
         let host = try NetlinkSocket()
         let container = try namespace.openSocket()
         if try container.link(named: invocation.ifName) != nil {
@@ -29,16 +32,23 @@ public struct FlatnetBackend: PluginBackend {
                            details: "CNI_NETNS=\(namespace.path)")
         }
         let bridgeIndex = try HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).ensure(socket: host)
-        let ipam = ipam(request)
-        let addresses = try ipam.add(request)
         let hostVeth = InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment)
         let operations = NetlinkContainerOperations(host: host, container: container, bridgeIndex: bridgeIndex,
                                                     namespace: namespace, hostVeth: hostVeth)
         var runner = ContainerStepRunner(operations: operations)
+        let mac = config.runtime.effectiveRequests(with: invocation.arguments).mac
+        try runner.run([try AttachPlanner.vethStep(config: config, invocation: invocation, mac: mac)])
+        let ipam = ipam(request)
+        let addresses: CNIResult
         do {
-            let mac = config.runtime.effectiveRequests(with: invocation.arguments).mac
+            addresses = try ipam.add(request)
+        } catch {
+            runner.rollBack()
+            throw error
+        }
+        do {
             let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: addresses, mac: mac)
-            try runner.run(plan.container)
+            try runner.run(Array(plan.container.dropFirst()))  // the veth step ran before IPAM
             let observed = try operations.observe(bridge: config.bridge, hostVeth: plan.hostVeth,
                                                   container: try InterfaceName(validating: invocation.ifName))
             return AttachResult.make(config: config, invocation: invocation, plan: plan, ipam: addresses, observed: observed)
@@ -46,6 +56,16 @@ public struct FlatnetBackend: PluginBackend {
             runner.rollBack()
             try? ipam.delete(request)
             throw error
+        }
+    }
+
+    /// CNI_NETNS must not be the namespace flatnet runs in: ADD would put the container's
+    /// address and default route on the host itself.
+    func refuseOwnNamespace(_ namespace: borrowing NamespaceFile) throws {
+        let own = try NetworkNamespace.identity(path: "/proc/thread-self/ns/net")
+        guard try namespace.identity() != own else {
+            throw CNIError(.invalidEnvironment, "CNI_NETNS is the plugin's own network namespace",
+                           details: "CNI_NETNS=\(namespace.path) is the host's namespace; flatnet configures containers, never the host")
         }
     }
 
@@ -67,17 +87,27 @@ public struct FlatnetBackend: PluginBackend {
         throw CNIError(first.code, "DEL: \(first.message)", details: failures.map { "\($0.message) \($0.details)" }.joined(separator: "; "))
     }
 
-    /// Removes the attachment's veth pair by deleting the host end, whose name is
-    /// deterministic and always ours; the container end goes with it. (Deleting the
-    /// container end from inside its netns instead measured the same, 30.8 vs 32.2 ms
-    /// interleaved: the kernel's unregister dominates either way.)
+    /// Removes the attachment's veth pair by deleting the host end; the container end
+    /// goes with it. The name is derived, but the delete happens only when flatnet's
+    /// record on the link (its host-side alias) says it is this network's: a link of that
+    /// name that is not is left alone and named on stderr. (Deleting the container end
+    /// from inside its netns instead measured the same, 30.8 vs 32.2 ms interleaved: the
+    /// kernel's unregister dominates either way.)
     func deleteVeth(_ request: PluginRequest) throws {
         let hostVeth = InterfaceNaming.hostVeth(network: request.config.name, attachment: request.invocation.attachment)
-        try NetlinkSocket().deleteLink(named: hostVeth.value)
+        let socket = try NetlinkSocket()
+        guard let link = try socket.link(named: hostVeth.value) else { return }
+        guard NetworkMembership.isContainerVeth(link, of: request.config.name) else {
+            StandardStreams.write("flatnet: DEL left \(hostVeth) alone: it is not marked as network \(request.config.name)'s\n", to: 2)
+            return
+        }
+        try socket.deleteLink(named: hostVeth.value)
     }
 
-    /// CHECK: prevResult against the kernel and the IPAM reservation; the error names
-    /// every difference.
+    /// CHECK: prevResult against the kernel and the IPAM reservation, and the network's
+    /// host side (bridge, uplink, the docker link and reserved address, the rules) as
+    /// doctor judges it; the error names every difference. Host drift also drops the
+    /// ready stamp, so the next ADD repairs it.
     public func check(_ request: PluginRequest) throws {
         guard let expected = request.config.runtime.prevResult else {
             throw CNIError(.invalidNetworkConfig, "CHECK needs prevResult", details: "the runtime sends the ADD result as prevResult")
@@ -89,17 +119,24 @@ public struct FlatnetBackend: PluginBackend {
         } catch {
             drift.append(CNIErrorMapping.cniError(for: error).message)
         }
+        var hostDrift = try hostProblems(request.config)
         if let rules = ContainmentRules.make(for: request.config) {
-            let ruleDrift = RuleConvergence.drift(desired: rules, live: try Ebtables().save())
-            if !ruleDrift.isEmpty {
-                // The ADD fast path trusts a stamp; drop it so the next ADD repairs the rules.
-                try? HostSetup(config: request.config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).invalidate()
-            }
-            drift += ruleDrift
+            hostDrift += RuleConvergence.drift(desired: rules, live: try Ebtables().save())
         }
+        if !hostDrift.isEmpty {
+            // The ADD fast path trusts a stamp; drop it so the next ADD repairs the host side.
+            try? HostSetup(config: request.config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).invalidate()
+        }
+        drift += hostDrift
         guard drift.isEmpty else {
             throw CNIError(.checkFailed, "CHECK: \(drift[0])", details: drift.joined(separator: "; "))
         }
+    }
+
+    /// The host side's problems as doctor words them (`check: problem`).
+    func hostProblems(_ config: NetworkConfig) throws -> [String] {
+        Doctor.hostFindings(config, try HostProbe.observe(config, socket: try NetlinkSocket()))
+            .compactMap { finding in finding.problem.map { "\(finding.check): \($0)" } }
     }
 
     func observe(_ request: PluginRequest) throws -> AttachmentCheck.Observation {
@@ -115,11 +152,13 @@ public struct FlatnetBackend: PluginBackend {
             containerRoutes: try container.routes())
     }
 
-    /// STATUS: 0 when an ADD could succeed now. 50 (not available): ebtables missing for
-    /// a network with a metadata block, the uplink missing, the pool exhausted. 51
-    /// (existing containers degraded too): the enslaved uplink is not operational, or the
-    /// pool's state is unreadable. A delegated IPAM plugin's status is not asked (the
-    /// Debian plugins predate STATUS).
+    /// STATUS: 0 when an ADD could succeed now and the containers already here are
+    /// served. 50 (not available): ebtables missing for a network with a metadata block,
+    /// the uplink missing, the pool exhausted. 51 (existing containers degraded): the
+    /// enslaved uplink is not operational; the host side a setup left here has drifted
+    /// (docker0 re-created by a Docker restart, the link pair or reserved address gone,
+    /// the bridge deleted); the pool's state or some lease is unreadable. A delegated
+    /// IPAM plugin's status is not asked (the Debian plugins predate STATUS).
     public func status(_ request: PluginRequest) throws {
         let config = request.config
         if config.metadata != nil && !Ebtables.isInstalled {
@@ -135,14 +174,25 @@ public struct FlatnetBackend: PluginBackend {
                 throw CNIError(.notAvailableDegraded, "uplink \(port) is down", details: "containers on \(config.bridge) cannot reach the segment")
             }
         }
+        try checkAppliedSetup(config)
         if case .pool(let pool) = ipam(request) { try pool.checkStatus() }
     }
 
+    /// 51 when the host side a setup left here no longer serves the containers.
+    func checkAppliedSetup(_ config: NetworkConfig) throws {
+        guard try HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).wasApplied(),
+              let first = try hostProblems(config).first else { return }
+        throw CNIError(.notAvailableDegraded, "network \(config.name) is degraded on this host: \(first)",
+                       details: "the next ADD on this network repairs it, as does `flatnet setup --conf FILE`; `flatnet doctor --conf FILE` shows every problem")
+    }
+
     /// GC (1.1.0): removes what belongs to attachments not in the valid list: host veths
-    /// (found by this network's name prefix, so no state is needed; their container ends
-    /// go with them) and leases. Per-container rules do not exist (one wildcard rule covers
-    /// every container), so there are none to remove. Keeps going past errors and reports
-    /// them all. Without the list it refuses: absent must never mean "nothing is valid".
+    /// that are ports of this network's bridge AND carry flatnet's record of the network
+    /// (never a name prefix alone: another network's could share it), whose container
+    /// ends go with them; and leases. Per-container rules do not exist (one wildcard rule
+    /// covers every container), so there are none to remove. Keeps going past errors and
+    /// reports them all. Without the list it refuses: absent must never mean "nothing is
+    /// valid".
     public func garbageCollect(_ request: PluginRequest) throws {
         let valid = try request.config.runtime.requiredValidAttachments()
         var problems: [String] = []
@@ -168,10 +218,11 @@ public struct FlatnetBackend: PluginBackend {
     /// Deletes this network's host veths whose attachment is not valid; returns failures.
     func removeStaleVeths(_ config: NetworkConfig, keeping valid: [Attachment]) throws -> [String] {
         let socket = try NetlinkSocket()
-        let prefix = InterfaceNaming.hostVethPrefix(network: config.name)
+        guard let bridge = try socket.link(named: config.bridge.value) else { return [] }
         let keep = Set(valid.map { InterfaceNaming.hostVeth(network: config.name, attachment: $0).value })
         var problems: [String] = []
-        for link in try socket.links() where link.kind == "veth" && link.name.hasPrefix(prefix) && !keep.contains(link.name) {
+        for link in try socket.links() where !keep.contains(link.name)
+            && NetworkMembership.isAttachedContainerVeth(link, of: config.name, bridgeIndex: bridge.index) {
             do { try socket.deleteLink(named: link.name) } catch { problems.append("\(error)") }
         }
         return problems

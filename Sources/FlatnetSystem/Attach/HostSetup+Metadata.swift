@@ -2,15 +2,20 @@ import FlatnetCore
 import Glibc
 
 extension HostSetup {
-    /// The docker-link steps: the link pair, the reserved address, the ebtables rules.
-    func executeMetadataStep(_ step: HostStep, socket: borrowing NetlinkSocket) throws {
+    /// The docker-link steps: the link pair, the reserved address, the ebtables rules;
+    /// and IPv6 off on the flat bridge. `record` notes what was applied.
+    func executeMetadataStep(_ step: HostStep, socket: borrowing NetlinkSocket, record: inout SetupRecord) throws {
         switch step {
         case .disableIPv6(let bridge):
             try disableIPv6(on: bridge)
         case .ensureLinkPair(let bridgeSide, let dockerSide, let bridge, let dockerBridge, let mtu):
+            record.linkVeth = bridgeSide.value  // noted first: a pair half made is still removed by teardown
+            try saveApplied(record)
             try ensureLinkPair(bridgeSide: bridgeSide, dockerSide: dockerSide, bridge: bridge, dockerBridge: dockerBridge,
                                mtu: mtu, socket: socket)
         case .ensureReservedAddress(let prefix, let dockerBridge):
+            (record.reservedAddress, record.dockerBridge) = (prefix, dockerBridge.value)
+            try saveApplied(record)
             try ensureReservedAddress(prefix, on: dockerBridge, socket: socket)
         case .ensureRules(let rules):
             try Ebtables().converge(rules)
@@ -54,7 +59,7 @@ extension HostSetup {
                 guard error.isExisting else { throw error }  // verified below either way
             }
         }
-        try attach(bridgeSide, to: flat, socket: socket)
+        try attach(bridgeSide, to: flat, mtu: mtu, socket: socket)
         if try socket.link(named: dockerSide.value)?.masterIndex != docker.index, let mac = docker.mac {
             // A bridge whose MAC was never set takes its lowest port's MAC, so adding or
             // removing a port can change it, and every neighbour that cached the old one
@@ -64,16 +69,18 @@ extension HostSetup {
             // must never be what changes docker0's MAC. Docker pins it the same way.
             try socket.changeLink(named: dockerBridge.value, LinkChange(mac: mac))
         }
-        try attach(dockerSide, to: docker, socket: socket)
+        try attach(dockerSide, to: docker, mtu: mtu, socket: socket)
     }
 
-    /// Makes `name` a port of `bridge`, up; refuses a non-veth of that name.
-    private func attach(_ name: InterfaceName, to bridge: LinkInfo, socket: borrowing NetlinkSocket) throws {
+    /// Makes `name` a port of `bridge`, up, with the MTU (an MTU edit converges the pair
+    /// too); refuses a non-veth of that name.
+    private func attach(_ name: InterfaceName, to bridge: LinkInfo, mtu: Int?, socket: borrowing NetlinkSocket) throws {
         guard let link = try socket.link(named: name.value), link.kind == "veth" else {
             throw HostSetupError.notALinkVeth(name, kind: try socket.link(named: name.value)?.kind)
         }
-        if link.masterIndex != bridge.index || !link.isUp {
-            try socket.changeLink(named: name.value, LinkChange(master: bridge.index, up: true))
+        let mtuDrift = mtu != nil && link.mtu != mtu
+        if link.masterIndex != bridge.index || !link.isUp || mtuDrift {
+            try socket.changeLink(named: name.value, LinkChange(master: bridge.index, up: true, mtu: mtuDrift ? mtu : nil))
         }
     }
 }

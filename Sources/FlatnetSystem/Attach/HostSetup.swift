@@ -1,15 +1,28 @@
 import FlatnetCore
 import Glibc
 
-/// Makes sure a network's host side exists: the bridge, the uplink (or its VLAN
-/// sub-interface) enslaved to it. Never removes anything (DEL never tears it down).
+/// Makes sure a network's host side exists and matches the netconf: the bridge, the
+/// uplink (or its VLAN sub-interface) enslaved to it, and with a metadata block the rules,
+/// the link pair and the reserved address. DEL never tears it down.
 ///
-/// A prepared host costs two netlink lookups and no lock. Otherwise the steps run under
-/// a per-network lock, keyed by the host's network namespace so that simulated hosts on
-/// one machine do not share it, and every step is an `ensure`: eight ADDs racing on a
-/// fresh host create one bridge and all succeed.
+/// A prepared host costs a few targeted netlink lookups and no lock (`readyBridgeIndex`).
+/// Otherwise the full setup runs under a per-network lock, keyed by the host's network
+/// namespace so that simulated hosts on one machine do not share it:
+/// 1. preflight: everything that could refuse is checked before anything is created;
+/// 2. claims: names no other network on this host may hold (`HostClaims`);
+/// 3. convergence from what the last setup applied (`SetupRecord`): a previous uplink is
+///    released before the new one joins, a stale reserved address removed;
+/// 4. the host steps (`AttachPlanner.hostSteps`: rules before anything joins the bridge);
+/// 5. container veths cut off from a re-created bridge are re-attached;
+/// 6. the ready stamp, last.
+/// Every step is an `ensure`: eight ADDs racing on a fresh host create one bridge and
+/// all succeed.
 public struct HostSetup: Sendable {
     public static let lockDirectory = "/run/flatnet/locks"
+    /// Where a completed setup is recorded (tmpfs: gone at reboot, like the rules).
+    public static let readyDirectory = "/run/flatnet/ready"
+    /// Where what setup applied is recorded, for convergence and teardown.
+    public static let appliedDirectory = "/run/flatnet/applied"
 
     public let config: NetworkConfig
     public let lockTimeoutMilliseconds: Int
@@ -22,120 +35,105 @@ public struct HostSetup: Sendable {
     /// Ensures the host side and returns the bridge's interface index.
     public func ensure(socket: borrowing NetlinkSocket) throws -> Int32 {
         if let ready = try readyBridgeIndex(socket: socket) { return ready }
-        return try withHostLock {
-            for step in AttachPlanner.hostSteps(for: config) { try execute(step, socket: socket) }
-            guard let bridge = try socket.link(named: config.bridge.value) else { throw HostSetupError.notABridge(config.bridge, kind: nil) }
-            try StateFiles.makeDirectory(HostSetup.readyDirectory)
-            try StateFiles.replace(try readyStampPath(), with: readyStamp, durable: false)
-            return bridge.index
-        }
+        return try withHostLock { try runFullSetup(socket: socket) }
     }
 
-    /// Where a completed setup is recorded (tmpfs: gone at reboot, like the rules).
-    public static let readyDirectory = "/run/flatnet/ready"
+    /// The full setup, under the host lock (the numbered steps above).
+    func runFullSetup(socket: borrowing NetlinkSocket) throws -> Int32 {
+        var record = try appliedRecord()
+        try preflight(socket: socket, record: record)
+        try HostClaimRegistry().claim(HostClaims.claims(for: config), for: config.name)
+        try convergeFromRecord(&record, socket: socket)
+        for step in AttachPlanner.hostSteps(for: config) {
+            try execute(step, socket: socket, record: &record)
+            try saveApplied(record)
+        }
+        guard let bridge = try socket.link(named: config.bridge.value) else { throw HostSetupError.notABridge(config.bridge, kind: nil) }
+        try reattachContainerVeths(to: bridge, socket: socket)
+        let docker = try config.metadata.flatMap { try socket.link(named: $0.dockerBridge.value) }
+        if let metadata = config.metadata, let docker { try announceReservedAddress(metadata, docker: docker, socket: socket) }
+        try StateFiles.makeDirectory(HostSetup.readyDirectory)
+        try StateFiles.replace(try path(in: HostSetup.readyDirectory),
+                               with: ReadyStamp(digest: readyDigest, bridgeIndex: bridge.index, dockerIndex: docker?.index).encoded,
+                               durable: false)
+        return bridge.index
+    }
+
+    /// A gratuitous ARP for the reserved address into the flat bridge (see
+    /// `ReservedAddressAnnouncement`): containers that cached an old docker0 MAC recover
+    /// at once.
+    func announceReservedAddress(_ metadata: MetadataConfig, docker: LinkInfo, socket: borrowing NetlinkSocket) throws {
+        let dockerSide = InterfaceNaming.linkPair(network: config.name).dockerSide
+        guard let mac = docker.mac, let link = try socket.link(named: dockerSide.value) else { return }
+        try ReservedAddressAnnouncement.send(metadata.reservedAddress, mac: mac, interfaceIndex: link.index)
+    }
 
     /// A digest of everything the setup installs: when the netconf changes, so does this,
     /// and the next ADD runs the full setup (and repairs what drifted).
-    var readyStamp: String {
-        FNV1a.hash64Hex(AttachPlanner.hostSteps(for: config).map(\.ipCommand).joined(separator: "\n")) + "\n"
+    var readyDigest: String {
+        FNV1a.hash64Hex(AttachPlanner.hostSteps(for: config).map(\.ipCommand).joined(separator: "\n"))
     }
 
-    func readyStampPath() throws -> String {
+    /// `<directory>/net-<host netns inode>.<network>`.
+    func path(in directory: String) throws -> String {
         let identity = try NetworkNamespace.identity(path: "/proc/thread-self/ns/net")
-        return "\(HostSetup.readyDirectory)/net-\(identity.inode).\(config.name)"
+        return "\(directory)/net-\(identity.inode).\(config.name)"
     }
 
-    /// Where flatnet notes the links it created, so teardown removes those and only those.
-    public static let createdDirectory = "/run/flatnet/created"
-
-    func createdMarkerPath(_ kind: String) throws -> String {
-        let identity = try NetworkNamespace.identity(path: "/proc/thread-self/ns/net")
-        return "\(HostSetup.createdDirectory)/net-\(identity.inode).\(config.name).\(kind)"
+    /// What the last setup applied here (empty when none did).
+    func appliedRecord() throws -> SetupRecord {
+        try StateFiles.read(try path(in: HostSetup.appliedDirectory)).map(SetupRecord.decode) ?? SetupRecord()
     }
 
-    func recordCreated(_ kind: String) throws {
-        try StateFiles.makeDirectory(HostSetup.createdDirectory)
-        try StateFiles.replace(try createdMarkerPath(kind), with: kind + "\n", durable: false)
+    func saveApplied(_ record: SetupRecord) throws {
+        try StateFiles.makeDirectory("/run/flatnet", mode: 0o755)
+        try StateFiles.makeDirectory(HostSetup.appliedDirectory)
+        try StateFiles.replace(try path(in: HostSetup.appliedDirectory), with: record.encoded, durable: false)
     }
 
     /// Forgets that setup completed, so the next ADD re-verifies and repairs it (after
     /// CHECK or doctor found drift the fast path cannot see, like a flushed ruleset).
     public func invalidate() throws {
-        try StateFiles.remove(try readyStampPath())
+        try StateFiles.remove(try path(in: HostSetup.readyDirectory))
     }
 
-    /// The bridge index when everything is already in place, else nil.
+    /// Whether a setup ever ran for this network on this host (and was not torn down).
+    public func wasApplied() throws -> Bool {
+        try StateFiles.read(try path(in: HostSetup.appliedDirectory)) != nil
+    }
+
+    /// The bridge index when everything is already in place, else nil: the stamp matches
+    /// this netconf, the bridge is the one setup left (same index), the uplink is on it,
+    /// and with a metadata block the link pair joins the flat bridge to the same docker
+    /// bridge (a re-created docker0 has a new index) which still holds the reserved address.
     func readyBridgeIndex(socket: borrowing NetlinkSocket) throws -> Int32? {
-        guard let bridge = try socket.link(named: config.bridge.value), bridge.kind == "bridge", bridge.isUp,
-              config.mtu == nil || bridge.mtu == config.mtu else { return nil }
+        guard let text = try StateFiles.read(try path(in: HostSetup.readyDirectory)),
+              let stamp = ReadyStamp.decode(text), stamp.digest == readyDigest,
+              let bridge = try socket.link(named: config.bridge.value), bridge.index == stamp.bridgeIndex,
+              bridge.kind == "bridge", bridge.isUp, config.mtu == nil || bridge.mtu == config.mtu else { return nil }
         if let port = config.uplinkPort {
             guard let link = try socket.link(named: port.value), link.masterIndex == bridge.index, link.isUp else { return nil }
         }
-        if config.metadata != nil {
-            // The rules cannot be read without an exec; the stamp stands for them.
-            guard try StateFiles.read(try readyStampPath()) == readyStamp,
-                  let link = try socket.link(named: InterfaceNaming.linkPair(network: config.name).bridgeSide.value),
-                  link.masterIndex == bridge.index, link.isUp else { return nil }
+        if let metadata = config.metadata {
+            let pair = InterfaceNaming.linkPair(network: config.name)
+            guard let docker = stamp.dockerIndex,
+                  let flatSide = try socket.link(named: pair.bridgeSide.value), flatSide.masterIndex == bridge.index, flatSide.isUp,
+                  let dockerSide = try socket.link(named: pair.dockerSide.value), dockerSide.masterIndex == docker, dockerSide.isUp,
+                  try socket.ipv4Addresses(interfaceIndex: docker).contains(AttachPlanner.reservedPrefix(metadata, config: config))
+            else { return nil }
         }
         return bridge.index
     }
 
     func withHostLock<T>(_ body: () throws -> T) throws -> T {
-        let identity = try NetworkNamespace.identity(path: "/proc/thread-self/ns/net")
         try StateFiles.makeDirectory("/run/flatnet", mode: 0o755)
         try StateFiles.makeDirectory(HostSetup.lockDirectory)
-        let path = "\(HostSetup.lockDirectory)/net-\(identity.inode).\(config.name).lock"
+        let path = try path(in: HostSetup.lockDirectory) + ".lock"
         do {
             return try FileLock.withLock(path: path, timeoutMilliseconds: lockTimeoutMilliseconds, body)
         } catch let timeout as LockTimeout {
             throw CNIError(.tryAgainLater, "timed out waiting for the host setup lock", details: timeout.description)
         }
-    }
-
-    func execute(_ step: HostStep, socket: borrowing NetlinkSocket) throws {
-        switch step {
-        case .ensureBridge(let name, let mtu):
-            if try socket.createBridge(named: name, mtu: mtu) { try recordCreated("bridge"); return }
-            guard let link = try socket.link(named: name.value), link.kind == "bridge" else {
-                throw HostSetupError.notABridge(name, kind: try socket.link(named: name.value)?.kind)
-            }
-            if !link.isUp || (mtu != nil && link.mtu != mtu) { try socket.changeLink(named: name.value, LinkChange(up: true, mtu: mtu)) }
-        case .ensureVLAN(let name, let parent, let id, let mtu):
-            try ensureVLAN(name, parent: parent, id: id, mtu: mtu, socket: socket)
-        case .enslaveUplink(let port, let bridge, let mtu):
-            try enslave(port, bridge: bridge, mtu: mtu, socket: socket)
-        case .disableIPv6, .ensureLinkPair, .ensureReservedAddress, .ensureRules:
-            try executeMetadataStep(step, socket: socket)
-        }
-    }
-
-    private func ensureVLAN(_ name: InterfaceName, parent: InterfaceName, id: Int, mtu: Int?, socket: borrowing NetlinkSocket) throws {
-        if let existing = try socket.link(named: name.value) {
-            guard existing.kind == "vlan" else { throw HostSetupError.notAVLAN(name, kind: existing.kind) }
-            return
-        }
-        guard let parentLink = try socket.link(named: parent.value) else { throw HostSetupError.uplinkMissing(parent) }
-        do {
-            try socket.createVLAN(named: name, parentIndex: parentLink.index, id: id, mtu: mtu)
-            try recordCreated("vlan")
-        } catch let error as NetlinkError {
-            guard error.isExisting else { throw HostSetupError.vlanUnsupported(name, error) }  // else: a racing setup made it
-        }
-        if !parentLink.isUp { try socket.changeLink(named: parent.value, LinkChange(up: true)) }
-    }
-
-    /// Refuses an uplink that carries addresses (other than IPv6 link-local) or belongs
-    /// to another master: enslaving it would cut the host's own traffic.
-    private func enslave(_ port: InterfaceName, bridge: InterfaceName, mtu: Int?, socket: borrowing NetlinkSocket) throws {
-        guard let link = try socket.link(named: port.value) else { throw HostSetupError.uplinkMissing(port) }
-        guard let bridgeLink = try socket.link(named: bridge.value) else { throw HostSetupError.notABridge(bridge, kind: nil) }
-        if let master = link.masterIndex, master != bridgeLink.index {
-            throw HostSetupError.uplinkEnslavedElsewhere(port, master: try socket.link(index: master)?.name ?? "index \(master)")
-        }
-        let addresses = try socket.addresses(interfaceIndex: link.index).map(\.prefix).filter { !$0.isIPv6LinkLocal }
-        guard addresses.isEmpty else { throw HostSetupError.uplinkHasAddresses(port, addresses) }
-        if link.masterIndex == bridgeLink.index && link.isUp && (mtu == nil || link.mtu == mtu) { return }
-        try socket.changeLink(named: port.value, LinkChange(master: bridgeLink.index, up: true, mtu: mtu))
     }
 }
 

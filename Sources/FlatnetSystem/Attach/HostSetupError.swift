@@ -11,6 +11,9 @@ public enum HostSetupError: Error, CNIErrorConvertible, CustomStringConvertible 
     case notAVLAN(InterfaceName, kind: String?)
     case dockerBridgeMissing(InterfaceName)
     case notALinkVeth(InterfaceName, kind: String?)
+    case claimed(HostClaim, network: String, holder: String)
+    case bridgeHasAddresses(InterfaceName, [IPPrefix])
+    case unexpectedPorts(InterfaceName, [(port: String, reason: String)])
 
     public var description: String { cniError.message + ": " + cniError.details }
 
@@ -36,6 +39,16 @@ public enum HostSetupError: Error, CNIErrorConvertible, CustomStringConvertible 
         case .notALinkVeth(let name, let kind):
             return CNIError(.hostSetupConflict, "\(name) exists and is not flatnet's link veth",
                             details: "it is a \(kind ?? "physical") link; flatnet derives this name from the network name")
+        case .claimed(let claim, let network, let holder):
+            return CNIError(.hostSetupConflict, "\(claim) is already network \(holder)'s on this host",
+                            details: "networks \(holder) and \(network) may not share it on one host; change \"\(claim.field)\" of \(network), or remove \(holder) with flatnet teardown")
+        case .bridgeHasAddresses(let name, let addresses):
+            return CNIError(.hostSetupConflict, "bridge \(name) carries host addresses; refusing to use it as a flat bridge",
+                            details: "addresses: \(addresses.map(\.description).joined(separator: ", ")); the uplink would put the host on the segment. Set \"bridge\" to a bridge of its own")
+        case .unexpectedPorts(let bridge, let ports):
+            let list = ports.map { "\($0.port) (\($0.reason))" }.joined(separator: ", ")
+            return CNIError(.hostSetupConflict, "bridge \(bridge) has ports flatnet does not know: \(ports.map(\.port).joined(separator: ", "))",
+                            details: "\(list); remove them (ip link set PORT nomaster) or check \"uplink\" and \"bridge\"")
         case .notAVLAN(let name, let kind):
             return CNIError(.hostSetupConflict, "\(name) exists and is not a VLAN interface", details: "it is a \(kind ?? "physical") link")
         }

@@ -1,9 +1,12 @@
 import FlatnetCore
 
 /// The explicit removal of a network's host setup (`flatnet teardown`); DEL never does
-/// this. Removes the ebtables chains and jumps, the link veth pair, the reserved address,
-/// and the bridge and VLAN interface if flatnet created them. Refuses while containers
-/// are attached unless forced: their veths would be left on a missing bridge.
+/// this. In order: the readiness stamp first (so a teardown that fails midway never
+/// leaves ADDs trusting a half-removed setup), then with `--force` the attached
+/// containers (veth and lease: nothing is left half-attached), then the link pair (docker0
+/// leaves the segment before its rules go), the reserved address, the ebtables chains,
+/// the VLAN interface and bridge if flatnet created them, and flatnet's records.
+/// Refuses while containers are attached unless forced.
 public struct HostTeardown {
     public let setup: HostSetup
 
@@ -13,59 +16,115 @@ public struct HostTeardown {
 
     var config: NetworkConfig { setup.config }
 
-    /// Returns a line per thing removed.
-    public func run(force: Bool) throws -> [String] {
+    /// One thing teardown removes.
+    enum Item: CustomStringConvertible {
+        case container(veth: String, owner: Attachment?)
+        case linkPair(String)
+        case address(IPPrefix, on: String)
+        case rules(ContainmentRules)
+        case link(kind: String, name: String)
+
+        var description: String {
+            switch self {
+            case .container(let veth, let owner):
+                return owner.map { "container \($0.containerID) \($0.ifName) (host veth \(veth) and its lease)" } ?? "host veth \(veth) (no lease)"
+            case .linkPair(let name): return "link veth pair \(name)/fld-\(name.dropFirst(4))"
+            case .address(let prefix, let bridge): return "address \(prefix) on \(bridge)"
+            case .rules(let rules): return "ebtables chains " + rules.chains.map(\.name).joined(separator: ", ")
+            case .link(let kind, let name): return "\(kind) \(name)"
+            }
+        }
+    }
+
+    /// Returns a line per thing removed (`removed ...`), or with `dryRun` per thing that
+    /// would be (`would remove ...`), changing nothing.
+    public func run(force: Bool, dryRun: Bool = false) throws -> [String] {
         try setup.withHostLock {
             let socket = try NetlinkSocket()
-            let attached = try attachedVeths(socket: socket)
-            if !attached.isEmpty && !force {
-                throw CNIError(.hostSetupConflict, "\(attached.count) container(s) are still attached to \(config.bridge)",
-                               details: "host veths: \(attached.prefix(5).joined(separator: ", ")); DEL them first or use --force")
-            }
+            let containers = try attachedContainers(socket: socket)
+            try refuseAttached(containers, force: force)
+            let items = containers + (try hostItems(socket: socket))
+            if dryRun { return items.map { "would remove \($0)" } }
+            try setup.invalidate()
             var removed: [String] = []
-            if let rules = ContainmentRules.make(for: config), Ebtables.isInstalled {
-                let ebtables = Ebtables()
-                if let batch = RuleConvergence.teardown(rules, live: try ebtables.save()) {
-                    try ebtables.restore(batch)
-                    removed.append("ebtables chains " + rules.chains.map(\.name).joined(separator: ", "))
-                }
+            for item in items {
+                try remove(item, socket: socket)
+                removed.append("removed \(item)")
             }
-            removed += try removeMetadataLinks(socket: socket)
-            removed += try removeCreated(socket: socket)
-            try? setup.invalidate()
+            try HostClaimRegistry().release(network: config.name)
+            try StateFiles.remove(try setup.path(in: HostSetup.appliedDirectory))
             return removed
         }
     }
 
-    /// Ports of the bridge that are this network's container veths.
-    func attachedVeths(socket: borrowing NetlinkSocket) throws -> [String] {
-        guard let bridge = try socket.link(named: config.bridge.value) else { return [] }
-        let prefix = InterfaceNaming.hostVethPrefix(network: config.name)
-        return try socket.links().filter { $0.masterIndex == bridge.index && $0.name.hasPrefix(prefix) }.map(\.name)
+    /// This network's container veths (flatnet's record on each), attached or cut off,
+    /// with the lease owner each was derived for.
+    func attachedContainers(socket: borrowing NetlinkSocket) throws -> [Item] {
+        let owners = Dictionary(try leases().map { (InterfaceNaming.hostVeth(network: config.name, attachment: $0.owner).value, $0.owner) },
+                                uniquingKeysWith: { first, _ in first })
+        return try socket.links().filter { NetworkMembership.isContainerVeth($0, of: config.name) }
+            .sorted { $0.name < $1.name }.map { .container(veth: $0.name, owner: owners[$0.name]) }
     }
 
-    private func removeMetadataLinks(socket: borrowing NetlinkSocket) throws -> [String] {
-        guard let metadata = config.metadata else { return [] }
-        var removed: [String] = []
-        let pair = InterfaceNaming.linkPair(network: config.name)
-        if try socket.deleteLink(named: pair.bridgeSide.value) { removed.append("link veth pair \(pair.bridgeSide)/\(pair.dockerSide)") }
-        let reserved = AttachPlanner.reservedPrefix(metadata, config: config)
-        if let docker = try socket.link(named: metadata.dockerBridge.value),
-           try socket.deleteAddress(reserved, interfaceIndex: docker.index) {
-            removed.append("address \(reserved) on \(metadata.dockerBridge)")
-        }
-        return removed
+    func leases() throws -> [PoolLease] {
+        guard let pool = config.ipam.pool else { return [] }
+        return try PoolIPAM(network: config, pool: pool, lockTimeoutMilliseconds: setup.lockTimeoutMilliseconds).leases().leases
     }
 
-    /// The bridge and VLAN interface, only where flatnet's creation markers say it made them.
-    private func removeCreated(socket: borrowing NetlinkSocket) throws -> [String] {
-        var removed: [String] = []
-        let links: [(String, String?)] = [("vlan", config.uplinkPort.map(\.value)), ("bridge", config.bridge.value)]
-        for (kind, name) in links {
-            guard let name, let marker = try? setup.createdMarkerPath(kind), try StateFiles.read(marker) != nil else { continue }
-            if try socket.deleteLink(named: name) { removed.append("\(kind) \(name)") }
-            try StateFiles.remove(marker)
+    /// Without --force, attached containers are named and nothing is removed; with a
+    /// delegated IPAM even --force refuses: their addresses live in another plugin, which
+    /// only the runtime's DEL releases.
+    private func refuseAttached(_ containers: [Item], force: Bool) throws {
+        guard !containers.isEmpty else { return }
+        let names = containers.prefix(5).map(\.description).joined(separator: "; ")
+        if !force {
+            throw CNIError(.hostSetupConflict, "\(containers.count) container(s) are still attached to \(config.bridge)",
+                           details: "\(names); DEL them first, or --force removes them (veth and lease)")
         }
-        return removed
+        if config.ipam.pool == nil {
+            throw CNIError(.hostSetupConflict, "\(containers.count) container(s) are still attached to \(config.bridge)",
+                           details: "\(names); their addresses belong to the \(config.ipam.type) plugin: DEL them through the runtime")
+        }
+    }
+
+    /// The host setup's parts that are there now, in removal order.
+    private func hostItems(socket: borrowing NetlinkSocket) throws -> [Item] {
+        let record = try setup.appliedRecord()
+        var items: [Item] = []
+        let pairName = record.linkVeth ?? (config.metadata != nil ? InterfaceNaming.linkPair(network: config.name).bridgeSide.value : nil)
+        if let pairName, try socket.link(named: pairName) != nil { items.append(.linkPair(pairName)) }
+        let reserved = record.reservedAddress.map { ($0, record.dockerBridge ?? "") }
+            ?? config.metadata.map { (AttachPlanner.reservedPrefix($0, config: config), $0.dockerBridge.value) }
+        if let (prefix, bridge) = reserved, let docker = try socket.link(named: bridge),
+           try socket.ipv4Addresses(interfaceIndex: docker.index).contains(prefix) {
+            items.append(.address(prefix, on: bridge))
+        }
+        if let rules = ContainmentRules.make(for: config), Ebtables.isInstalled,
+           RuleConvergence.teardown(rules, live: try Ebtables().save()) != nil {
+            items.append(.rules(rules))
+        }
+        for (kind, name) in [("vlan", record.createdVLAN), ("bridge", record.createdBridge)] {
+            if let name, try socket.link(named: name) != nil { items.append(.link(kind: kind, name: name)) }
+        }
+        return items
+    }
+
+    private func remove(_ item: Item, socket: borrowing NetlinkSocket) throws {
+        switch item {
+        case .container(let veth, let owner):
+            try socket.deleteLink(named: veth)
+            if let owner, let pool = config.ipam.pool {
+                try PoolIPAM(network: config, pool: pool, lockTimeoutMilliseconds: setup.lockTimeoutMilliseconds).release(for: owner)
+            }
+        case .linkPair(let name):
+            try socket.deleteLink(named: name)
+        case .address(let prefix, let bridge):
+            if let docker = try socket.link(named: bridge) { try socket.deleteAddress(prefix, interfaceIndex: docker.index) }
+        case .rules(let rules):
+            let ebtables = Ebtables()
+            if let batch = RuleConvergence.teardown(rules, live: try ebtables.save()) { try ebtables.restore(batch) }
+        case .link(_, let name):
+            try socket.deleteLink(named: name)
+        }
     }
 }

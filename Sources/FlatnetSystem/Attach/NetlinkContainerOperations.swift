@@ -19,17 +19,23 @@ final class NetlinkContainerOperations: ContainerOperations {
         self.hostVeth = hostVeth
     }
 
-    func createVeth(host name: InterfaceName, container peer: InterfaceName, mtu: Int?, mac: MACAddress?) throws {
+    /// The pair in one request, then the host end's alias in a second (the kernel ignores
+    /// IFLA_IFALIAS when it creates a link). A pair whose alias could not be set is
+    /// deleted: an unmarked veth would be nobody's.
+    func createVeth(host name: InterfaceName, container peer: InterfaceName, mtu: Int?, mac: MACAddress?, alias: String) throws {
         try host.createVeth(VethRequest(hostName: name, bridgeIndex: bridgeIndex, containerName: peer,
                                         containerNamespace: namespace.descriptor, mtu: mtu, containerMAC: mac))
+        do {
+            try host.changeLink(named: name.value, LinkChange(alias: alias))
+        } catch {
+            try? host.deleteLink(named: name.value)
+            throw error
+        }
     }
 
-    /// arp_notify on, and the alias that ties this end to its host veth (for doctor), in
-    /// one netlink request.
+    /// arp_notify on the container end (one netlink request).
     func enableARPNotify(_ name: InterfaceName) throws {
-        let inode = try NetworkNamespace.identity(path: "/proc/thread-self/ns/net").inode
-        let alias = LinkInfo.containerAlias(hostVeth: hostVeth.value, hostNamespaceInode: inode)
-        try container.changeLink(named: name.value, LinkChange(arpNotify: true, alias: alias))
+        try container.changeLink(named: name.value, LinkChange(arpNotify: true))
     }
 
     func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws {

@@ -9,12 +9,14 @@ import Glibc
 /// The closure form makes the held scope explicit: nothing the optimiser does can
 /// release the lock early.
 public enum FileLock {
+    /// With `createFile` false, a missing lock file is not created: the caller learns of
+    /// it (`LockFileMissing`) and decides whether the directory may be written to.
     public static func withLock<T>(
-        path: String, timeoutMilliseconds: Int, _ body: () throws -> T
+        path: String, timeoutMilliseconds: Int, createFile: Bool = true, _ body: () throws -> T
     ) throws -> T {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let descriptor = open(path, O_RDWR | O_CLOEXEC | (createFile ? O_CREAT : 0), 0o600)
         guard descriptor >= 0 else {
-            if errno == ENOENT { throw LockDirectoryMissing(path: path) }
+            if errno == ENOENT { throw LockFileMissing(path: path) }
             throw SystemCallError(call: "open(\(path))", errno: errno)
         }
         defer { close(descriptor) }
@@ -38,10 +40,10 @@ public enum FileLock {
     }
 }
 
-/// The lock file's directory does not exist (so nothing was ever stored there).
-public struct LockDirectoryMissing: Error, CustomStringConvertible {
+/// The lock file (or, when it was to be created, its directory) does not exist.
+public struct LockFileMissing: Error, CustomStringConvertible {
     public let path: String
-    public var description: String { "no directory for \(path)" }
+    public var description: String { "no lock file \(path)" }
 }
 
 /// The lock could not be taken before the deadline (mapped to CNI code 11).

@@ -12,18 +12,20 @@ public struct LockedPoolState: LeaseTable {
 
     // MARK: LeaseTable
 
-    public func holder(of address: IPv4Address) throws -> Attachment? {
+    public func state(of address: IPv4Address) throws -> LeaseState {
         let path = leasePath(address)
         let text: String?
         do {
             text = try StateFiles.readLink(path)
-        } catch where error.errno == EINVAL {
-            throw IPAMError.corruptState(path: path, reason: "a regular file where a lease link belongs")
+        } catch {
+            // EINVAL: something that is not a symlink (a regular file, a directory).
+            guard error.errno == EINVAL else { throw error }
+            return .unreadable(reason: "\(path): a regular file or directory where a lease link belongs")
         }
-        guard let text else { return nil }
+        guard let text else { return .free }
         switch LeaseRecord.decode(text) {
-        case .success(let owner): return owner
-        case .failure(let error): throw IPAMError.corruptState(path: path, reason: error.reason)
+        case .success(let owner): return .held(by: owner)
+        case .failure(let error): return .unreadable(reason: "\(path): \(error.reason)")
         }
     }
 
@@ -79,17 +81,16 @@ public struct LockedPoolState: LeaseTable {
     /// Every lease, with its age in seconds. Unreadable leases are returned as problems.
     public func leases() throws -> (leases: [PoolLease], problems: [String]) {
         var leases: [PoolLease] = [], problems: [String] = []
-        for name in try StateFiles.list(directory + "/addresses") ?? [] where !name.hasPrefix(".tmp.") {
+        for name in (try StateFiles.list(directory + "/addresses") ?? []).sorted() where !name.hasPrefix(".tmp.") {
             guard let address = IPv4Address(name) else {
                 problems.append("\(directory)/addresses/\(name): not an address")
                 continue
             }
-            do {
-                if let owner = try holder(of: address) {
-                    leases.append(PoolLease(address: address, owner: owner, ageSeconds: StateFiles.age(leasePath(address)) ?? 0))
-                }
-            } catch {
-                problems.append("\(error)")
+            switch try state(of: address) {
+            case .free: continue
+            case .held(let owner):
+                leases.append(PoolLease(address: address, owner: owner, ageSeconds: StateFiles.age(leasePath(address)) ?? 0))
+            case .unreadable(let reason): problems.append(reason)
             }
         }
         return (leases.sorted { $0.address < $1.address }, problems)

@@ -1,14 +1,25 @@
 import FlatnetCore
 
 extension PoolIPAM {
-    /// GC: releases every lease whose owner is not in `valid`, removes owner links that
-    /// hold nothing, and temp files a killed process left. Keeps going past errors and
-    /// returns them all. Returns what it released.
+    /// GC (CNI): releases every lease whose owner is not in `valid`.
     public func collectGarbage(keeping valid: Set<Attachment>) throws -> (released: [PoolLease], problems: [String]) {
+        try collectGarbage { !valid.contains($0.owner) }
+    }
+
+    /// GC: releases every lease `isStale` picks, removes owner links that hold nothing,
+    /// and temp files a killed process left. `isStale` runs under the pool lock, so no
+    /// ADD can lease between the decision and the release (an earlier `ipam gc` decided
+    /// outside it and released leases of ADDs in flight). With `dryRun` nothing changes
+    /// and the leases that would go are returned. Keeps going past errors and returns
+    /// them all (unreadable leases among them: they are never released).
+    public func collectGarbage(dryRun: Bool = false, isStale: (PoolLease) throws -> Bool)
+        throws -> (released: [PoolLease], problems: [String]) {
         let outcome = try store.withLocked(create: false) { state -> ([PoolLease], [String]) in
             let (leases, listProblems) = try state.leases()
+            let stale = try leases.filter(isStale)
+            if dryRun { return (stale, listProblems) }
             var problems = listProblems, released: [PoolLease] = []
-            for lease in leases where !valid.contains(lease.owner) {
+            for lease in stale {
                 do {
                     try StateFiles.remove(state.leasePath(lease.address))
                     released.append(lease)
@@ -53,15 +64,23 @@ extension PoolIPAM {
 
     /// Pool usage: held addresses of this pool against its capacity.
     /// STATUS: code 50 when the pool is exhausted (no ADD can succeed), 51 when its state
-    /// cannot be read (ADDs fail, and DEL of existing containers may fail too).
+    /// cannot be read (ADDs fail, and DEL of existing containers may fail too) or holds
+    /// leases that cannot be read (counted as held: whoever uses those addresses is
+    /// unknown, so an operator must look).
     public func checkStatus() throws {
         let usage: (held: Int, capacity: Int)
+        let unreadable: [String]
         do {
             usage = try self.usage()
+            unreadable = try leases().problems
         } catch {
             let cause = CNIErrorMapping.cniError(for: error)
             throw CNIError(.notAvailableDegraded, "IPAM state of network \(pool.network) is unreadable",
                            details: "\(cause.message) \(cause.details)")
+        }
+        if !unreadable.isEmpty {
+            throw CNIError(.notAvailableDegraded, "\(unreadable.count) lease(s) of network \(pool.network) cannot be read",
+                           details: unreadable.joined(separator: "; ") + "; they count as held: check them with flatnet doctor")
         }
         if usage.held >= usage.capacity {
             throw CNIError(.notAvailable, "the pool of network \(pool.network) is exhausted",
@@ -98,7 +117,7 @@ extension PoolIPAM {
 
 /// A pool with no state yet.
 struct EmptyLeaseTable: LeaseTable {
-    func holder(of address: IPv4Address) -> Attachment? { nil }
+    func state(of address: IPv4Address) -> LeaseState { .free }
     func recordedAddress(of owner: Attachment) -> IPv4Address? { nil }
     func lastAllocated() -> IPv4Address? { nil }
 }
@@ -117,13 +136,14 @@ extension PoolIPAM {
     }
 
     /// Releases whatever lease holds `address` (operator release by address). Returns the
-    /// owner it belonged to, or nil when the address was free.
-    public func release(address: IPv4Address) throws -> Attachment? {
+    /// owner it belonged to, or nil when the address was free. With `dryRun`, only says.
+    public func release(address: IPv4Address, dryRun: Bool = false) throws -> Attachment? {
         let owner = try store.withLocked(create: false) { state -> Attachment? in
             guard let owner = try state.holder(of: address) else { return nil }
-            try state.release(owner)
+            if !dryRun { try state.release(owner) }
             return owner
         } ?? nil
+        if dryRun { return owner }
         if owner != nil { try StateFiles.syncDirectory(at: store.directory + "/addresses") }
         return owner
     }

@@ -41,13 +41,17 @@ public struct PoolIPAM: Sendable {
         if released != nil { try StateFiles.syncDirectory(at: store.directory + "/addresses") }
     }
 
-    /// CHECK: `owner` must hold `expected` (or anything, when nil).
-    public func verify(for owner: Attachment, expected: IPv4Address?) throws {
-        let held = try store.withLocked(create: false) { state -> IPv4Address? in
+    /// The address `owner` holds, or nil (read under the lock, changing nothing).
+    public func address(heldBy owner: Attachment) throws -> IPv4Address? {
+        try store.withLocked(create: false) { state -> IPv4Address? in
             guard let address = try state.recordedAddress(of: owner), try state.holder(of: address) == owner else { return nil }
             return address
-        }
-        guard let held = held ?? nil, expected == nil || expected == held else {
+        } ?? nil
+    }
+
+    /// CHECK: `owner` must hold `expected` (or anything, when nil).
+    public func verify(for owner: Attachment, expected: IPv4Address?) throws {
+        guard let held = try address(heldBy: owner), expected == nil || expected == held else {
             throw IPAMError.notHeld(owner, expected: expected)
         }
     }

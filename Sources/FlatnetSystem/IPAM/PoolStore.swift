@@ -47,21 +47,28 @@ public struct PoolStore: Sendable {
     /// Runs `body` with the pool locked. With `create`, a missing state directory is
     /// created first; without it, a missing directory means "nothing held" and `body`
     /// is not run (DEL and CHECK must not create state).
-    /// Opening the lock file is also the existence check: the directories are created
-    /// only when that open fails with ENOENT, not on every ADD.
+    /// Opening the lock file is also the existence check: only when it is missing is the
+    /// directory looked at, and a directory that holds anything else (another tool's
+    /// files) is refused before flatnet writes a byte into it.
     public func withLocked<T>(create: Bool, _ body: (LockedPoolState) throws -> T) throws -> T? {
         do {
-            return try lockedRun(create: create, body)
-        } catch is LockDirectoryMissing {
-            guard create else { return nil }
-            try createDirectories()
-            return try lockedRun(create: create, body)
+            return try lockedRun(create: create, createLockFile: false, body)
+        } catch is LockFileMissing {
+            guard let entries = try StateFiles.list(directory) else {
+                guard create else { return nil }
+                try createDirectories()
+                return try lockedRun(create: create, createLockFile: true, body)
+            }
+            try refuseForeign(entries)
+            guard create || !entries.isEmpty else { return nil }
+            return try lockedRun(create: create, createLockFile: true, body)
         }
     }
 
-    private func lockedRun<T>(create: Bool, _ body: (LockedPoolState) throws -> T) throws -> T {
+    private func lockedRun<T>(create: Bool, createLockFile: Bool, _ body: (LockedPoolState) throws -> T) throws -> T {
         do {
-            return try FileLock.withLock(path: directory + "/lock", timeoutMilliseconds: lockTimeoutMilliseconds) {
+            return try FileLock.withLock(path: directory + "/lock", timeoutMilliseconds: lockTimeoutMilliseconds,
+                                         createFile: createLockFile) {
                 try verifyLayout(create: create)
                 return try body(LockedPoolState(directory: directory))
             }
@@ -81,6 +88,21 @@ public struct PoolStore: Sendable {
         }
     }
 
+    /// A directory without flatnet's layout marker may hold only what an interrupted
+    /// initialisation leaves (the lock, temp files, empty subdirectories); anything else
+    /// means it is not flatnet's.
+    private func refuseForeign(_ entries: [String]) throws {
+        if entries.contains("layout") { return }
+        let foreign = try entries.filter { entry in
+            let isSubdirectory = entry == "addresses" || entry == "owners"
+            let emptySubdirectory = try isSubdirectory && (StateFiles.list(directory + "/" + entry))?.isEmpty == true
+            return entry != "lock" && !entry.hasPrefix(".tmp.") && !emptySubdirectory
+        }
+        guard foreign.isEmpty else {
+            throw IPAMError.corruptState(path: directory, reason: "holds \(foreign.sorted().prefix(3).joined(separator: ", ")) but no flatnet layout marker: not a flatnet-ipam store")
+        }
+    }
+
     /// Under the lock: the marker must be flatnet's. A directory holding only the lock
     /// (and temp files) is initialised: marker first, then the subdirectories, which
     /// are re-ensured on every creating call, so initialisation interrupted by a crash
@@ -92,15 +114,7 @@ public struct PoolStore: Sendable {
                 throw IPAMError.corruptState(path: markerPath, reason: "unknown layout \"\(marker.prefix(40))\"")
             }
         } else {
-            let entries = try (StateFiles.list(directory) ?? []).filter { entry in
-                // Empty subdirectories without a marker are an initialisation cut short.
-                let isSubdirectory = entry == "addresses" || entry == "owners"
-                let emptySubdirectory = try isSubdirectory && (StateFiles.list(directory + "/" + entry))?.isEmpty == true
-                return entry != "lock" && !entry.hasPrefix(".tmp.") && !emptySubdirectory
-            }
-            guard entries.isEmpty else {
-                throw IPAMError.corruptState(path: directory, reason: "holds \(entries.sorted().prefix(3).joined(separator: ", ")) but no flatnet layout marker: not a flatnet-ipam store")
-            }
+            try refuseForeign(try StateFiles.list(directory) ?? [])
             guard create else { return }
             try StateFiles.replace(markerPath, with: PoolStore.layoutMarker, durable: true)
         }

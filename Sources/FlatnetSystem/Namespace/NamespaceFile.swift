@@ -25,6 +25,14 @@ public struct NamespaceFile: ~Copyable {
 
     deinit { close(descriptor) }
 
+    /// The identity of the namespace this descriptor refers to (`fstat`): whatever the
+    /// path names by now, this is the namespace flatnet would act on.
+    public func identity() throws(SystemCallError) -> NamespaceIdentity {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw SystemCallError(call: "fstat(\(path))", errno: errno) }
+        return NamespaceIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
     /// Runs `body` with the calling thread inside this namespace (see NetworkNamespace).
     public func withEntered<T: ~Copyable>(_ body: () throws -> T) throws -> T {
         try NetworkNamespace.withEntered(path: path, body)

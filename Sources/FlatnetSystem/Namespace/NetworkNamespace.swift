@@ -35,6 +35,15 @@ public enum NetworkNamespace {
         return NamespaceIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
+    /// The id under which the calling thread's namespace knows the namespace open as
+    /// `descriptor` (RTM_GETNSID; `ip netns list-id`), or nil when none is assigned. A
+    /// veth whose peer lives there reports the same id as its IFLA_LINK_NETNSID.
+    public static func id(of descriptor: Int32) throws(SystemCallError) -> Int32? {
+        var identifier: Int32 = -1
+        guard flatnet_netns_id(descriptor, &identifier) == 0 else { throw SystemCallError(call: "RTM_GETNSID", errno: errno) }
+        return identifier >= 0 ? identifier : nil
+    }
+
     private static func open(path: String) throws(SystemCallError) -> Int32 {
         let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw SystemCallError(call: "open(\(path))", errno: errno) }

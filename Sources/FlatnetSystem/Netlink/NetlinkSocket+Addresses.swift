@@ -55,3 +55,41 @@ extension NetlinkSocket {
         return true
     }
 }
+
+extension NetlinkSocket {
+    /// The IPv4 addresses of one interface, filtered by the kernel: an RTM_GETADDR dump
+    /// with ifa_family AF_INET and ifa_index set, on a socket with NETLINK_GET_STRICT_CHK
+    /// on for the one request (`ip -4 addr show dev IFINDEX`). Its cost does not grow with
+    /// the host's other addresses, unlike `addresses()` (one link-local per veth).
+    public func ipv4Addresses(interfaceIndex: Int32) throws(NetlinkError) -> [IPPrefix] {
+        let descriptor = nl_socket_get_fd(handle)
+        var strict: Int32 = 1
+        setsockopt(descriptor, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &strict, socklen_t(MemoryLayout<Int32>.size))
+        defer {
+            var lenient: Int32 = 0
+            setsockopt(descriptor, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &lenient, socklen_t(MemoryLayout<Int32>.size))
+        }
+        var request = ifaddrmsg()
+        request.ifa_family = UInt8(AF_INET)
+        request.ifa_index = UInt32(interfaceIndex)
+        let sent = nl_send_simple(handle, Int32(RTM_GETADDR), NLM_F_DUMP, &request, MemoryLayout<ifaddrmsg>.size)
+        guard sent >= 0 else { throw NetlinkError(call: "nl_send_simple RTM_GETADDR", code: sent) }
+        var cache: OpaquePointer?
+        let allocated = nl_cache_alloc_name("route/addr", &cache)
+        guard allocated >= 0, let cache else { throw NetlinkError(call: "nl_cache_alloc_name", code: allocated) }
+        defer { nl_cache_free(cache) }
+        let picked = nl_cache_pickup(handle, cache)
+        guard picked >= 0 else { throw NetlinkError(call: "nl_cache_pickup RTM_GETADDR", code: picked) }
+        var result: [IPPrefix] = []
+        var object = nl_cache_get_first(cache)
+        while let current = object {
+            // The kernel filtered already; the index check guards a kernel that did not.
+            if Int32(rtnl_addr_get_ifindex(current)) == interfaceIndex,
+               let prefix = NetlinkAddress.ipAddress(rtnl_addr_get_local(current)), prefix.address.v4 != nil {
+                result.append(prefix)
+            }
+            object = nl_cache_get_next(current)
+        }
+        return result
+    }
+}

@@ -28,7 +28,21 @@ extension LinkInfo {
             masterIndex: master > 0 ? master : nil,
             mac: rtnl_link_get_addr(link).flatMap(LinkInfo.mac),
             isOperational: rtnl_link_get_operstate(link) == 6 /* IF_OPER_UP, <linux/if.h> */,
-            alias: rtnl_link_get_ifalias(link).map { String(cString: $0) })
+            alias: rtnl_link_get_ifalias(link).map { String(cString: $0) },
+            peerIndex: LinkInfo.peerIndex(link), peerNamespaceID: LinkInfo.peerNamespaceID(link))
+    }
+
+    /// IFLA_LINK (`rtnl_link_get_link`), when set.
+    private static func peerIndex(_ link: OpaquePointer) -> Int32? {
+        let index = Int32(rtnl_link_get_link(link))
+        return index > 0 ? index : nil
+    }
+
+    /// IFLA_LINK_NETNSID (`rtnl_link_get_link_netnsid`), when the kernel reported one.
+    private static func peerNamespaceID(_ link: OpaquePointer) -> Int32? {
+        var identifier: Int32 = -1
+        guard rtnl_link_get_link_netnsid(link, &identifier) == 0, identifier >= 0 else { return nil }
+        return identifier
     }
 
     private static func mac(_ address: OpaquePointer) -> MACAddress? {

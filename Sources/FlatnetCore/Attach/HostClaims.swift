@@ -1,0 +1,76 @@
+/// One thing a network takes on a host, which no other network on that host may take:
+/// a shared bridge or uplink would join two L2 segments, a shared reserved address would
+/// be removed by either network's teardown, and a shared derived name (the host-veth
+/// prefix, the link veth, the ebtables chains) would make one network's wildcard rules,
+/// GC or doctor act on the other's containers.
+public struct HostClaim: Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        case bridge, uplink, vethPrefix = "veth-prefix", linkVeth = "link-veth", chains, reservedAddress = "reserved"
+    }
+
+    public var kind: Kind
+    /// The claimed name or address, as the host shows it.
+    public var name: String
+    /// The netconf field an operator changes to resolve a conflict.
+    public var field: String
+
+    /// `bridge br-flat-a`, `host-veth prefix fl1a2b (derived from the network name)`, ...
+    public var description: String {
+        switch kind {
+        case .bridge: return "bridge \(name)"
+        case .uplink: return "uplink \(name)"
+        case .vethPrefix: return "host-veth prefix \(name) (derived from the network name)"
+        case .linkVeth: return "link veth \(name) (derived from the network name)"
+        case .chains: return "ebtables chains \(name)-* (derived from the network name)"
+        case .reservedAddress: return "reserved address \(name)"
+        }
+    }
+
+    /// A file name for the host's claim registry: `<kind>.<name>` (names carry no `/`).
+    public var key: String { kind.rawValue + "." + name.replacing(" ", with: "_") }
+}
+
+/// The claims of one network, and the conflicts between networks meant for one host.
+public enum HostClaims {
+    public static func claims(for config: NetworkConfig) -> [HostClaim] {
+        var claims = [HostClaim(kind: .bridge, name: config.bridge.value, field: "bridge"),
+                      HostClaim(kind: .vethPrefix, name: InterfaceNaming.hostVethPrefix(network: config.name), field: "name")]
+        if let port = config.uplinkPort {
+            claims.append(HostClaim(kind: .uplink, name: port.value, field: config.vlan == nil ? "uplink" : "vlan"))
+        }
+        if let metadata = config.metadata {
+            let chains = String(ContainmentRules.chainName(config.name, "F").dropLast(2))
+            claims += [
+                HostClaim(kind: .linkVeth, name: InterfaceNaming.linkPair(network: config.name).bridgeSide.value, field: "name"),
+                HostClaim(kind: .chains, name: chains, field: "name"),
+                HostClaim(kind: .reservedAddress, name: "\(metadata.reservedAddress) on \(metadata.dockerBridge)",
+                          field: "metadata.reservedAddress"),
+            ]
+        }
+        return claims
+    }
+
+    /// Every claim two of `configs` share, each pair named once (the later network is
+    /// `second`: it is the one to change).
+    public static func conflicts(_ configs: [NetworkConfig]) -> [HostConflict] {
+        var conflicts: [HostConflict] = []
+        for (index, second) in configs.enumerated() {
+            let mine = claims(for: second)
+            for first in configs[..<index] where first.name != second.name {
+                let theirs = Set(claims(for: first).map { [$0.kind.rawValue, $0.name] })
+                conflicts += mine.filter { theirs.contains([$0.kind.rawValue, $0.name]) }
+                    .map { HostConflict(claim: $0, first: first.name, second: second.name) }
+            }
+        }
+        return conflicts
+    }
+}
+
+/// Two networks meant for one host that claim the same thing.
+public struct HostConflict: Equatable, Sendable, CustomStringConvertible {
+    public var claim: HostClaim
+    public var first: String
+    public var second: String
+
+    public var description: String { "networks \(first) and \(second) share \(claim)" }
+}

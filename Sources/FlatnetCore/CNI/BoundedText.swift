@@ -1,0 +1,11 @@
+extension String {
+    /// The text cut to at most `limit` bytes of whole characters, with how long it was, so
+    /// an error never echoes megabytes of input back (issue 12: a 5 MB name came back
+    /// whole). Short text is returned unchanged.
+    public func bounded(_ limit: Int) -> String {
+        guard utf8.count > limit else { return self }
+        var kept = ""
+        for character in self where kept.utf8.count + character.utf8.count <= limit { kept.append(character) }
+        return kept + "… (\(utf8.count) bytes in all)"
+    }
+}
