@@ -47,6 +47,35 @@ struct CatalogTests {
         for question in questions { if let value = question.defaultValue { #expect(question.problem(with: value) == nil, "\(question.variable)") } }
     }
 
+    /// Every netconf flatnet ships for users, as the runtime reads it (a NAD's spec.config).
+    static let shippedNetconfs = ["examples/flat-a.conflist", "examples/flat-a.nad.json", "examples/fleet/hostA/flat-a.conflist",
+                                  "examples/fleet/hostA/flat-b.conflist", "examples/fleet/hostB/flat-a.conflist",
+                                  "examples/fleet/hostB/flat-b.conflist"]
+
+    static func runtimeDocument(_ relative: String) throws -> JSONValue {
+        let document = try ShippedCatalog.json(relative)
+        return try document["spec"]?["config"]?.stringValue.map { try JSONValue.parse($0) } ?? document
+    }
+
+    @Test("every shipped netconf says cniVersion 1.0.0: podman 4.3 (libcni 1.1.2) rejects 1.1.0 results",
+          arguments: shippedNetconfs)
+    func shippedVersion(_ relative: String) throws {
+        #expect(try Self.runtimeDocument(relative)["cniVersion"] == .string("1.0.0"))
+    }
+
+    @Test("the answers ship 1.0.0 too, and so does the cniVersion question's default")
+    func shippedAnswersVersion() throws {
+        let answers = try ShippedCatalog.json("examples/flat-a.answers.json")
+        #expect(answers["cniVersion"] == .string("1.0.0"))
+        let fleet = try FleetFile.parse(try ShippedCatalog.json("examples/fleet.answers.json"))
+        for network in fleet.networks { #expect(network.answers["cniVersion"] ?? .string("1.0.0") == .string("1.0.0")) }
+        let question = try #require(try ShippedCatalog.catalog.questions.first { $0.variable == "cniVersion" })
+        #expect(question.defaultValue == .string("1.0.0"))
+        let unanswered = try #require(answers.objectValue).filter { $0.key != "cniVersion" }
+        let rendered = try ShippedCatalog.catalog.render(template: "conflist", answers: unanswered)
+        #expect(rendered["cniVersion"] == .string("1.0.0"), "unanswered, the default applies")
+    }
+
     /// A fleet with two hosts of flat-a; each case breaks one thing.
     static func fleet(_ edit: (inout [String: JSONValue], inout [[String: JSONValue]]) -> Void,
                       second: [String: JSONValue]? = nil, secondRange: (String, String) = ("10.44.1.2", "10.44.1.9")) -> JSONValue {
