@@ -47,6 +47,102 @@ struct CatalogTests {
         for question in questions { if let value = question.defaultValue { #expect(question.problem(with: value) == nil, "\(question.variable)") } }
     }
 
+    /// Every netconf flatnet ships for users, as the runtime reads it (a NAD's spec.config).
+    static let shippedNetconfs = ["examples/flat-a.conflist", "examples/flat-a.nad.json", "examples/fleet/hostA/flat-a.conflist",
+                                  "examples/fleet/hostA/flat-b.conflist", "examples/fleet/hostB/flat-a.conflist",
+                                  "examples/fleet/hostB/flat-b.conflist"]
+
+    static func runtimeDocument(_ relative: String) throws -> JSONValue {
+        let document = try ShippedCatalog.json(relative)
+        return try document["spec"]?["config"]?.stringValue.map { try JSONValue.parse($0) } ?? document
+    }
+
+    @Test("every shipped netconf says cniVersion 1.0.0: podman 4.3 (libcni 1.1.2) rejects 1.1.0 results",
+          arguments: shippedNetconfs)
+    func shippedVersion(_ relative: String) throws {
+        #expect(try Self.runtimeDocument(relative)["cniVersion"] == .string("1.0.0"))
+    }
+
+    @Test("the answers ship 1.0.0 too, and so does the cniVersion question's default")
+    func shippedAnswersVersion() throws {
+        let answers = try ShippedCatalog.json("examples/flat-a.answers.json")
+        #expect(answers["cniVersion"] == .string("1.0.0"))
+        let fleet = try FleetFile.parse(try ShippedCatalog.json("examples/fleet.answers.json"))
+        for network in fleet.networks { #expect(network.answers["cniVersion"] ?? .string("1.0.0") == .string("1.0.0")) }
+        let question = try #require(try ShippedCatalog.catalog.questions.first { $0.variable == "cniVersion" })
+        #expect(question.defaultValue == .string("1.0.0"))
+        let unanswered = try #require(answers.objectValue).filter { $0.key != "cniVersion" }
+        let rendered = try ShippedCatalog.catalog.render(template: "conflist", answers: unanswered)
+        #expect(rendered["cniVersion"] == .string("1.0.0"), "unanswered, the default applies")
+    }
+
+    /// The flatnet plugin object a template rendered (a NAD embeds its conflist as text).
+    static func pluginObject(_ rendered: JSONValue) throws -> JSONValue {
+        let conflist = try rendered["spec"]?["config"]?.stringValue.map { try JSONValue.parse($0) } ?? rendered
+        guard case .array(let plugins)? = conflist["plugins"] else { return .null }
+        return plugins.first ?? .null
+    }
+
+    /// (template, answer or nil for none, what the rendered file must say)
+    static let defaultRouteCases: [(String, Bool?, Bool)] = [
+        ("conflist", nil, true), ("multus-nad", nil, false), ("conflist", false, false),
+        ("multus-nad", true, true), ("conflist", true, true), ("multus-nad", false, false),
+    ]
+
+    @Test("defaultRoute: true by default in a conflist, false in a NAD (a secondary attachment); an answer wins",
+          arguments: defaultRouteCases)
+    func defaultRoute(_ template: String, _ answer: Bool?, _ expected: Bool) throws {
+        var answers = try ShippedCatalog.json("examples/flat-a.answers.json").objectValue ?? [:]
+        answers["defaultRoute"] = answer.map(JSONValue.bool)
+        let rendered = try ShippedCatalog.catalog.render(template: template, answers: answers)
+        #expect(try Self.pluginObject(rendered)["defaultRoute"] == .bool(expected), "written out")
+        #expect(try NetconfFile.load(document: rendered).defaultRoute == expected)
+    }
+
+    @Test("defaultRoute in a fleet: a network's answer and a host's answer both reach the rendered files")
+    func defaultRouteInFleet() throws {
+        let document = Self.fleet { answers, hosts in
+            answers["defaultRoute"] = .bool(false)
+            hosts[1]["defaultRoute"] = .bool(true)
+        }
+        let catalog = try ShippedCatalog.catalog
+        let rendered = try catalog.renderFleet(try FleetFile.parse(document))
+        #expect(rendered.map(\.config.defaultRoute) == [false, true])
+        let nads = try catalog.renderFleet(try FleetFile.parse(Self.fleet { _, _ in }), template: "multus-nad")
+        #expect(nads.map(\.config.defaultRoute) == [false, false], "the NAD template's default, per host")
+    }
+
+    @Test("a template's own defaults name known questions and fit their types")
+    func templateDefaults() throws {
+        let catalog = try ShippedCatalog.catalog
+        for (name, template) in catalog.templates {
+            for (variable, value) in template["$defaults"]?.objectValue ?? [:] {
+                let question = try #require(catalog.questions.first { $0.variable == variable },
+                                            "\(name): \(variable)")
+                #expect(question.problem(with: value) == nil, "\(name): \(variable)")
+            }
+        }
+    }
+
+    @Test("a template's defaults are checked like answers: an unknown question or a wrong type, named")
+    func brokenTemplateDefaults() throws {
+        let shipped = try ShippedCatalog.catalog
+        let defaults = JSONValue.object(["defaultroute": .bool(false), "mtu": .string("big")])
+        let embedded = JSONValue.object(["$template": .string("conflist")])
+        let template = JSONValue.object(["$defaults": defaults, "template": embedded])
+        var templates = shipped.templates
+        templates["broken"] = template
+        let catalog = Catalog(questions: shipped.questions, templates: templates)
+        let answers = try #require(try ShippedCatalog.json("examples/flat-a.answers.json").objectValue)
+        let error = try #require(throws: ConfigError.self) {
+            try catalog.render(template: "broken", answers: answers)
+        }
+        #expect(error.problems.map(\.description) == [
+            "templates/broken.json $defaults.defaultroute: unknown question (see netconf/questions.json)",
+            "templates/broken.json $defaults.mtu: expected an integer, got string",
+        ])
+    }
+
     /// A fleet with two hosts of flat-a; each case breaks one thing.
     static func fleet(_ edit: (inout [String: JSONValue], inout [[String: JSONValue]]) -> Void,
                       second: [String: JSONValue]? = nil, secondRange: (String, String) = ("10.44.1.2", "10.44.1.9")) -> JSONValue {
@@ -89,6 +185,8 @@ struct CatalogTests {
         ("a typo in a question name", fleet { answers, _ in answers["rangestart"] = .string("x") }, "networks[0].hosts[0].rangestart: host hostA: unknown question"),
         ("a host without a name", fleet { _, hosts in hosts[0]["host"] = nil }, "networks[0].hosts[0].host: is required"),
         ("a subnet with host bits", fleet { answers, _ in answers["subnet"] = .string("10.43.1.0/16") }, "host hostA: 10.43.1.0/16 has host bits set"),
+        ("a defaultRoute that is not a boolean", fleet { answers, _ in answers["defaultRoute"] = .string("no") },
+         "networks[0].hosts[0].defaultRoute: host hostA: expected true or false, got string"),
     ]
 
     @Test("broken answers are refused, naming the field and the host", arguments: broken.indices)

@@ -33,6 +33,9 @@ struct CatalogExamplesTests {
         let add = try topology.flatnet("ADD", host: host, container: "c1", config: config)
         #expect(add.status == 0, "\(example): \(add.outcome.stdout)")
         #expect(try topology.fetchMetadata(from: "c1") == host, "\(example): metadata from its own host")
+        let defaultRoute = try topology.ip("c1", "route", "show", "default")
+        let wanted = config["defaultRoute"] != .bool(false)  // the NAD's template default is false
+        #expect(defaultRoute.contains("default via 10.4") == wanted, "\(example): \(defaultRoute)")
         let delete = try topology.flatnet("DEL", host: host, container: "c1", config: config)
         #expect(delete.status == 0, "\(example): \(delete.outcome.stdout)")
     }

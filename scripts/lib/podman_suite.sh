@@ -2,24 +2,29 @@
 # podman 4.3 (CNI backend) running busybox containers on flatnet, in the topology of
 # scripts/lib/topology.sh, as TESTING.md "Real clients" describes. Prints key=value lines
 # for the test to check; exits non-zero if the setup itself fails.
-#   podman_suite.sh PREFIX FLATNET_BINARY WORK_DIR
+#   podman_suite.sh PREFIX FLATNET_BINARY WORK_DIR EXAMPLES_DIR
+# Each host runs a conflist flatnet ships (EXAMPLES_DIR is netconf/examples) as it is,
+# cniVersion included: only ipam.dataDir moves into WORK_DIR.
 # Must run as root in a throwaway network namespace AND a private mount namespace (all
 # podman calls of one run share that mount namespace: podman bind-mounts each container's
 # netns under /run/netns, and a fresh namespace per call would lose it).
 set -euo pipefail
-prefix="$1" binary="$2" work="$3"
+prefix="$1" binary="$2" work="$3" examples="$4"
 
-setup_host() {  # setup_host HOST RANGE_START RANGE_END: private podman state and conflist
+install_example() {  # install_example EXAMPLE CONFLIST DATA_DIR: the shipped file, its dataDir moved
+    python3 - "$@" <<'PY'
+import json, sys
+conflist = json.load(open(sys.argv[1]))
+conflist["plugins"][0]["ipam"]["dataDir"] = sys.argv[3]
+json.dump(conflist, open(sys.argv[2], "w"), indent=2)
+PY
+}
+
+setup_host() {  # setup_host HOST EXAMPLE: private podman state, and the shipped conflist EXAMPLE
     local host="$1" dir="$work/$1"
     mkdir -p "$dir/bin" "$dir/net.d" "$dir/graph" "$dir/run" "$dir/tmp"
     ln -sf "$binary" "$dir/bin/flatnet"; ln -sf "$binary" "$dir/bin/flatnet-ipam"
-    cat > "$dir/net.d/flat-a.conflist" <<JSON
-{"cniVersion": "1.0.0", "name": "flat-a", "plugins": [{"type": "flatnet", "uplink": "eth1",
- "metadata": {"reservedAddress": "10.43.0.2"},
- "ipam": {"type": "flatnet-ipam", "subnet": "10.43.0.0/16", "gateway": "10.43.0.1",
-          "ranges": [{"rangeStart": "$2", "rangeEnd": "$3"}], "routes": [{"dst": "0.0.0.0/0"}],
-          "dataDir": "$dir/state"}}]}
-JSON
+    install_example "$examples/$2" "$dir/net.d/flat-a.conflist" "$dir/state"
     # root here cannot raise limits: podman must ask for the hard ones, no more.
     cat > "$dir/containers.conf" <<CONF
 [network]
@@ -54,8 +59,12 @@ chroot "$work/rootfs" /bin/busybox --install -s /bin  # links to /bin/busybox, v
 mount --rbind /sys/fs/cgroup "$work/cgroup"
 umount -l /sys/fs/cgroup/unified 2>/dev/null || true
 mkdir -p /run/crun && mount -t tmpfs tmpfs /run/crun
-setup_host hA 10.43.1.2 10.43.1.9
-setup_host hB 10.43.2.2 10.43.2.9
+# hA runs the example the README and the demo use; hB its fleet sibling (its own range).
+setup_host hA flat-a.conflist
+setup_host hB fleet/hostB/flat-a.conflist
+conflist_version() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["cniVersion"])' "$1"; }
+echo "conflist_version_a=$(conflist_version "$work/hA/net.d/flat-a.conflist")"
+echo "conflist_version_b=$(conflist_version "$work/hB/net.d/flat-a.conflist")"
 
 # Whatever happens, no container outlives the run.
 trap 'podman_on hA rm -f -t 0 cA >/dev/null 2>&1 || true; podman_on hB rm -f -t 0 cB >/dev/null 2>&1 || true' EXIT

@@ -17,9 +17,40 @@ public struct Catalog: Sendable {
         return template
     }
 
+    /// The questions as template `name` asks them: its top-level `"$defaults"` object, when
+    /// it has one, replaces those questions' defaults for this template only; an answer
+    /// still wins. multus-nad sets `"defaultRoute": false` there: a NetworkAttachmentDefinition
+    /// is normally a pod's secondary network, and a second default route fails ADD.
+    /// Why here and not elsewhere: a fixed `false` in the NAD template would leave no way
+    /// to render a NAD for a primary network; a per-template map in questions.json would
+    /// make the questions know template names. A template's defaults sit beside the
+    /// reason for them and pass the same type check as answers.
+    func questions(for name: String) throws -> [CatalogQuestion] {
+        guard let defaults = try template(name)["$defaults"] else { return questions }
+        let log = ProblemLog(), path = "templates/\(name).json $defaults"
+        guard let members = defaults.objectValue else {
+            throw ConfigError([ConfigProblem(path: path, message: "expected an object")])
+        }
+        for (variable, value) in members.sorted(by: { $0.key < $1.key }) {
+            guard let question = questions.first(where: { $0.variable == variable }) else {
+                let problem = "unknown question (see netconf/questions.json)"
+                log.add("\(path).\(variable)", problem, kind: .unknownKey)
+                continue
+            }
+            if let problem = question.problem(with: value) { log.add("\(path).\(variable)", problem) }
+        }
+        try log.throwIfAny()
+        return questions.map { question in
+            var adjusted = question
+            adjusted.defaultValue = members[question.variable] ?? question.defaultValue
+            return adjusted
+        }
+    }
+
     /// One network from one answers object; validated as the plugin would read it.
     public func render(template name: String, answers: [String: JSONValue]) throws -> JSONValue {
-        let resolved = try CatalogAnswers.resolve(answers, questions: questions, path: "answers")
+        let asked = try questions(for: name)
+        let resolved = try CatalogAnswers.resolve(answers, questions: asked, path: "answers")
         let document = TemplateRenderer.render(try template(name), answers: resolved, templates: templates)
         _ = try Catalog.check(document, context: "")
         return document
@@ -29,13 +60,14 @@ public struct Catalog: Sendable {
     /// validated alone and together. Throws every problem, each naming host and field.
     public func renderFleet(_ fleet: FleetFile, template name: String = "conflist") throws -> [RenderedNetwork] {
         var rendered: [RenderedNetwork] = [], problems: [ConfigProblem] = []
+        let asked = try questions(for: name)
         for (networkIndex, network) in fleet.networks.enumerated() {
             for (hostIndex, host) in network.hosts.enumerated() {
                 let path = "networks[\(networkIndex)].hosts[\(hostIndex)]"
                 let context = "host \(host.name): "
                 do {
                     let answers = network.answers.merging(host.answers) { $1 }
-                    let resolved = try CatalogAnswers.resolve(answers, questions: questions, path: path)
+                    let resolved = try CatalogAnswers.resolve(answers, questions: asked, path: path)
                     let document = TemplateRenderer.render(try template(name), answers: resolved, templates: templates)
                     rendered.append(RenderedNetwork(host: host.name, config: try Catalog.check(document, context: ""),
                                                     document: document, path: path))

@@ -2,6 +2,8 @@
 public struct CatalogQuestion: Equatable, Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case name, string, cniVersion, cidr, ipv4, interface, vlan, mtu, path
+        /// true or false (JSON booleans only: "false" as text is refused, not read as true).
+        case bool
     }
 
     public var variable: String
@@ -33,6 +35,8 @@ public struct CatalogQuestion: Equatable, Sendable {
         case (.vlan, .number(let number)): return number == number.rounded() && (1...4094).contains(number) ? nil : "must be 1-4094"
         case (.mtu, .number(let number)): return number == number.rounded() && (68...65535).contains(number) ? nil : "must be 68-65535"
         case (.vlan, _), (.mtu, _): return "expected an integer, got \(value.typeName)"
+        case (.bool, .bool): return nil
+        case (.bool, _): return "expected true or false, got \(value.typeName)"
         case (_, .string(let text)): return problem(withText: text)
         default: return "expected a string, got \(value.typeName)"
         }
@@ -48,6 +52,7 @@ public struct CatalogQuestion: Equatable, Sendable {
         case .interface: return InterfaceName.problem(with: text).map { "\"\(text)\": \($0)" }
         case .path: return text.hasPrefix("/") ? nil : "\"\(text)\" must be an absolute path"
         case .vlan, .mtu: return "expected an integer"
+        case .bool: return "expected true or false"
         }
     }
 }

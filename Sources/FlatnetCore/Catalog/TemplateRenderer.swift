@@ -9,6 +9,9 @@
 /// - `{"$json": X}`: X rendered, as a JSON string (Multus embeds the config that way).
 /// - `{"$template": "name"}`: another template, rendered in place (so the flatnet plugin
 ///   object is written once, in `conflist.json`).
+/// - `"$defaults": {"var": value}` at a template's top level: that template's own defaults
+///   for some answers (`Catalog.questions(for:)` applies them before rendering); never
+///   rendered.
 public enum TemplateRenderer {
     public static func render(_ template: JSONValue, answers: [String: JSONValue],
                               templates: [String: JSONValue] = [:]) -> JSONValue {
@@ -29,7 +32,7 @@ public enum TemplateRenderer {
                 }
                 if let embedded = members["$json"] { return .string((render(embedded) ?? .null).prettyPrinted()) }
                 if case .string(let name)? = members["$template"] { return templates[name].flatMap(render) }
-                return .object(members.compactMapValues(render))
+                return .object(members.filter { $0.key != "$defaults" }.compactMapValues(render))
             case .array(let elements):
                 return .array(elements.compactMap(render))
             default:

@@ -44,8 +44,24 @@ final class NetlinkContainerOperations: ContainerOperations {
 
     func bringUp(_ name: InterfaceName) throws { try container.changeLink(named: name.value, LinkChange(up: true)) }
 
+    /// A default route the kernel says "exists" means the container already has one from
+    /// another network (Multus's primary, say): the fix is a setting, so the message says
+    /// what is wrong and the details name the setting. Code 101 is kept: a libnl call did
+    /// fail, the README lists a refused route under 101, and whatever matches on the code
+    /// sees what it saw before. ADD's rollback then removes the veth and gives the address
+    /// back.
     func addRoute(_ destination: IPPrefix, via gateway: IPAddress, dev name: InterfaceName) throws {
-        try container.addRoute(RouteEntry(destination: destination, gateway: gateway, interfaceIndex: try index(of: name)))
+        let route = RouteEntry(destination: destination, gateway: gateway, interfaceIndex: try index(of: name))
+        do {
+            try container.addRoute(route)
+        } catch {  // (a `catch ... where` here crashes Swift 6.3.1's SIL ownership checker)
+            guard error.isExisting, destination.length == 0 else { throw error }
+            let attempted = "\(destination) via \(gateway) dev \(name.value)"
+            let fix = "set \"defaultRoute\": false in the netconf to attach without one"
+                + " (a secondary attachment, e.g. a Multus NetworkAttachmentDefinition)"
+            throw CNIError(.netlinkFailure, "the container already has a default route",
+                           details: "\(fix); flatnet's \(attempted) was refused: \(error)")
+        }
     }
 
     func deleteVeth(host name: InterfaceName) throws { try host.deleteLink(named: name.value) }
