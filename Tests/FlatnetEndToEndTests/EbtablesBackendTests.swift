@@ -33,9 +33,25 @@ struct EbtablesBackendTests {
         #expect(try topology.fetchMetadata(from: "c1") == "hA")
 
         let file = try topology.write(config, as: "flat-a.json")
-        let doctor = try topology.shell("\(TestHost.binary ?? "") doctor --conf \(file)", host: "hA", afterPrivateSetup: fresh)
+        let doctor = try topology.shell("\(TestHost.binary ?? "") doctor --conf \(file)", host: "hA",
+                                        afterPrivateSetup: fresh)
         #expect(doctor.status == 0 && doctor.stdout.contains("ok    ebtables backend nf_tables (ebtables-nft)"),
                 "\(doctor.stdout) \(doctor.stderr)")
+
+        // The choice is recorded per host netns and network; teardown removes the chains,
+        // then the record.
+        let inode = try topology.run(["/usr/bin/stat", "-L", "-c", "%i", "/run/netns/" + topology.namespace("hA")])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let record = "/run/flatnet/ebtables-backend/net-\(inode).flat-a"
+        #expect((try? String(contentsOfFile: record, encoding: .utf8)) == "nf_tables\n")
+        let delete = try topology.flatnet("DEL", host: "hA", container: "c1", config: config, afterPrivateSetup: fresh)
+        #expect(delete.status == 0)
+        let teardown = try topology.shell("\(TestHost.binary ?? "") teardown --conf \(file)", host: "hA",
+                                          afterPrivateSetup: fresh)
+        #expect(teardown.status == 0 && teardown.stdout.contains("ebtables chains"), "\(teardown.stdout)")
+        let chain = ContainmentRules.chainName("flat-a", "F")
+        #expect(try !topology.exec("hA", "ebtables-nft-save").stdout.contains(chain))
+        #expect(!FileManager.default.fileExists(atPath: record), "teardown forgets the backend")
     }
 
     @Test("without the nft tools (only Debian's ebtables): ADD is 109 naming the fix, nothing attached, STATUS 50")
@@ -53,16 +69,19 @@ struct EbtablesBackendTests {
         #expect(add.reply?["details"]?.stringValue?.contains("ebtable_filter") == true, "\(add.outcome.stdout)")
         #expect(try !topology.ip("c1", "-br", "link").contains("eth0"), "nothing attached")
         #expect(!leaseExists(topology.stateDirectory + "/hA/flat-a/addresses/10.43.1.2"), "no lease")
-        let status = try topology.flatnet("STATUS", host: "hA", container: "", config: config, afterPrivateSetup: hidden)
-        #expect(status.code == 50, "\(status.outcome.stdout)")
+        let status = { (setup: String) in
+            try topology.flatnet("STATUS", host: "hA", container: "", config: config, afterPrivateSetup: setup)
+        }
+        let unavailable = try status(hidden)
+        #expect(unavailable.code == 50, "\(unavailable.outcome.stdout)")
 
         // Positive control: the same calls, through the same private mount namespace, with
         // the tools in place.
         let control = try topology.flatnet("ADD", host: "hA", container: "c1", config: config, afterPrivateSetup: "")
         #expect(control.status == 0, "\(control.outcome.stdout) \(control.outcome.stderr)")
         #expect(try topology.ip("c1", "-br", "link").contains("eth0"))
-        #expect(try topology.flatnet("STATUS", host: "hA", container: "", config: config, afterPrivateSetup: "").status == 0)
-        let recorded = try topology.flatnet("STATUS", host: "hA", container: "", config: config, afterPrivateSetup: hidden)
+        #expect(try status("").status == 0)
+        let recorded = try status(hidden)
         #expect(recorded.code == 50, "the recorded backend no longer works: \(recorded.outcome.stdout)")
     }
 }

@@ -17,7 +17,7 @@ public enum DoctorProbe {
             seen.linkBridgeSide = try socket.link(named: pair.bridgeSide.value)
             seen.linkDockerSide = try socket.link(named: pair.dockerSide.value)
             seen.dockerAddresses = try seen.dockerBridge.map { try socket.addresses(interfaceIndex: $0.index).map(\.prefix) } ?? []
-            seen.liveRules = Ebtables.isInstalled ? try Ebtables().save(counters: true) : nil
+            (seen.liveRules, seen.ebtablesBackends) = try Ebtables.doctorView(network: config.name)
         }
         if case .pool(let pool) = config.ipam {
             seen.leases = try PoolIPAM(network: config, pool: pool, lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)

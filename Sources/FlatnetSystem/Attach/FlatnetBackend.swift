@@ -90,7 +90,7 @@ public struct FlatnetBackend: PluginBackend {
             drift.append(CNIErrorMapping.cniError(for: error).message)
         }
         if let rules = ContainmentRules.make(for: request.config) {
-            let ruleDrift = RuleConvergence.drift(desired: rules, live: try Ebtables().save())
+            let ruleDrift = RuleConvergence.drift(desired: rules, live: try Ebtables.liveRules(of: request.config.name))
             if !ruleDrift.isEmpty {
                 // The ADD fast path trusts a stamp; drop it so the next ADD repairs the rules.
                 try? HostSetup(config: request.config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).invalidate()
@@ -115,17 +115,14 @@ public struct FlatnetBackend: PluginBackend {
             containerRoutes: try container.routes())
     }
 
-    /// STATUS: 0 when an ADD could succeed now. 50 (not available): ebtables missing for
-    /// a network with a metadata block, the uplink missing, the pool exhausted. 51
+    /// STATUS: 0 when an ADD could succeed now. 50 (not available): no working ebtables
+    /// backend for a metadata network, the uplink missing, the pool exhausted. 51
     /// (existing containers degraded too): the enslaved uplink is not operational, or the
     /// pool's state is unreadable. A delegated IPAM plugin's status is not asked (the
     /// Debian plugins predate STATUS).
     public func status(_ request: PluginRequest) throws {
         let config = request.config
-        if config.metadata != nil && !Ebtables.isInstalled {
-            throw CNIError(.notAvailable, "ebtables is not installed; network \(config.name) needs it for its metadata link",
-                           details: "install Debian's ebtables package")
-        }
+        if config.metadata != nil { try Ebtables.requireAvailable(for: config.name) }
         if let port = config.uplinkPort {
             let socket = try NetlinkSocket()
             guard try socket.link(named: (config.uplink ?? port).value) != nil else {

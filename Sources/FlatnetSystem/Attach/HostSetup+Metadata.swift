@@ -13,7 +13,7 @@ extension HostSetup {
         case .ensureReservedAddress(let prefix, let dockerBridge):
             try ensureReservedAddress(prefix, on: dockerBridge, socket: socket)
         case .ensureRules(let rules):
-            try Ebtables().converge(rules)
+            try Ebtables.forNetwork(config.name).converge(rules)
         case .ensureBridge, .ensureVLAN, .enslaveUplink:
             preconditionFailure("not a metadata step: \(step)")
         }

@@ -23,12 +23,9 @@ public struct HostTeardown {
                                details: "host veths: \(attached.prefix(5).joined(separator: ", ")); DEL them first or use --force")
             }
             var removed: [String] = []
-            if let rules = ContainmentRules.make(for: config), Ebtables.isInstalled {
-                let ebtables = Ebtables()
-                if let batch = RuleConvergence.teardown(rules, live: try ebtables.save()) {
-                    try ebtables.restore(batch)
-                    removed.append("ebtables chains " + rules.chains.map(\.name).joined(separator: ", "))
-                }
+            if let rules = ContainmentRules.make(for: config), let ebtables = try Ebtables.recorded(for: config.name),
+               try ebtables.remove(rules, network: config.name) {
+                removed.append("ebtables chains " + rules.chains.map(\.name).joined(separator: ", "))
             }
             removed += try removeMetadataLinks(socket: socket)
             removed += try removeCreated(socket: socket)
