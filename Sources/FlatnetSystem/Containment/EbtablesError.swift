@@ -15,8 +15,10 @@ public enum EbtablesError: Error, CNIErrorConvertible, CustomStringConvertible {
     public var cniError: CNIError {
         switch self {
         case .missing(let program):
+            let backend = EbtablesBackend.allCases.first { program.hasPrefix($0.tool) }
+            let fix = backend?.fix ?? EbtablesBackend.fixWhenNoneWorks
             return CNIError(.ebtablesFailure, "\(program) is not installed; the metadata block needs ebtables",
-                            details: "searched \(Ebtables.searchPath.joined(separator: ":"))")
+                            details: "searched \(Ebtables.searchPath.joined(separator: ":")); \(fix)")
         case .failed(let command, let status, let stderr, let batch):
             let first = batch.split(separator: "\n").prefix(3).joined(separator: " | ")
             let started = batch.isEmpty ? "" : " (batch starts: \(first))"
