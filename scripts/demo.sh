@@ -10,7 +10,10 @@ source "$(dirname "$0")/lib/common.sh"
 
 if [ "${1:-}" != "--inside" ]; then
     require_root "scripts/demo.sh"
-    ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3 ebtables iputils-ping
+    # ebtables + iptables: flatnet's containment rules. Debian's ebtables package alone gives only
+    # ebtables-legacy, which nf_tables-only kernels reject; ebtables-nft (the backend flatnet
+    # prefers) comes with the iptables package. flatnet picks the backend itself (README).
+    ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3 ebtables iptables iputils-ping
     build_release
     say "entering a throwaway network namespace"
     in_throwaway_netns "$0" --inside
@@ -88,8 +91,8 @@ echo "cB1 asks 169.254.169.250 -> $(metadata_from cB1)"
 ip netns exec demo-hA ip neigh flush all
 echo "after flushing hostA's neighbour cache, cA1 -> $(metadata_from cA1)"
 
-step "hostA's containment: $(ip netns exec demo-hA ebtables-save | grep -c '^-A FN-') ebtables rules in the network's own chains"
-ip netns exec demo-hA ebtables-save | grep -E '^-A FN-.*-F' | head -4; echo "  ..."
+step "hostA's containment: $(ip netns exec demo-hA ebtables-nft-save | grep -c '^-A FN-') ebtables rules in the network's own chains"
+ip netns exec demo-hA ebtables-nft-save | grep -E '^-A FN-.*-F' | head -4; echo "  ..."
 
 step "the operator's view of hostA: flatnet doctor (its per-rule lines left out here) and flatnet ipam usage"
 plugin_config ipam.ranges='[{"rangeStart": "10.43.1.2", "rangeEnd": "10.43.1.254"}]' ipam.dataDir="\"$state/hA\"" > "$state/flat-a.json"

@@ -19,8 +19,11 @@ while [ $# -gt 0 ]; do
 done
 
 require_root "scripts/install.sh"
-# ebtables: flatnet's containment rules (metadata block); iproute2 for operators.
-ensure_packages "${BUILD_PACKAGES[@]}" ebtables iproute2
+# ebtables + iptables: flatnet's containment rules (metadata block). Debian's ebtables
+# package alone gives only ebtables-legacy, which nf_tables-only kernels reject;
+# ebtables-nft (the backend flatnet prefers) comes with the iptables package. flatnet
+# picks the backend itself, whatever the `ebtables` alternative says. iproute2 for operators.
+ensure_packages "${BUILD_PACKAGES[@]}" ebtables iptables iproute2
 build_release
 
 mkdir -p "$bin_dir"

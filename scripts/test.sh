@@ -8,9 +8,12 @@ source "$(dirname "$0")/lib/common.sh"
 
 require_root "scripts/test.sh"
 # containernetworking-plugins: the reference bridge and host-local, driven by the tests.
-# ebtables: flatnet's containment rules, and the switch's counters in the tests.
+# ebtables + iptables: flatnet's containment rules, and the switch's counters in the tests.
+# Debian's ebtables package alone gives only ebtables-legacy, which this kernel (nf_tables
+# only) rejects; ebtables-nft, which flatnet prefers and the tests call by name, comes with
+# the iptables package (podman used to pull it in, which hid the gap).
 # podman, crun, busybox-static: the podman suite (busybox root filesystems, no registry).
-ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3 containernetworking-plugins iputils-ping ebtables \
+ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3 containernetworking-plugins iputils-ping ebtables iptables \
     podman crun busybox-static
 build_release
 build_tests

@@ -94,7 +94,7 @@ struct ContainmentRulesTests {
         live.removeAll { $0 == rules.chains[0].rules[8].restoreLine }  // the gap-closing accept
         live.append("-A INPUT -j FN-flat-a-dce7cd-I")
         let batch = try #require(RuleConvergence.batch(desired: rules, live: Self.save(live)))
-        #expect(batch == "*filter\n:FN-flat-a-dce7cd-F RETURN\n" + rules.chains[0].rules.map(\.restoreLine).joined(separator: "\n")
+        #expect(batch == "*filter\n:FN-flat-a-dce7cd-F RETURN\n-F FN-flat-a-dce7cd-F\n" + rules.chains[0].rules.map(\.restoreLine).joined(separator: "\n")
             + "\n-D INPUT -j FN-flat-a-dce7cd-I\nCOMMIT\n")
         let drift = RuleConvergence.drift(desired: rules, live: Self.save(live))
         #expect(drift == ["ebtables rule missing: \(rules.chains[0].rules[8].restoreLine)",

@@ -20,9 +20,9 @@ struct DoctorTests {
         #expect(healthy.status == 0, "\(healthy.stdout)")
         #expect(healthy.stdout.contains("network flat-a: healthy") && healthy.stdout.contains("packets)"))
 
-        let save = try topology.exec("hA", "ebtables-save").stdout
+        let save = try topology.exec("hA", "ebtables-nft-save").stdout
         let rule = try #require(save.split(separator: "\n").first { $0.contains("--arp-op Reply") })
-        _ = try topology.exec("hA", "sh", "-c", "ebtables -D" + rule.dropFirst(2))
+        _ = try topology.exec("hA", "sh", "-c", "ebtables-nft -D" + rule.dropFirst(2))
         _ = try topology.run(["/usr/sbin/ip", "-n", topology.namespace("hA"), "link", "set", "eth1", "down"])
         _ = try topology.run(["/usr/sbin/ip", "-n", topology.namespace("hA"), "addr", "del", "10.43.0.2/16", "dev", "docker0"])
         try topology.deleteNamespaceWithoutDEL("c3", host: "hA", network: "flat-a")  // leaks c3's lease

@@ -52,9 +52,9 @@ struct MetadataTopologyTests {
         #expect(try topology.fetchMetadata(from: "cA1") == "hA", "the host must ARP for the container, from the reserved address")
 
         // Negative control: the original design's rule set (no ARP requests from the reserved address).
-        let save = try topology.exec("hA", "ebtables-save").stdout
+        let save = try topology.exec("hA", "ebtables-nft-save").stdout
         let gapRule = try #require(save.split(separator: "\n").first { $0.contains("--arp-op Request") && $0.contains("-i flb-") })
-        let delete = try topology.exec("hA", "sh", "-c", "ebtables -D" + gapRule.dropFirst(2))
+        let delete = try topology.exec("hA", "sh", "-c", "ebtables-nft -D" + gapRule.dropFirst(2))
         #expect(delete.status == 0, "\(delete.stderr)")
         try flushHost()
         #expect(try topology.fetchMetadata(from: "cA1") == nil, "with the gap open, the reply cannot reach the container")
@@ -75,7 +75,7 @@ struct MetadataTopologyTests {
         let topology = try Self.attached().topology
         // Counters on the switch: ARP frames naming 10.43.0.2, as sender or target.
         for field in ["--arp-ip-src", "--arp-ip-dst"] {
-            _ = try topology.exec("sw", "ebtables", "-A", "FORWARD", "-p", "ARP", field, "10.43.0.2", "-j", "CONTINUE")
+            _ = try topology.exec("sw", "ebtables-nft", "-A", "FORWARD", "-p", "ARP", field, "10.43.0.2", "-j", "CONTINUE")
         }
         for container in ["cA1", "cB1"] {
             try topology.run(["/usr/sbin/ip", "-n", topology.namespace(container), "neigh", "flush", "all"])
@@ -126,7 +126,7 @@ struct MetadataTopologyTests {
     }
 
     static func counters(_ topology: Topology) throws -> [Int] {
-        try topology.exec("sw", "ebtables", "-L", "FORWARD", "--Lc").stdout.split(separator: "\n")
+        try topology.exec("sw", "ebtables-nft", "-L", "FORWARD", "--Lc").stdout.split(separator: "\n")
             .filter { $0.contains("10.43.0.2") }
             .compactMap { line in line.split(separator: "pcnt = ").last?.split(separator: " ").first.flatMap { Int($0) } }
     }

@@ -10,7 +10,7 @@ struct PlanCommandTests {
     static func snapshot(_ topology: Topology) throws -> String {
         let state = (FileManager.default.subpaths(atPath: topology.stateDirectory + "/hA") ?? []).sorted().joined(separator: "\n")
         return try [topology.ip("hA", "link"), topology.ip("hA", "addr"), topology.ip("hA", "route"),
-                    topology.exec("hA", "ebtables-save").stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n"),
+                    topology.exec("hA", "ebtables-nft-save").stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n"),
                     state].joined(separator: "\n----\n")
     }
 
@@ -47,10 +47,13 @@ struct PlanCommandTests {
         let file = try topology.write(config, as: "flat-a.json")
         let commands = try topology.operatorCommand(host: "hB", "rules", "--conf", file)
         #expect(commands.status == 0)
-        let pasted = try topology.exec("hB", "sh", "-e", "-c", commands.stdout)
+        // `flatnet rules` prints plain `ebtables` commands; paste them into nf_tables here,
+        // whatever this machine's ebtables alternative points to.
+        let nft = "ebtables() { ebtables-nft \"$@\"; }\n"
+        let pasted = try topology.exec("hB", "sh", "-e", "-c", nft + commands.stdout)
         #expect(pasted.status == 0, "\(pasted.stderr)")
-        let installed = LiveRules(saveOutput: try topology.exec("hA", "ebtables-save").stdout)
-        let fromPaste = LiveRules(saveOutput: try topology.exec("hB", "ebtables-save").stdout)
+        let installed = LiveRules(saveOutput: try topology.exec("hA", "ebtables-nft-save").stdout)
+        let fromPaste = LiveRules(saveOutput: try topology.exec("hB", "ebtables-nft-save").stdout)
         #expect(!installed.rules.isEmpty && installed.rules == fromPaste.rules)
         #expect(installed.chains == fromPaste.chains)
 

@@ -56,6 +56,12 @@ public struct ContainmentRules: Equatable, Sendable {
         return rules
     }
 
+    /// Every chain flatnet creates for `network`: a table holding any of them holds
+    /// (part of) the network's rules.
+    public static func chainNames(network: String) -> [String] {
+        ["F", "I", "O"].map { chainName(network, $0) }
+    }
+
     /// `FN-<up to 12 chars of the name>-<6 hex>-<F|I|O>`: readable, unique, at most 24
     /// characters (ebtables allows 31).
     public static func chainName(_ network: String, _ suffix: String) -> String {

@@ -1,55 +1,19 @@
-/// What is live in the filter table, parsed from `ebtables-save`.
-public struct LiveRules: Equatable, Sendable {
-    public var chains: Set<String>
-    public var rules: [EbtablesRule]
-    /// Packet counters per rule, when saved with `ebtables-save -c` (`[packets:bytes] -A ...`).
-    public var packets: [EbtablesRule: Int]
-
-    public init(saveOutput: String) {
-        var chains = Set<String>(), rules: [EbtablesRule] = [], packets: [EbtablesRule: Int] = [:]
-        var inFilter = false
-        for line in saveOutput.split(separator: "\n") {
-            if line.hasPrefix("*") { inFilter = line == "*filter"; continue }
-            guard inFilter else { continue }
-            if line.hasPrefix(":") {
-                chains.insert(String(line.dropFirst().split(separator: " ").first ?? ""))
-                continue
-            }
-            var text = Substring(line), count: Int?
-            if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-                count = Int(text[text.index(after: text.startIndex)..<close].split(separator: ":").first ?? "")
-                text = text[text.index(after: close)...].drop { $0 == " " }
-            }
-            if let rule = EbtablesRule.parse(saveLine: text) {
-                rules.append(rule)
-                if let count { packets[rule, default: 0] += count }
-            }
-        }
-        self.chains = chains
-        self.rules = rules
-        self.packets = packets
-    }
-
-    public func rules(in chain: String) -> [EbtablesRule] { rules.filter { $0.chain == chain } }
-
-    /// How many times `base` jumps to `chain` (flatnet wants exactly one).
-    public func jumps(from base: String, to chain: String) -> Int {
-        rules.filter { $0.chain == base && $0.target == chain && $0.matches.isEmpty }.count
-    }
-}
-
 /// The ebtables-restore batches that bring live rules to the desired ones, computed from
 /// the live state so a batch never names something missing (one bad line fails the
 /// whole atomic batch).
 public enum RuleConvergence {
     /// The `--noflush` batch making `desired` true, or nil when it already is. A chain
-    /// whose rules differ in any way (missing, extra, reordered) is recreated whole
-    /// (declaring it flushes it); each jump is made to appear exactly once, first.
+    /// whose rules differ in any way (missing, extra, reordered) is recreated whole;
+    /// each jump is made to appear exactly once, first. A live chain is declared and
+    /// then flushed explicitly: ebtables-nft-restore flushes a declared chain anyway,
+    /// and the explicit `-F` keeps the batch correct with ebtables-legacy-restore too,
+    /// whose handling of a redeclared chain cannot be checked on an nf_tables-only kernel.
     public static func batch(desired: ContainmentRules, live: LiveRules) -> String? {
         var lines: [String] = []
         for chain in desired.chains {
-            if !live.chains.contains(chain.name) || live.rules(in: chain.name) != chain.rules {
-                lines.append(":\(chain.name) RETURN")
+            let exists = live.chains.contains(chain.name)
+            if !exists || live.rules(in: chain.name) != chain.rules {
+                lines += [":\(chain.name) RETURN"] + (exists ? ["-F \(chain.name)"] : [])
                 lines += chain.rules.map(\.restoreLine)
             }
             let jumps = live.jumps(from: chain.base, to: chain.name)

@@ -19,8 +19,10 @@ public struct DoctorObservation: Sendable {
     public var linkBridgeSide: LinkInfo?
     public var linkDockerSide: LinkInfo?
     public var dockerAddresses: [IPPrefix] = []
-    /// nil when ebtables is not installed.
+    /// The filter table of the backend the network uses; nil when no backend works.
     public var liveRules: LiveRules?
+    /// Which ebtables backends work, hold this network's chains, and which is recorded.
+    public var ebtablesBackends = EbtablesBackendFacts()
     public var leases: [PoolLease] = []
     /// Leases that could not be read, one sentence each (they count as held).
     public var unreadableLeases: [String] = []

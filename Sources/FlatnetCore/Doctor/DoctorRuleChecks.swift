@@ -1,28 +1,64 @@
-/// Doctor's checks of the ebtables rules: each compared as a parsed value, with counters.
+/// Doctor's checks of the ebtables rules: the backend they live in, then each rule
+/// compared as a parsed value, with counters.
 enum DoctorRuleChecks {
     static func rules(_ config: NetworkConfig, _ seen: DoctorObservation) -> [DoctorFinding] {
         guard let desired = ContainmentRules.make(for: config) else { return [] }
-        guard let live = seen.liveRules else {
-            return [.problem("ebtables", "not installed", fix: "apt-get install ebtables, then run an ADD")]
+        let facts = seen.ebtablesBackends
+        guard case .use(let backend) = EbtablesBackendChoice.choose(facts) else {
+            return [unavailable(facts)]
         }
-        var findings: [DoctorFinding] = []
+        var findings = [inUse(backend, facts)]
+        for other in EbtablesBackend.preferred where other != backend && facts.holding.contains(other) {
+            findings.append(.problem("ebtables chains of \(config.name) in \(other)",
+                                     "also present there; flatnet uses \(backend.rawValue) for this network",
+                                     fix: removal(desired, with: other)))
+        }
+        guard let live = seen.liveRules else { return findings }
         for chain in desired.chains {
-            let present = live.rules(in: chain.name)
-            for rule in chain.rules {
-                let check = "rule \(rule.restoreLine)"
-                if present.contains(rule) {
-                    findings.append(.ok(check + " (\(live.packets[rule] ?? 0) packets)"))
-                } else {
-                    findings.append(.problem(check, "missing", fix: "run CHECK or flatnet teardown + ADD; or paste `flatnet rules`"))
-                }
-            }
-            for rule in present where !chain.rules.contains(rule) {
-                findings.append(.problem("rule \(rule.restoreLine)", "unexpected in \(chain.name)", fix: "ebtables -D " + rule.restoreLine.dropFirst(3)))
-            }
-            let jumps = live.jumps(from: chain.base, to: chain.name)
-            findings.append(jumps == 1 ? .ok("jump \(chain.base) -> \(chain.name)")
-                : .problem("jump \(chain.base) -> \(chain.name)", "present \(jumps) times", fix: "run an ADD after CHECK (it converges to exactly one)"))
+            findings += ruleFindings(chain, live: live, tool: backend.tool)
         }
+        return findings
+    }
+
+    /// "ebtables backend nf_tables (ebtables-nft)": which backend doctor read.
+    static func inUse(_ backend: EbtablesBackend, _ facts: EbtablesBackendFacts) -> DoctorFinding {
+        let unrecorded = ", not recorded yet (the next ADD records it)"
+        return .ok("ebtables backend \(backend)" + (facts.recorded == backend ? "" : unrecorded))
+    }
+
+    static func unavailable(_ facts: EbtablesBackendFacts) -> DoctorFinding {
+        if let recorded = facts.recorded {
+            return .problem("ebtables backend \(recorded)", "recorded for this network, but it does not work here",
+                            fix: recorded.fix)
+        }
+        return .problem("ebtables backend", "none works on this host", fix: EbtablesBackend.fixWhenNoneWorks)
+    }
+
+    /// The commands removing the network's chains from a backend it must not use.
+    static func removal(_ rules: ContainmentRules, with backend: EbtablesBackend) -> String {
+        rules.chains.map { chain in
+            ["-D \(chain.base) -j \(chain.name)", "-F \(chain.name)", "-X \(chain.name)"]
+                .map { "\(backend.tool) -t filter \($0)" }.joined(separator: "; ")
+        }.joined(separator: "; ")
+    }
+
+    static func ruleFindings(_ chain: ContainmentRules.Chain, live: LiveRules, tool: String) -> [DoctorFinding] {
+        var findings: [DoctorFinding] = []
+        let present = live.rules(in: chain.name)
+        let repair = "run CHECK or flatnet teardown + ADD; or paste `flatnet rules`"
+        for rule in chain.rules {
+            let check = "rule \(rule.restoreLine)"
+            findings.append(present.contains(rule) ? .ok(check + " (\(live.packets[rule] ?? 0) packets)")
+                : .problem(check, "missing", fix: repair))
+        }
+        for rule in present where !chain.rules.contains(rule) {
+            findings.append(.problem("rule \(rule.restoreLine)", "unexpected in \(chain.name)",
+                                     fix: "\(tool) -t filter -D " + rule.restoreLine.dropFirst(3)))
+        }
+        let jumps = live.jumps(from: chain.base, to: chain.name)
+        let jump = "jump \(chain.base) -> \(chain.name)"
+        findings.append(jumps == 1 ? .ok(jump)
+            : .problem(jump, "present \(jumps) times", fix: "run an ADD after CHECK (it converges to exactly one)"))
         return findings
     }
 }

@@ -6,7 +6,7 @@ public enum DoctorProbe {
         let socket = try NetlinkSocket()
         var seen = try HostProbe.observe(config, socket: socket)
         if config.metadata != nil {
-            seen.liveRules = Ebtables.isInstalled ? try Ebtables().save(counters: true) : nil
+            (seen.liveRules, seen.ebtablesBackends) = try Ebtables.doctorView(network: config.name)
         }
         if case .pool(let pool) = config.ipam {
             let listing = try PoolIPAM(network: config, pool: pool, lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)

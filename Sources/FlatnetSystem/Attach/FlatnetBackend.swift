@@ -121,7 +121,7 @@ public struct FlatnetBackend: PluginBackend {
         }
         var hostDrift = try hostProblems(request.config)
         if let rules = ContainmentRules.make(for: request.config) {
-            hostDrift += RuleConvergence.drift(desired: rules, live: try Ebtables().save())
+            hostDrift += RuleConvergence.drift(desired: rules, live: try Ebtables.liveRules(of: request.config.name))
         }
         if !hostDrift.isEmpty {
             // The ADD fast path trusts a stamp; drop it so the next ADD repairs the host side.
@@ -153,18 +153,16 @@ public struct FlatnetBackend: PluginBackend {
     }
 
     /// STATUS: 0 when an ADD could succeed now and the containers already here are
-    /// served. 50 (not available): ebtables missing for a network with a metadata block,
-    /// the uplink missing, the pool exhausted. 51 (existing containers degraded): the
-    /// enslaved uplink is not operational; the host side a setup left here has drifted
-    /// (docker0 re-created by a Docker restart, the link pair or reserved address gone,
-    /// the bridge deleted); the pool's state or some lease is unreadable. A delegated
-    /// IPAM plugin's status is not asked (the Debian plugins predate STATUS).
+    /// served. 50 (not available): no working ebtables backend for a network with a
+    /// metadata block (a real probe, cached when positive), the uplink missing, the pool
+    /// exhausted. 51 (existing containers degraded): the enslaved uplink is not
+    /// operational; the host side a setup left here has drifted (docker0 re-created by a
+    /// Docker restart, the link pair or reserved address gone, the bridge deleted); the
+    /// pool's state or some lease is unreadable. A delegated IPAM plugin's status is not
+    /// asked (the Debian plugins predate STATUS).
     public func status(_ request: PluginRequest) throws {
         let config = request.config
-        if config.metadata != nil && !Ebtables.isInstalled {
-            throw CNIError(.notAvailable, "ebtables is not installed; network \(config.name) needs it for its metadata link",
-                           details: "install Debian's ebtables package")
-        }
+        if config.metadata != nil { try Ebtables.requireAvailable(for: config.name) }
         if let port = config.uplinkPort {
             let socket = try NetlinkSocket()
             guard try socket.link(named: (config.uplink ?? port).value) != nil else {

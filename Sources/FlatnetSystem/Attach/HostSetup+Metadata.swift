@@ -18,7 +18,7 @@ extension HostSetup {
             try saveApplied(record)
             try ensureReservedAddress(prefix, on: dockerBridge, socket: socket)
         case .ensureRules(let rules):
-            try Ebtables().converge(rules)
+            try Ebtables.forNetwork(config.name).converge(rules)
         case .ensureBridge, .ensureVLAN, .enslaveUplink:
             preconditionFailure("not a metadata step: \(step)")
         }

@@ -52,6 +52,7 @@ public struct HostTeardown {
                 removed.append("removed \(item)")
             }
             try HostClaimRegistry().release(network: config.name)
+            try EbtablesRecords.forget(network: config.name)
             try StateFiles.remove(try setup.path(in: HostSetup.appliedDirectory))
             return removed
         }
@@ -99,8 +100,8 @@ public struct HostTeardown {
            try socket.ipv4Addresses(interfaceIndex: docker.index).contains(prefix) {
             items.append(.address(prefix, on: bridge))
         }
-        if let rules = ContainmentRules.make(for: config), Ebtables.isInstalled,
-           RuleConvergence.teardown(rules, live: try Ebtables().save()) != nil {
+        if let rules = ContainmentRules.make(for: config), let ebtables = try Ebtables.recorded(for: config.name),
+           RuleConvergence.teardown(rules, live: try ebtables.live()) != nil {
             items.append(.rules(rules))
         }
         for (kind, name) in [("vlan", record.createdVLAN), ("bridge", record.createdBridge)] {
@@ -121,8 +122,8 @@ public struct HostTeardown {
         case .address(let prefix, let bridge):
             if let docker = try socket.link(named: bridge) { try socket.deleteAddress(prefix, interfaceIndex: docker.index) }
         case .rules(let rules):
-            let ebtables = Ebtables()
-            if let batch = RuleConvergence.teardown(rules, live: try ebtables.save()) { try ebtables.restore(batch) }
+            // Also forgets which backend held them: a later setup chooses afresh.
+            _ = try Ebtables.recorded(for: config.name)?.remove(rules, network: config.name)
         case .link(_, let name):
             try socket.deleteLink(named: name)
         }
