@@ -14,23 +14,23 @@ struct ContainmentRulesTests {
     /// uplink drops first, then the link's three accepts and its drop; INPUT and OUTPUT
     /// close the bridge's ports to the host.
     static let golden = """
-        -A FN-flat-a-dce7cd-F -p ARP -o eth1 --arp-ip-src 10.43.0.2 -j DROP
-        -A FN-flat-a-dce7cd-F -p ARP -o eth1 --arp-ip-dst 10.43.0.2 -j DROP
-        -A FN-flat-a-dce7cd-F -p ARP -i eth1 --arp-ip-src 10.43.0.2 -j DROP
-        -A FN-flat-a-dce7cd-F -p ARP -i eth1 --arp-ip-dst 10.43.0.2 -j DROP
-        -A FN-flat-a-dce7cd-F -p IPv4 -o eth1 --ip-src 169.254.169.250 -j DROP
-        -A FN-flat-a-dce7cd-F -p IPv4 -o eth1 --ip-dst 169.254.169.250 -j DROP
-        -A FN-flat-a-dce7cd-F -p IPv4 -i eth1 --ip-src 169.254.169.250 -j DROP
-        -A FN-flat-a-dce7cd-F -p ARP -i flb-e37b95d226 --arp-op Reply --arp-ip-src 10.43.0.2 -j ACCEPT
-        -A FN-flat-a-dce7cd-F -p ARP -i flb-e37b95d226 --arp-op Request --arp-ip-src 10.43.0.2 -j ACCEPT
-        -A FN-flat-a-dce7cd-F -p IPv4 -i flb-e37b95d226 --ip-src 169.254.169.250 -j ACCEPT
-        -A FN-flat-a-dce7cd-F -i flb-e37b95d226 -j DROP
-        -A FN-flat-a-dce7cd-I -i flb-e37b95d226 -j DROP
-        -A FN-flat-a-dce7cd-I -i fl08fc+ -j DROP
-        -A FN-flat-a-dce7cd-I -i eth1 -j DROP
-        -A FN-flat-a-dce7cd-O -o flb-e37b95d226 -j DROP
-        -A FN-flat-a-dce7cd-O -o fl08fc+ -j DROP
-        -A FN-flat-a-dce7cd-O -o eth1 -j DROP
+        -A FN-flat-a-b886f0-F -p ARP -o eth1 --arp-ip-src 10.43.0.2 -j DROP
+        -A FN-flat-a-b886f0-F -p ARP -o eth1 --arp-ip-dst 10.43.0.2 -j DROP
+        -A FN-flat-a-b886f0-F -p ARP -i eth1 --arp-ip-src 10.43.0.2 -j DROP
+        -A FN-flat-a-b886f0-F -p ARP -i eth1 --arp-ip-dst 10.43.0.2 -j DROP
+        -A FN-flat-a-b886f0-F -p IPv4 -o eth1 --ip-src 169.254.169.250 -j DROP
+        -A FN-flat-a-b886f0-F -p IPv4 -o eth1 --ip-dst 169.254.169.250 -j DROP
+        -A FN-flat-a-b886f0-F -p IPv4 -i eth1 --ip-src 169.254.169.250 -j DROP
+        -A FN-flat-a-b886f0-F -p ARP -i flb-1d7e9ba470 --arp-op Reply --arp-ip-src 10.43.0.2 -j ACCEPT
+        -A FN-flat-a-b886f0-F -p ARP -i flb-1d7e9ba470 --arp-op Request --arp-ip-src 10.43.0.2 -j ACCEPT
+        -A FN-flat-a-b886f0-F -p IPv4 -i flb-1d7e9ba470 --ip-src 169.254.169.250 -j ACCEPT
+        -A FN-flat-a-b886f0-F -i flb-1d7e9ba470 -j DROP
+        -A FN-flat-a-b886f0-I -i flb-1d7e9ba470 -j DROP
+        -A FN-flat-a-b886f0-I -i fl7d30+ -j DROP
+        -A FN-flat-a-b886f0-I -i eth1 -j DROP
+        -A FN-flat-a-b886f0-O -o flb-1d7e9ba470 -j DROP
+        -A FN-flat-a-b886f0-O -o fl7d30+ -j DROP
+        -A FN-flat-a-b886f0-O -o eth1 -j DROP
         """
 
     @Test("golden: the rules of the example network")
@@ -81,8 +81,8 @@ struct ContainmentRulesTests {
     func convergeFromEmpty() throws {
         let rules = try Self.rules
         let batch = try #require(RuleConvergence.batch(desired: rules, live: Self.save([])))
-        #expect(batch.hasPrefix("*filter\n:FN-flat-a-dce7cd-F RETURN\n") && batch.hasSuffix("COMMIT\n"))
-        #expect(batch.contains("-I FORWARD 1 -j FN-flat-a-dce7cd-F") && batch.contains("-I OUTPUT 1 -j FN-flat-a-dce7cd-O"))
+        #expect(batch.hasPrefix("*filter\n:FN-flat-a-b886f0-F RETURN\n") && batch.hasSuffix("COMMIT\n"))
+        #expect(batch.contains("-I FORWARD 1 -j FN-flat-a-b886f0-F") && batch.contains("-I OUTPUT 1 -j FN-flat-a-b886f0-O"))
         #expect(RuleConvergence.batch(desired: rules, live: Self.save(Self.liveComplete(rules))) == nil)
         #expect(RuleConvergence.drift(desired: rules, live: Self.save(Self.liveComplete(rules))).isEmpty)
     }
@@ -92,13 +92,13 @@ struct ContainmentRulesTests {
         let rules = try Self.rules
         var live = Self.liveComplete(rules)
         live.removeAll { $0 == rules.chains[0].rules[8].restoreLine }  // the gap-closing accept
-        live.append("-A INPUT -j FN-flat-a-dce7cd-I")
+        live.append("-A INPUT -j FN-flat-a-b886f0-I")
         let batch = try #require(RuleConvergence.batch(desired: rules, live: Self.save(live)))
-        #expect(batch == "*filter\n:FN-flat-a-dce7cd-F RETURN\n-F FN-flat-a-dce7cd-F\n" + rules.chains[0].rules.map(\.restoreLine).joined(separator: "\n")
-            + "\n-D INPUT -j FN-flat-a-dce7cd-I\nCOMMIT\n")
+        #expect(batch == "*filter\n:FN-flat-a-b886f0-F RETURN\n-F FN-flat-a-b886f0-F\n" + rules.chains[0].rules.map(\.restoreLine).joined(separator: "\n")
+            + "\n-D INPUT -j FN-flat-a-b886f0-I\nCOMMIT\n")
         let drift = RuleConvergence.drift(desired: rules, live: Self.save(live))
         #expect(drift == ["ebtables rule missing: \(rules.chains[0].rules[8].restoreLine)",
-                          "INPUT jumps to FN-flat-a-dce7cd-I 2 times, expected once"])
+                          "INPUT jumps to FN-flat-a-b886f0-I 2 times, expected once"])
     }
 
     @Test("teardown removes jumps and chains that are live, nothing else")
@@ -107,6 +107,6 @@ struct ContainmentRulesTests {
         #expect(RuleConvergence.teardown(rules, live: Self.save([])) == nil)
         let batch = try #require(RuleConvergence.teardown(rules, live: Self.save(Self.liveComplete(rules))))
         #expect(batch.split(separator: "\n").filter { $0.hasPrefix("-D") }.count == 3)
-        #expect(batch.contains("-X FN-flat-a-dce7cd-F"))
+        #expect(batch.contains("-X FN-flat-a-b886f0-F"))
     }
 }

@@ -80,18 +80,26 @@ struct PartialSetupTests {
         let config = topology.flatA(host: "hA", metadata: true)
         let first = try topology.flatnet("ADD", host: "hA", container: "c1", config: config)
         #expect(try first.status == 0 && topology.fetchMetadata(from: "c1") == "hA")
-        // A Docker restart: docker0 is deleted and created again (new index, no reserved address).
+        // A Docker restart: docker0 is deleted and created again (new index, new MAC, no
+        // reserved address); the platform puts its own containers and route back.
         try topology.shell("hA", """
             ports=$(ip -o link show master docker0 | cut -d: -f2 | cut -d@ -f1)
             ip link del docker0 && ip link add docker0 type bridge && ip addr add 172.17.0.1/16 dev docker0 && ip link set docker0 up
             for port in $ports; do case $port in fld-*) ;; *) ip link set $port master docker0;; esac; done
+            ip route replace 169.254.169.250/32 via 172.17.0.2
             """)
         #expect(try topology.fetchMetadata(from: "c1") == nil, "control: metadata is broken now")
         let check = try topology.flatnet("CHECK", host: "hA", container: "c1", config: config.setting("prevResult", to: first.reply))
         #expect(check.code == 106, "CHECK names the broken link: \(check.outcome.stdout)")
         let status = try topology.flatnet("STATUS", host: "hA", container: "", config: config)
         #expect(status.code == 51, "STATUS: existing containers are degraded: \(status.outcome.stdout)")
+        // c1 still believes the reserved address is at the old docker0's MAC, as a container
+        // that has not talked since the restart would.
+        let newMAC = try topology.ip("hA", "-br", "link", "show", "docker0").split(separator: " ").filter { !$0.isEmpty }[2]
+        try topology.shell("c1", "ip neigh replace 10.43.0.2 dev eth0 lladdr 02:00:00:00:00:01 nud stale")
         #expect(try topology.flatnet("ADD", host: "hA", container: "c2", config: config).status == 0)
+        let learned = try topology.ip("c1", "neigh", "show", "10.43.0.2")
+        #expect(learned.contains(String(newMAC)), "the repair announced the reserved address at docker0's new MAC: \(learned)")
         #expect(try topology.fetchMetadata(from: "c2") == "hA" && topology.fetchMetadata(from: "c1") == "hA", "repaired for both")
     }
 
