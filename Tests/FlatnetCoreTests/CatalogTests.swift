@@ -176,6 +176,8 @@ struct CatalogTests {
         ("two networks share a reserved address", fleet({ _, _ in }, second: flatB.merging(["reservedAddress": .string("10.43.0.2"),
          "subnet": .string("10.43.0.0/16"), "gateway": .string("10.43.0.1")]) { $1 }, secondRange: ("10.43.5.2", "10.43.5.9")),
          "networks flat-a and flat-b on host hostA share reserved address 10.43.0.2"),
+        ("two networks whose derived names collide on a host", fleet({ _, _ in }, second: flatB.merging(["name": .string("flat-1553")]) { $1 }),
+         "networks flat-a and flat-1553 on host hostA share host-veth prefix"),
         ("a VLAN name over 15 bytes after derivation", fleet { answers, hosts in answers["vlan"] = .number(100); hosts[0]["uplink"] = .string("enp129s0f1np1") },
          "host hostA: VLAN interface enp129s0f1np1.100 would be 17 bytes"),
         ("an uplink name that is not an interface name", fleet { _, hosts in hosts[1]["uplink"] = .string("eth 1") },

@@ -7,11 +7,16 @@ import Testing
 @Suite("Attach in the two-host topology (root, throwaway netns)",
        .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil, "run scripts/test.sh"), .serialized)
 struct AttachTopologyTests {
-    @Test("containers on hostA and hostB reach each other directly and reach the router")
+    @Test("containers on hostA and hostB reach each other directly and reach the router, beside a second network")
     func flatReachability() throws {
         let topology = try Topology()
         _ = try topology.container("cA1")
         _ = try topology.container("cB1")
+        for host in ["hA", "hB"] {  // flat-b first on both hosts: flat-a must not care
+            let name = "b" + host.dropFirst() + "1"
+            _ = try topology.container(name)
+            #expect(try topology.flatnet("ADD", host: host, container: name, config: topology.flatB(host: host)).status == 0)
+        }
         let addA = try topology.flatnet("ADD", host: "hA", container: "cA1", config: topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.254")))
         let addB = try topology.flatnet("ADD", host: "hB", container: "cB1", config: topology.netconf("flat-a", host: "hB", range: ("10.43.2.2", "10.43.2.254")))
         #expect(addA.status == 0 && addB.status == 0, "\(addA.outcome.stdout) \(addB.outcome.stdout)")
@@ -21,6 +26,8 @@ struct AttachTopologyTests {
         #expect(try topology.ping(from: "cB1", a))
         #expect(try topology.ping(from: "cA1", "10.43.0.1"))
         #expect(try topology.ip("cA1", "route").contains("default via 10.43.0.1 dev eth0"))
+        #expect(try topology.ping(from: "bA1", "10.44.2.2"), "flat-b reaches flat-b across hosts")
+        #expect(try !topology.ping(from: "cA1", "10.44.1.2"), "and is not reachable from flat-a")
     }
 
     @Test("two flat networks on the same hosts are separate L2 segments")

@@ -10,9 +10,13 @@ struct DoctorTests {
     func doctorFindsFaults() throws {
         let topology = try Topology()
         try topology.metadata(on: "hA")
-        for name in ["c1", "c2", "c3"] { _ = try topology.container(name) }
+        for name in ["c1", "c2", "c3", "b1"] { _ = try topology.container(name) }
         let config = topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.9"), reserved: "10.43.0.2")
         for name in ["c1", "c2", "c3"] { #expect(try topology.flatnet("ADD", host: "hA", container: name, config: config).status == 0) }
+        // The host's second network, flat-b: its doctor stays healthy and flat-a's never names it.
+        let flatB = topology.flatB(host: "hA", metadata: true)
+        #expect(try topology.flatnet("ADD", host: "hA", container: "b1", config: flatB).status == 0)
+        let vethB = InterfaceNaming.hostVeth(network: "flat-b", attachment: Attachment(containerID: "b1", ifName: "eth0")).value
         let file = try topology.write(config, as: "flat-a.json")
         let doctor = { try topology.operatorCommand(host: "hA", "doctor", "--conf", file) }
 
@@ -42,6 +46,9 @@ struct DoctorTests {
             #expect(sick.stdout.contains(expected), "missing «\(expected)» in:\n\(sick.stdout)")
         }
         #expect(sick.stdout.components(separatedBy: "      fix: ").count > 6, "every problem has a fix line")
+        #expect(!sick.stdout.contains(vethB), "flat-a's doctor never names flat-b's container")
+        let doctorB = try topology.operatorCommand(host: "hA", "doctor", "--conf", try topology.write(flatB, as: "flat-b.json"))
+        #expect(doctorB.status == 0, "flat-b is healthy while flat-a is sick:\n\(doctorB.stdout)")
         let json = try topology.operatorCommand(host: "hA", "doctor", "--conf", file, "--json")
         #expect(try JSONValue.parse(json.stdout)["healthy"] == .bool(false))
     }

@@ -104,18 +104,20 @@ struct NetworkGCTests {
     @Test("GC removes the veths and leases of attachments not listed, keeps the listed one, refuses without a list")
     func gc() throws {
         let topology = try Topology()
-        for name in ["c1", "c2", "c3"] { _ = try topology.container(name) }
+        for name in ["c1", "c2", "c3", "b1"] { _ = try topology.container(name) }
         let config = topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.9"))
         for name in ["c1", "c2", "c3"] { #expect(try topology.flatnet("ADD", host: "hA", container: name, config: config).status == 0) }
+        #expect(try topology.flatnet("ADD", host: "hA", container: "b1", config: topology.flatB(host: "hA")).status == 0)
         let noList = try topology.flatnet("GC", host: "hA", container: "", config: config)
         #expect(noList.code == 7)
-        guard case .object(var members) = config else { return }
-        members["cni.dev/valid-attachments"] = .array([.object(["containerID": .string("c2"), "ifname": .string("eth0")])])
-        let gc = try topology.flatnet("GC", host: "hA", container: "", config: .object(members))
+        let valid = JSONValue.array([.object(["containerID": .string("c2"), "ifname": .string("eth0")])])
+        let gc = try topology.flatnet("GC", host: "hA", container: "", config: config.settingKey("cni.dev/valid-attachments", to: valid))
         #expect(gc.status == 0, "\(gc.outcome.stdout)")
         #expect(try !topology.ip("c1", "-br", "link").contains("eth0") && !topology.ip("c3", "-br", "link").contains("eth0"))
         #expect(try topology.ping(from: "c2", "10.43.0.1"), "the kept container still works")
         let leases = try FileManager.default.contentsOfDirectory(atPath: topology.stateDirectory + "/hA/flat-a/addresses")
         #expect(leases == ["10.43.1.3"])
+        #expect(try topology.ip("b1", "-br", "link").contains("eth0") && topology.leases(host: "hA", network: "flat-b").count == 1,
+                "flat-b's container, listed nowhere, is another network's: GC of flat-a leaves it")
     }
 }

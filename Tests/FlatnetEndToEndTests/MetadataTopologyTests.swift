@@ -7,11 +7,15 @@ import Testing
 @Suite("Metadata link and containment in the two-host topology (root, throwaway netns)",
        .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil, "run scripts/test.sh"), .serialized)
 struct MetadataTopologyTests {
-    /// Both hosts with docker0 and metadata; cA1 on hostA, cB1 on hostB, network flat-a.
+    /// Both hosts with docker0 and metadata; cA1 on hostA, cB1 on hostB, network flat-a;
+    /// and as on a real host a second network, flat-b (segment 2, reserved 10.44.0.2),
+    /// with bA1 on hostA and bB1 on hostB.
     struct Attached {
         let topology: Topology
         let a: String
         let b: String
+        /// bA1's flat-b address.
+        let flatB: String
         /// cA1's netconf and ADD result (CHECK's prevResult).
         let configA: JSONValue
         let resultA: JSONValue?
@@ -27,7 +31,15 @@ struct MetadataTopologyTests {
         let b = try topology.flatnet("ADD", host: "hB", container: "cB1",
                                      config: topology.netconf("flat-a", host: "hB", range: ("10.43.2.2", "10.43.2.254"), reserved: "10.43.0.2"))
         #expect(a.status == 0 && b.status == 0, "\(a.outcome.stdout) \(b.outcome.stdout)")
-        return Attached(topology: topology, a: try #require(a.address), b: try #require(b.address), configA: configA, resultA: a.reply)
+        var flatB: [PluginCall] = []
+        for host in ["hA", "hB"] {
+            let name = "b" + host.dropFirst() + "1"
+            _ = try topology.container(name)
+            flatB.append(try topology.flatnet("ADD", host: host, container: name, config: topology.flatB(host: host, metadata: true)))
+        }
+        #expect(flatB.allSatisfy { $0.status == 0 }, "\(flatB.map(\.outcome.stdout))")
+        return Attached(topology: topology, a: try #require(a.address), b: try #require(b.address), flatB: try #require(flatB[0].address),
+                        configA: configA, resultA: a.reply)
     }
 
     @Test("each container's metadata request is answered by its own host; the route is in the result")
@@ -36,7 +48,10 @@ struct MetadataTopologyTests {
         let (topology, a, b) = (attached.topology, attached.a, attached.b)
         #expect(try topology.fetchMetadata(from: "cA1") == "hA")
         #expect(try topology.fetchMetadata(from: "cB1") == "hB")
+        #expect(try topology.fetchMetadata(from: "bA1") == "hA" && topology.fetchMetadata(from: "bB1") == "hB", "flat-b too")
         #expect(try topology.ip("cA1", "route").contains("169.254.169.250 via 10.43.0.2 dev eth0"))
+        #expect(try topology.ip("bA1", "route").contains("169.254.169.250 via 10.44.0.2 dev eth0"))
+        #expect(try !topology.ping(from: "cA1", attached.flatB), "flat-a does not reach flat-b on the same host")
         #expect(try topology.ping(from: "cA1", b) && topology.ping(from: "cB1", a), "the flat network still works")
         let docker0 = try topology.ip("hA", "-4", "addr", "show", "docker0")
         #expect(docker0.contains("inet 10.43.0.2/16"))
@@ -99,6 +114,7 @@ struct MetadataTopologyTests {
         #expect(try topology.ping(from: "hA-dk", "172.17.0.1"), "control: it reaches the host over docker0")
         #expect(try topology.fetchMetadata(from: "hA-dk") == "hA", "control: and the metadata service")
         #expect(try !topology.ping(from: "hA-dk", a), "routed through the host")
+        #expect(try !topology.ping(from: "hA-dk", attached.flatB), "nor flat-b's container")
         try topology.run(["/usr/sbin/ip", "-n", topology.namespace("hA-dk"), "route", "add", "10.43.0.0/16", "dev", "eth0"])
         #expect(try !topology.ping(from: "hA-dk", a), "on-link, by ARP")
         #expect(try !topology.ip("hA-dk", "neigh", "show", a).contains("lladdr"), "ARP got no answer")

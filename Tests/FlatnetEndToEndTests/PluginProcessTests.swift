@@ -78,6 +78,22 @@ struct PluginProcessTests {
         #expect(validate.status == 1)
         #expect(validate.stdout.contains("flat-a.conflist: ok (network flat-a)") && validate.stdout.contains("\(brokenFile): vlan: 0 is outside"),
                 "\(validate.stdout)")
+        // Files given together are one host's networks: a twin of flat-a's derived names is refused.
+        let twinFile = NSTemporaryDirectory() + "flatnet-twin-" + ProcessRunner.uniqueSuffix() + ".json"
+        try Valid.config.setting("name", to: .string("flat-1553")).setting("bridge", to: .string("br-twin"))
+            .setting("uplink", to: .string("eth2")).setting("metadata", to: nil).serialized()
+            .write(toFile: twinFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: twinFile) }
+        let together = try ProcessRunner.run([Self.binary, "netconf", "validate", catalog + "/examples/flat-a.conflist", twinFile,
+                                              "--catalog", catalog])
+        #expect(together.status == 1 && together.stdout.contains("networks flat-a and flat-1553 share host-veth prefix"),
+                "\(together.stdout)")
+        let alone = try ProcessRunner.run([Self.binary, "netconf", "validate", twinFile, "--catalog", catalog])
+        #expect(alone.status == 0, "control: the twin alone is valid: \(alone.stdout)")
+        let noRoute = try ProcessRunner.run([Self.binary, "netconf", "render", "--template", "conflist", "--answers", answers,
+                                             "--set", "defaultRoute=false", "--catalog", catalog])
+        let rendered = try JSONValue.parse(noRoute.stdout)["plugins"].flatMap { if case .array(let p) = $0 { p.first } else { nil } }
+        #expect(noRoute.status == 0 && rendered?["defaultRoute"] == .bool(false), "\(noRoute.stdout) \(noRoute.stderr)")
     }
 
     @Test("--help goes to stdout with exit 0; an unknown command exits 2")
