@@ -72,6 +72,6 @@ enum IPAMCommand {
         let verb = dryRun ? "would release" : "released"
         return outcome.released.map { "\(verb) \($0.address) (container \($0.owner.containerID) \($0.owner.ifName))\n" }.joined()
             + outcome.problems.map { "problem: \($0)\n" }.joined()
-            + "\(outcome.released.count) lease(s) \(verb)\n"
+            + "\(outcome.released.count) lease(s) \(dryRun ? "would be released" : "released")\n"
     }
 }
