@@ -35,17 +35,17 @@ enum IPAMCommand {
         if let text = options.value("--address") {
             guard let address = IPv4Address(text) else { throw UsageError("ipam release: --address \(text.bounded(80)) is not an IPv4 address", spec) }
             guard let owner = try pool.release(address: address, dryRun: dryRun) else { return "\(address) was not held\n" }
-            return "\(verb) \(address) (container \(owner.containerID) \(owner.ifName))\n"
+            return "\(verb) \(address) (container \(owner.containerID.bounded(80)) \(owner.ifName))\n"
         }
         guard let container = options.value("--container") else {
             throw UsageError("ipam release needs --container ID [--ifname NAME] or --address IP", spec)
         }
         let owner = Attachment(containerID: container, ifName: options.value("--ifname") ?? "eth0")
         guard let address = try pool.address(heldBy: owner) else {
-            return "container \(owner.containerID) \(owner.ifName) holds no address\n"
+            return "container \(owner.containerID.bounded(80)) \(owner.ifName) holds no address\n"
         }
         if !dryRun { try pool.release(for: owner) }
-        return "\(verb) \(address) (container \(owner.containerID) \(owner.ifName))\n"
+        return "\(verb) \(address) (container \(owner.containerID.bounded(80)) \(owner.ifName))\n"
     }
 
     /// GC, decided under the pool lock. A lease is released only when its container's host
@@ -62,6 +62,13 @@ enum IPAMCommand {
             listed = Set(ids)
         }
         let socket = try NetlinkSocket()
+        // Liveness is read from this host's links: where the network's bridge is not, every
+        // container would look gone (gc run in the wrong network namespace, or on a host
+        // whose state directory was copied from another).
+        guard try socket.link(named: config.bridge.value) != nil else {
+            throw CNIError(.hostSetupConflict, "network \(config.name) has no bridge \(config.bridge) here: refusing to decide which containers are gone",
+                           details: "ipam gc reads this host's veths; run it on the network's host, in its network namespace")
+        }
         var present: Set<String>?
         let dryRun = options.has("--dry-run")
         let outcome = try pool.collectGarbage(dryRun: dryRun) { lease in

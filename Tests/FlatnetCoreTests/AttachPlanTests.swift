@@ -52,8 +52,8 @@ struct AttachPlanTests {
         ])
         let veth = plan.hostVeth.value
         #expect(plan.container.map { $0.ipCommand(namespace: "c1") } == [
-            "ip link add \(veth) mtu 1500 master br-flat-a up type veth peer name eth0 mtu 1500 netns /run/netns/c1"
-                + " && ip link set \(veth) alias flatnet:flat-a",
+            "ip link add \(veth) mtu 1500 up type veth peer name eth0 mtu 1500 netns /run/netns/c1"
+                + " && ip link set \(veth) alias flatnet:flat-a && ip link set \(veth) master br-flat-a",
             "ip netns exec c1 sysctl -w net.ipv4.conf.eth0.arp_notify=1",
             "ip -n c1 link set eth0 up",
             "ip -n c1 addr add 10.43.1.5/16 dev eth0",

@@ -11,8 +11,8 @@ struct ContainmentRulesTests {
     static var rules: ContainmentRules { get throws { try #require(ContainmentRules.make(for: try config)) } }
 
     /// The exact restore lines for the example network (uplink eth1). Reviewed by hand:
-    /// uplink drops first, then the link's three accepts and its drop; INPUT and OUTPUT
-    /// close the bridge's ports to the host.
+    /// uplink drops first, then the link's three accepts and its drop, then nothing
+    /// bridged into the docker end; INPUT and OUTPUT close the bridge's ports to the host.
     static let golden = """
         -A FN-flat-a-b886f0-F -p ARP -o eth1 --arp-ip-src 10.43.0.2 -j DROP
         -A FN-flat-a-b886f0-F -p ARP -o eth1 --arp-ip-dst 10.43.0.2 -j DROP
@@ -25,6 +25,7 @@ struct ContainmentRulesTests {
         -A FN-flat-a-b886f0-F -p ARP -i flb-1d7e9ba470 --arp-op Request --arp-ip-src 10.43.0.2 -j ACCEPT
         -A FN-flat-a-b886f0-F -p IPv4 -i flb-1d7e9ba470 --ip-src 169.254.169.250 -j ACCEPT
         -A FN-flat-a-b886f0-F -i flb-1d7e9ba470 -j DROP
+        -A FN-flat-a-b886f0-F -o fld-1d7e9ba470 -j DROP
         -A FN-flat-a-b886f0-I -i flb-1d7e9ba470 -j DROP
         -A FN-flat-a-b886f0-I -i fl7d30+ -j DROP
         -A FN-flat-a-b886f0-I -i eth1 -j DROP
@@ -45,7 +46,7 @@ struct ContainmentRulesTests {
         let local = try NetworkConfigParser.parse(Valid.config.setting("uplink", to: nil).setting("vlan", to: nil), cniVersion: CNIVersion(1, 1, 0))
         let rules = try #require(ContainmentRules.make(for: local))
         #expect(!rules.allRules.contains { $0.matches.values.contains("eth1") })
-        #expect(rules.allRules.count == 8)
+        #expect(rules.allRules.count == 9)
     }
 
     @Test("names: chains at most 31 characters, link pair and host veths distinct per network")

@@ -37,16 +37,29 @@ struct HostClaimsTests {
         #expect(conflicts.first?.description.contains("networks flat-a and flat-1553 share host-veth prefix") == true)
     }
 
-    @Test("a shared bridge, uplink or reserved address is a conflict; two VLANs on one NIC are not",
-          arguments: [("bridge", JSONValue.string("br-flat-a"), HostClaim.Kind.bridge), ("uplink", .string("eth1"), .uplink),
-                      ("metadata.reservedAddress", .string("10.43.0.2"), .reservedAddress)])
-    func sharedResources(_ path: String, _ value: JSONValue, _ kind: HostClaim.Kind) throws {
-        // flat-c: flat-a's subnet, its own uplink, bridge, range and reserved address.
-        let flatC = try Self.network("flat-c", ["uplink": .string("eth2"), "metadata.reservedAddress": .string("10.43.0.3"),
-                                                "ipam.ranges": .array([.object(["rangeStart": .string("10.43.5.2"), "rangeEnd": .string("10.43.5.9")])])])
-        #expect(HostClaims.conflicts([try Self.network("flat-a"), flatC]).isEmpty, "control")
-        let edited = try NetworkConfigParser.parse(flatC.raw.setting(path, to: value), cniVersion: CNIVersion(1, 1, 0))
-        #expect(HostClaims.conflicts([try Self.network("flat-a"), edited]).map(\.claim.kind).contains(kind))
+    /// flat-c: its own uplink, bridge, subnet, range and reserved address.
+    static var flatC: [String: JSONValue?] {
+        ["uplink": .string("eth2"), "ipam.subnet": .string("10.45.0.0/16"), "ipam.gateway": .string("10.45.0.1"),
+         "ipam.exclude": .array([]), "metadata.reservedAddress": .string("10.45.0.2"),
+         "ipam.ranges": .array([.object(["rangeStart": .string("10.45.1.2"), "rangeEnd": .string("10.45.1.9")])])]
+    }
+
+    static func flatC(_ edits: [String: JSONValue?]) throws -> NetworkConfig {
+        try network("flat-c", flatC.merging(edits) { $1 })
+    }
+
+    @Test("a shared bridge, uplink, reserved address or metadata subnet is a conflict; two VLANs on one NIC are not",
+          arguments: [
+            (["bridge": .string("br-flat-a")], HostClaim.Kind.bridge),
+            (["uplink": .string("eth1")], .uplink),
+            (["ipam.subnet": .string("10.43.0.0/24"), "ipam.gateway": .string("10.43.0.1"), "metadata.reservedAddress": .string("10.43.0.2"),
+              "ipam.ranges": .array([.object(["rangeStart": .string("10.43.0.10"), "rangeEnd": .string("10.43.0.20")])])], .reservedAddress),
+            (["ipam.subnet": .string("10.43.0.0/16"), "ipam.gateway": .string("10.43.0.1"), "metadata.reservedAddress": .string("10.43.0.3"),
+              "ipam.ranges": .array([.object(["rangeStart": .string("10.43.5.2"), "rangeEnd": .string("10.43.5.9")])])], .metadataSubnet),
+          ] as [([String: JSONValue?], HostClaim.Kind)])
+    func sharedResources(_ edits: [String: JSONValue?], _ kind: HostClaim.Kind) throws {
+        #expect(HostClaims.conflicts([try Self.network("flat-a"), try Self.flatC([:])]).isEmpty, "control")
+        #expect(HostClaims.conflicts([try Self.network("flat-a"), try Self.flatC(edits)]).map(\.claim.kind).contains(kind))
         let vlanA = try Self.network("flat-a", ["vlan": .number(100)])
         let vlanB = try Self.network("flat-c", ["vlan": .number(200), "bridge": .string("br-c"), "metadata": nil])
         #expect(HostClaims.conflicts([vlanA, vlanB]).isEmpty, "eth1.100 and eth1.200 are two ports")
@@ -101,8 +114,6 @@ struct SetupRecordTests {
         #expect(NetworkMembership.isContainerVeth(veth("flatnet:flat-a"), of: "flat-a"))
         #expect(!NetworkMembership.isContainerVeth(veth("flatnet:flat-ab"), of: "flat-a"))
         #expect(!NetworkMembership.isContainerVeth(veth(nil), of: "flat-a"), "a name prefix alone is not membership")
-        #expect(NetworkMembership.isAttachedContainerVeth(veth("flatnet:flat-a"), of: "flat-a", bridgeIndex: 3))
-        #expect(!NetworkMembership.isAttachedContainerVeth(veth("flatnet:flat-a"), of: "flat-a", bridgeIndex: 4))
         #expect(NetworkMembership.unexpectedPortReason(veth("flatnet:flat-a"), config: config) == nil)
         #expect(NetworkMembership.unexpectedPortReason(veth("flatnet:flat-b"), config: config) == "a container veth of network flat-b")
         let stray = LinkInfo(index: 9, name: "stray0", kind: "veth", mtu: 1500, isUp: true, masterIndex: 3, mac: nil)

@@ -25,6 +25,33 @@ struct ConfigConvergenceTests {
         #expect(doctor.status == 0, "\(doctor.stdout)")
     }
 
+    @Test("an edit whose new uplink cannot be made (a VLAN on a kernel without 802.1Q) leaves the old uplink serving")
+    func failedEditKeepsTheNetworkUp() throws {
+        let topology = try Topology()
+        for name in ["c1", "c2"] { _ = try topology.container(name) }
+        let config = topology.flatA(host: "hA")
+        #expect(try topology.flatnet("ADD", host: "hA", container: "c1", config: config).status == 0)
+        let add = try topology.flatnet("ADD", host: "hA", container: "c2", config: config.setting("vlan", to: .number(100)))
+        #expect(add.code == 108 && add.outcome.stdout.contains("eth1.100"), "\(add.outcome.stdout)")
+        #expect(try topology.bridgePorts(host: "hA", bridge: "br-flat-a").contains("eth1"), "eth1 still on the bridge")
+        #expect(try topology.ping(from: "c1", "10.43.0.1"), "c1 still on its segment")
+    }
+
+    @Test("removing the metadata block takes the link pair, the reserved address and the chains away at the next ADD")
+    func metadataRemoved() throws {
+        let topology = try Topology()
+        try topology.metadata(on: "hA")
+        for name in ["c1", "c2"] { _ = try topology.container(name) }
+        let config = topology.flatA(host: "hA", metadata: true)
+        #expect(try topology.flatnet("ADD", host: "hA", container: "c1", config: config).status == 0)
+        #expect(try topology.exec("hA", "ebtables-nft-save").stdout.contains(ContainmentRules.chainName("flat-a", "F")), "control")
+        #expect(try topology.flatnet("ADD", host: "hA", container: "c2", config: config.setting("metadata", to: nil)).status == 0)
+        #expect(try topology.link(InterfaceNaming.linkPair(network: "flat-a").bridgeSide.value, on: "hA") == nil, "no link pair")
+        #expect(try !topology.ip("hA", "-4", "addr", "show", "docker0").contains("10.43.0.2"), "no reserved address")
+        #expect(try !topology.exec("hA", "ebtables-nft-save").stdout.contains("FN-flat-a"), "no chains")
+        #expect(try topology.ping(from: "c2", "10.43.0.1"), "the network still works")
+    }
+
     @Test("a bridge port flatnet does not know is refused by name at the next setup, and doctor lists it")
     func unknownPortRefused() throws {
         let topology = try Topology()

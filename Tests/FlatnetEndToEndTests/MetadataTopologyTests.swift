@@ -101,7 +101,7 @@ struct MetadataTopologyTests {
         #expect(try Self.counters(topology) != [0, 0], "control: the counters do count ARP for 10.43.0.2")
 
         let before = try topology.ip("cA1", "neigh", "show", "10.43.0.2")
-        let forged = try topology.exec("rt", "python3", "-c", Self.forgeReply, "eth1", try Self.mac(topology, "cA1"), "10.43.1.2")
+        let forged = try topology.exec("rt", "python3", "-c", Self.forgeClaim, "eth1", try Self.mac(topology, "cA1"), "10.43.1.2", "10.43.0.2")
         #expect(forged.status == 0, "\(forged.stderr)")
         #expect(try topology.ip("cA1", "neigh", "show", "10.43.0.2") == before, "the container's entry is unchanged")
         #expect(before.contains(try Self.mac(topology, "hA", interface: "docker0")), "and it names hostA's docker0")
@@ -141,6 +141,43 @@ struct MetadataTopologyTests {
                 "control: IPv6 link-local works on the segment")
     }
 
+    @Test("nothing is bridged into a link pair's docker end: neither a Docker container nor another network's container can claim a reserved address")
+    func dockerEndClosed() throws {
+        let attached = try Self.attached()
+        let topology = attached.topology
+        #expect(try topology.fetchMetadata(from: "cA1") == "hA" && topology.fetchMetadata(from: "bA1") == "hA")
+        usleep(1_500_000)  // past the neighbour lock time (1 s), so a forged reply could take effect
+        let neighbour = { (name: String, address: String) in try topology.ip(name, "neigh", "show", address) }
+        let (beforeA, beforeB) = (try neighbour("cA1", "10.43.0.2"), try neighbour("bA1", "10.44.0.2"))
+        let forge = { (from: String, claimed: String, victim: String, victimAddress: String) throws -> ProcessOutcome in
+            try topology.exec(from, "python3", "-c", Self.forgeClaim, "eth0", try Self.mac(topology, victim), victimAddress, claimed)
+        }
+        #expect(try forge("hA-dk", "10.43.0.2", "cA1", attached.a).status == 0, "a Docker container claims flat-a's reserved address")
+        #expect(try forge("cA1", "10.44.0.2", "bA1", attached.flatB).status == 0, "a flat-a container claims flat-b's")
+        #expect(try neighbour("cA1", "10.43.0.2") == beforeA && neighbour("bA1", "10.44.0.2") == beforeB,
+                "both entries unchanged")
+        // Control: without the docker-end rule the Docker container's forgery lands.
+        let dockerEnd = InterfaceNaming.linkPair(network: "flat-a").dockerSide.value
+        let delete = try topology.shell("hA", "ebtables-nft -D \(ContainmentRules.chainName("flat-a", "F")) -o \(dockerEnd) -j DROP")
+        #expect(delete.status == 0, "\(delete.stderr)")
+        #expect(try forge("hA-dk", "10.43.0.2", "cA1", attached.a).status == 0)
+        let poisoned = try neighbour("cA1", "10.43.0.2")
+        #expect(poisoned.contains("02:66:66:66:66:66"), "the probe works: \(poisoned)")
+    }
+
+    /// An ARP reply "CLAIMED is at 02:66:66:66:66:66", sent raw to the victim's MAC.
+    static let forgeClaim = """
+        import socket, sys
+        interface, target_mac, target_ip, claimed = sys.argv[1:5]
+        mac = lambda text: bytes(int(part, 16) for part in text.split(":"))
+        forger = mac("02:66:66:66:66:66")
+        frame = (mac(target_mac) + forger + b"\\x08\\x06" + b"\\x00\\x01\\x08\\x00\\x06\\x04\\x00\\x02" + forger
+                 + socket.inet_aton(claimed) + mac(target_mac) + socket.inet_aton(target_ip))
+        raw = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        raw.bind((interface, 0))
+        for _ in range(3): raw.send(frame)
+        """
+
     static func counters(_ topology: Topology) throws -> [Int] {
         try topology.exec("sw", "ebtables-nft", "-L", "FORWARD", "--Lc").stdout.split(separator: "\n")
             .filter { $0.contains("10.43.0.2") }
@@ -150,17 +187,4 @@ struct MetadataTopologyTests {
     static func mac(_ topology: Topology, _ name: String, interface: String = "eth0") throws -> String {
         String(try topology.ip(name, "link", "show", interface).split(separator: " ").drop { $0 != "link/ether" }.dropFirst().first ?? "")
     }
-
-    /// An ARP reply "10.43.0.2 is at 02:66:66:66:66:66", sent raw to the container's MAC.
-    static let forgeReply = """
-        import socket, sys
-        interface, target_mac, target_ip = sys.argv[1:4]
-        mac = lambda text: bytes(int(part, 16) for part in text.split(":"))
-        forger = mac("02:66:66:66:66:66")
-        frame = (mac(target_mac) + forger + b"\\x08\\x06" + b"\\x00\\x01\\x08\\x00\\x06\\x04\\x00\\x02" + forger
-                 + socket.inet_aton("10.43.0.2") + mac(target_mac) + socket.inet_aton(target_ip))
-        raw = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-        raw.bind((interface, 0))
-        for _ in range(3): raw.send(frame)
-        """
 }

@@ -103,6 +103,24 @@ struct PartialSetupTests {
         #expect(try topology.fetchMetadata(from: "c2") == "hA" && topology.fetchMetadata(from: "c1") == "hA", "repaired for both")
     }
 
+    @Test("a firewall reload flushes every ebtables chain: STATUS answers 51, and the next ADD puts containment back")
+    func rulesFlushed() throws {
+        let topology = try Topology()
+        try topology.metadata(on: "hA")
+        for name in ["c1", "c2"] { _ = try topology.container(name) }
+        let config = topology.flatA(host: "hA", metadata: true)
+        #expect(try topology.flatnet("ADD", host: "hA", container: "c1", config: config).status == 0)
+        #expect(try topology.flatnet("STATUS", host: "hA", container: "", config: config).status == 0, "control: healthy")
+        #expect(try !Self.routerReaches(topology).reserved, "control: contained")
+        try topology.shell("hA", "ebtables-nft -F && ebtables-nft -X")
+        #expect(try Self.routerReaches(topology).reserved, "the flush opened the host to the segment")
+        let status = try topology.flatnet("STATUS", host: "hA", container: "", config: config)
+        #expect(status.code == 51 && status.outcome.stdout.contains("ebtables"), "\(status.outcome.stdout)")
+        #expect(try topology.flatnet("ADD", host: "hA", container: "c2", config: config).status == 0)
+        #expect(try !Self.routerReaches(topology).reserved, "the next ADD put the rules back")
+        #expect(try topology.flatnet("STATUS", host: "hA", container: "", config: config).status == 0)
+    }
+
     @Test("a bridge deleted by hand: doctor names the containers cut off; the next ADD recreates it and re-attaches them")
     func bridgeDeletedByHand() throws {
         let topology = try Topology()
@@ -132,6 +150,8 @@ struct PartialSetupTests {
         let mac = { try topology.ip("hA", "-br", "link", "show", "br-flat-a").split(separator: " ").filter { !$0.isEmpty }[2] }
         #expect(try topology.flatnet("ADD", host: "hA", container: "c1", config: config).status == 0)
         let pinned = try mac()
+        // The lowest MAC a port can have: an unpinned bridge would take it at once.
+        try topology.shell("hA", "ip link set eth1 address 00:00:00:00:00:01")
         for name in ["c2", "c3"] { #expect(try topology.flatnet("ADD", host: "hA", container: name, config: config).status == 0) }
         for name in ["c1", "c2"] { #expect(try topology.flatnet("DEL", host: "hA", container: name, config: config).status == 0) }
         #expect(try mac() == pinned, "the bridge keeps its MAC as ports come and go")

@@ -20,6 +20,23 @@ struct RefusedInputTests {
         #expect(try !topology.ip("c1", "-br", "link").contains("eth0"))
     }
 
+    @Test("a flat bridge that gets a host address after setup is reported by doctor, CHECK and STATUS")
+    func bridgeGetsAnAddress() throws {
+        let topology = try Topology()
+        _ = try topology.container("c1")
+        let config = topology.flatA(host: "hA")
+        let add = try topology.flatnet("ADD", host: "hA", container: "c1", config: config)
+        #expect(add.status == 0)
+        try topology.shell("hA", "ip addr add 10.43.9.9/16 dev br-flat-a")
+        #expect(try topology.ping(from: "rt", "10.43.9.9"), "control: the host is now on the segment")
+        let doctor = try topology.operatorCommand(host: "hA", "doctor", "--conf", try topology.write(config, as: "flat-a.json"))
+        #expect(doctor.status == 1 && doctor.stdout.contains("carries host addresses (10.43.9.9/16)"), "\(doctor.stdout)")
+        let check = try topology.flatnet("CHECK", host: "hA", container: "c1", config: config.setting("prevResult", to: add.reply))
+        #expect(check.code == 106 && check.outcome.stdout.contains("10.43.9.9"), "\(check.outcome.stdout)")
+        let status = try topology.flatnet("STATUS", host: "hA", container: "", config: config)
+        #expect(status.code == 51 && status.outcome.stdout.contains("10.43.9.9"), "\(status.outcome.stdout)")
+    }
+
     @Test("CNI_NETNS naming the plugin's own network namespace is refused before anything changes")
     func ownNamespaceRefused() throws {
         let topology = try Topology()

@@ -23,6 +23,50 @@ struct TwoNetworksOneHostTests {
         #expect(try topology.ping(from: "a1", "10.43.0.1"), "and stays on its segment")
     }
 
+    @Test("only flatnet's record makes a veth the network's: a look-alike port survives GC, a foreign link on a derived name survives DEL, a cut-off veth of the network is still its own")
+    func membershipByRecord() throws {
+        let topology = try Topology()
+        for name in ["c1", "c3"] { _ = try topology.container(name) }
+        let config = topology.flatA(host: "hA")
+        for name in ["c1", "c3"] { #expect(try topology.flatnet("ADD", host: "hA", container: name, config: config).status == 0) }
+        let derived = { (name: String) in
+            InterfaceNaming.hostVeth(network: "flat-a", attachment: Attachment(containerID: name, ifName: "eth0")).value
+        }
+        // Someone else's links: a port of the bridge named with flat-a's prefix, and a link
+        // holding the name flatnet would derive for container c2. Neither carries the record.
+        let lookAlike = InterfaceNaming.hostVethPrefix(network: "flat-a") + "000000000"
+        try topology.shell("hA", "ip link add \(lookAlike) type veth peer name la1 && ip link set \(lookAlike) master br-flat-a up")
+        try topology.shell("hA", "ip link add \(derived("c2")) type veth peer name la2")
+        try topology.shell("hA", "ip link set \(derived("c3")) nomaster")  // c3 cut off: not a port, still flat-a's
+        let valid = JSONValue.array([.object(["containerID": .string("c1"), "ifname": .string("eth0")])])
+        let gc = try topology.flatnet("GC", host: "hA", container: "", config: config.settingKey("cni.dev/valid-attachments", to: valid))
+        #expect(gc.status == 0, "\(gc.outcome.stdout)")
+        #expect(try topology.link(lookAlike, on: "hA") != nil, "GC left the look-alike port alone")
+        #expect(try topology.link(derived("c3"), on: "hA") == nil && topology.leases(host: "hA", network: "flat-a").count == 1,
+                "c3's cut-off veth is still flat-a's: GC removed it with its lease")
+        _ = try topology.container("c2")
+        let delete = try topology.flatnet("DEL", host: "hA", container: "c2", config: config)
+        #expect(delete.status == 0 && delete.outcome.stderr.contains("left \(derived("c2")) alone"), "\(delete.outcome.stderr)")
+        #expect(try topology.link(derived("c2"), on: "hA") != nil, "DEL left the foreign link on the derived name alone")
+        #expect(try topology.ip("c1", "-br", "link").contains("eth0"), "control: the valid container is untouched")
+        let doctor = try topology.operatorCommand(host: "hA", "doctor", "--conf", try topology.write(config, as: "flat-a.json"))
+        #expect(doctor.stdout.contains("bridge port \(lookAlike): unexpected"), "doctor names the look-alike:\n\(doctor.stdout)")
+    }
+
+    @Test("a network refused for one shared claim holds none of the others: flat-b can still take the uplink it asked for")
+    func refusedClaimsAreGivenBack() throws {
+        let topology = try Topology()
+        try topology.metadata(on: "hA")
+        for name in ["a1", "x1", "b1"] { _ = try topology.container(name) }
+        #expect(try topology.flatnet("ADD", host: "hA", container: "a1", config: topology.flatA(host: "hA", metadata: true)).status == 0)
+        // flat-c wants eth2 and flat-a's reserved address: refused.
+        let flatC = topology.netconf("flat-c", host: "hA", range: ("10.43.5.2", "10.43.5.9"), uplink: "eth2", reserved: "10.43.0.2")
+        let refused = try topology.flatnet("ADD", host: "hA", container: "x1", config: flatC)
+        #expect(refused.code == 108 && refused.outcome.stdout.contains("reserved address"), "\(refused.outcome.stdout)")
+        let flatB = try topology.flatnet("ADD", host: "hA", container: "b1", config: topology.flatB(host: "hA"))
+        #expect(flatB.status == 0, "eth2 was not left claimed by flat-c: \(flatB.outcome.stdout)")
+    }
+
     @Test("doctor of flat-b is healthy while flat-a has containers, and blames none of them")
     func doctorSeesOnlyItsNetwork() throws {
         let topology = try Topology()

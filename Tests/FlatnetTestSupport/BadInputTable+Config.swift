@@ -28,6 +28,10 @@ extension BadInputTable {
         bad("uplink with a control character", stdin: config("uplink", .string("eth\u{1b}1")), code: 7, names: "uplink"),
         bad("dataDir under /proc", stdin: config("ipam.dataDir", .string("/proc/flatnet")), code: 7, names: "ipam.dataDir"),
         bad("dataDir under /sys", stdin: config("ipam.dataDir", .string("/sys/fs/flatnet")), code: 7, names: "ipam.dataDir"),
+        bad("dataDir over 1024 bytes", stdin: config("ipam.dataDir", .string("/" + String(repeating: "d", count: 1024))),
+            code: 7, names: "ipam.dataDir"),
+        bad("uplink ending in +", stdin: Valid.config.setting("uplink", to: .string("eth+")).setting("vlan", to: nil).serialized(),
+            code: 7, names: "uplink"),
     ]
 
     static let poolCases: [BadInput] = [

@@ -80,7 +80,8 @@ while True:
 down() {
     local p="$1"
     for namespace in $(ip netns list | awk '{print $1}' | grep "^$p-" || true); do
-        ip netns pids "$namespace" 2>/dev/null | xargs -r kill 2>/dev/null || true
+        # SIGKILL: processes started from a test runner can inherit a blocked SIGTERM (TESTING.md).
+        ip netns pids "$namespace" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
         ip netns del "$namespace" 2>/dev/null || true
     done
 }

@@ -46,9 +46,9 @@ public enum HostStep: Equatable, Sendable {
 
 /// One change ADD makes for a container, as a value.
 public enum ContainerStep: Equatable, Sendable {
-    /// The veth pair: host end on the bridge and up, the peer born inside the netns; then
-    /// the host end's alias `flatnet:<network>`, flatnet's record that it is this
-    /// network's (the kernel ignores an alias in the creating request).
+    /// The veth pair: host end up, the peer born inside the netns; then the host end's
+    /// alias `flatnet:<network>`, flatnet's record that it is this network's (the kernel
+    /// ignores an alias in the creating request); then the host end joins the bridge.
     case createVeth(host: InterfaceName, bridge: InterfaceName, container: InterfaceName, netns: String, mtu: Int?, mac: MACAddress?,
                     alias: String)
     /// arp_notify=1: the kernel announces the address whenever the MAC is set.
@@ -66,8 +66,8 @@ public enum ContainerStep: Equatable, Sendable {
         case .createVeth(let host, let bridge, let container, let netns, let mtu, let mac, let alias):
             let mtuText = mtu.map { " mtu \($0)" } ?? ""
             let macText = mac.map { " address \($0)" } ?? ""
-            return "ip link add \(host)\(mtuText) master \(bridge) up type veth peer name \(container)\(mtuText)\(macText) netns \(netns)"
-                + " && ip link set \(host) alias \(alias)"
+            return "ip link add \(host)\(mtuText) up type veth peer name \(container)\(mtuText)\(macText) netns \(netns)"
+                + " && ip link set \(host) alias \(alias) && ip link set \(host) master \(bridge)"
         case .enableARPNotify(let name):
             return "ip netns exec \(namespace) sysctl -w net.ipv4.conf.\(name).arp_notify=1"
         case .addAddress(let prefix, let name):

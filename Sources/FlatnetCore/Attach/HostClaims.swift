@@ -1,11 +1,13 @@
 /// One thing a network takes on a host, which no other network on that host may take:
 /// a shared bridge or uplink would join two L2 segments, a shared reserved address would
-/// be removed by either network's teardown, and a shared derived name (the host-veth
+/// be removed by either network's teardown, two metadata networks on one subnet would
+/// share one connected route, and a shared derived name (the host-veth
 /// prefix, the link veth, the ebtables chains) would make one network's wildcard rules,
 /// GC or doctor act on the other's containers.
 public struct HostClaim: Hashable, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         case bridge, uplink, vethPrefix = "veth-prefix", linkVeth = "link-veth", chains, reservedAddress = "reserved"
+        case metadataSubnet = "metadata-subnet"
     }
 
     public var kind: Kind
@@ -23,11 +25,13 @@ public struct HostClaim: Hashable, Sendable, CustomStringConvertible {
         case .linkVeth: return "link veth \(name) (derived from the network name)"
         case .chains: return "ebtables chains \(name)-* (derived from the network name)"
         case .reservedAddress: return "reserved address \(name)"
+        case .metadataSubnet: return "subnet \(name) on the host's docker side"
         }
     }
 
-    /// A file name for the host's claim registry: `<kind>.<name>` (names carry no `/`).
-    public var key: String { kind.rawValue + "." + name.replacing(" ", with: "_") }
+    /// A file name for the host's claim registry: `<kind>.<name>`, with the `/` of a
+    /// prefix as `_` (interface names and addresses carry no other `/`).
+    public var key: String { kind.rawValue + "." + name.replacing("/", with: "_") }
 }
 
 /// The claims of one network, and the conflicts between networks meant for one host.
@@ -43,9 +47,14 @@ public enum HostClaims {
             claims += [
                 HostClaim(kind: .linkVeth, name: InterfaceNaming.linkPair(network: config.name).bridgeSide.value, field: "name"),
                 HostClaim(kind: .chains, name: chains, field: "name"),
-                HostClaim(kind: .reservedAddress, name: "\(metadata.reservedAddress) on \(metadata.dockerBridge)",
-                          field: "metadata.reservedAddress"),
+                HostClaim(kind: .reservedAddress, name: "\(metadata.reservedAddress)", field: "metadata.reservedAddress"),
             ]
+            // The reserved address carries the subnet's prefix, and the host has one
+            // connected route per prefix: a second metadata network on the same subnet
+            // would have its replies and ARP leave through the first one's link.
+            if let pool = config.ipam.pool {
+                claims.append(HostClaim(kind: .metadataSubnet, name: "\(pool.subnet.network)/\(pool.subnet.length)", field: "ipam.subnet"))
+            }
         }
         return claims
     }

@@ -8,12 +8,6 @@ public enum NetworkMembership {
         link.kind == "veth" && link.alias == InterfaceNaming.hostVethAlias(network: network)
     }
 
-    /// A container veth that is also a port of the network's bridge (`bridgeIndex`): the
-    /// only kind GC deletes.
-    public static func isAttachedContainerVeth(_ link: LinkInfo, of network: String, bridgeIndex: Int32?) -> Bool {
-        isContainerVeth(link, of: network) && bridgeIndex != nil && link.masterIndex == bridgeIndex
-    }
-
     /// Why a port of the network's bridge is there: nil for the ports flatnet put there
     /// for this netconf (the uplink side, the link veth, the network's container veths).
     public static func unexpectedPortReason(_ port: LinkInfo, config: NetworkConfig) -> String? {

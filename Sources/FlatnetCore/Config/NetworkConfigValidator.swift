@@ -33,6 +33,9 @@ public enum NetworkConfigValidator {
         if config.vlan != nil && config.uplink == nil {
             log.add("vlan", "needs \"uplink\": the VLAN sub-interface is created on the uplink")
         }
+        if let port = config.uplinkPort, port.value.hasSuffix("+") {
+            log.add("uplink", "\"\(port)\" ends in +, which ebtables reads as a wildcard in the containment rules")
+        }
         if let port = config.uplinkPort, port == config.bridge {
             log.add("bridge", "\"\(config.bridge)\" is also the uplink; the uplink is enslaved to the bridge")
         }

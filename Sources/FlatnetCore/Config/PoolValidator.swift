@@ -66,6 +66,8 @@ enum PoolValidator {
             log.add("ipam.dataDir", "\"\(path)\" must be an absolute path")
         } else if components.contains("..") || components.contains(".") || path.contains("\0") {
             log.add("ipam.dataDir", "\"\(path)\" must not contain . or .. components")
+        } else if path.utf8.count > 1024 {
+            log.add("ipam.dataDir", "is \(path.utf8.count) bytes; at most 1024 are allowed (it holds the lease paths)")
         } else if let first = components.first, pseudoFilesystems.contains(String(first)) {
             log.add("ipam.dataDir", "\"\(path)\" is under /\(first), a kernel pseudo-filesystem; state needs a real one (default \(PoolConfig.defaultDataDirectory))")
         }

@@ -26,11 +26,18 @@ public struct ContainmentRules: Equatable, Sendable {
     /// The rules for `config`, or nil when it has no metadata block (no link, no rules).
     public static func make(for config: NetworkConfig) -> ContainmentRules? {
         guard let metadata = config.metadata else { return nil }
-        let link = InterfaceNaming.linkPair(network: config.name).bridgeSide.value
+        let pair = InterfaceNaming.linkPair(network: config.name)
+        let link = pair.bridgeSide.value
         let ports = [link, InterfaceNaming.hostVethWildcard(network: config.name)] + (config.uplinkPort.map { [$0.value] } ?? [])
         let forward = chainName(config.name, "F"), input = chainName(config.name, "I"), output = chainName(config.name, "O")
+        let forwarding = forwardRules(forward, metadata: metadata, link: link, uplink: config.uplinkPort?.value)
+        // Nothing is bridged into the link pair's docker end: what the flat network gets
+        // from docker0 comes from the host's own stack (OUTPUT), never from another port
+        // of docker0 (a Docker container, another flat network's link veth) that could
+        // claim the reserved address (the red-team poisoned flat-b's from flat-a this way).
+        let dockerEnd = EbtablesRule(chain: forward, matches: ["-o": pair.dockerSide.value], target: "DROP")
         return ContainmentRules(chains: [
-            Chain(base: "FORWARD", name: forward, rules: forwardRules(forward, metadata: metadata, link: link, uplink: config.uplinkPort?.value)),
+            Chain(base: "FORWARD", name: forward, rules: forwarding + [dockerEnd]),
             Chain(base: "INPUT", name: input, rules: ports.map { EbtablesRule(chain: input, matches: ["-i": $0], target: "DROP") }),
             Chain(base: "OUTPUT", name: output, rules: ports.map { EbtablesRule(chain: output, matches: ["-o": $0], target: "DROP") }),
         ])
@@ -54,6 +61,14 @@ public struct ContainmentRules: Equatable, Sendable {
         rules.append(rule(["-i": link, "-p": "IPv4", "--ip-src": service], "ACCEPT"))
         rules.append(rule(["-i": link], "DROP"))
         return rules
+    }
+
+    /// The network's chains and jumps without their rules: what removing a network's rules
+    /// needs when its netconf no longer says what they were (its metadata block removed).
+    public static func chainsOnly(network: String) -> ContainmentRules {
+        ContainmentRules(chains: zip(["FORWARD", "INPUT", "OUTPUT"], chainNames(network: network)).map {
+            Chain(base: $0.0, name: $0.1, rules: [])
+        })
     }
 
     /// Every chain flatnet creates for `network`: a table holding any of them holds

@@ -13,6 +13,8 @@ public struct DoctorFinding: Equatable, Sendable {
 /// What doctor read from this host for one network.
 public struct DoctorObservation: Sendable {
     public var bridge: LinkInfo?
+    /// IPv4 addresses on the flat bridge (it must carry none).
+    public var bridgeAddresses: [IPPrefix] = []
     public var uplink: LinkInfo?
     public var uplinkPort: LinkInfo?
     public var dockerBridge: LinkInfo?

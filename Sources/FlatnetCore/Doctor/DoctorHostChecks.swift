@@ -10,6 +10,11 @@ enum DoctorHostChecks {
         if let mtu = config.mtu, bridge.mtu != mtu {
             return [.problem(check, "MTU \(bridge.mtu), netconf says \(mtu)", fix: "ip link set \(config.bridge) mtu \(mtu)")]
         }
+        if let address = seen.bridgeAddresses.first {
+            let all = seen.bridgeAddresses.map(\.description).joined(separator: ", ")
+            return [.problem(check, "carries host addresses (\(all)): the host is reachable from the segment",
+                             fix: "ip addr del \(address) dev \(config.bridge) (and stop whatever added it: DHCP, NetworkManager)")]
+        }
         return [.ok(check)]
     }
 

@@ -41,13 +41,17 @@ extension Attachment {
 /// 64-bit FNV-1a: a stable (unseeded) hash for names that must be the same in every
 /// process and on every host.
 public enum FNV1a {
-    public static func hash64Hex(_ text: String) -> String {
+    public static func hash64(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }
-        let hex = String(hash, radix: 16)
+        return hash
+    }
+
+    public static func hash64Hex(_ text: String) -> String {
+        let hex = String(hash64(text), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

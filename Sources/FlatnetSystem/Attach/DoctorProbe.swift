@@ -28,6 +28,7 @@ public enum HostProbe {
     public static func observe(_ config: NetworkConfig, socket: borrowing NetlinkSocket) throws -> DoctorObservation {
         var seen = DoctorObservation()
         seen.bridge = try socket.link(named: config.bridge.value)
+        seen.bridgeAddresses = try seen.bridge.map { try socket.ipv4Addresses(interfaceIndex: $0.index) } ?? []
         seen.uplink = try config.uplink.flatMap { try socket.link(named: $0.value) }
         seen.uplinkPort = try config.uplinkPort.flatMap { try socket.link(named: $0.value) }
         if let metadata = config.metadata {

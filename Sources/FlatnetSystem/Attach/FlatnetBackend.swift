@@ -176,18 +176,28 @@ public struct FlatnetBackend: PluginBackend {
         if case .pool(let pool) = ipam(request) { try pool.checkStatus() }
     }
 
-    /// 51 when the host side a setup left here no longer serves the containers.
+    /// 51 when the host side a setup left here no longer serves or guards the containers:
+    /// links, addresses, and the rules (one ebtables listing: STATUS is not on the ADD
+    /// path, and a firewall reload that flushed the chains must not go unnoticed).
     func checkAppliedSetup(_ config: NetworkConfig) throws {
-        guard try HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).wasApplied(),
-              let first = try hostProblems(config).first else { return }
+        guard try HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).wasApplied() else { return }
+        var problems = try hostProblems(config)
+        if let rules = ContainmentRules.make(for: config) {
+            problems += RuleConvergence.drift(desired: rules, live: try Ebtables.liveRules(of: config.name))
+        }
+        guard let first = problems.first else { return }
+        // The fast path cannot see all of this (rules are read by an exec): drop the stamp
+        // so that the next ADD repairs it, as the message says.
+        try? HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).invalidate()
         throw CNIError(.notAvailableDegraded, "network \(config.name) is degraded on this host: \(first)",
                        details: "the next ADD on this network repairs it, as does `flatnet setup --conf FILE`; `flatnet doctor --conf FILE` shows every problem")
     }
 
     /// GC (1.1.0): removes what belongs to attachments not in the valid list: host veths
-    /// that are ports of this network's bridge AND carry flatnet's record of the network
-    /// (never a name prefix alone: another network's could share it), whose container
-    /// ends go with them; and leases. Per-container rules do not exist (one wildcard rule
+    /// that carry flatnet's record of this network (never a name or prefix alone: another
+    /// network's, or a link someone else made, could match it), whose container ends go
+    /// with them, attached or cut off from the bridge (a cut-off veth whose lease GC
+    /// released would leave an address in use and free at once); and leases. Per-container rules do not exist (one wildcard rule
     /// covers every container), so there are none to remove. Keeps going past errors and
     /// reports them all. Without the list it refuses: absent must never mean "nothing is
     /// valid".
@@ -216,11 +226,9 @@ public struct FlatnetBackend: PluginBackend {
     /// Deletes this network's host veths whose attachment is not valid; returns failures.
     func removeStaleVeths(_ config: NetworkConfig, keeping valid: [Attachment]) throws -> [String] {
         let socket = try NetlinkSocket()
-        guard let bridge = try socket.link(named: config.bridge.value) else { return [] }
         let keep = Set(valid.map { InterfaceNaming.hostVeth(network: config.name, attachment: $0).value })
         var problems: [String] = []
-        for link in try socket.links() where !keep.contains(link.name)
-            && NetworkMembership.isAttachedContainerVeth(link, of: config.name, bridgeIndex: bridge.index) {
+        for link in try socket.links() where !keep.contains(link.name) && NetworkMembership.isContainerVeth(link, of: config.name) {
             do { try socket.deleteLink(named: link.name) } catch { problems.append("\(error)") }
         }
         return problems

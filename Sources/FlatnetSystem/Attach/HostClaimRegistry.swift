@@ -16,18 +16,21 @@ struct HostClaimRegistry {
         directory = "\(HostClaimRegistry.root)/net-\(identity.inode)"
     }
 
-    /// Claims each of `claims` for `network`; the first one another network holds is
-    /// refused (nothing is created by the caller until all are claimed). Claims this
-    /// network held for an earlier netconf, and no longer needs, are given up.
+    /// Claims each of `claims` for `network`, all or nothing: the first one another
+    /// network holds is refused, and what this call claimed before it is given back
+    /// (nothing is created by the caller until all are claimed). Claims this network held
+    /// for an earlier netconf, and no longer needs, are given up.
     func claim(_ claims: [HostClaim], for network: String) throws {
         try StateFiles.makeDirectory("/run/flatnet", mode: 0o755)
         try StateFiles.makeDirectory(HostClaimRegistry.root)
         try StateFiles.makeDirectory(directory)
+        var made: [String] = []
         for claim in claims {
             let path = directory + "/" + claim.key
-            if try StateFiles.createLinkExclusively(path, target: network) { continue }
+            if try StateFiles.createLinkExclusively(path, target: network) { made.append(path); continue }
             let holder = try StateFiles.readLink(path)
             if holder == network { continue }
+            for path in made { try? StateFiles.remove(path) }
             throw HostSetupError.claimed(claim, network: network, holder: holder ?? "?")
         }
         let wanted = Set(claims.map(\.key))

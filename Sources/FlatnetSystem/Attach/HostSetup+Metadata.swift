@@ -14,9 +14,7 @@ extension HostSetup {
             try ensureLinkPair(bridgeSide: bridgeSide, dockerSide: dockerSide, bridge: bridge, dockerBridge: dockerBridge,
                                mtu: mtu, socket: socket)
         case .ensureReservedAddress(let prefix, let dockerBridge):
-            (record.reservedAddress, record.dockerBridge) = (prefix, dockerBridge.value)
-            try saveApplied(record)
-            try ensureReservedAddress(prefix, on: dockerBridge, socket: socket)
+            try ensureReservedAddress(prefix, on: dockerBridge, socket: socket, record: &record)
         case .ensureRules(let rules):
             try Ebtables.forNetwork(config.name).converge(rules)
         case .ensureBridge, .ensureVLAN, .enslaveUplink:
@@ -24,10 +22,15 @@ extension HostSetup {
         }
     }
 
-    /// Adds the reserved address to the docker bridge unless it is there already.
-    private func ensureReservedAddress(_ prefix: IPPrefix, on dockerBridge: InterfaceName, socket: borrowing NetlinkSocket) throws {
+    /// Adds the reserved address to the docker bridge unless it is there already, noting
+    /// it (before adding: a crash then still leaves it listed) as flatnet's. An address
+    /// that was there and is not in the record is someone else's: teardown leaves it.
+    private func ensureReservedAddress(_ prefix: IPPrefix, on dockerBridge: InterfaceName, socket: borrowing NetlinkSocket,
+                                       record: inout SetupRecord) throws {
         guard let docker = try socket.link(named: dockerBridge.value) else { throw HostSetupError.dockerBridgeMissing(dockerBridge) }
-        guard !(try socket.addresses(interfaceIndex: docker.index).map(\.prefix).contains(prefix)) else { return }
+        guard !(try socket.ipv4Addresses(interfaceIndex: docker.index).contains(prefix)) else { return }
+        (record.reservedAddress, record.dockerBridge) = (prefix, dockerBridge.value)
+        try saveApplied(record)
         do {
             try socket.addAddress(prefix, interfaceIndex: docker.index)
         } catch {

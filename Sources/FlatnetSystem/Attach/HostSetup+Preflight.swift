@@ -14,8 +14,11 @@ extension HostSetup {
             let port = try config.uplinkPort.flatMap { try socket.link(named: $0.value) } ?? (config.vlan == nil ? parent : nil)
             if let port { try refuseUnusableUplink(port, bridgeIndex: bridge?.index, socket: socket) }
         }
-        if let metadata = config.metadata, try socket.link(named: metadata.dockerBridge.value) == nil {
-            throw HostSetupError.dockerBridgeMissing(metadata.dockerBridge)
+        if let metadata = config.metadata {
+            guard let docker = try socket.link(named: metadata.dockerBridge.value) else {
+                throw HostSetupError.dockerBridgeMissing(metadata.dockerBridge)
+            }
+            guard docker.kind == "bridge" else { throw HostSetupError.notABridge(metadata.dockerBridge, kind: docker.kind) }
         }
     }
 
@@ -30,13 +33,13 @@ extension HostSetup {
         guard unexpected.isEmpty else { throw HostSetupError.unexpectedPorts(config.bridge, unexpected) }
     }
 
-    /// What the last setup applied and this netconf no longer wants goes first, before
-    /// anything new joins the bridge: the previous uplink leaves it (deleted if flatnet
-    /// created it as a VLAN interface), a changed reserved address leaves the docker
-    /// bridge, and a link pair whose metadata block is gone is deleted. The record is
-    /// updated as each goes.
+    /// What the last setup applied and this netconf no longer wants goes first: a changed
+    /// reserved address leaves the docker bridge, a link pair whose metadata block is gone
+    /// is deleted, and an uplink the netconf dropped leaves the bridge. (A changed uplink
+    /// leaves only once its replacement exists, just before it joins: `enslaveUplink`.)
+    /// The record is updated as each goes.
     func convergeFromRecord(_ record: inout SetupRecord, socket: borrowing NetlinkSocket) throws {
-        if let previous = record.uplinkPort, previous != config.uplinkPort?.value {
+        if let previous = record.uplinkPort, config.uplinkPort == nil {
             try releasePreviousUplink(previous, record: &record, socket: socket)
         }
         let reserved = config.metadata.map { AttachPlanner.reservedPrefix($0, config: config) }
@@ -48,13 +51,14 @@ extension HostSetup {
             try saveApplied(record)
         }
         if config.metadata == nil, let linkVeth = record.linkVeth {
-            try socket.deleteLink(named: linkVeth)
+            try socket.deleteLink(named: linkVeth)  // docker0 leaves the segment before its rules go
+            _ = try Ebtables.recorded(for: config.name)?.remove(.chainsOnly(network: config.name), network: config.name)
             record.linkVeth = nil
             try saveApplied(record)
         }
     }
 
-    private func releasePreviousUplink(_ previous: String, record: inout SetupRecord, socket: borrowing NetlinkSocket) throws {
+    func releasePreviousUplink(_ previous: String, record: inout SetupRecord, socket: borrowing NetlinkSocket) throws {
         if record.createdVLAN == previous {
             try socket.deleteLink(named: previous)
             record.createdVLAN = nil

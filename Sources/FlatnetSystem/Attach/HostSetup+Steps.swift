@@ -10,6 +10,12 @@ extension HostSetup {
         case .ensureVLAN(let name, let parent, let id, let mtu):
             try ensureVLAN(name, parent: parent, id: id, mtu: mtu, socket: socket, record: &record)
         case .enslaveUplink(let port, let bridge, let mtu):
+            // The previous uplink leaves just before the new one joins: never two segments
+            // on one bridge, and a new port that could not be made (a VLAN the kernel
+            // refuses) leaves the old one serving.
+            if let previous = record.uplinkPort, previous != port.value {
+                try releasePreviousUplink(previous, record: &record, socket: socket)
+            }
             try enslave(port, bridge: bridge, mtu: mtu, socket: socket)
             record.uplinkPort = port.value
         case .disableIPv6, .ensureLinkPair, .ensureReservedAddress, .ensureRules:

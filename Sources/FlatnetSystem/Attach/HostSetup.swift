@@ -35,14 +35,32 @@ public struct HostSetup: Sendable {
     /// Ensures the host side and returns the bridge's interface index.
     public func ensure(socket: borrowing NetlinkSocket) throws -> Int32 {
         if let ready = try readyBridgeIndex(socket: socket) { return ready }
-        return try withHostLock { try runFullSetup(socket: socket) }
+        return try withHostLock {
+            // Checked again under the lock: ADDs that queued behind the one that set the
+            // host up find it ready and do not run the full setup again.
+            if let ready = try readyBridgeIndex(socket: socket) { return ready }
+            return try runFullSetup(socket: socket)
+        }
     }
 
     /// The full setup, under the host lock (the numbered steps above).
     func runFullSetup(socket: borrowing NetlinkSocket) throws -> Int32 {
         var record = try appliedRecord()
         try preflight(socket: socket, record: record)
+        let firstSetup = try !wasApplied()
         try HostClaimRegistry().claim(HostClaims.claims(for: config), for: config.name)
+        do {
+            return try applySteps(&record, socket: socket)
+        } catch {
+            // A network that never got set up here holds nothing: its claims must not
+            // block another network (a refused flat-c kept eth2 from flat-e).
+            if firstSetup { try? HostClaimRegistry().release(network: config.name) }
+            throw error
+        }
+    }
+
+    /// Steps 3-6 of the full setup.
+    private func applySteps(_ record: inout SetupRecord, socket: borrowing NetlinkSocket) throws -> Int32 {
         try convergeFromRecord(&record, socket: socket)
         for step in AttachPlanner.hostSteps(for: config) {
             try execute(step, socket: socket, record: &record)
@@ -92,7 +110,7 @@ public struct HostSetup: Sendable {
     }
 
     /// Forgets that setup completed, so the next ADD re-verifies and repairs it (after
-    /// CHECK or doctor found drift the fast path cannot see, like a flushed ruleset).
+    /// CHECK found drift the fast path cannot see, like a flushed ruleset; `flatnet setup`).
     public func invalidate() throws {
         try StateFiles.remove(try path(in: HostSetup.readyDirectory))
     }

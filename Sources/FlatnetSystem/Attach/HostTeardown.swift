@@ -44,7 +44,8 @@ public struct HostTeardown {
             let containers = try attachedContainers(socket: socket)
             try refuseAttached(containers, force: force)
             let items = containers + (try hostItems(socket: socket))
-            if dryRun { return items.map { "would remove \($0)" } }
+            let kept = try keptObjects(socket: socket)
+            if dryRun { return items.map { "would remove \($0)" } + kept }
             try setup.invalidate()
             var removed: [String] = []
             for item in items {
@@ -54,7 +55,7 @@ public struct HostTeardown {
             try HostClaimRegistry().release(network: config.name)
             try EbtablesRecords.forget(network: config.name)
             try StateFiles.remove(try setup.path(in: HostSetup.appliedDirectory))
-            return removed
+            return removed + kept
         }
     }
 
@@ -94,8 +95,8 @@ public struct HostTeardown {
         var items: [Item] = []
         let pairName = record.linkVeth ?? (config.metadata != nil ? InterfaceNaming.linkPair(network: config.name).bridgeSide.value : nil)
         if let pairName, try socket.link(named: pairName) != nil { items.append(.linkPair(pairName)) }
+        // Only what flatnet noted adding: an address that was there before is someone else's.
         let reserved = record.reservedAddress.map { ($0, record.dockerBridge ?? "") }
-            ?? config.metadata.map { (AttachPlanner.reservedPrefix($0, config: config), $0.dockerBridge.value) }
         if let (prefix, bridge) = reserved, let docker = try socket.link(named: bridge),
            try socket.ipv4Addresses(interfaceIndex: docker.index).contains(prefix) {
             items.append(.address(prefix, on: bridge))
@@ -108,6 +109,23 @@ public struct HostTeardown {
             if let name, try socket.link(named: name) != nil { items.append(.link(kind: kind, name: name)) }
         }
         return items
+    }
+
+    /// What stays, said aloud: the bridge and the reserved address when flatnet has no
+    /// record of making them (they were there before, or /run/flatnet was wiped).
+    private func keptObjects(socket: borrowing NetlinkSocket) throws -> [String] {
+        let record = try setup.appliedRecord()
+        var kept: [String] = []
+        if record.createdBridge == nil, try socket.link(named: config.bridge.value) != nil {
+            kept.append("kept bridge \(config.bridge): flatnet has no record of creating it")
+        }
+        if let metadata = config.metadata, record.reservedAddress == nil, let docker = try socket.link(named: metadata.dockerBridge.value) {
+            let prefix = AttachPlanner.reservedPrefix(metadata, config: config)
+            if try socket.ipv4Addresses(interfaceIndex: docker.index).contains(prefix) {
+                kept.append("kept address \(prefix) on \(metadata.dockerBridge): flatnet has no record of adding it")
+            }
+        }
+        return kept
     }
 
     private func remove(_ item: Item, socket: borrowing NetlinkSocket) throws {

@@ -28,8 +28,9 @@ public struct LinkChange: Sendable {
 /// The veth pair of one container attachment, created in a single request.
 public struct VethRequest: Sendable {
     public var hostName: InterfaceName
-    /// The bridge the host end joins (by index), set in the same request.
-    public var bridgeIndex: Int32
+    /// The bridge the host end joins (by index), set in the same request; nil leaves it
+    /// without a master.
+    public var bridgeIndex: Int32?
     public var containerName: InterfaceName
     /// An open descriptor of the container's netns: the peer is created there directly
     /// (PLATFORM-NOTES: moving it afterwards costs ~13 ms of kernel time).
@@ -37,7 +38,7 @@ public struct VethRequest: Sendable {
     public var mtu: Int?
     public var containerMAC: MACAddress?
 
-    public init(hostName: InterfaceName, bridgeIndex: Int32, containerName: InterfaceName, containerNamespace: Int32,
+    public init(hostName: InterfaceName, bridgeIndex: Int32?, containerName: InterfaceName, containerNamespace: Int32,
                 mtu: Int?, containerMAC: MACAddress?) {
         self.hostName = hostName
         self.bridgeIndex = bridgeIndex
@@ -96,7 +97,7 @@ extension NetlinkSocket {
         defer { rtnl_link_put(link) }
         let peer = rtnl_link_veth_get_peer(link)
         rtnl_link_set_name(link, request.hostName.value)
-        rtnl_link_set_master(link, request.bridgeIndex)
+        if let bridge = request.bridgeIndex { rtnl_link_set_master(link, bridge) }
         rtnl_link_set_flags(link, UInt32(IFF_UP))
         rtnl_link_set_name(peer, request.containerName.value)
         rtnl_link_set_ns_fd(peer, request.containerNamespace)
