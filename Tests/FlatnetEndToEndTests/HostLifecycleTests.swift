@@ -46,13 +46,14 @@ struct HostLifecycleTests {
         #expect(try topology.operatorCommand(host: "hA", "teardown", "--conf", fileB).stdout.contains("nothing to remove"))
     }
 
-    @Test("STATUS: 0 on a healthy host, 51 once the enslaved uplink loses its link")
+    @Test("STATUS: 0 on a healthy host, 51 once the enslaved uplink loses its link; CHECK still passes (nothing flatnet made changed)")
     func status() throws {
         let topology = try Topology()
         try topology.metadata(on: "hA")
         _ = try topology.container("c1")
         let config = topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.9"), reserved: "10.43.0.2")
-        #expect(try topology.flatnet("ADD", host: "hA", container: "c1", config: config).status == 0)
+        let add = try topology.flatnet("ADD", host: "hA", container: "c1", config: config)
+        #expect(add.status == 0)
         let healthy = try topology.flatnet("STATUS", host: "hA", container: "", config: config)
         #expect(healthy.status == 0, "\(healthy.outcome.stdout)")
         let switchPorts = try topology.ip("sw", "-br", "link").split(separator: "\n").map { String($0.split(separator: "@")[0]) }
@@ -61,6 +62,8 @@ struct HostLifecycleTests {
         }
         let degraded = try topology.flatnet("STATUS", host: "hA", container: "", config: config)
         #expect(degraded.code == 51, "\(degraded.outcome.stdout)")
+        let check = try topology.flatnet("CHECK", host: "hA", container: "c1", config: config.setting("prevResult", to: add.reply))
+        #expect(check.status == 0, "a lost carrier is not drift: \(check.outcome.stdout)")
     }
 
     @Test("a metadata network on a host without its docker bridge: a clear error (108), nothing attached, no lease")

@@ -3,6 +3,10 @@ public struct DoctorFinding: Equatable, Sendable {
     public var check: String
     public var problem: String?
     public var fix: String?
+    /// Whether the problem is a difference from what flatnet set up (CHECK reports those),
+    /// rather than the world around it (a cable unplugged: STATUS and doctor report it,
+    /// but the container's attachment is as flatnet made it).
+    public var isSetupDrift = true
 
     public static func ok(_ check: String) -> DoctorFinding { DoctorFinding(check: check, problem: nil, fix: nil) }
     public static func problem(_ check: String, _ problem: String, fix: String) -> DoctorFinding {

@@ -27,7 +27,11 @@ enum DoctorHostChecks {
             return [.problem(check, "not enslaved to \(config.bridge)", fix: "ip link set \(name) master \(config.bridge)")]
         }
         if !port.isUp { return [.problem(check, "is down", fix: "ip link set \(name) up")] }
-        if !port.isOperational { return [.problem(check, "has no link (cable, switch port)", fix: "check the NIC's cable and switch port")] }
+        if !port.isOperational {
+            var finding = DoctorFinding.problem(check, "has no link (cable, switch port)", fix: "check the NIC's cable and switch port")
+            finding.isSetupDrift = false
+            return [finding]
+        }
         if let mtu = config.mtu, port.mtu != mtu {
             return [.problem(check, "MTU \(port.mtu), netconf says \(mtu)", fix: "ip link set \(name) mtu \(mtu)")]
         }

@@ -133,9 +133,11 @@ public struct FlatnetBackend: PluginBackend {
         }
     }
 
-    /// The host side's problems as doctor words them (`check: problem`).
+    /// The host side's differences from what setup made, as doctor words them
+    /// (`check: problem`). A lost carrier is not one: STATUS reports it on its own.
     func hostProblems(_ config: NetworkConfig) throws -> [String] {
         Doctor.hostFindings(config, try HostProbe.observe(config, socket: try NetlinkSocket()))
+            .filter(\.isSetupDrift)
             .compactMap { finding in finding.problem.map { "\(finding.check): \($0)" } }
     }
 
