@@ -4,7 +4,9 @@ public struct DoctorFinding: Equatable, Sendable {
     public var problem: String?
     public var fix: String?
 
-    public static func ok(_ check: String) -> DoctorFinding { DoctorFinding(check: check, problem: nil, fix: nil) }
+    public static func ok(_ check: String) -> DoctorFinding {
+        DoctorFinding(check: check, problem: nil, fix: nil)
+    }
     public static func problem(_ check: String, _ problem: String, fix: String) -> DoctorFinding {
         DoctorFinding(check: check, problem: problem, fix: fix)
     }
@@ -57,5 +59,7 @@ public enum Doctor {
     }
 
     /// True when nothing is wrong (exit 0).
-    public static func isHealthy(_ findings: [DoctorFinding]) -> Bool { findings.allSatisfy { $0.problem == nil } }
+    public static func isHealthy(_ findings: [DoctorFinding]) -> Bool {
+        findings.allSatisfy { $0.problem == nil }
+    }
 }
