@@ -41,7 +41,9 @@ struct HostClaimRegistry {
 
     /// Gives up every claim of `network` (teardown).
     func release(network: String) throws {
-        for (key, holder) in try entries() where holder == network { try StateFiles.remove(directory + "/" + key) }
+        for (key, holder) in try entries() where holder == network {
+            try StateFiles.remove(directory + "/" + key)
+        }
     }
 
     /// Every claim on this host: key -> network.
