@@ -27,7 +27,8 @@ static int nsid_from_reply(struct nlmsghdr *reply, int length, int *nsid) {
         return -1;
     }
     if (reply->nlmsg_type != RTM_NEWNSID) { errno = EPROTO; return -1; }
-    struct rtattr *attribute = (struct rtattr *)((char *)NLMSG_DATA(reply) + NLMSG_ALIGN(sizeof(struct rtgenmsg)));
+    struct rtattr *attribute =
+        (struct rtattr *)((char *)NLMSG_DATA(reply) + NLMSG_ALIGN(sizeof(struct rtgenmsg)));
     int remaining = (int)reply->nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct rtgenmsg)));
     for (; RTA_OK(attribute, remaining); attribute = RTA_NEXT(attribute, remaining)) {
         if (attribute->rta_type == NETNSA_NSID && RTA_PAYLOAD(attribute) >= sizeof(int)) {
@@ -54,7 +55,8 @@ int flatnet_netns_id(int namespace_fd, int *nsid) {
     request.descriptor = (__u32)namespace_fd;
     struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
     int status = -1;
-    if (sendto(sock, &request, sizeof request, 0, (struct sockaddr *)&kernel, sizeof kernel) == (ssize_t)sizeof request) {
+    if (sendto(sock, &request, sizeof request, 0, (struct sockaddr *)&kernel, sizeof kernel)
+        == (ssize_t)sizeof request) {
         char buffer[1024] __attribute__((aligned(NLMSG_ALIGNTO)));
         ssize_t received;
         do { received = recv(sock, buffer, sizeof buffer, 0); } while (received < 0 && errno == EINTR);

@@ -24,7 +24,9 @@ struct CommandOptions {
         var rest = arguments[...]
         while let argument = rest.popFirst() {
             guard argument.hasPrefix("-") && argument != "-" else {
-                guard spec.positionals else { throw UsageError("\(spec.command): unexpected argument \"\(argument.bounded(80))\"", spec) }
+                guard spec.positionals else {
+                    throw UsageError("\(spec.command): unexpected argument \"\(argument.bounded(80))\"", spec)
+                }
                 options.positionals.append(argument)
                 continue
             }
@@ -33,7 +35,9 @@ struct CommandOptions {
             if spec.flags.contains(name), parts.count == 1 {
                 options.flags.insert(name)
             } else if spec.values.contains(name) || spec.repeatable.contains(name) {
-                guard let value = parts.count == 2 ? parts[1] : rest.popFirst() else { throw UsageError("\(spec.command): \(name) needs a value", spec) }
+                guard let value = parts.count == 2 ? parts[1] : rest.popFirst() else {
+                    throw UsageError("\(spec.command): \(name) needs a value", spec)
+                }
                 guard options.values[name] == nil || spec.repeatable.contains(name) else {
                     throw UsageError("\(spec.command): \(name) given twice", spec)
                 }
@@ -52,7 +56,9 @@ struct CommandOptions {
     func has(_ flag: String) -> Bool { flags.contains(flag) }
 
     /// What the usage text calls each option's value.
-    static let placeholders = ["--conf": "FILE", "--answers": "FILE", "--template": "NAME", "--container": "ID", "--address": "IP"]
+    static let placeholders = [
+        "--conf": "FILE", "--answers": "FILE", "--template": "NAME", "--container": "ID", "--address": "IP",
+    ]
 
     func required(_ name: String, _ spec: Spec) throws(UsageError) -> String {
         guard let value = value(name) else {

@@ -28,7 +28,9 @@ enum DoctorCommand {
         JSONValue.object([
             "healthy": .bool(Doctor.isHealthy(findings)),
             "findings": .array(findings.map { finding in
-                var object: [String: JSONValue] = ["check": .string(finding.check), "ok": .bool(finding.problem == nil)]
+                var object: [String: JSONValue] = [
+                    "check": .string(finding.check), "ok": .bool(finding.problem == nil),
+                ]
                 object["problem"] = finding.problem.map(JSONValue.string)
                 object["fix"] = finding.fix.map(JSONValue.string)
                 return .object(object)

@@ -3,12 +3,14 @@ import FlatnetSystem
 
 /// `flatnet teardown` and `flatnet setup`: the network's host side, on this host.
 enum HostCommands {
-    static let teardownSpec = CommandOptions.Spec(command: "teardown", values: ["--conf"], flags: ["--force", "--dry-run"])
+    static let teardownSpec = CommandOptions.Spec(command: "teardown", values: ["--conf"],
+                                                  flags: ["--force", "--dry-run"])
 
     static func teardown(_ arguments: [String]) throws -> OperatorCommandLine.Outcome {
         let options = try CommandOptions.parse(arguments, teardownSpec)
         let config = try OperatorCommandLine.loadConfig(try options.required("--conf", teardownSpec))
-        let lines = try HostTeardown(config: config, lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
+        let lines = try HostTeardown(config: config,
+                                     lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
             .run(force: options.has("--force"), dryRun: options.has("--dry-run"))
         let text = lines.isEmpty ? ["nothing to remove for network \(config.name)"] : lines
         return .init(output: text.joined(separator: "\n") + "\n")
@@ -22,7 +24,8 @@ enum HostCommands {
     static func setup(_ arguments: [String]) throws -> OperatorCommandLine.Outcome {
         let options = try CommandOptions.parse(arguments, setupSpec)
         let config = try OperatorCommandLine.loadConfig(try options.required("--conf", setupSpec))
-        let setup = HostSetup(config: config, lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
+        let setup = HostSetup(config: config,
+                              lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
         try setup.invalidate()
         _ = try setup.ensure(socket: try NetlinkSocket())
         return .init(output: "network \(config.name): host setup in place on \(config.bridge)\n")

@@ -6,7 +6,8 @@ enum IPAMCommand {
     static let specs: [String: CommandOptions.Spec] = [
         "list": .init(command: "ipam list", values: ["--conf"], flags: ["--json"]),
         "usage": .init(command: "ipam usage", values: ["--conf"], flags: ["--json"]),
-        "release": .init(command: "ipam release", values: ["--conf", "--container", "--ifname", "--address"], flags: ["--dry-run"]),
+        "release": .init(command: "ipam release", values: ["--conf", "--container", "--ifname", "--address"],
+                         flags: ["--dry-run"]),
         "gc": .init(command: "ipam gc", values: ["--conf", "--live"], flags: ["--dry-run"]),
     ]
 
@@ -18,9 +19,12 @@ enum IPAMCommand {
         let options = try CommandOptions.parse(Array(arguments.dropFirst()), spec)
         let config = try OperatorCommandLine.loadConfig(try options.required("--conf", spec))
         guard let poolConfig = config.ipam.pool else {
-            throw CNIError(.invalidNetworkConfig, "network \(config.name) uses the \(config.ipam.type) IPAM plugin, not flatnet-ipam")
+            throw CNIError(.invalidNetworkConfig,
+                           "network \(config.name) uses the \(config.ipam.type) IPAM plugin,"
+                               + " not flatnet-ipam")
         }
-        let pool = PoolIPAM(network: config, pool: poolConfig, lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
+        let pool = PoolIPAM(network: config, pool: poolConfig,
+                            lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
         switch subcommand {
         case "list": return try IPAMListing.list(pool, json: options.has("--json"))
         case "usage": return .init(output: try IPAMListing.usage(pool, json: options.has("--json")))
@@ -29,12 +33,18 @@ enum IPAMCommand {
         }
     }
 
-    static func release(_ pool: PoolIPAM, options: CommandOptions, spec: CommandOptions.Spec) throws -> String {
+    static func release(
+        _ pool: PoolIPAM, options: CommandOptions, spec: CommandOptions.Spec
+    ) throws -> String {
         let dryRun = options.has("--dry-run")
         let verb = dryRun ? "would release" : "released"
         if let text = options.value("--address") {
-            guard let address = IPv4Address(text) else { throw UsageError("ipam release: --address \(text.bounded(80)) is not an IPv4 address", spec) }
-            guard let owner = try pool.release(address: address, dryRun: dryRun) else { return "\(address) was not held\n" }
+            guard let address = IPv4Address(text) else {
+                throw UsageError("ipam release: --address \(text.bounded(80)) is not an IPv4 address", spec)
+            }
+            guard let owner = try pool.release(address: address, dryRun: dryRun) else {
+                return "\(address) was not held\n"
+            }
             return "\(verb) \(address) (container \(owner.containerID.bounded(80)) \(owner.ifName))\n"
         }
         guard let container = options.value("--container") else {
@@ -52,12 +62,15 @@ enum IPAMCommand {
     /// veth is gone from this host (a live veth means the address is in use: releasing it
     /// would hand it out twice) and, with `--live ID,...`, its container id is not listed.
     /// ADD creates the veth before it leases, so an ADD in flight always has its veth.
-    static func collect(_ pool: PoolIPAM, config: NetworkConfig, options: CommandOptions, spec: CommandOptions.Spec) throws -> String {
+    static func collect(
+        _ pool: PoolIPAM, config: NetworkConfig, options: CommandOptions, spec: CommandOptions.Spec
+    ) throws -> String {
         var listed: Set<String>?
         if let live = options.value("--live") {
             let ids = live.split(separator: ",").map { String($0) }
             guard !ids.isEmpty, ids.allSatisfy(CNIEnvironment.isValidName) else {
-                throw UsageError("ipam gc: --live needs container ids (ID,ID,...), not \"\(live.bounded(80))\"", spec)
+                throw UsageError("ipam gc: --live needs container ids (ID,ID,...),"
+                    + " not \"\(live.bounded(80))\"", spec)
             }
             listed = Set(ids)
         }
@@ -66,8 +79,11 @@ enum IPAMCommand {
         // container would look gone (gc run in the wrong network namespace, or on a host
         // whose state directory was copied from another).
         guard try socket.link(named: config.bridge.value) != nil else {
-            throw CNIError(.hostSetupConflict, "network \(config.name) has no bridge \(config.bridge) here: refusing to decide which containers are gone",
-                           details: "ipam gc reads this host's veths; run it on the network's host, in its network namespace")
+            throw CNIError(.hostSetupConflict,
+                           "network \(config.name) has no bridge \(config.bridge) here:"
+                               + " refusing to decide which containers are gone",
+                           details: "ipam gc reads this host's veths;"
+                               + " run it on the network's host, in its network namespace")
         }
         var present: Set<String>?
         let dryRun = options.has("--dry-run")
@@ -77,7 +93,10 @@ enum IPAMCommand {
             return !present!.contains(veth) && !(listed?.contains(lease.owner.containerID) ?? false)
         }
         let verb = dryRun ? "would release" : "released"
-        return outcome.released.map { "\(verb) \($0.address) (container \($0.owner.containerID) \($0.owner.ifName))\n" }.joined()
+        let released = outcome.released.map {
+            "\(verb) \($0.address) (container \($0.owner.containerID) \($0.owner.ifName))\n"
+        }
+        return released.joined()
             + outcome.problems.map { "problem: \($0)\n" }.joined()
             + "\(outcome.released.count) lease(s) \(dryRun ? "would be released" : "released")\n"
     }

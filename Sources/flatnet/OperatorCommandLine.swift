@@ -114,7 +114,8 @@ enum OperatorCommandLine {
             StandardStreams.write(outcome.output, to: 1)
             return outcome.status
         } catch let error as UsageError {
-            let help = error.command.isEmpty ? "flatnet --help" : "flatnet \(error.command.split(separator: " ")[0]) --help"
+            let help = error.command.isEmpty
+                ? "flatnet --help" : "flatnet \(error.command.split(separator: " ")[0]) --help"
             StandardStreams.write("flatnet: \(error.message)\ntry `\(help)`\n", to: 2)
             return 2
         } catch {

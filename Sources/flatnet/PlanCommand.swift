@@ -13,7 +13,8 @@ enum PlanCommand {
         var format = "commands"
     }
 
-    static let planSpec = CommandOptions.Spec(command: "plan", values: ["--conf", "--container", "--netns", "--ifname"], flags: ["--json"])
+    static let planSpec = CommandOptions.Spec(
+        command: "plan", values: ["--conf", "--container", "--netns", "--ifname"], flags: ["--json"])
     static let rulesSpec = CommandOptions.Spec(command: "rules", values: ["--conf", "--format"])
 
     static func run(_ command: String, _ arguments: [String]) throws -> OperatorCommandLine.Outcome {
@@ -27,7 +28,8 @@ enum PlanCommand {
         options.json = parsed.has("--json")
         options.format = parsed.value("--format") ?? options.format
         guard ["commands", "restore"].contains(options.format) else {
-            throw UsageError("rules: --format must be commands or restore, not \(options.format.bounded(40))", spec)
+            throw UsageError("rules: --format must be commands or restore,"
+                + " not \(options.format.bounded(40))", spec)
         }
         return .init(output: try command == "plan" ? plan(options) : rules(options))
     }
@@ -35,9 +37,11 @@ enum PlanCommand {
     /// `flatnet plan`: host steps, the IPAM decision, container steps.
     static func plan(_ options: Options) throws -> String {
         let config = try OperatorCommandLine.loadConfig(options.conf!)
-        let invocation = CNIInvocation(command: .add, containerID: options.container, netns: options.netns, ifName: options.ifName)
+        let invocation = CNIInvocation(command: .add, containerID: options.container, netns: options.netns,
+                                       ifName: options.ifName)
         let (ipam, decision) = try ipamPreview(config, invocation: invocation)
-        let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: ipam, mac: config.runtime.requestedMAC)
+        let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: ipam,
+                                          mac: config.runtime.requestedMAC)
         let namespace = options.netns.split(separator: "/").last.map(String.init) ?? options.netns
         let host = plan.host.map(\.ipCommand)
         let container = plan.container.map { $0.ipCommand(namespace: namespace) }
@@ -48,24 +52,35 @@ enum PlanCommand {
             ]).prettyPrinted() + "\n"
         }
         let numbered = { (lines: [String]) in
-            lines.enumerated().map { "  \($0.offset + 1). " + $0.element.replacingOccurrences(of: "\n", with: "\n     ") }
+            lines.enumerated().map {
+                "  \($0.offset + 1). " + $0.element.replacingOccurrences(of: "\n", with: "\n     ")
+            }
         }
-        return (["flatnet plan: ADD of \(options.container) \(options.ifName) to network \(config.name) on this host", "",
+        let title = "flatnet plan: ADD of \(options.container) \(options.ifName) to network \(config.name)"
+            + " on this host"
+        return ([title, "",
                  "Host setup (once per network; an ADD on a prepared host skips it):"] + numbered(host)
-                + ["", "IPAM: \(decision)", "", "Container (CNI_NETNS=\(options.netns)):"] + numbered(container))
+                + ["", "IPAM: \(decision)", "", "Container (CNI_NETNS=\(options.netns)):"]
+                + numbered(container))
             .joined(separator: "\n") + "\n"
     }
 
     /// The addresses ADD would use, without taking them.
-    static func ipamPreview(_ config: NetworkConfig, invocation: CNIInvocation) throws -> (CNIResult, String) {
+    static func ipamPreview(
+        _ config: NetworkConfig, invocation: CNIInvocation
+    ) throws -> (CNIResult, String) {
         guard let poolConfig = config.ipam.pool else {
             // Running another plugin's ADD would allocate: the plan names it and stops there.
-            return (CNIResult(), "delegated to the \(config.ipam.type) plugin on CNI_PATH (not run by plan; its addresses and routes are not shown)")
+            return (CNIResult(), "delegated to the \(config.ipam.type) plugin on CNI_PATH"
+                + " (not run by plan; its addresses and routes are not shown)")
         }
-        let pool = PoolIPAM(network: config, pool: poolConfig, lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
-        let decision = try pool.preview(for: invocation.attachment, requested: config.runtime.effectiveRequests(with: invocation.arguments).addresses)
+        let pool = PoolIPAM(network: config, pool: poolConfig,
+                            lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
+        let requested = config.runtime.effectiveRequests(with: invocation.arguments).addresses
+        let decision = try pool.preview(for: invocation.attachment, requested: requested)
         let verb = if case .alreadyHeld = decision { "already holds" } else { "would get" }
-        let text = "\(invocation.containerID) \(invocation.ifName) \(verb) \(decision.address)/\(poolConfig.subnet.length)"
+        let text = "\(invocation.containerID) \(invocation.ifName) \(verb)"
+            + " \(decision.address)/\(poolConfig.subnet.length)"
             + " from \(pool.pool.rangesDescription) (state \(pool.store.directory), read, not written)"
         return (pool.result(for: decision.address), text)
     }
@@ -74,13 +89,16 @@ enum PlanCommand {
     static func rules(_ options: Options) throws -> String {
         let config = try OperatorCommandLine.loadConfig(options.conf!)
         guard let rules = ContainmentRules.make(for: config) else {
-            return "# network \(config.name) has no metadata block: flatnet installs no ebtables rules for it\n"
+            return "# network \(config.name) has no metadata block:"
+                + " flatnet installs no ebtables rules for it\n"
         }
         switch options.format {
         case "restore":
-            return "# for: ebtables-restore --noflush\n" + (RuleConvergence.batch(desired: rules, live: LiveRules(saveOutput: "")) ?? "")
+            let batch = RuleConvergence.batch(desired: rules, live: LiveRules(saveOutput: "")) ?? ""
+            return "# for: ebtables-restore --noflush\n" + batch
         default:
-            return "# ebtables rules of network \(config.name)\n" + HostStep.ensureRules(rules).ipCommand + "\n"
+            return "# ebtables rules of network \(config.name)\n"
+                + HostStep.ensureRules(rules).ipCommand + "\n"
         }
     }
 }

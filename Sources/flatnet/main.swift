@@ -13,7 +13,8 @@ signal(SIGPIPE, SIG_IGN)
 
 let environment = ProcessEnvironment.current()
 let arguments = Array(CommandLine.arguments.dropFirst())
-let programName = CommandLine.arguments.first.map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? "flatnet"
+let programName = CommandLine.arguments.first.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+    ?? "flatnet"
 
 if environment["CNI_COMMAND"] == nil {
     exit(OperatorCommandLine.run(arguments))

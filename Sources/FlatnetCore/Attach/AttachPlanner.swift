@@ -18,14 +18,18 @@ public enum AttachPlanner {
         // leaves the segment linked to docker0 (or the bridge open to the host) unguarded.
         if let rules { steps.append(.ensureRules(rules)) }
         if let uplink = config.uplink, let port = config.uplinkPort {
-            if let vlan = config.vlan { steps.append(.ensureVLAN(name: port, parent: uplink, id: vlan, mtu: config.mtu)) }
+            if let vlan = config.vlan {
+                steps.append(.ensureVLAN(name: port, parent: uplink, id: vlan, mtu: config.mtu))
+            }
             steps.append(.enslaveUplink(port, bridge: config.bridge, mtu: config.mtu))
         }
         if let metadata = config.metadata, rules != nil {
             let pair = InterfaceNaming.linkPair(network: config.name)
-            steps.append(.ensureLinkPair(bridgeSide: pair.bridgeSide, dockerSide: pair.dockerSide, bridge: config.bridge,
-                                         dockerBridge: metadata.dockerBridge, mtu: config.mtu))
-            steps.append(.ensureReservedAddress(reservedPrefix(metadata, config: config), dockerBridge: metadata.dockerBridge))
+            steps.append(.ensureLinkPair(bridgeSide: pair.bridgeSide, dockerSide: pair.dockerSide,
+                                         bridge: config.bridge, dockerBridge: metadata.dockerBridge,
+                                         mtu: config.mtu))
+            steps.append(.ensureReservedAddress(reservedPrefix(metadata, config: config),
+                                                dockerBridge: metadata.dockerBridge))
         }
         return steps
     }
@@ -62,16 +66,22 @@ public enum AttachPlanner {
     /// The first container step, which needs no address: ADD runs it before IPAM, so a
     /// lease never exists without its host veth (`flatnet ipam gc` decides liveness by
     /// the veth, under the pool lock).
-    public static func vethStep(config: NetworkConfig, invocation: CNIInvocation, mac: MACAddress?) throws(CNIError) -> ContainerStep {
-        .createVeth(host: InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment), bridge: config.bridge,
-                    container: try InterfaceName(validatingEnvironment: invocation.ifName), netns: invocation.netns ?? "",
+    public static func vethStep(
+        config: NetworkConfig, invocation: CNIInvocation, mac: MACAddress?
+    ) throws(CNIError) -> ContainerStep {
+        .createVeth(host: InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment),
+                    bridge: config.bridge,
+                    container: try InterfaceName(validatingEnvironment: invocation.ifName),
+                    netns: invocation.netns ?? "",
                     mtu: config.mtu, mac: mac, alias: InterfaceNaming.hostVethAlias(network: config.name))
     }
 
     /// IPAM's routes with a gateway on each (the IPv4 gateway of the result when a route
     /// names none), plus `default via <gateway>` unless `defaultRoute` is false (which
     /// also drops a default route IPAM returned).
-    static func containerRoutes(config: NetworkConfig, ipam: CNIResult) throws(CNIError) -> [CNIResult.Route] {
+    static func containerRoutes(
+        config: NetworkConfig, ipam: CNIResult
+    ) throws(CNIError) -> [CNIResult.Route] {
         let gateway = ipam.ips.lazy.compactMap(\.gateway).first { $0.v4 != nil }
         let defaultDestination = IPPrefix("0.0.0.0/0")!
         var routes: [CNIResult.Route] = []
@@ -82,7 +92,8 @@ public enum AttachPlanner {
             }
             routes.append(CNIResult.Route(destination: route.destination, gateway: via))
         }
-        if config.defaultRoute, let gateway, !routes.contains(where: { $0.destination == defaultDestination }) {
+        if config.defaultRoute, let gateway,
+           !routes.contains(where: { $0.destination == defaultDestination }) {
             routes.insert(CNIResult.Route(destination: defaultDestination, gateway: gateway), at: 0)
         }
         if let metadata = config.metadata {

@@ -9,7 +9,9 @@ public enum AttachResult {
         public var containerMAC: MACAddress?
         public var containerMTU: Int?
 
-        public init(bridgeMAC: MACAddress?, hostVethMAC: MACAddress?, containerMAC: MACAddress?, containerMTU: Int?) {
+        public init(
+            bridgeMAC: MACAddress?, hostVethMAC: MACAddress?, containerMAC: MACAddress?, containerMTU: Int?
+        ) {
             self.bridgeMAC = bridgeMAC
             self.hostVethMAC = hostVethMAC
             self.containerMAC = containerMAC
@@ -18,7 +20,8 @@ public enum AttachResult {
     }
 
     public static func make(
-        config: NetworkConfig, invocation: CNIInvocation, plan: AttachPlan, ipam: CNIResult, observed: Observed
+        config: NetworkConfig, invocation: CNIInvocation, plan: AttachPlan, ipam: CNIResult,
+        observed: Observed
     ) -> CNIResult {
         let previous = config.runtime.prevResult
         let offset = previous?.interfaces.count ?? 0
@@ -26,10 +29,12 @@ public enum AttachResult {
             interfaces: [
                 CNIResult.Interface(name: config.bridge.value, mac: observed.bridgeMAC),
                 CNIResult.Interface(name: plan.hostVeth.value, mac: observed.hostVethMAC),
-                CNIResult.Interface(name: invocation.ifName, mac: observed.containerMAC, mtu: observed.containerMTU,
-                                    sandbox: invocation.netns),
+                CNIResult.Interface(name: invocation.ifName, mac: observed.containerMAC,
+                                    mtu: observed.containerMTU, sandbox: invocation.netns),
             ],
-            ips: ipam.ips.map { CNIResult.IPConfig(address: $0.address, gateway: $0.gateway, interface: offset + 2) },
+            ips: ipam.ips.map {
+                CNIResult.IPConfig(address: $0.address, gateway: $0.gateway, interface: offset + 2)
+            },
             routes: plan.routes, dns: ipam.dns)
         // Chained after another plugin: extend its result rather than replace it.
         if let previous {

@@ -25,19 +25,23 @@ public enum HostStep: Equatable, Sendable {
             return "ip link add \(name)\(mtu.map { " mtu \($0)" } ?? "") type bridge"
                 + " && ip link set \(name) address \"$(cat /sys/class/net/\(name)/address)\" up"
         case .ensureVLAN(let name, let parent, let id, let mtu):
-            return "ip link add link \(parent) name \(name)\(mtu.map { " mtu \($0)" } ?? "") type vlan id \(id)"
+            let mtuText = mtu.map { " mtu \($0)" } ?? ""
+            return "ip link add link \(parent) name \(name)\(mtuText) type vlan id \(id)"
         case .enslaveUplink(let name, let bridge, let mtu):
             return "ip link set \(name) master \(bridge)\(mtu.map { " mtu \($0)" } ?? "") up"
         case .disableIPv6(let name):
             return "sysctl -w net.ipv6.conf.\(name).disable_ipv6=1"
         case .ensureLinkPair(let bridgeSide, let dockerSide, let bridge, let dockerBridge, let mtu):
             let mtuText = mtu.map { " mtu \($0)" } ?? ""
-            return "ip link add \(bridgeSide)\(mtuText) master \(bridge) up type veth peer name \(dockerSide)\(mtuText)"
+            return "ip link add \(bridgeSide)\(mtuText) master \(bridge) up"
+                + " type veth peer name \(dockerSide)\(mtuText)"
                 + " && ip link set \(dockerSide) master \(dockerBridge) up"
         case .ensureReservedAddress(let prefix, let dockerBridge):
             return "ip addr add \(prefix) dev \(dockerBridge)"
         case .ensureRules(let rules):
-            let chains = rules.chains.map { "ebtables -t filter --new-chain \($0.name) && ebtables -t filter --policy \($0.name) RETURN" }
+            let chains = rules.chains.map {
+                "ebtables -t filter --new-chain \($0.name) && ebtables -t filter --policy \($0.name) RETURN"
+            }
             let jumps = rules.chains.map { "ebtables -t filter --insert \($0.base) 1 -j \($0.name)" }
             return (chains + rules.allRules.map(\.appendCommand) + jumps).joined(separator: "\n")
         }
@@ -49,8 +53,8 @@ public enum ContainerStep: Equatable, Sendable {
     /// The veth pair: host end up, the peer born inside the netns; then the host end's
     /// alias `flatnet:<network>`, flatnet's record that it is this network's (the kernel
     /// ignores an alias in the creating request); then the host end joins the bridge.
-    case createVeth(host: InterfaceName, bridge: InterfaceName, container: InterfaceName, netns: String, mtu: Int?, mac: MACAddress?,
-                    alias: String)
+    case createVeth(host: InterfaceName, bridge: InterfaceName, container: InterfaceName, netns: String,
+                    mtu: Int?, mac: MACAddress?, alias: String)
     /// arp_notify=1: the kernel announces the address whenever the MAC is set.
     case enableARPNotify(InterfaceName)
     case addAddress(IPPrefix, InterfaceName)
@@ -66,7 +70,8 @@ public enum ContainerStep: Equatable, Sendable {
         case .createVeth(let host, let bridge, let container, let netns, let mtu, let mac, let alias):
             let mtuText = mtu.map { " mtu \($0)" } ?? ""
             let macText = mac.map { " address \($0)" } ?? ""
-            return "ip link add \(host)\(mtuText) up type veth peer name \(container)\(mtuText)\(macText) netns \(netns)"
+            return "ip link add \(host)\(mtuText) up type veth peer name \(container)\(mtuText)\(macText)"
+                + " netns \(netns)"
                 + " && ip link set \(host) alias \(alias) && ip link set \(host) master \(bridge)"
         case .enableARPNotify(let name):
             return "ip netns exec \(namespace) sysctl -w net.ipv4.conf.\(name).arp_notify=1"
@@ -77,7 +82,8 @@ public enum ContainerStep: Equatable, Sendable {
         case .addRoute(let destination, let gateway, let name):
             return "ip -n \(namespace) route add \(destination) via \(gateway) dev \(name)"
         case .announce(let address, let name):
-            return "ip -n \(namespace) link set \(name) address \"$(ip -n \(namespace) -br link show \(name) | awk '{print $3}')\""
+            return "ip -n \(namespace) link set \(name) address"
+                + " \"$(ip -n \(namespace) -br link show \(name) | awk '{print $3}')\""
                 + "  # re-set the MAC: arp_notify announces \(address)"
         }
     }

@@ -26,11 +26,13 @@ public enum AttachmentCheck {
         let hostVeth = InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment)
         var drift = hostSide(config: config, hostVeth: hostVeth, observed: observed)
         guard let container = observed.container else {
-            return drift + ["interface \(invocation.ifName) is missing from \(invocation.netns ?? "the container")"]
+            let namespace = invocation.netns ?? "the container"
+            return drift + ["interface \(invocation.ifName) is missing from \(namespace)"]
         }
         let index = expected.interfaces.lastIndex { $0.name == invocation.ifName && $0.sandbox != nil }
         if let index, let mac = expected.interfaces[index].mac, container.mac != mac {
-            drift.append("\(invocation.ifName) has MAC \(container.mac.map { "\($0)" } ?? "none"), prevResult says \(mac)")
+            let observedMAC = container.mac.map { "\($0)" } ?? "none"
+            drift.append("\(invocation.ifName) has MAC \(observedMAC), prevResult says \(mac)")
         }
         if !container.isUp { drift.append("\(invocation.ifName) is down") }
         for ip in expected.ips where index == nil || ip.interface == nil || ip.interface == index {
@@ -41,18 +43,23 @@ public enum AttachmentCheck {
         for route in expected.routes where !observed.containerRoutes.contains(where: {
             $0.destination == route.destination && $0.gateway == route.gateway
         }) {
-            drift.append("route \(route.destination) via \(route.gateway.map { "\($0)" } ?? "-") is missing in the container")
+            let gateway = route.gateway.map { "\($0)" } ?? "-"
+            drift.append("route \(route.destination) via \(gateway) is missing in the container")
         }
         return drift
     }
 
-    private static func hostSide(config: NetworkConfig, hostVeth: InterfaceName, observed: Observation) -> [String] {
+    private static func hostSide(
+        config: NetworkConfig, hostVeth: InterfaceName, observed: Observation
+    ) -> [String] {
         guard let bridge = observed.bridge, bridge.kind == "bridge" else {
             return ["bridge \(config.bridge) is missing"]
         }
         guard let veth = observed.hostVeth else { return ["host veth \(hostVeth) is missing"] }
         var drift: [String] = []
-        if veth.masterIndex != bridge.index { drift.append("host veth \(hostVeth) is not attached to bridge \(config.bridge)") }
+        if veth.masterIndex != bridge.index {
+            drift.append("host veth \(hostVeth) is not attached to bridge \(config.bridge)")
+        }
         if !veth.isUp { drift.append("host veth \(hostVeth) is down") }
         if !bridge.isUp { drift.append("bridge \(config.bridge) is down") }
         return drift

@@ -3,7 +3,8 @@
 public protocol ContainerOperations: AnyObject {
     /// Creates the pair and sets the host end's alias (flatnet's record of the network);
     /// on failure nothing of the pair is left.
-    func createVeth(host: InterfaceName, container: InterfaceName, mtu: Int?, mac: MACAddress?, alias: String) throws
+    func createVeth(host: InterfaceName, container: InterfaceName, mtu: Int?, mac: MACAddress?,
+                    alias: String) throws
     func enableARPNotify(_ name: InterfaceName) throws
     func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws
     func bringUp(_ name: InterfaceName) throws
@@ -47,7 +48,8 @@ public struct ContainerStepRunner {
         case .enableARPNotify(let name): try operations.enableARPNotify(name)
         case .addAddress(let prefix, let name): try operations.addAddress(prefix, to: name)
         case .bringUp(let name): try operations.bringUp(name)
-        case .addRoute(let destination, let gateway, let name): try operations.addRoute(destination, via: gateway, dev: name)
+        case .addRoute(let destination, let gateway, let name):
+            try operations.addRoute(destination, via: gateway, dev: name)
         case .announce(let address, let name): try operations.announce(address, on: name)
         }
     }

@@ -6,7 +6,8 @@
 /// GC or doctor act on the other's containers.
 public struct HostClaim: Hashable, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable {
-        case bridge, uplink, vethPrefix = "veth-prefix", linkVeth = "link-veth", chains, reservedAddress = "reserved"
+        case bridge, uplink, vethPrefix = "veth-prefix", linkVeth = "link-veth", chains
+        case reservedAddress = "reserved"
         case metadataSubnet = "metadata-subnet"
     }
 
@@ -37,23 +38,28 @@ public struct HostClaim: Hashable, Sendable, CustomStringConvertible {
 /// The claims of one network, and the conflicts between networks meant for one host.
 public enum HostClaims {
     public static func claims(for config: NetworkConfig) -> [HostClaim] {
+        let vethPrefix = InterfaceNaming.hostVethPrefix(network: config.name)
         var claims = [HostClaim(kind: .bridge, name: config.bridge.value, field: "bridge"),
-                      HostClaim(kind: .vethPrefix, name: InterfaceNaming.hostVethPrefix(network: config.name), field: "name")]
+                      HostClaim(kind: .vethPrefix, name: vethPrefix, field: "name")]
         if let port = config.uplinkPort {
-            claims.append(HostClaim(kind: .uplink, name: port.value, field: config.vlan == nil ? "uplink" : "vlan"))
+            claims.append(HostClaim(kind: .uplink, name: port.value,
+                                    field: config.vlan == nil ? "uplink" : "vlan"))
         }
         if let metadata = config.metadata {
             let chains = String(ContainmentRules.chainName(config.name, "F").dropLast(2))
+            let linkVeth = InterfaceNaming.linkPair(network: config.name).bridgeSide.value
             claims += [
-                HostClaim(kind: .linkVeth, name: InterfaceNaming.linkPair(network: config.name).bridgeSide.value, field: "name"),
+                HostClaim(kind: .linkVeth, name: linkVeth, field: "name"),
                 HostClaim(kind: .chains, name: chains, field: "name"),
-                HostClaim(kind: .reservedAddress, name: "\(metadata.reservedAddress)", field: "metadata.reservedAddress"),
+                HostClaim(kind: .reservedAddress, name: "\(metadata.reservedAddress)",
+                          field: "metadata.reservedAddress"),
             ]
             // The reserved address carries the subnet's prefix, and the host has one
             // connected route per prefix: a second metadata network on the same subnet
             // would have its replies and ARP leave through the first one's link.
             if let pool = config.ipam.pool {
-                claims.append(HostClaim(kind: .metadataSubnet, name: "\(pool.subnet.network)/\(pool.subnet.length)", field: "ipam.subnet"))
+                let subnet = "\(pool.subnet.network)/\(pool.subnet.length)"
+                claims.append(HostClaim(kind: .metadataSubnet, name: subnet, field: "ipam.subnet"))
             }
         }
         return claims

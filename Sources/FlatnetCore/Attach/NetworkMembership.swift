@@ -12,13 +12,16 @@ public enum NetworkMembership {
     /// for this netconf (the uplink side, the link veth, the network's container veths).
     public static func unexpectedPortReason(_ port: LinkInfo, config: NetworkConfig) -> String? {
         if port.name == config.uplinkPort?.value { return nil }
-        if config.metadata != nil, port.name == InterfaceNaming.linkPair(network: config.name).bridgeSide.value,
+        if config.metadata != nil,
+           port.name == InterfaceNaming.linkPair(network: config.name).bridgeSide.value,
            port.kind == "veth" { return nil }
         if isContainerVeth(port, of: config.name) { return nil }
         if port.kind == "veth", let alias = port.alias, alias.hasPrefix("flatnet:") {
             return "a container veth of network \(alias.dropFirst("flatnet:".count))"
         }
-        if port.kind == nil || port.kind == "vlan" { return "not the uplink the netconf names (\(config.uplinkPort?.value ?? "none"))" }
+        if port.kind == nil || port.kind == "vlan" {
+            return "not the uplink the netconf names (\(config.uplinkPort?.value ?? "none"))"
+        }
         return "not created by flatnet for network \(config.name)"
     }
 }

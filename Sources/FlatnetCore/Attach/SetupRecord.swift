@@ -22,7 +22,8 @@ public struct SetupRecord: Equatable, Sendable {
         var lines: [String] = []
         let fields: [(String, String?)] = [
             ("uplink-port", uplinkPort), ("created-bridge", createdBridge), ("created-vlan", createdVLAN),
-            ("reserved-address", reservedAddress?.description), ("docker-bridge", dockerBridge), ("link-veth", linkVeth),
+            ("reserved-address", reservedAddress?.description), ("docker-bridge", dockerBridge),
+            ("link-veth", linkVeth),
         ]
         for (key, value) in fields { if let value { lines.append("\(key) \(value)") } }
         return lines.map { $0 + "\n" }.joined()

@@ -21,7 +21,9 @@ public struct CNIArguments: Equatable, Sendable {
         var unknown: [String] = []
         for pair in text.split(separator: ";", omittingEmptySubsequences: false) {
             let parts = pair.split(separator: "=", omittingEmptySubsequences: false)
-            guard parts.count == 2 else { throw CNIArguments.invalid("invalid pair \"\(pair)\": expected KEY=VALUE") }
+            guard parts.count == 2 else {
+                throw CNIArguments.invalid("invalid pair \"\(pair)\": expected KEY=VALUE")
+            }
             if !(try apply(key: String(parts[0]), value: String(parts[1]))) { unknown.append(String(pair)) }
         }
         if !unknown.isEmpty && !ignoreUnknown {

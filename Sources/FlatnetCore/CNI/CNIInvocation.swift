@@ -37,17 +37,21 @@ public enum CNIEnvironment {
         }
         guard let command = CNICommand(rawValue: text) else {
             let known = CNICommand.allCases.map(\.rawValue).joined(separator: ", ")
-            throw CNIError(.invalidEnvironment, "unknown CNI_COMMAND: \(text)", details: "expected one of \(known)")
+            throw CNIError(.invalidEnvironment, "unknown CNI_COMMAND: \(text)",
+                           details: "expected one of \(known)")
         }
         return command
     }
 
     /// Checks that every variable `command` needs is present and non-empty, naming all
     /// that are missing at once, as the reference library does.
-    public static func checkRequired(for command: CNICommand, in environment: [String: String]) throws(CNIError) {
+    public static func checkRequired(
+        for command: CNICommand, in environment: [String: String]
+    ) throws(CNIError) {
         let missing = command.requiredVariables.filter { (environment[$0] ?? "").isEmpty }
         guard missing.isEmpty else {
-            throw CNIError(.invalidEnvironment, "required env variables [\(missing.joined(separator: ","))] missing")
+            throw CNIError(.invalidEnvironment,
+                           "required env variables [\(missing.joined(separator: ","))] missing")
         }
     }
 
@@ -96,7 +100,8 @@ public enum CNIEnvironment {
     private static func validNetns(_ text: String?) throws(CNIError) -> String? {
         guard let text, !text.isEmpty else { return nil }
         guard text.hasPrefix("/"), !text.contains("\0") else {
-            throw CNIError(.invalidEnvironment, "invalid CNI_NETNS", details: "\"\(text)\" is not an absolute path")
+            throw CNIError(.invalidEnvironment, "invalid CNI_NETNS",
+                           details: "\"\(text)\" is not an absolute path")
         }
         return text
     }

@@ -40,7 +40,9 @@ extension CNIResult.Route {
         var object: [String: JSONValue] = ["dst": .string(destination.description)]
         object["gw"] = gateway.map { .string($0.description) }
         if version.resultCarriesExtendedFields {
-            for (key, value) in [("mtu", mtu), ("advmss", advmss), ("priority", priority), ("table", table), ("scope", scope)] {
+            let extendedFields = [("mtu", mtu), ("advmss", advmss), ("priority", priority), ("table", table),
+                                  ("scope", scope)]
+            for (key, value) in extendedFields {
                 object[key] = value.map { .number(Double($0)) }
             }
         }

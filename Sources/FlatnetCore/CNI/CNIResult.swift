@@ -71,6 +71,7 @@ public struct CNIResult: Equatable, Sendable {
 
     /// The abbreviated form an IPAM plugin returns: no interfaces, no interface index.
     public var abbreviatedForIPAM: CNIResult {
-        CNIResult(ips: ips.map { IPConfig(address: $0.address, gateway: $0.gateway) }, routes: routes, dns: dns)
+        CNIResult(ips: ips.map { IPConfig(address: $0.address, gateway: $0.gateway) },
+                  routes: routes, dns: dns)
     }
 }

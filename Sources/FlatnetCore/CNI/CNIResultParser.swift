@@ -20,7 +20,9 @@ public enum CNIResultParser {
         return result
     }
 
-    private static func elements<T>(_ top: ObjectReader, _ key: String, _ parse: (ObjectReader) -> T?) -> [T] {
+    private static func elements<T>(
+        _ top: ObjectReader, _ key: String, _ parse: (ObjectReader) -> T?
+    ) -> [T] {
         (top.array(key) ?? []).compactMap { element in
             ObjectReader(element.value, path: element.path, log: top.log).flatMap(parse)
         }
@@ -28,10 +30,13 @@ public enum CNIResultParser {
 
     private static func parseInterface(_ entry: ObjectReader) -> CNIResult.Interface? {
         guard let name = entry.string("name", required: true) else { return nil }
-        var interface = CNIResult.Interface(name: name, mtu: entry.integer("mtu"), sandbox: entry.string("sandbox"))
+        var interface = CNIResult.Interface(name: name, mtu: entry.integer("mtu"),
+                                            sandbox: entry.string("sandbox"))
         if let text = entry.string("mac"), !text.isEmpty {
             interface.mac = MACAddress(text)
-            if interface.mac == nil { entry.log.add(entry.childPath("mac"), "\"\(text)\" is not a MAC address") }
+            if interface.mac == nil {
+                entry.log.add(entry.childPath("mac"), "\"\(text)\" is not a MAC address")
+            }
         }
         interface.socketPath = entry.string("socketPath")
         interface.pciID = entry.string("pciID")
@@ -43,7 +48,9 @@ public enum CNIResultParser {
         var ip = CNIResult.IPConfig(address: address, interface: entry.integer("interface"))
         if let text = entry.string("gateway") {
             ip.gateway = IPAddress(text)
-            if ip.gateway == nil { entry.log.add(entry.childPath("gateway"), "\"\(text)\" is not an IP address") }
+            if ip.gateway == nil {
+                entry.log.add(entry.childPath("gateway"), "\"\(text)\" is not an IP address")
+            }
         }
         return ip
     }
@@ -53,7 +60,9 @@ public enum CNIResultParser {
         var route = CNIResult.Route(destination: destination)
         if let text = entry.string("gw") {
             route.gateway = IPAddress(text)
-            if route.gateway == nil { entry.log.add(entry.childPath("gw"), "\"\(text)\" is not an IP address") }
+            if route.gateway == nil {
+                entry.log.add(entry.childPath("gw"), "\"\(text)\" is not an IP address")
+            }
         }
         route.mtu = entry.integer("mtu")
         route.advmss = entry.integer("advmss")

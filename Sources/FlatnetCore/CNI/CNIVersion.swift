@@ -15,7 +15,8 @@ public struct CNIVersion: Hashable, Comparable, Sendable, CustomStringConvertibl
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3,
               parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCIIDigit) }),
-              let major = Int(parts[0]), let minor = Int(parts[1]), let patch = Int(parts[2]) else { return nil }
+              let major = Int(parts[0]), let minor = Int(parts[1]), let patch = Int(parts[2])
+        else { return nil }
         self.init(major, minor, patch)
     }
 
@@ -27,7 +28,8 @@ public struct CNIVersion: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// The versions flatnet reads and writes, oldest first.
     public static let supported: [CNIVersion] = [
-        CNIVersion(0, 3, 0), CNIVersion(0, 3, 1), CNIVersion(0, 4, 0), CNIVersion(1, 0, 0), CNIVersion(1, 1, 0),
+        CNIVersion(0, 3, 0), CNIVersion(0, 3, 1), CNIVersion(0, 4, 0), CNIVersion(1, 0, 0),
+        CNIVersion(1, 1, 0),
     ]
 
     /// The newest supported version: what VERSION reports when the request names none.

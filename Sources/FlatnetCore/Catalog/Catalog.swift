@@ -11,8 +11,9 @@ public struct Catalog: Sendable {
 
     func template(_ name: String) throws -> JSONValue {
         guard let template = templates[name] else {
+            let names = templates.keys.sorted().joined(separator: ", ")
             throw CNIError(.invalidEnvironment, "unknown template \(name)",
-                           details: "templates: \(templates.keys.sorted().joined(separator: ", ")), and fleet")
+                           details: "templates: \(names), and fleet")
         }
         return template
     }
@@ -58,7 +59,9 @@ public struct Catalog: Sendable {
 
     /// Every network of a fleet file for every host, rendered with `template` and
     /// validated alone and together. Throws every problem, each naming host and field.
-    public func renderFleet(_ fleet: FleetFile, template name: String = "conflist") throws -> [RenderedNetwork] {
+    public func renderFleet(
+        _ fleet: FleetFile, template name: String = "conflist"
+    ) throws -> [RenderedNetwork] {
         var rendered: [RenderedNetwork] = [], problems: [ConfigProblem] = []
         let asked = try questions(for: name)
         for (networkIndex, network) in fleet.networks.enumerated() {
@@ -68,11 +71,15 @@ public struct Catalog: Sendable {
                 do {
                     let answers = network.answers.merging(host.answers) { $1 }
                     let resolved = try CatalogAnswers.resolve(answers, questions: asked, path: path)
-                    let document = TemplateRenderer.render(try template(name), answers: resolved, templates: templates)
-                    rendered.append(RenderedNetwork(host: host.name, config: try Catalog.check(document, context: ""),
+                    let document = TemplateRenderer.render(try template(name), answers: resolved,
+                                                           templates: templates)
+                    rendered.append(RenderedNetwork(host: host.name,
+                                                    config: try Catalog.check(document, context: ""),
                                                     document: document, path: path))
                 } catch let error as ConfigError {
-                    problems += error.problems.map { ConfigProblem(path: $0.path, message: context + $0.message, kind: $0.kind) }
+                    problems += error.problems.map {
+                        ConfigProblem(path: $0.path, message: context + $0.message, kind: $0.kind)
+                    }
                 }
             }
         }
@@ -86,7 +93,9 @@ public struct Catalog: Sendable {
         do {
             return try NetconfFile.load(document: document)
         } catch let error as ConfigError {
-            throw ConfigError(error.problems.map { ConfigProblem(path: $0.path, message: context + $0.message, kind: $0.kind) })
+            throw ConfigError(error.problems.map {
+                ConfigProblem(path: $0.path, message: context + $0.message, kind: $0.kind)
+            })
         }
     }
 }

@@ -53,7 +53,9 @@ public struct FleetFile: Sendable {
             guard let network = ObjectReader(element.value, path: element.path, log: log) else { return nil }
             network.rejectUnknownKeys(known: ["answers", "hosts"])
             let hosts = (network.array("hosts", required: true) ?? []).compactMap { host -> Host? in
-                guard var members = host.value.objectValue else { log.add(host.path, "expected an object"); return nil }
+                guard var members = host.value.objectValue else {
+                    log.add(host.path, "expected an object"); return nil
+                }
                 guard case .string(let name)? = members.removeValue(forKey: "host"), !name.isEmpty else {
                     log.add(host.path + ".host", "is required"); return nil
                 }

@@ -28,10 +28,12 @@ public enum FleetValidator {
         for (_, members) in byNetwork.sorted(by: { $0.key < $1.key }) {
             for (index, current) in members.enumerated() {
                 for earlier in members[..<index] {
-                    guard let a = current.config.ipam.pool?.ranges.first, let b = earlier.config.ipam.pool?.ranges.first,
+                    guard let a = current.config.ipam.pool?.ranges.first,
+                          let b = earlier.config.ipam.pool?.ranges.first,
                           a.overlaps(b) else { continue }
                     problems.append(ConfigProblem(path: current.path + ".rangeStart",
-                        message: "host \(current.host): range \(a) overlaps host \(earlier.host)'s range \(b) in network \(current.config.name)"))
+                        message: "host \(current.host): range \(a) overlaps host \(earlier.host)'s range \(b)"
+                            + " in network \(current.config.name)"))
                 }
             }
         }
@@ -44,12 +46,17 @@ public enum FleetValidator {
     /// wildcard, the link veth, the chains). ADD refuses the same on a live host.
     static func sharedHostResources(_ rendered: [RenderedNetwork]) -> [ConfigProblem] {
         var problems: [ConfigProblem] = []
-        for (host, networks) in Dictionary(grouping: rendered, by: { $0.host }).sorted(by: { $0.key < $1.key }) {
-            let paths = Dictionary(networks.map { ($0.config.name, $0.path) }, uniquingKeysWith: { first, _ in first })
+        let byHost = Dictionary(grouping: rendered, by: { $0.host })
+        for (host, networks) in byHost.sorted(by: { $0.key < $1.key }) {
+            let paths = Dictionary(networks.map { ($0.config.name, $0.path) },
+                                   uniquingKeysWith: { first, _ in first })
             for conflict in HostClaims.conflicts(networks.map(\.config)) {
-                let field = conflict.claim.field == "metadata.reservedAddress" ? "reservedAddress" : conflict.claim.field
-                let message = "networks \(conflict.first) and \(conflict.second) on host \(host) share \(conflict.claim)"
-                problems.append(ConfigProblem(path: (paths[conflict.second] ?? "") + "." + field, message: message))
+                let field = conflict.claim.field == "metadata.reservedAddress"
+                    ? "reservedAddress" : conflict.claim.field
+                let message = "networks \(conflict.first) and \(conflict.second) on host \(host)"
+                    + " share \(conflict.claim)"
+                let path = (paths[conflict.second] ?? "") + "." + field
+                problems.append(ConfigProblem(path: path, message: message))
             }
         }
         return problems
@@ -63,7 +70,9 @@ public enum FleetValidator {
             let readable = "\(uplink).\(vlan)"
             guard readable.utf8.count > InterfaceName.maximumLength else { return nil }
             return ConfigProblem(path: network.path + ".vlan",
-                message: "host \(network.host): VLAN interface \(readable) would be \(readable.utf8.count) bytes; the kernel allows 15 (flatnet would call it \(network.config.uplinkPort!))")
+                message: "host \(network.host): VLAN interface \(readable)"
+                    + " would be \(readable.utf8.count) bytes; the kernel allows 15"
+                    + " (flatnet would call it \(network.config.uplinkPort!))")
         }
     }
 }

@@ -30,7 +30,9 @@ public enum TemplateRenderer {
                 if case .string(let variable)? = members["$if"] {
                     return answers[variable] == nil ? nil : render(members["$then"] ?? .null)
                 }
-                if let embedded = members["$json"] { return .string((render(embedded) ?? .null).prettyPrinted()) }
+                if let embedded = members["$json"] {
+                    return .string((render(embedded) ?? .null).prettyPrinted())
+                }
                 if case .string(let name)? = members["$template"] { return templates[name].flatMap(render) }
                 return .object(members.filter { $0.key != "$defaults" }.compactMapValues(render))
             case .array(let elements):

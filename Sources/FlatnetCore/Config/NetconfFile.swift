@@ -19,16 +19,19 @@ public enum NetconfFile {
         var document = document
         if document["kind"]?.stringValue == "NetworkAttachmentDefinition" {
             guard let embedded = document["spec"]?["config"]?.stringValue else {
-                throw CNIError(.invalidNetworkConfig, "spec.config: the NetworkAttachmentDefinition has no config string")
+                throw CNIError(.invalidNetworkConfig,
+                               "spec.config: the NetworkAttachmentDefinition has no config string")
             }
             do { document = try JSONValue.parse(embedded) } catch {
                 throw CNIError(.decodingFailure, "spec.config is not valid JSON", details: error.description)
             }
         }
         let plugin = try pluginObject(document)
-        guard let text = plugin["cniVersion"]?.stringValue, let version = CNIVersion(text), version.isSupported else {
+        guard let text = plugin["cniVersion"]?.stringValue, let version = CNIVersion(text),
+              version.isSupported else {
+            let supported = CNIVersion.supported.map(\.description).joined(separator: ", ")
             throw CNIError(.incompatibleVersion, "cniVersion is missing or not supported",
-                           details: "supported: \(CNIVersion.supported.map(\.description).joined(separator: ", "))")
+                           details: "supported: \(supported)")
         }
         return try NetworkConfigParser.parse(plugin, cniVersion: version)
     }

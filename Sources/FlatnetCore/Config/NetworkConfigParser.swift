@@ -14,7 +14,9 @@ public enum NetworkConfigParser {
     ]
 
     /// flatnet's own top-level keys.
-    public static let flatnetKeys: Set<String> = ["bridge", "uplink", "vlan", "mtu", "defaultRoute", "metadata", "ipam"]
+    public static let flatnetKeys: Set<String> = [
+        "bridge", "uplink", "vlan", "mtu", "defaultRoute", "metadata", "ipam",
+    ]
 
     /// Who is reading the netconf.
     public enum Mode: Sendable {
@@ -64,7 +66,9 @@ public enum NetworkConfigParser {
             ? try? InterfaceName(validating: MetadataConfig.defaultDockerBridge)
             : block.interfaceName("dockerBridge")
         let reserved = block.ipv4Address("reservedAddress", required: true)
-        let address = block.value("address") == nil ? MetadataConfig.defaultAddress : block.ipv4Address("address")
+        let address = block.value("address") == nil
+            ? MetadataConfig.defaultAddress
+            : block.ipv4Address("address")
         guard let dockerBridge, let reserved, let address else { return nil }
         return MetadataConfig(dockerBridge: dockerBridge, reservedAddress: reserved, address: address)
     }

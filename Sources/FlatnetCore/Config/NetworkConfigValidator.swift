@@ -22,7 +22,8 @@ public enum NetworkConfigValidator {
 
     static func checkName(_ name: String, log: ProblemLog) {
         if !CNIEnvironment.isValidName(name) {
-            log.add("name", "\"\(name)\" must match ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ (it names a state directory)")
+            log.add("name", "\"\(name)\" must match ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$"
+                + " (it names a state directory)")
         } else if name.utf8.count > maximumNameLength {
             log.add("name", "is \(name.utf8.count) bytes; at most \(maximumNameLength) are allowed")
         }
@@ -34,7 +35,8 @@ public enum NetworkConfigValidator {
             log.add("vlan", "needs \"uplink\": the VLAN sub-interface is created on the uplink")
         }
         if let port = config.uplinkPort, port.value.hasSuffix("+") {
-            log.add("uplink", "\"\(port)\" ends in +, which ebtables reads as a wildcard in the containment rules")
+            log.add("uplink", "\"\(port)\" ends in +,"
+                + " which ebtables reads as a wildcard in the containment rules")
         }
         if let port = config.uplinkPort, port == config.bridge {
             log.add("bridge", "\"\(config.bridge)\" is also the uplink; the uplink is enslaved to the bridge")
@@ -55,7 +57,8 @@ public enum NetworkConfigValidator {
         let reserved = metadata.reservedAddress
         let path = "metadata.reservedAddress"
         if !pool.subnet.contains(reserved) {
-            log.add(path, "\(reserved) is outside ipam.subnet \(pool.subnet.network)/\(pool.subnet.length); containers reach it on-link")
+            log.add(path, "\(reserved) is outside ipam.subnet \(pool.subnet.network)/\(pool.subnet.length);"
+                + " containers reach it on-link")
         } else if reserved == pool.subnet.network || reserved == pool.subnet.broadcast {
             log.add(path, "\(reserved) is the network or broadcast address of ipam.subnet")
         }
@@ -63,10 +66,12 @@ public enum NetworkConfigValidator {
             log.add(path, "\(reserved) is also ipam.gateway; the reserved address must be its own address")
         }
         for (index, range) in pool.ranges.enumerated() where range.contains(reserved) {
-            log.add(path, "\(reserved) is inside ipam.ranges[\(index)] (\(range)); the pool would hand it out")
+            log.add(path, "\(reserved) is inside ipam.ranges[\(index)] (\(range));"
+                + " the pool would hand it out")
         }
         if pool.subnet.contains(metadata.address) {
-            log.add("metadata.address", "\(metadata.address) is inside ipam.subnet; it must be reached through the reserved address")
+            log.add("metadata.address", "\(metadata.address) is inside ipam.subnet;"
+                + " it must be reached through the reserved address")
         }
         if metadata.address == reserved {
             log.add("metadata.address", "\(metadata.address) equals metadata.reservedAddress")

@@ -1,14 +1,20 @@
 /// Reads a `flatnet-ipam` block. Strict: unknown keys are errors (see NetworkConfigParser).
 enum PoolConfigParser {
-    static let knownKeys: Set<String> = ["type", "subnet", "gateway", "ranges", "exclude", "routes", "dataDir"]
+    static let knownKeys: Set<String> = [
+        "type", "subnet", "gateway", "ranges", "exclude", "routes", "dataDir",
+    ]
 
     static func parse(_ block: ObjectReader) -> PoolConfig? {
         block.rejectUnknownKeys(known: knownKeys)
         let subnet = block.ipv4Prefix("subnet", required: true)
         let gateway = block.ipv4Address("gateway", required: true)
         let ranges = parseRanges(block)
-        let exclude = (block.array("exclude") ?? []).compactMap { parseExclusion($0.value, path: $0.path, log: block.log) }
-        let routes = (block.array("routes") ?? []).compactMap { parseRoute($0.value, path: $0.path, log: block.log) }
+        let exclude = (block.array("exclude") ?? []).compactMap {
+            parseExclusion($0.value, path: $0.path, log: block.log)
+        }
+        let routes = (block.array("routes") ?? []).compactMap {
+            parseRoute($0.value, path: $0.path, log: block.log)
+        }
         let dataDirectory = block.string("dataDir") ?? PoolConfig.defaultDataDirectory
         guard let subnet, let gateway, let ranges else { return nil }
         return PoolConfig(subnet: subnet, gateway: gateway, ranges: ranges, exclude: exclude,
@@ -24,7 +30,9 @@ enum PoolConfigParser {
             return nil
         }
         let ranges = elements.compactMap { element -> AddressRange? in
-            guard let range = ObjectReader(element.value, path: element.path, log: block.log) else { return nil }
+            guard let range = ObjectReader(element.value, path: element.path, log: block.log) else {
+                return nil
+            }
             range.rejectUnknownKeys(known: ["rangeStart", "rangeEnd"])
             let start = range.ipv4Address("rangeStart", required: true)
             let end = range.ipv4Address("rangeEnd", required: true)
@@ -35,7 +43,9 @@ enum PoolConfigParser {
     }
 
     static func parseExclusion(_ value: JSONValue, path: String, log: ProblemLog) -> IPv4Prefix? {
-        guard let prefix = ObjectReader.prefix(value, path: path, log: log, allowBareAddress: true) else { return nil }
+        guard let prefix = ObjectReader.prefix(value, path: path, log: log, allowBareAddress: true) else {
+            return nil
+        }
         guard let v4 = prefix.v4 else {
             log.add(path, "\"\(prefix)\" is IPv6; IPv6 pools are not supported yet")
             return nil

@@ -9,7 +9,8 @@ enum PoolValidator {
         }
         for (index, route) in pool.routes.enumerated() {
             if let gateway = route.gateway?.v4, !pool.subnet.contains(gateway) {
-                log.add("ipam.routes[\(index)].gw", "\(gateway) is outside ipam.subnet \(pool.subnet): not reachable on-link")
+                log.add("ipam.routes[\(index)].gw", "\(gateway) is outside ipam.subnet \(pool.subnet):"
+                    + " not reachable on-link")
             }
         }
         checkDataDirectory(pool.dataDirectory, log: log)
@@ -18,11 +19,13 @@ enum PoolValidator {
     /// A subnet must be written as its network address and leave room for hosts.
     static func checkSubnet(_ subnet: IPv4Prefix, log: ProblemLog) -> Bool {
         if subnet.network != subnet.address {
-            log.add("ipam.subnet", "\(subnet) has host bits set; did you mean \(subnet.network)/\(subnet.length)?")
+            log.add("ipam.subnet", "\(subnet) has host bits set;"
+                + " did you mean \(subnet.network)/\(subnet.length)?")
             return false
         }
         if subnet.length > 30 {
-            log.add("ipam.subnet", "/\(subnet.length) leaves no room for a gateway and containers; use /30 or shorter")
+            log.add("ipam.subnet", "/\(subnet.length) leaves no room for a gateway and containers;"
+                + " use /30 or shorter")
             return false
         }
         return true
@@ -67,9 +70,11 @@ enum PoolValidator {
         } else if components.contains("..") || components.contains(".") || path.contains("\0") {
             log.add("ipam.dataDir", "\"\(path)\" must not contain . or .. components")
         } else if path.utf8.count > 1024 {
-            log.add("ipam.dataDir", "is \(path.utf8.count) bytes; at most 1024 are allowed (it holds the lease paths)")
+            log.add("ipam.dataDir", "is \(path.utf8.count) bytes; at most 1024 are allowed"
+                + " (it holds the lease paths)")
         } else if let first = components.first, pseudoFilesystems.contains(String(first)) {
-            log.add("ipam.dataDir", "\"\(path)\" is under /\(first), a kernel pseudo-filesystem; state needs a real one (default \(PoolConfig.defaultDataDirectory))")
+            log.add("ipam.dataDir", "\"\(path)\" is under /\(first), a kernel pseudo-filesystem;"
+                + " state needs a real one (default \(PoolConfig.defaultDataDirectory))")
         }
     }
 }

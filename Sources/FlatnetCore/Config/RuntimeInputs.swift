@@ -24,7 +24,9 @@ public struct RuntimeInputs: Equatable, Sendable {
 
     /// Applies the CNI conventions' precedence: `args` beats `runtimeConfig`, and both
     /// beat CNI_ARGS ("if both CNI_ARGS and args are present, args take precedence").
-    public func effectiveRequests(with arguments: CNIArguments) -> (addresses: [IPAddress], mac: MACAddress?) {
+    public func effectiveRequests(
+        with arguments: CNIArguments
+    ) -> (addresses: [IPAddress], mac: MACAddress?) {
         let addresses = requestedAddresses.isEmpty
             ? (arguments.requestedAddress.map { [$0] } ?? [])
             : requestedAddresses.map(\.address)

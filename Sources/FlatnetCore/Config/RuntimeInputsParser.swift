@@ -35,7 +35,9 @@ enum RuntimeInputsParser {
     private static func attachments(_ top: ObjectReader, key: String) -> [Attachment]? {
         guard let elements = top.array(key) else { return nil }
         return elements.compactMap { element in
-            guard let entry = ObjectReader(element.value, path: element.path, log: top.log) else { return nil }
+            guard let entry = ObjectReader(element.value, path: element.path, log: top.log) else {
+                return nil
+            }
             let containerID = entry.string("containerID", required: true)
             let ifName = entry.string("ifname", required: true)
             guard let containerID, let ifName else { return nil }

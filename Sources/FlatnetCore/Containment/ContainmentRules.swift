@@ -28,9 +28,12 @@ public struct ContainmentRules: Equatable, Sendable {
         guard let metadata = config.metadata else { return nil }
         let pair = InterfaceNaming.linkPair(network: config.name)
         let link = pair.bridgeSide.value
-        let ports = [link, InterfaceNaming.hostVethWildcard(network: config.name)] + (config.uplinkPort.map { [$0.value] } ?? [])
-        let forward = chainName(config.name, "F"), input = chainName(config.name, "I"), output = chainName(config.name, "O")
-        let forwarding = forwardRules(forward, metadata: metadata, link: link, uplink: config.uplinkPort?.value)
+        let ports = [link, InterfaceNaming.hostVethWildcard(network: config.name)]
+            + (config.uplinkPort.map { [$0.value] } ?? [])
+        let forward = chainName(config.name, "F"), input = chainName(config.name, "I"),
+            output = chainName(config.name, "O")
+        let forwarding = forwardRules(forward, metadata: metadata, link: link,
+                                      uplink: config.uplinkPort?.value)
         // Nothing is bridged into the link pair's docker end: what the flat network gets
         // from docker0 comes from the host's own stack (OUTPUT), never from another port
         // of docker0 (a Docker container, another flat network's link veth) that could
@@ -38,14 +41,20 @@ public struct ContainmentRules: Equatable, Sendable {
         let dockerEnd = EbtablesRule(chain: forward, matches: ["-o": pair.dockerSide.value], target: "DROP")
         return ContainmentRules(chains: [
             Chain(base: "FORWARD", name: forward, rules: forwarding + [dockerEnd]),
-            Chain(base: "INPUT", name: input, rules: ports.map { EbtablesRule(chain: input, matches: ["-i": $0], target: "DROP") }),
-            Chain(base: "OUTPUT", name: output, rules: ports.map { EbtablesRule(chain: output, matches: ["-o": $0], target: "DROP") }),
+            Chain(base: "INPUT", name: input,
+                  rules: ports.map { EbtablesRule(chain: input, matches: ["-i": $0], target: "DROP") }),
+            Chain(base: "OUTPUT", name: output,
+                  rules: ports.map { EbtablesRule(chain: output, matches: ["-o": $0], target: "DROP") }),
         ])
     }
 
-    static func forwardRules(_ chain: String, metadata: MetadataConfig, link: String, uplink: String?) -> [EbtablesRule] {
+    static func forwardRules(
+        _ chain: String, metadata: MetadataConfig, link: String, uplink: String?
+    ) -> [EbtablesRule] {
         let reserved = metadata.reservedAddress.description, service = metadata.address.description
-        let rule = { (matches: [String: String], target: String) in EbtablesRule(chain: chain, matches: matches, target: target) }
+        let rule = { (matches: [String: String], target: String) in
+            EbtablesRule(chain: chain, matches: matches, target: target)
+        }
         var rules: [EbtablesRule] = []
         if let uplink {
             for direction in ["-o", "-i"] {
@@ -57,7 +66,8 @@ public struct ContainmentRules: Equatable, Sendable {
             rules.append(rule(["-i": uplink, "-p": "IPv4", "--ip-src": service], "DROP"))
         }
         rules.append(rule(["-i": link, "-p": "ARP", "--arp-op": "Reply", "--arp-ip-src": reserved], "ACCEPT"))
-        rules.append(rule(["-i": link, "-p": "ARP", "--arp-op": "Request", "--arp-ip-src": reserved], "ACCEPT"))
+        rules.append(rule(["-i": link, "-p": "ARP", "--arp-op": "Request", "--arp-ip-src": reserved],
+                          "ACCEPT"))
         rules.append(rule(["-i": link, "-p": "IPv4", "--ip-src": service], "ACCEPT"))
         rules.append(rule(["-i": link], "DROP"))
         return rules

@@ -29,7 +29,8 @@ public enum EbtablesBackend: String, CaseIterable, Sendable, CustomStringConvert
         switch self {
         case .nfTables: return "install Debian's iptables package (it provides ebtables-nft)"
         case .legacy:
-            return "use a kernel with the legacy ebtables tables (the ebtable_filter module) for ebtables-legacy"
+            return "use a kernel with the legacy ebtables tables (the ebtable_filter module)"
+                + " for ebtables-legacy"
         }
     }
 

@@ -17,7 +17,9 @@ public struct EbtablesRule: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Options in the order flatnet writes them: protocol, interfaces, then the rest.
-    static let optionOrder = ["-p", "-i", "-o", "--arp-op", "--arp-ip-src", "--arp-ip-dst", "--ip-src", "--ip-dst"]
+    static let optionOrder = [
+        "-p", "-i", "-o", "--arp-op", "--arp-ip-src", "--arp-ip-dst", "--ip-src", "--ip-dst",
+    ]
 
     /// The rule's options after the chain, as ebtables takes them.
     public var ruleArguments: [String] {
@@ -30,14 +32,17 @@ public struct EbtablesRule: Hashable, Sendable, CustomStringConvertible {
     public var restoreLine: String { (["-A", chain] + ruleArguments).joined(separator: " ") }
 
     /// `ebtables -t filter --append CHAIN ...`: pasteable into a shell.
-    public var appendCommand: String { (["ebtables", "-t", "filter", "--append", chain] + ruleArguments).joined(separator: " ") }
+    public var appendCommand: String {
+        (["ebtables", "-t", "filter", "--append", chain] + ruleArguments).joined(separator: " ")
+    }
 
     public var description: String { restoreLine }
 
     /// Parses one `-A CHAIN ...` line of ebtables-save; nil for anything else.
     public static func parse(saveLine line: some StringProtocol) -> EbtablesRule? {
         let tokens = String(line).split(separator: " " as Character).map(String.init)
-        guard tokens.count >= 4, tokens[0] == "-A", let jump = tokens.firstIndex(of: "-j"), jump + 1 < tokens.count else { return nil }
+        guard tokens.count >= 4, tokens[0] == "-A", let jump = tokens.firstIndex(of: "-j"),
+              jump + 1 < tokens.count else { return nil }
         var matches: [String: String] = [:]
         var index = 2
         while index < jump {

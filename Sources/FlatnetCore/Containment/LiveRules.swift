@@ -55,7 +55,8 @@ public struct LiveRules: Equatable, Sendable {
             }
             var text = Substring(line), count: Int?
             if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-                count = Int(text[text.index(after: text.startIndex)..<close].split(separator: ":").first ?? "")
+                let counters = text[text.index(after: text.startIndex)..<close]
+                count = Int(counters.split(separator: ":").first ?? "")
                 text = text[text.index(after: close)...].drop { $0 == " " }
             }
             if let rule = EbtablesRule.parse(saveLine: text) { append(rule, packets: count) }

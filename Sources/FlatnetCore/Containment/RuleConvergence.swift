@@ -27,7 +27,8 @@ public enum RuleConvergence {
     public static func teardown(_ rules: ContainmentRules, live: LiveRules) -> String? {
         var lines: [String] = []
         for chain in rules.chains {
-            lines += Array(repeating: "-D \(chain.base) -j \(chain.name)", count: live.jumps(from: chain.base, to: chain.name))
+            let jumps = live.jumps(from: chain.base, to: chain.name)
+            lines += Array(repeating: "-D \(chain.base) -j \(chain.name)", count: jumps)
             if live.chains.contains(chain.name) { lines += ["-F \(chain.name)", "-X \(chain.name)"] }
         }
         return lines.isEmpty ? nil : (["*filter"] + lines + ["COMMIT"]).joined(separator: "\n") + "\n"
@@ -37,15 +38,21 @@ public enum RuleConvergence {
     public static func drift(desired: ContainmentRules, live: LiveRules) -> [String] {
         var drift: [String] = []
         for chain in desired.chains {
-            guard live.chains.contains(chain.name) else { drift.append("ebtables chain \(chain.name) is missing"); continue }
+            guard live.chains.contains(chain.name) else {
+                drift.append("ebtables chain \(chain.name) is missing"); continue
+            }
             let present = live.rules(in: chain.name)
-            drift += chain.rules.filter { !present.contains($0) }.map { "ebtables rule missing: \($0.restoreLine)" }
-            drift += present.filter { !chain.rules.contains($0) }.map { "unexpected ebtables rule: \($0.restoreLine)" }
+            drift += chain.rules.filter { !present.contains($0) }
+                .map { "ebtables rule missing: \($0.restoreLine)" }
+            drift += present.filter { !chain.rules.contains($0) }
+                .map { "unexpected ebtables rule: \($0.restoreLine)" }
             if present.count == chain.rules.count, present != chain.rules, Set(present) == Set(chain.rules) {
                 drift.append("ebtables chain \(chain.name) has its rules out of order")
             }
             let jumps = live.jumps(from: chain.base, to: chain.name)
-            if jumps != 1 { drift.append("\(chain.base) jumps to \(chain.name) \(jumps) times, expected once") }
+            if jumps != 1 {
+                drift.append("\(chain.base) jumps to \(chain.name) \(jumps) times, expected once")
+            }
         }
         return drift
     }

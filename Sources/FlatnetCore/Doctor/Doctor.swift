@@ -8,7 +8,9 @@ public struct DoctorFinding: Equatable, Sendable {
     /// but the container's attachment is as flatnet made it).
     public var isSetupDrift = true
 
-    public static func ok(_ check: String) -> DoctorFinding { DoctorFinding(check: check, problem: nil, fix: nil) }
+    public static func ok(_ check: String) -> DoctorFinding {
+        DoctorFinding(check: check, problem: nil, fix: nil)
+    }
     public static func problem(_ check: String, _ problem: String, fix: String) -> DoctorFinding {
         DoctorFinding(check: check, problem: problem, fix: fix)
     }
@@ -61,5 +63,7 @@ public enum Doctor {
     }
 
     /// True when nothing is wrong (exit 0).
-    public static func isHealthy(_ findings: [DoctorFinding]) -> Bool { findings.allSatisfy { $0.problem == nil } }
+    public static func isHealthy(_ findings: [DoctorFinding]) -> Bool {
+        findings.allSatisfy { $0.problem == nil }
+    }
 }

@@ -28,7 +28,8 @@ enum DoctorRuleChecks {
 
     static func unavailable(_ facts: EbtablesBackendFacts) -> DoctorFinding {
         if let recorded = facts.recorded {
-            return .problem("ebtables backend \(recorded)", "recorded for this network, but it does not work here",
+            return .problem("ebtables backend \(recorded)",
+                            "recorded for this network, but it does not work here",
                             fix: recorded.fix)
         }
         return .problem("ebtables backend", "none works on this host", fix: EbtablesBackend.fixWhenNoneWorks)
@@ -42,7 +43,9 @@ enum DoctorRuleChecks {
         }.joined(separator: "; ")
     }
 
-    static func ruleFindings(_ chain: ContainmentRules.Chain, live: LiveRules, tool: String) -> [DoctorFinding] {
+    static func ruleFindings(
+        _ chain: ContainmentRules.Chain, live: LiveRules, tool: String
+    ) -> [DoctorFinding] {
         var findings: [DoctorFinding] = []
         let present = live.rules(in: chain.name)
         let repair = "run CHECK or flatnet teardown + ADD; or paste `flatnet rules`"
@@ -58,7 +61,8 @@ enum DoctorRuleChecks {
         let jumps = live.jumps(from: chain.base, to: chain.name)
         let jump = "jump \(chain.base) -> \(chain.name)"
         findings.append(jumps == 1 ? .ok(jump)
-            : .problem(jump, "present \(jumps) times", fix: "run an ADD after CHECK (it converges to exactly one)"))
+            : .problem(jump, "present \(jumps) times",
+                       fix: "run an ADD after CHECK (it converges to exactly one)"))
         return findings
     }
 }

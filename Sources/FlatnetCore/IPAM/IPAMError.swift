@@ -12,16 +12,21 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
     case lockTimeout(path: String, milliseconds: Int)
     case notHeld(Attachment, expected: IPv4Address?)
 
-    public var description: String { cniError.message + (cniError.details.isEmpty ? "" : ": " + cniError.details) }
+    public var description: String {
+        cniError.message + (cniError.details.isEmpty ? "" : ": " + cniError.details)
+    }
 
     public var cniError: CNIError {
         switch self {
         case .exhausted(let network, let ranges):
-            return CNIError(.poolExhausted, "no free address in the pool of network \(network)", details: "ranges \(ranges) are fully allocated")
+            return CNIError(.poolExhausted, "no free address in the pool of network \(network)",
+                            details: "ranges \(ranges) are fully allocated")
         case .requestOutsideSubnet(let address, let subnet):
-            return CNIError(.addressUnavailable, "requested address \(address) is outside the subnet \(subnet)")
+            return CNIError(.addressUnavailable,
+                            "requested address \(address) is outside the subnet \(subnet)")
         case .requestNeverAllocated(let address, let reason):
-            return CNIError(.addressUnavailable, "requested address \(address) is never allocated", details: reason)
+            return CNIError(.addressUnavailable, "requested address \(address) is never allocated",
+                            details: reason)
         case .requestOutsideRanges(let address, let ranges):
             return CNIError(.addressUnavailable, "requested address \(address) is outside this host's ranges",
                             details: "ranges: \(ranges); other hosts allocate the rest of the subnet")
@@ -29,10 +34,13 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
             return CNIError(.addressUnavailable, "requested address \(address) is held by another container",
                             details: "held by container \(owner.containerID) interface \(owner.ifName)")
         case .requestUnreadable(let address, let reason):
-            return CNIError(.addressUnavailable, "requested address \(address) has a lease flatnet cannot read",
-                            details: "\(reason); it counts as held until an operator checks it (flatnet doctor)")
+            return CNIError(.addressUnavailable,
+                            "requested address \(address) has a lease flatnet cannot read",
+                            details: "\(reason); it counts as held until an operator checks it"
+                                + " (flatnet doctor)")
         case .ownerHoldsOther(let owner, let held, let requested):
-            return CNIError(.addressUnavailable, "container \(owner.containerID) \(owner.ifName) already holds \(held)",
+            return CNIError(.addressUnavailable,
+                            "container \(owner.containerID) \(owner.ifName) already holds \(held)",
                             details: "requested \(requested); DEL first to change the address")
         case .tooManyRequests(let addresses):
             return CNIError(.addressUnavailable, "flatnet-ipam takes one IPv4 address request",
@@ -44,7 +52,8 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
                             details: "\(path) stayed locked for \(milliseconds) ms")
         case .notHeld(let owner, let expected):
             let what = expected.map { "\($0)" } ?? "an address"
-            return CNIError(.checkFailed, "container \(owner.containerID) \(owner.ifName) does not hold \(what)")
+            return CNIError(.checkFailed,
+                            "container \(owner.containerID) \(owner.ifName) does not hold \(what)")
         }
     }
 }

@@ -15,7 +15,8 @@ public enum LeaseRecord {
         let parts = text.dropFirst(prefix.count).split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return .failure(.init(reason: "expected <containerID>:<ifname>")) }
         let owner = Attachment(containerID: String(parts[0]), ifName: String(parts[1]))
-        guard CNIEnvironment.isValidName(owner.containerID), InterfaceName.problem(with: owner.ifName) == nil else {
+        guard CNIEnvironment.isValidName(owner.containerID),
+              InterfaceName.problem(with: owner.ifName) == nil else {
             return .failure(.init(reason: "invalid container id or interface name"))
         }
         return .success(owner)

@@ -53,12 +53,18 @@ public struct PoolAllocator: Sendable {
     ) throws -> AllocationDecision {
         let request = try singleRequest(requested)
         if let held = try table.recordedAddress(of: owner), try table.holder(of: held) == owner {
-            if let request, request != held { throw IPAMError.ownerHoldsOther(owner, held: held, requested: request) }
+            if let request, request != held {
+                throw IPAMError.ownerHoldsOther(owner, held: held, requested: request)
+            }
             return .alreadyHeld(held)
         }
         if let request { return try decideRequested(request, for: owner, table: table) }
-        let free = try pool.firstCandidate(after: try table.lastAllocated()) { try table.state(of: $0) == .free }
-        guard let free else { throw IPAMError.exhausted(network: pool.network, ranges: pool.rangesDescription) }
+        let free = try pool.firstCandidate(after: try table.lastAllocated()) {
+            try table.state(of: $0) == .free
+        }
+        guard let free else {
+            throw IPAMError.exhausted(network: pool.network, ranges: pool.rangesDescription)
+        }
         return .lease(free)
     }
 
@@ -77,8 +83,12 @@ public struct PoolAllocator: Sendable {
     private func decideRequested(
         _ address: IPv4Address, for owner: Attachment, table: some LeaseTable
     ) throws -> AllocationDecision {
-        guard pool.subnet.contains(address) else { throw IPAMError.requestOutsideSubnet(.v4(address), subnet: pool.subnet) }
-        if let reason = pool.neverAllocatedReason(address) { throw IPAMError.requestNeverAllocated(address, reason: reason) }
+        guard pool.subnet.contains(address) else {
+            throw IPAMError.requestOutsideSubnet(.v4(address), subnet: pool.subnet)
+        }
+        if let reason = pool.neverAllocatedReason(address) {
+            throw IPAMError.requestNeverAllocated(address, reason: reason)
+        }
         guard pool.ranges.contains(where: { $0.contains(address) }) else {
             throw IPAMError.requestOutsideRanges(address, ranges: pool.rangesDescription)
         }

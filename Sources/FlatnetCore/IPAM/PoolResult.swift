@@ -6,6 +6,7 @@ public enum PoolResult {
         let routes = pool.routes.map { route in
             CNIResult.Route(destination: route.destination, gateway: route.gateway ?? .v4(pool.gateway))
         }
-        return CNIResult(ips: [CNIResult.IPConfig(address: prefix, gateway: .v4(pool.gateway))], routes: routes)
+        return CNIResult(ips: [CNIResult.IPConfig(address: prefix, gateway: .v4(pool.gateway))],
+                         routes: routes)
     }
 }

@@ -26,7 +26,9 @@ extension JSONParser {
     }
 
     /// Decodes a run of raw bytes, refusing invalid UTF-8 rather than repairing it.
-    private func flush(_ run: inout [UInt8], into scalars: inout String.UnicodeScalarView) throws(JSONSyntaxError) {
+    private func flush(
+        _ run: inout [UInt8], into scalars: inout String.UnicodeScalarView
+    ) throws(JSONSyntaxError) {
         guard !run.isEmpty else { return }
         var decoder = UTF8()
         var iterator = run.makeIterator()
@@ -65,7 +67,9 @@ extension JSONParser {
             skip()
             try expect(UInt8(ascii: "u"), "unpaired surrogate in \\u escape")
             let second = try hexQuad()
-            guard (0xDC00...0xDFFF).contains(second) else { throw error("invalid surrogate pair in \\u escape") }
+            guard (0xDC00...0xDFFF).contains(second) else {
+                throw error("invalid surrogate pair in \\u escape")
+            }
             return Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))!
         }
         guard let scalar = Unicode.Scalar(first) else { throw error("unpaired surrogate in \\u escape") }
@@ -75,7 +79,9 @@ extension JSONParser {
     private mutating func hexQuad() throws(JSONSyntaxError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard let byte = peek(), let digit = JSONParser.hexValue(byte) else { throw error("invalid \\u escape") }
+            guard let byte = peek(), let digit = JSONParser.hexValue(byte) else {
+                throw error("invalid \\u escape")
+            }
             value = value << 4 | digit
             skip()
         }

@@ -21,7 +21,9 @@ public struct JSONParser {
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
-        guard parser.position == bytes.count else { throw parser.error("unexpected text after the JSON document") }
+        guard parser.position == bytes.count else {
+            throw parser.error("unexpected text after the JSON document")
+        }
         return value
     }
 
@@ -72,7 +74,9 @@ public struct JSONParser {
 
     private mutating func enterContainer() throws(JSONSyntaxError) {
         depth += 1
-        if depth > JSONParser.maximumDepth { throw error("nested deeper than \(JSONParser.maximumDepth) levels") }
+        if depth > JSONParser.maximumDepth {
+            throw error("nested deeper than \(JSONParser.maximumDepth) levels")
+        }
     }
 
     /// After a member or element: `,` continues, `close` ends the container.
@@ -101,7 +105,9 @@ public struct JSONParser {
             if try digits() == 0 { throw error("invalid number: expected digits in the exponent") }
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        guard let number = Double(text), number.isFinite else { throw error("number \(text) is out of range") }
+        guard let number = Double(text), number.isFinite else {
+            throw error("number \(text) is out of range")
+        }
         return number
     }
 
@@ -113,7 +119,8 @@ public struct JSONParser {
 
     private mutating func expectWord(_ word: String) throws(JSONSyntaxError) {
         let expected = Array(word.utf8)
-        guard position + expected.count <= bytes.count, bytes[position..<position + expected.count].elementsEqual(expected) else {
+        guard position + expected.count <= bytes.count,
+              bytes[position..<position + expected.count].elementsEqual(expected) else {
             throw error("invalid literal, expected \(word)")
         }
         position += expected.count
@@ -129,7 +136,9 @@ public struct JSONParser {
     mutating func skip() { position += 1 }
 
     private mutating func skipWhitespace() {
-        while let byte = peek(), byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09 { position += 1 }
+        while let byte = peek(), byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09 {
+            position += 1
+        }
     }
 
     func error(_ message: String) -> JSONSyntaxError {
@@ -137,6 +146,8 @@ public struct JSONParser {
     }
 
     static func show(_ byte: UInt8) -> String {
-        byte >= 0x20 && byte < 0x7f ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+        byte >= 0x20 && byte < 0x7f
+            ? "'\(Character(Unicode.Scalar(byte)))'"
+            : "byte 0x\(String(byte, radix: 16))"
     }
 }

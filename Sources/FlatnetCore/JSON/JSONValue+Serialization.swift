@@ -20,7 +20,8 @@ extension JSONValue {
         case .number(let number): output += JSONValue.format(number)
         case .string(let text): JSONValue.writeString(text, into: &output)
         case .array(let elements):
-            writeContainer(elements.map { (nil, $0) }, brackets: ("[", "]"), into: &output, indent: indent, depth: depth)
+            writeContainer(elements.map { (nil, $0) }, brackets: ("[", "]"), into: &output,
+                           indent: indent, depth: depth)
         case .object(let members):
             let sorted = members.keys.sorted().map { ($0 as String?, members[$0]!) }
             writeContainer(sorted, brackets: ("{", "}"), into: &output, indent: indent, depth: depth)

@@ -23,7 +23,9 @@ extension ObjectReader {
     }
 
     /// A CIDR (`10.43.0.0/16`); with `allowBareAddress`, also a single address.
-    static func prefix(_ value: JSONValue, path: String, log: ProblemLog, allowBareAddress: Bool = false) -> IPPrefix? {
+    static func prefix(
+        _ value: JSONValue, path: String, log: ProblemLog, allowBareAddress: Bool = false
+    ) -> IPPrefix? {
         guard case .string(let text) = value else {
             log.add(path, "expected a string, got \(value.typeName)")
             return nil
@@ -54,7 +56,8 @@ extension ObjectReader {
     func integer(_ key: String, in range: ClosedRange<Int>, what: String) -> Int? {
         guard let number = integer(key) else { return nil }
         guard range.contains(number) else {
-            log.add(childPath(key), "\(number) is outside the valid \(what) range \(range.lowerBound)-\(range.upperBound)")
+            log.add(childPath(key), "\(number) is outside the valid \(what) range"
+                + " \(range.lowerBound)-\(range.upperBound)")
             return nil
         }
         return number

@@ -25,7 +25,9 @@ public struct InterfaceName: Hashable, Sendable, CustomStringConvertible {
         if text.unicodeScalars.contains(where: { $0 == "/" || $0 == ":" || $0.properties.isWhitespace }) {
             return .forbiddenCharacter
         }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) { return .controlCharacter }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
+            return .controlCharacter
+        }
         return nil
     }
 }
@@ -41,7 +43,8 @@ public enum InterfaceNameError: Error, Equatable, Sendable, CustomStringConverti
         switch self {
         case .empty: return "interface name is empty"
         case .tooLong(let bytes):
-            return "interface name is \(bytes) bytes; the kernel allows at most \(InterfaceName.maximumLength)"
+            return "interface name is \(bytes) bytes;"
+                + " the kernel allows at most \(InterfaceName.maximumLength)"
         case .dotName: return "interface name may not be . or .."
         case .forbiddenCharacter: return "interface name may not contain /, : or whitespace"
         case .controlCharacter: return "interface name may not contain control characters (NUL, escape, ...)"

@@ -57,7 +57,8 @@ public enum InterfaceNaming {
         let plain = prefix + base + suffix
         if let name = try? InterfaceName(validating: plain) { return name }
         let hash = shortHash(prefix + base)
-        let room = max(0, InterfaceName.maximumLength - prefix.utf8.count - suffix.utf8.count - hash.count - 1)
+        let room = max(0, InterfaceName.maximumLength - prefix.utf8.count - suffix.utf8.count
+                              - hash.count - 1)
         var kept = ""
         for character in base where kept.utf8.count + character.utf8.count <= room { kept.append(character) }
         return try! InterfaceName(validating: prefix + kept + "-" + hash + suffix)

@@ -22,8 +22,9 @@ public struct LinkInfo: Equatable, Sendable {
     /// change it, this is how doctor finds a container (never by anything inside it).
     public var peerNamespaceID: Int32?
 
-    public init(index: Int32, name: String, kind: String?, mtu: Int, isUp: Bool, masterIndex: Int32?, mac: MACAddress?,
-                isOperational: Bool = false, alias: String? = nil, peerIndex: Int32? = nil, peerNamespaceID: Int32? = nil) {
+    public init(index: Int32, name: String, kind: String?, mtu: Int, isUp: Bool, masterIndex: Int32?,
+                mac: MACAddress?, isOperational: Bool = false, alias: String? = nil, peerIndex: Int32? = nil,
+                peerNamespaceID: Int32? = nil) {
         self.index = index
         self.name = name
         self.kind = kind

@@ -9,7 +9,8 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
         guard parts.count == 6 else { return nil }
         var bytes: [UInt8] = []
         for part in parts {
-            guard part.count == 2, part.allSatisfy(\.isASCIIHexDigit), let byte = UInt8(part, radix: 16) else {
+            guard part.count == 2, part.allSatisfy(\.isASCIIHexDigit),
+                  let byte = UInt8(part, radix: 16) else {
                 return nil
             }
             bytes.append(byte)

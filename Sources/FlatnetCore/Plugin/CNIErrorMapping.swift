@@ -21,6 +21,7 @@ public enum CNIErrorMapping {
         let message = error.cniCode == .unsupportedField
             ? "unsupported field in the network configuration: \(fields)"
             : "invalid network configuration: \(fields)"
-        return CNIError(error.cniCode, message, details: error.problems.map(\.description).joined(separator: "; "))
+        return CNIError(error.cniCode, message,
+                        details: error.problems.map(\.description).joined(separator: "; "))
     }
 }

@@ -5,6 +5,7 @@ public enum FlatnetBuild {
     /// The line the reference library prints to stderr when run without CNI_COMMAND.
     public static var about: String {
         let versions = CNIVersion.supported.map(\.description).joined(separator: ", ")
-        return "flatnet \(version): CNI plugin for flat layer-2 networks\nCNI protocol versions supported: \(versions)"
+        return "flatnet \(version): CNI plugin for flat layer-2 networks\n"
+            + "CNI protocol versions supported: \(versions)"
     }
 }

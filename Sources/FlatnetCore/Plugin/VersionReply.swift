@@ -7,7 +7,8 @@ enum VersionReply {
     static func output(stdin: [UInt8]?) -> PluginOutput {
         var reply = CNIVersion.current.description
         if let stdin, !stdin.isEmpty, let document = try? JSONValue.parse(stdin),
-           let text = document["cniVersion"]?.stringValue, let version = CNIVersion(text), version.isSupported {
+           let text = document["cniVersion"]?.stringValue, let version = CNIVersion(text),
+           version.isSupported {
             reply = text
         }
         return .result(.object([

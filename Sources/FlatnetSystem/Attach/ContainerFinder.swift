@@ -34,7 +34,8 @@ public enum ContainerFinder {
         var asked = Set<NamespaceIdentity>()
         for path in candidatePaths() where found.count < ids.count {
             guard let identity = try? NetworkNamespace.identity(path: path), asked.insert(identity).inserted,
-                  let file = try? NamespaceFile(path: path), let id = try? NetworkNamespace.id(of: file.descriptor),
+                  let file = try? NamespaceFile(path: path),
+                  let id = try? NetworkNamespace.id(of: file.descriptor),
                   ids.contains(id), found[id] == nil else { continue }
             found[id] = path
         }

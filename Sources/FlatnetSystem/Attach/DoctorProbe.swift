@@ -9,7 +9,8 @@ public enum DoctorProbe {
             (seen.liveRules, seen.ebtablesBackends) = try Ebtables.doctorView(network: config.name)
         }
         if case .pool(let pool) = config.ipam {
-            let listing = try PoolIPAM(network: config, pool: pool, lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
+            let listing = try PoolIPAM(network: config, pool: pool,
+                                       lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
                 .leases()
             seen.leases = listing.leases
             seen.unreadableLeases = listing.problems
@@ -25,10 +26,14 @@ public enum DoctorProbe {
 /// Reads the host side of one network (bridge, uplink, docker link, reserved address):
 /// shared by doctor, CHECK and STATUS, so all three judge the same facts.
 public enum HostProbe {
-    public static func observe(_ config: NetworkConfig, socket: borrowing NetlinkSocket) throws -> DoctorObservation {
+    public static func observe(
+        _ config: NetworkConfig, socket: borrowing NetlinkSocket
+    ) throws -> DoctorObservation {
         var seen = DoctorObservation()
         seen.bridge = try socket.link(named: config.bridge.value)
-        seen.bridgeAddresses = try seen.bridge.map { try socket.ipv4Addresses(interfaceIndex: $0.index) } ?? []
+        seen.bridgeAddresses = try seen.bridge.map {
+            try socket.ipv4Addresses(interfaceIndex: $0.index)
+        } ?? []
         seen.uplink = try config.uplink.flatMap { try socket.link(named: $0.value) }
         seen.uplinkPort = try config.uplinkPort.flatMap { try socket.link(named: $0.value) }
         if let metadata = config.metadata {
@@ -36,7 +41,9 @@ public enum HostProbe {
             seen.dockerBridge = try socket.link(named: metadata.dockerBridge.value)
             seen.linkBridgeSide = try socket.link(named: pair.bridgeSide.value)
             seen.linkDockerSide = try socket.link(named: pair.dockerSide.value)
-            seen.dockerAddresses = try seen.dockerBridge.map { try socket.ipv4Addresses(interfaceIndex: $0.index) } ?? []
+            seen.dockerAddresses = try seen.dockerBridge.map {
+                try socket.ipv4Addresses(interfaceIndex: $0.index)
+            } ?? []
         }
         return seen
     }

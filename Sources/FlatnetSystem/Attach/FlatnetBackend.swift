@@ -12,7 +12,8 @@ public struct FlatnetBackend: PluginBackend {
     }
 
     func ipam(_ request: PluginRequest) -> IPAMClient {
-        IPAMClient(request: request, environment: environment, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+        IPAMClient(request: request, environment: environment,
+                   lockTimeoutMilliseconds: lockTimeoutMilliseconds)
     }
 
     /// ADD, in order: the container's netns (before anything is allocated; never the
@@ -31,10 +32,12 @@ public struct FlatnetBackend: PluginBackend {
             throw CNIError(.interfaceExists, "interface \(invocation.ifName) already exists in the container",
                            details: "CNI_NETNS=\(namespace.path)")
         }
-        let bridgeIndex = try HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).ensure(socket: host)
+        let bridgeIndex = try HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+            .ensure(socket: host)
         let hostVeth = InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment)
-        let operations = NetlinkContainerOperations(host: host, container: container, bridgeIndex: bridgeIndex,
-                                                    namespace: namespace, hostVeth: hostVeth)
+        let operations = NetlinkContainerOperations(host: host, container: container,
+                                                    bridgeIndex: bridgeIndex, namespace: namespace,
+                                                    hostVeth: hostVeth)
         var runner = ContainerStepRunner(operations: operations)
         let mac = config.runtime.effectiveRequests(with: invocation.arguments).mac
         try runner.run([try AttachPlanner.vethStep(config: config, invocation: invocation, mac: mac)])
@@ -47,11 +50,13 @@ public struct FlatnetBackend: PluginBackend {
             throw error
         }
         do {
-            let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: addresses, mac: mac)
+            let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: addresses,
+                                              mac: mac)
             try runner.run(Array(plan.container.dropFirst()))  // the veth step ran before IPAM
             let observed = try operations.observe(bridge: config.bridge, hostVeth: plan.hostVeth,
                                                   container: try InterfaceName(validating: invocation.ifName))
-            return AttachResult.make(config: config, invocation: invocation, plan: plan, ipam: addresses, observed: observed)
+            return AttachResult.make(config: config, invocation: invocation, plan: plan, ipam: addresses,
+                                     observed: observed)
         } catch {
             runner.rollBack()
             try? ipam.delete(request)
@@ -65,7 +70,8 @@ public struct FlatnetBackend: PluginBackend {
         let own = try NetworkNamespace.identity(path: "/proc/thread-self/ns/net")
         guard try namespace.identity() != own else {
             throw CNIError(.invalidEnvironment, "CNI_NETNS is the plugin's own network namespace",
-                           details: "CNI_NETNS=\(namespace.path) is the host's namespace; flatnet configures containers, never the host")
+                           details: "CNI_NETNS=\(namespace.path) is the host's namespace;"
+                               + " flatnet configures containers, never the host")
         }
     }
 
@@ -84,7 +90,8 @@ public struct FlatnetBackend: PluginBackend {
             failures.append(CNIErrorMapping.cniError(for: error))
         }
         guard let first = failures.first else { return }
-        throw CNIError(first.code, "DEL: \(first.message)", details: failures.map { "\($0.message) \($0.details)" }.joined(separator: "; "))
+        let details = failures.map { "\($0.message) \($0.details)" }.joined(separator: "; ")
+        throw CNIError(first.code, "DEL: \(first.message)", details: details)
     }
 
     /// Removes the attachment's veth pair by deleting the host end; the container end
@@ -94,11 +101,13 @@ public struct FlatnetBackend: PluginBackend {
     /// from inside its netns instead measured the same, 30.8 vs 32.2 ms interleaved: the
     /// kernel's unregister dominates either way.)
     func deleteVeth(_ request: PluginRequest) throws {
-        let hostVeth = InterfaceNaming.hostVeth(network: request.config.name, attachment: request.invocation.attachment)
+        let hostVeth = InterfaceNaming.hostVeth(network: request.config.name,
+                                                attachment: request.invocation.attachment)
         let socket = try NetlinkSocket()
         guard let link = try socket.link(named: hostVeth.value) else { return }
         guard NetworkMembership.isContainerVeth(link, of: request.config.name) else {
-            StandardStreams.write("flatnet: DEL left \(hostVeth) alone: it is not marked as network \(request.config.name)'s\n", to: 2)
+            StandardStreams.write("flatnet: DEL left \(hostVeth) alone:"
+                + " it is not marked as network \(request.config.name)'s\n", to: 2)
             return
         }
         try socket.deleteLink(named: hostVeth.value)
@@ -110,10 +119,11 @@ public struct FlatnetBackend: PluginBackend {
     /// ready stamp, so the next ADD repairs it.
     public func check(_ request: PluginRequest) throws {
         guard let expected = request.config.runtime.prevResult else {
-            throw CNIError(.invalidNetworkConfig, "CHECK needs prevResult", details: "the runtime sends the ADD result as prevResult")
+            throw CNIError(.invalidNetworkConfig, "CHECK needs prevResult",
+                           details: "the runtime sends the ADD result as prevResult")
         }
-        var drift = try AttachmentCheck.drift(expected: expected, config: request.config, invocation: request.invocation,
-                                              observed: observe(request))
+        var drift = try AttachmentCheck.drift(expected: expected, config: request.config,
+                                              invocation: request.invocation, observed: observe(request))
         do {
             try ipam(request).check(request, expected: expected)
         } catch {
@@ -121,11 +131,13 @@ public struct FlatnetBackend: PluginBackend {
         }
         var hostDrift = try hostProblems(request.config)
         if let rules = ContainmentRules.make(for: request.config) {
-            hostDrift += RuleConvergence.drift(desired: rules, live: try Ebtables.liveRules(of: request.config.name))
+            hostDrift += RuleConvergence.drift(desired: rules,
+                                               live: try Ebtables.liveRules(of: request.config.name))
         }
         if !hostDrift.isEmpty {
             // The ADD fast path trusts a stamp; drop it so the next ADD repairs the host side.
-            try? HostSetup(config: request.config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).invalidate()
+            try? HostSetup(config: request.config, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+                .invalidate()
         }
         drift += hostDrift
         guard drift.isEmpty else {
@@ -150,7 +162,9 @@ public struct FlatnetBackend: PluginBackend {
         return AttachmentCheck.Observation(
             bridge: try host.link(named: config.bridge.value), hostVeth: try host.link(named: hostVeth.value),
             container: link,
-            containerAddresses: try link.map { try container.addresses(interfaceIndex: $0.index).map(\.prefix) } ?? [],
+            containerAddresses: try link.map {
+                try container.addresses(interfaceIndex: $0.index).map(\.prefix)
+            } ?? [],
             containerRoutes: try container.routes())
     }
 
@@ -171,7 +185,8 @@ public struct FlatnetBackend: PluginBackend {
                 throw CNIError(.notAvailable, "uplink \(config.uplink ?? port) does not exist on this host")
             }
             if let link = try socket.link(named: port.value), link.masterIndex != nil, !link.isOperational {
-                throw CNIError(.notAvailableDegraded, "uplink \(port) is down", details: "containers on \(config.bridge) cannot reach the segment")
+                throw CNIError(.notAvailableDegraded, "uplink \(port) is down",
+                               details: "containers on \(config.bridge) cannot reach the segment")
             }
         }
         try checkAppliedSetup(config)
@@ -182,7 +197,8 @@ public struct FlatnetBackend: PluginBackend {
     /// links, addresses, and the rules (one ebtables listing: STATUS is not on the ADD
     /// path, and a firewall reload that flushed the chains must not go unnoticed).
     func checkAppliedSetup(_ config: NetworkConfig) throws {
-        guard try HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).wasApplied() else { return }
+        let setup = HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+        guard try setup.wasApplied() else { return }
         var problems = try hostProblems(config)
         if let rules = ContainmentRules.make(for: config) {
             problems += RuleConvergence.drift(desired: rules, live: try Ebtables.liveRules(of: config.name))
@@ -190,19 +206,21 @@ public struct FlatnetBackend: PluginBackend {
         guard let first = problems.first else { return }
         // The fast path cannot see all of this (rules are read by an exec): drop the stamp
         // so that the next ADD repairs it, as the message says.
-        try? HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds).invalidate()
+        try? setup.invalidate()
         throw CNIError(.notAvailableDegraded, "network \(config.name) is degraded on this host: \(first)",
-                       details: "the next ADD on this network repairs it, as does `flatnet setup --conf FILE`; `flatnet doctor --conf FILE` shows every problem")
+                       details: "the next ADD on this network repairs it,"
+                           + " as does `flatnet setup --conf FILE`;"
+                           + " `flatnet doctor --conf FILE` shows every problem")
     }
 
     /// GC (1.1.0): removes what belongs to attachments not in the valid list: host veths
     /// that carry flatnet's record of this network (never a name or prefix alone: another
     /// network's, or a link someone else made, could match it), whose container ends go
     /// with them, attached or cut off from the bridge (a cut-off veth whose lease GC
-    /// released would leave an address in use and free at once); and leases. Per-container rules do not exist (one wildcard rule
-    /// covers every container), so there are none to remove. Keeps going past errors and
-    /// reports them all. Without the list it refuses: absent must never mean "nothing is
-    /// valid".
+    /// released would leave an address in use and free at once); and leases. Per-container
+    /// rules do not exist (one wildcard rule covers every container), so there are none to
+    /// remove. Keeps going past errors and reports them all. Without the list it refuses:
+    /// absent must never mean "nothing is valid".
     public func garbageCollect(_ request: PluginRequest) throws {
         let valid = try request.config.runtime.requiredValidAttachments()
         var problems: [String] = []
@@ -214,14 +232,16 @@ public struct FlatnetBackend: PluginBackend {
         do {
             switch ipam(request) {
             case .pool(let pool): problems += try pool.collectGarbage(keeping: Set(valid)).problems
-            case .delegated(let plugin, let environment, let netconf): try plugin.run(.garbageCollect, environment: environment, netconf: netconf)
+            case .delegated(let plugin, let environment, let netconf):
+                try plugin.run(.garbageCollect, environment: environment, netconf: netconf)
             }
         } catch {
             let cause = CNIErrorMapping.cniError(for: error)
             problems.append("\(cause.message) \(cause.details)")
         }
         guard problems.isEmpty else {
-            throw CNIError(.ioFailure, "GC finished with \(problems.count) problem(s)", details: problems.joined(separator: "; "))
+            throw CNIError(.ioFailure, "GC finished with \(problems.count) problem(s)",
+                           details: problems.joined(separator: "; "))
         }
     }
 
@@ -230,7 +250,8 @@ public struct FlatnetBackend: PluginBackend {
         let socket = try NetlinkSocket()
         let keep = Set(valid.map { InterfaceNaming.hostVeth(network: config.name, attachment: $0).value })
         var problems: [String] = []
-        for link in try socket.links() where !keep.contains(link.name) && NetworkMembership.isContainerVeth(link, of: config.name) {
+        for link in try socket.links()
+            where !keep.contains(link.name) && NetworkMembership.isContainerVeth(link, of: config.name) {
             do { try socket.deleteLink(named: link.name) } catch { problems.append("\(error)") }
         }
         return problems

@@ -30,7 +30,7 @@ struct HostClaimRegistry {
             if try StateFiles.createLinkExclusively(path, target: network) { made.append(path); continue }
             let holder = try StateFiles.readLink(path)
             if holder == network { continue }
-            for path in made { try? StateFiles.remove(path) }
+            for path in made { _ = try? StateFiles.remove(path) }
             throw HostSetupError.claimed(claim, network: network, holder: holder ?? "?")
         }
         let wanted = Set(claims.map(\.key))
@@ -41,7 +41,9 @@ struct HostClaimRegistry {
 
     /// Gives up every claim of `network` (teardown).
     func release(network: String) throws {
-        for (key, holder) in try entries() where holder == network { try StateFiles.remove(directory + "/" + key) }
+        for (key, holder) in try entries() where holder == network {
+            try StateFiles.remove(directory + "/" + key)
+        }
     }
 
     /// Every claim on this host: key -> network.

@@ -10,24 +10,36 @@ extension HostSetup {
         let bridge = try socket.link(named: config.bridge.value)
         if let bridge { try checkExistingBridge(bridge, record: record, socket: socket) }
         if let uplink = config.uplink {
-            guard let parent = try socket.link(named: uplink.value) else { throw HostSetupError.uplinkMissing(uplink) }
-            let port = try config.uplinkPort.flatMap { try socket.link(named: $0.value) } ?? (config.vlan == nil ? parent : nil)
+            guard let parent = try socket.link(named: uplink.value) else {
+                throw HostSetupError.uplinkMissing(uplink)
+            }
+            let port = try config.uplinkPort.flatMap { try socket.link(named: $0.value) }
+                ?? (config.vlan == nil ? parent : nil)
             if let port { try refuseUnusableUplink(port, bridgeIndex: bridge?.index, socket: socket) }
         }
         if let metadata = config.metadata {
             guard let docker = try socket.link(named: metadata.dockerBridge.value) else {
                 throw HostSetupError.dockerBridgeMissing(metadata.dockerBridge)
             }
-            guard docker.kind == "bridge" else { throw HostSetupError.notABridge(metadata.dockerBridge, kind: docker.kind) }
+            guard docker.kind == "bridge" else {
+                throw HostSetupError.notABridge(metadata.dockerBridge, kind: docker.kind)
+            }
         }
     }
 
-    private func checkExistingBridge(_ bridge: LinkInfo, record: SetupRecord, socket: borrowing NetlinkSocket) throws {
-        guard bridge.kind == "bridge" else { throw HostSetupError.notABridge(config.bridge, kind: bridge.kind) }
-        let addresses = try socket.addresses(interfaceIndex: bridge.index).map(\.prefix).filter { !$0.isIPv6LinkLocal }
+    private func checkExistingBridge(
+        _ bridge: LinkInfo, record: SetupRecord, socket: borrowing NetlinkSocket
+    ) throws {
+        guard bridge.kind == "bridge" else {
+            throw HostSetupError.notABridge(config.bridge, kind: bridge.kind)
+        }
+        let addresses = try socket.addresses(interfaceIndex: bridge.index).map(\.prefix)
+            .filter { !$0.isIPv6LinkLocal }
         guard addresses.isEmpty else { throw HostSetupError.bridgeHasAddresses(config.bridge, addresses) }
-        let unexpected = try socket.links().filter { $0.masterIndex == bridge.index }.compactMap { port -> (String, String)? in
-            if port.name == record.uplinkPort || port.name == record.linkVeth { return nil }  // convergence handles them
+        let bridgePorts = try socket.links().filter { $0.masterIndex == bridge.index }
+        let unexpected = bridgePorts.compactMap { port -> (String, String)? in
+            // convergence handles them
+            if port.name == record.uplinkPort || port.name == record.linkVeth { return nil }
             return NetworkMembership.unexpectedPortReason(port, config: config).map { (port.name, $0) }
         }
         guard unexpected.isEmpty else { throw HostSetupError.unexpectedPorts(config.bridge, unexpected) }
@@ -45,24 +57,30 @@ extension HostSetup {
         let reserved = config.metadata.map { AttachPlanner.reservedPrefix($0, config: config) }
         if let previous = record.reservedAddress, let docker = record.dockerBridge,
            previous != reserved || docker != config.metadata?.dockerBridge.value {
-            if let link = try socket.link(named: docker) { try socket.deleteAddress(previous, interfaceIndex: link.index) }
+            if let link = try socket.link(named: docker) {
+                try socket.deleteAddress(previous, interfaceIndex: link.index)
+            }
             record.reservedAddress = nil
             record.dockerBridge = nil
             try saveApplied(record)
         }
         if config.metadata == nil, let linkVeth = record.linkVeth {
             try socket.deleteLink(named: linkVeth)  // docker0 leaves the segment before its rules go
-            _ = try Ebtables.recorded(for: config.name)?.remove(.chainsOnly(network: config.name), network: config.name)
+            let ebtables = try Ebtables.recorded(for: config.name)
+            _ = try ebtables?.remove(.chainsOnly(network: config.name), network: config.name)
             record.linkVeth = nil
             try saveApplied(record)
         }
     }
 
-    func releasePreviousUplink(_ previous: String, record: inout SetupRecord, socket: borrowing NetlinkSocket) throws {
+    func releasePreviousUplink(
+        _ previous: String, record: inout SetupRecord, socket: borrowing NetlinkSocket
+    ) throws {
         if record.createdVLAN == previous {
             try socket.deleteLink(named: previous)
             record.createdVLAN = nil
-        } else if let link = try socket.link(named: previous), let bridge = try socket.link(named: config.bridge.value),
+        } else if let link = try socket.link(named: previous),
+                  let bridge = try socket.link(named: config.bridge.value),
                   link.masterIndex == bridge.index {
             try socket.changeLink(named: previous, LinkChange(master: 0))
         }

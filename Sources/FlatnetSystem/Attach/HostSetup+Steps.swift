@@ -26,7 +26,9 @@ extension HostSetup {
     /// Creates the bridge if missing (noting that flatnet made it), brings it up with the
     /// MTU, and pins its MAC: a bridge whose MAC was never set follows its lowest port's,
     /// so ports coming and going would change the MAC in every result and on the wire.
-    private func ensureBridge(_ name: InterfaceName, mtu: Int?, socket: borrowing NetlinkSocket, record: inout SetupRecord) throws {
+    private func ensureBridge(
+        _ name: InterfaceName, mtu: Int?, socket: borrowing NetlinkSocket, record: inout SetupRecord
+    ) throws {
         if try socket.createBridge(named: name, mtu: mtu) {
             record.createdBridge = name.value
             try saveApplied(record)
@@ -35,22 +37,27 @@ extension HostSetup {
             throw HostSetupError.notABridge(name, kind: try socket.link(named: name.value)?.kind)
         }
         let mtuDrift = mtu != nil && link.mtu != mtu
-        try socket.changeLink(named: name.value, LinkChange(up: link.isUp ? nil : true, mtu: mtuDrift ? mtu : nil, mac: link.mac))
+        let change = LinkChange(up: link.isUp ? nil : true, mtu: mtuDrift ? mtu : nil, mac: link.mac)
+        try socket.changeLink(named: name.value, change)
     }
 
-    private func ensureVLAN(_ name: InterfaceName, parent: InterfaceName, id: Int, mtu: Int?, socket: borrowing NetlinkSocket,
-                            record: inout SetupRecord) throws {
+    private func ensureVLAN(_ name: InterfaceName, parent: InterfaceName, id: Int, mtu: Int?,
+                            socket: borrowing NetlinkSocket, record: inout SetupRecord) throws {
         if let existing = try socket.link(named: name.value) {
             guard existing.kind == "vlan" else { throw HostSetupError.notAVLAN(name, kind: existing.kind) }
             return
         }
-        guard let parentLink = try socket.link(named: parent.value) else { throw HostSetupError.uplinkMissing(parent) }
+        guard let parentLink = try socket.link(named: parent.value) else {
+            throw HostSetupError.uplinkMissing(parent)
+        }
         do {
             try socket.createVLAN(named: name, parentIndex: parentLink.index, id: id, mtu: mtu)
             record.createdVLAN = name.value
             try saveApplied(record)
         } catch let error as NetlinkError {
-            guard error.isExisting else { throw HostSetupError.vlanUnsupported(name, error) }  // else: a racing setup made it
+            guard error.isExisting else {
+                throw HostSetupError.vlanUnsupported(name, error)
+            }  // else: a racing setup made it
         }
         if !parentLink.isUp { try socket.changeLink(named: parent.value, LinkChange(up: true)) }
     }
@@ -58,9 +65,13 @@ extension HostSetup {
     /// Enslaves the uplink side with the MTU, up. Preflight refused an uplink that carries
     /// addresses or belongs to another master; the check is repeated here because the
     /// host may have changed since (this runs under the host lock, not a kernel lock).
-    private func enslave(_ port: InterfaceName, bridge: InterfaceName, mtu: Int?, socket: borrowing NetlinkSocket) throws {
+    private func enslave(
+        _ port: InterfaceName, bridge: InterfaceName, mtu: Int?, socket: borrowing NetlinkSocket
+    ) throws {
         guard let link = try socket.link(named: port.value) else { throw HostSetupError.uplinkMissing(port) }
-        guard let bridgeLink = try socket.link(named: bridge.value) else { throw HostSetupError.notABridge(bridge, kind: nil) }
+        guard let bridgeLink = try socket.link(named: bridge.value) else {
+            throw HostSetupError.notABridge(bridge, kind: nil)
+        }
         try refuseUnusableUplink(link, bridgeIndex: bridgeLink.index, socket: socket)
         if link.masterIndex == bridgeLink.index && link.isUp && (mtu == nil || link.mtu == mtu) { return }
         try socket.changeLink(named: port.value, LinkChange(master: bridgeLink.index, up: true, mtu: mtu))
@@ -71,9 +82,11 @@ extension HostSetup {
     func refuseUnusableUplink(_ link: LinkInfo, bridgeIndex: Int32?, socket: borrowing NetlinkSocket) throws {
         let port = try InterfaceName(validating: link.name)
         if let master = link.masterIndex, master != bridgeIndex {
-            throw HostSetupError.uplinkEnslavedElsewhere(port, master: try socket.link(index: master)?.name ?? "index \(master)")
+            let masterName = try socket.link(index: master)?.name ?? "index \(master)"
+            throw HostSetupError.uplinkEnslavedElsewhere(port, master: masterName)
         }
-        let addresses = try socket.addresses(interfaceIndex: link.index).map(\.prefix).filter { !$0.isIPv6LinkLocal }
+        let addresses = try socket.addresses(interfaceIndex: link.index).map(\.prefix)
+            .filter { !$0.isIPv6LinkLocal }
         guard addresses.isEmpty else { throw HostSetupError.uplinkHasAddresses(port, addresses) }
     }
 
@@ -81,7 +94,8 @@ extension HostSetup {
     /// just been created again) join it again: they are provably this network's (the
     /// host-side record), and their containers are cut off until then.
     func reattachContainerVeths(to bridge: LinkInfo, socket: borrowing NetlinkSocket) throws {
-        for link in try socket.links() where link.masterIndex == nil && NetworkMembership.isContainerVeth(link, of: config.name) {
+        for link in try socket.links()
+            where link.masterIndex == nil && NetworkMembership.isContainerVeth(link, of: config.name) {
             try socket.changeLink(named: link.name, LinkChange(master: bridge.index, up: true))
         }
     }

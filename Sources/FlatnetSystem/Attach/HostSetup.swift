@@ -66,21 +66,26 @@ public struct HostSetup: Sendable {
             try execute(step, socket: socket, record: &record)
             try saveApplied(record)
         }
-        guard let bridge = try socket.link(named: config.bridge.value) else { throw HostSetupError.notABridge(config.bridge, kind: nil) }
+        guard let bridge = try socket.link(named: config.bridge.value) else {
+            throw HostSetupError.notABridge(config.bridge, kind: nil)
+        }
         try reattachContainerVeths(to: bridge, socket: socket)
         let docker = try config.metadata.flatMap { try socket.link(named: $0.dockerBridge.value) }
-        if let metadata = config.metadata, let docker { try announceReservedAddress(metadata, docker: docker, socket: socket) }
+        if let metadata = config.metadata, let docker {
+            try announceReservedAddress(metadata, docker: docker, socket: socket)
+        }
         try StateFiles.makeDirectory(HostSetup.readyDirectory)
-        try StateFiles.replace(try path(in: HostSetup.readyDirectory),
-                               with: ReadyStamp(digest: readyDigest, bridgeIndex: bridge.index, dockerIndex: docker?.index).encoded,
-                               durable: false)
+        let stamp = ReadyStamp(digest: readyDigest, bridgeIndex: bridge.index, dockerIndex: docker?.index)
+        try StateFiles.replace(try path(in: HostSetup.readyDirectory), with: stamp.encoded, durable: false)
         return bridge.index
     }
 
     /// A gratuitous ARP for the reserved address into the flat bridge (see
     /// `ReservedAddressAnnouncement`): containers that cached an old docker0 MAC recover
     /// at once.
-    func announceReservedAddress(_ metadata: MetadataConfig, docker: LinkInfo, socket: borrowing NetlinkSocket) throws {
+    func announceReservedAddress(
+        _ metadata: MetadataConfig, docker: LinkInfo, socket: borrowing NetlinkSocket
+    ) throws {
         let dockerSide = InterfaceNaming.linkPair(network: config.name).dockerSide
         guard let mac = docker.mac, let link = try socket.link(named: dockerSide.value) else { return }
         try ReservedAddressAnnouncement.send(metadata.reservedAddress, mac: mac, interfaceIndex: link.index)
@@ -128,16 +133,21 @@ public struct HostSetup: Sendable {
         guard let text = try StateFiles.read(try path(in: HostSetup.readyDirectory)),
               let stamp = ReadyStamp.decode(text), stamp.digest == readyDigest,
               let bridge = try socket.link(named: config.bridge.value), bridge.index == stamp.bridgeIndex,
-              bridge.kind == "bridge", bridge.isUp, config.mtu == nil || bridge.mtu == config.mtu else { return nil }
+              bridge.kind == "bridge", bridge.isUp, config.mtu == nil || bridge.mtu == config.mtu
+        else { return nil }
         if let port = config.uplinkPort {
-            guard let link = try socket.link(named: port.value), link.masterIndex == bridge.index, link.isUp else { return nil }
+            guard let link = try socket.link(named: port.value), link.masterIndex == bridge.index,
+                  link.isUp else { return nil }
         }
         if let metadata = config.metadata {
             let pair = InterfaceNaming.linkPair(network: config.name)
+            let reserved = AttachPlanner.reservedPrefix(metadata, config: config)
             guard let docker = stamp.dockerIndex,
-                  let flatSide = try socket.link(named: pair.bridgeSide.value), flatSide.masterIndex == bridge.index, flatSide.isUp,
-                  let dockerSide = try socket.link(named: pair.dockerSide.value), dockerSide.masterIndex == docker, dockerSide.isUp,
-                  try socket.ipv4Addresses(interfaceIndex: docker).contains(AttachPlanner.reservedPrefix(metadata, config: config))
+                  let flatSide = try socket.link(named: pair.bridgeSide.value),
+                  flatSide.masterIndex == bridge.index, flatSide.isUp,
+                  let dockerSide = try socket.link(named: pair.dockerSide.value),
+                  dockerSide.masterIndex == docker, dockerSide.isUp,
+                  try socket.ipv4Addresses(interfaceIndex: docker).contains(reserved)
             else { return nil }
         }
         return bridge.index
@@ -150,7 +160,8 @@ public struct HostSetup: Sendable {
         do {
             return try FileLock.withLock(path: path, timeoutMilliseconds: lockTimeoutMilliseconds, body)
         } catch let timeout as LockTimeout {
-            throw CNIError(.tryAgainLater, "timed out waiting for the host setup lock", details: timeout.description)
+            throw CNIError(.tryAgainLater, "timed out waiting for the host setup lock",
+                           details: timeout.description)
         }
     }
 }

@@ -27,10 +27,13 @@ public struct HostTeardown {
         var description: String {
             switch self {
             case .container(let veth, let owner):
-                return owner.map { "container \($0.containerID) \($0.ifName) (host veth \(veth) and its lease)" } ?? "host veth \(veth) (no lease)"
+                return owner.map {
+                    "container \($0.containerID) \($0.ifName) (host veth \(veth) and its lease)"
+                } ?? "host veth \(veth) (no lease)"
             case .linkPair(let name): return "link veth pair \(name)/fld-\(name.dropFirst(4))"
             case .address(let prefix, let bridge): return "address \(prefix) on \(bridge)"
-            case .rules(let rules): return "ebtables chains " + rules.chains.map(\.name).joined(separator: ", ")
+            case .rules(let rules):
+                return "ebtables chains " + rules.chains.map(\.name).joined(separator: ", ")
             case .link(let kind, let name): return "\(kind) \(name)"
             }
         }
@@ -62,15 +65,18 @@ public struct HostTeardown {
     /// This network's container veths (flatnet's record on each), attached or cut off,
     /// with the lease owner each was derived for.
     func attachedContainers(socket: borrowing NetlinkSocket) throws -> [Item] {
-        let owners = Dictionary(try leases().map { (InterfaceNaming.hostVeth(network: config.name, attachment: $0.owner).value, $0.owner) },
-                                uniquingKeysWith: { first, _ in first })
+        let vethsAndOwners = try leases().map {
+            (InterfaceNaming.hostVeth(network: config.name, attachment: $0.owner).value, $0.owner)
+        }
+        let owners = Dictionary(vethsAndOwners, uniquingKeysWith: { first, _ in first })
         return try socket.links().filter { NetworkMembership.isContainerVeth($0, of: config.name) }
             .sorted { $0.name < $1.name }.map { .container(veth: $0.name, owner: owners[$0.name]) }
     }
 
     func leases() throws -> [PoolLease] {
         guard let pool = config.ipam.pool else { return [] }
-        return try PoolIPAM(network: config, pool: pool, lockTimeoutMilliseconds: setup.lockTimeoutMilliseconds).leases().leases
+        return try PoolIPAM(network: config, pool: pool,
+                            lockTimeoutMilliseconds: setup.lockTimeoutMilliseconds).leases().leases
     }
 
     /// Without --force, attached containers are named and nothing is removed; with a
@@ -80,12 +86,15 @@ public struct HostTeardown {
         guard !containers.isEmpty else { return }
         let names = containers.prefix(5).map(\.description).joined(separator: "; ")
         if !force {
-            throw CNIError(.hostSetupConflict, "\(containers.count) container(s) are still attached to \(config.bridge)",
+            throw CNIError(.hostSetupConflict,
+                           "\(containers.count) container(s) are still attached to \(config.bridge)",
                            details: "\(names); DEL them first, or --force removes them (veth and lease)")
         }
         if config.ipam.pool == nil {
-            throw CNIError(.hostSetupConflict, "\(containers.count) container(s) are still attached to \(config.bridge)",
-                           details: "\(names); their addresses belong to the \(config.ipam.type) plugin: DEL them through the runtime")
+            throw CNIError(.hostSetupConflict,
+                           "\(containers.count) container(s) are still attached to \(config.bridge)",
+                           details: "\(names); their addresses belong to the \(config.ipam.type) plugin:"
+                               + " DEL them through the runtime")
         }
     }
 
@@ -93,7 +102,9 @@ public struct HostTeardown {
     private func hostItems(socket: borrowing NetlinkSocket) throws -> [Item] {
         let record = try setup.appliedRecord()
         var items: [Item] = []
-        let pairName = record.linkVeth ?? (config.metadata != nil ? InterfaceNaming.linkPair(network: config.name).bridgeSide.value : nil)
+        let pairName = record.linkVeth
+            ?? (config.metadata != nil
+                ? InterfaceNaming.linkPair(network: config.name).bridgeSide.value : nil)
         if let pairName, try socket.link(named: pairName) != nil { items.append(.linkPair(pairName)) }
         // Only what flatnet noted adding: an address that was there before is someone else's.
         let reserved = record.reservedAddress.map { ($0, record.dockerBridge ?? "") }
@@ -101,12 +112,15 @@ public struct HostTeardown {
            try socket.ipv4Addresses(interfaceIndex: docker.index).contains(prefix) {
             items.append(.address(prefix, on: bridge))
         }
-        if let rules = ContainmentRules.make(for: config), let ebtables = try Ebtables.recorded(for: config.name),
+        if let rules = ContainmentRules.make(for: config),
+           let ebtables = try Ebtables.recorded(for: config.name),
            RuleConvergence.teardown(rules, live: try ebtables.live()) != nil {
             items.append(.rules(rules))
         }
         for (kind, name) in [("vlan", record.createdVLAN), ("bridge", record.createdBridge)] {
-            if let name, try socket.link(named: name) != nil { items.append(.link(kind: kind, name: name)) }
+            if let name, try socket.link(named: name) != nil {
+                items.append(.link(kind: kind, name: name))
+            }
         }
         return items
     }
@@ -119,10 +133,12 @@ public struct HostTeardown {
         if record.createdBridge == nil, try socket.link(named: config.bridge.value) != nil {
             kept.append("kept bridge \(config.bridge): flatnet has no record of creating it")
         }
-        if let metadata = config.metadata, record.reservedAddress == nil, let docker = try socket.link(named: metadata.dockerBridge.value) {
+        if let metadata = config.metadata, record.reservedAddress == nil,
+           let docker = try socket.link(named: metadata.dockerBridge.value) {
             let prefix = AttachPlanner.reservedPrefix(metadata, config: config)
             if try socket.ipv4Addresses(interfaceIndex: docker.index).contains(prefix) {
-                kept.append("kept address \(prefix) on \(metadata.dockerBridge): flatnet has no record of adding it")
+                kept.append("kept address \(prefix) on \(metadata.dockerBridge):"
+                    + " flatnet has no record of adding it")
             }
         }
         return kept
@@ -133,12 +149,15 @@ public struct HostTeardown {
         case .container(let veth, let owner):
             try socket.deleteLink(named: veth)
             if let owner, let pool = config.ipam.pool {
-                try PoolIPAM(network: config, pool: pool, lockTimeoutMilliseconds: setup.lockTimeoutMilliseconds).release(for: owner)
+                try PoolIPAM(network: config, pool: pool,
+                             lockTimeoutMilliseconds: setup.lockTimeoutMilliseconds).release(for: owner)
             }
         case .linkPair(let name):
             try socket.deleteLink(named: name)
         case .address(let prefix, let bridge):
-            if let docker = try socket.link(named: bridge) { try socket.deleteAddress(prefix, interfaceIndex: docker.index) }
+            if let docker = try socket.link(named: bridge) {
+                try socket.deleteAddress(prefix, interfaceIndex: docker.index)
+            }
         case .rules(let rules):
             // Also forgets which backend held them: a later setup chooses afresh.
             _ = try Ebtables.recorded(for: config.name)?.remove(rules, network: config.name)

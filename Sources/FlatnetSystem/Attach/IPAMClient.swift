@@ -9,7 +9,8 @@ public enum IPAMClient: Sendable {
     public init(request: PluginRequest, environment: [String: String], lockTimeoutMilliseconds: Int) {
         switch request.config.ipam {
         case .pool(let pool):
-            self = .pool(PoolIPAM(network: request.config, pool: pool, lockTimeoutMilliseconds: lockTimeoutMilliseconds))
+            self = .pool(PoolIPAM(network: request.config, pool: pool,
+                                  lockTimeoutMilliseconds: lockTimeoutMilliseconds))
         case .delegated(let type):
             self = .delegated(DelegatedIPAM(type: type, searchPath: request.invocation.pluginPath),
                               environment: environment, netconf: request.config.raw)
@@ -20,10 +21,13 @@ public enum IPAMClient: Sendable {
     public func add(_ request: PluginRequest) throws -> CNIResult {
         switch self {
         case .pool(let pool):
-            let requested = request.config.runtime.effectiveRequests(with: request.invocation.arguments).addresses
-            return pool.result(for: try pool.acquire(for: request.invocation.attachment, requested: requested))
+            let requested = request.config.runtime
+                .effectiveRequests(with: request.invocation.arguments).addresses
+            let address = try pool.acquire(for: request.invocation.attachment, requested: requested)
+            return pool.result(for: address)
         case .delegated(let plugin, let environment, let netconf):
-            guard let result = try plugin.run(.add, environment: environment, netconf: netconf), !result.ips.isEmpty else {
+            guard let result = try plugin.run(.add, environment: environment, netconf: netconf),
+                  !result.ips.isEmpty else {
                 throw CNIError(.delegatedIPAMFailed, "IPAM plugin \(plugin.type) returned no address")
             }
             return result
@@ -34,7 +38,8 @@ public enum IPAMClient: Sendable {
     public func delete(_ request: PluginRequest) throws {
         switch self {
         case .pool(let pool): try pool.release(for: request.invocation.attachment)
-        case .delegated(let plugin, let environment, let netconf): try plugin.run(.delete, environment: environment, netconf: netconf)
+        case .delegated(let plugin, let environment, let netconf):
+            try plugin.run(.delete, environment: environment, netconf: netconf)
         }
     }
 
@@ -42,7 +47,8 @@ public enum IPAMClient: Sendable {
     public func check(_ request: PluginRequest, expected: CNIResult) throws {
         switch self {
         case .pool(let pool):
-            let address = expected.ips.compactMap { $0.address.address.v4 }.first { pool.pool.subnet.contains($0) }
+            let address = expected.ips.compactMap { $0.address.address.v4 }
+                .first { pool.pool.subnet.contains($0) }
             try pool.verify(for: request.invocation.attachment, expected: address)
         case .delegated(let plugin, let environment, let netconf):
             try plugin.run(.check, environment: environment, netconf: netconf)

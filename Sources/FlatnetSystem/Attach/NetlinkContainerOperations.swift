@@ -25,14 +25,16 @@ final class NetlinkContainerOperations: ContainerOperations {
     /// setup`) would refuse an unmarked port as unknown (the red-team saw 4-6 of 80 ADDs
     /// fail that way when alias and master were set the other way round). A pair that could
     /// not be finished is deleted: an unmarked veth would be nobody's.
-    func createVeth(host name: InterfaceName, container peer: InterfaceName, mtu: Int?, mac: MACAddress?, alias: String) throws {
+    func createVeth(host name: InterfaceName, container peer: InterfaceName, mtu: Int?, mac: MACAddress?,
+                    alias: String) throws {
         try host.createVeth(VethRequest(hostName: name, bridgeIndex: nil, containerName: peer,
-                                        containerNamespace: namespace.descriptor, mtu: mtu, containerMAC: mac))
+                                        containerNamespace: namespace.descriptor, mtu: mtu,
+                                        containerMAC: mac))
         do {
             try host.changeLink(named: name.value, LinkChange(alias: alias))
             try host.changeLink(named: name.value, LinkChange(master: bridgeIndex))
         } catch {
-            try? host.deleteLink(named: name.value)
+            _ = try? host.deleteLink(named: name.value)
             throw error
         }
     }
@@ -46,7 +48,9 @@ final class NetlinkContainerOperations: ContainerOperations {
         try container.addAddress(prefix, interfaceIndex: try index(of: name))
     }
 
-    func bringUp(_ name: InterfaceName) throws { try container.changeLink(named: name.value, LinkChange(up: true)) }
+    func bringUp(_ name: InterfaceName) throws {
+        try container.changeLink(named: name.value, LinkChange(up: true))
+    }
 
     /// A default route the kernel says "exists" means the container already has one from
     /// another network (Multus's primary, say): the fix is a setting, so the message says
@@ -55,7 +59,8 @@ final class NetlinkContainerOperations: ContainerOperations {
     /// sees what it saw before. ADD's rollback then removes the veth and gives the address
     /// back.
     func addRoute(_ destination: IPPrefix, via gateway: IPAddress, dev name: InterfaceName) throws {
-        let route = RouteEntry(destination: destination, gateway: gateway, interfaceIndex: try index(of: name))
+        let route = RouteEntry(destination: destination, gateway: gateway,
+                               interfaceIndex: try index(of: name))
         do {
             try container.addRoute(route)
         } catch {  // (a `catch ... where` here crashes Swift 6.3.1's SIL ownership checker)
@@ -76,7 +81,8 @@ final class NetlinkContainerOperations: ContainerOperations {
     /// measured at +18 ms per ADD: closing such a socket waits for an RCU grace period.)
     func announce(_ address: IPv4Address, on name: InterfaceName) throws {
         let deadline = MonotonicClock.milliseconds() + 200
-        while try host.link(named: hostVeth.value)?.isOperational != true && MonotonicClock.milliseconds() < deadline {
+        while try host.link(named: hostVeth.value)?.isOperational != true
+            && MonotonicClock.milliseconds() < deadline {
             MonotonicClock.sleep(milliseconds: 1)
         }
         guard let mac = try container.link(named: name.value)?.mac else { return }
@@ -84,7 +90,9 @@ final class NetlinkContainerOperations: ContainerOperations {
     }
 
     /// Reads back what the result reports: MACs of the three interfaces, container MTU.
-    func observe(bridge: InterfaceName, hostVeth: InterfaceName, container name: InterfaceName) throws -> AttachResult.Observed {
+    func observe(
+        bridge: InterfaceName, hostVeth: InterfaceName, container name: InterfaceName
+    ) throws -> AttachResult.Observed {
         let containerLink = try container.link(named: name.value)
         return AttachResult.Observed(bridgeMAC: try host.link(named: bridge.value)?.mac,
                                      hostVethMAC: try host.link(named: hostVeth.value)?.mac,

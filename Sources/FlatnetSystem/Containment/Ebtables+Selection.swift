@@ -25,7 +25,8 @@ extension Ebtables {
             return Ebtables(backend: recorded)
         }
         let facts = EbtablesSurvey(network: name, recorded: nil, counters: false).facts
-        guard case .use(let holder) = EbtablesBackendChoice.choose(facts), facts.holding.contains(holder) else {
+        guard case .use(let holder) = EbtablesBackendChoice.choose(facts),
+              facts.holding.contains(holder) else {
             return nil
         }
         return Ebtables(backend: holder)

@@ -17,7 +17,8 @@ public enum EbtablesError: Error, CNIErrorConvertible, CustomStringConvertible {
         case .missing(let program):
             let backend = EbtablesBackend.allCases.first { program.hasPrefix($0.tool) }
             let fix = backend?.fix ?? EbtablesBackend.fixWhenNoneWorks
-            return CNIError(.ebtablesFailure, "\(program) is not installed; the metadata block needs ebtables",
+            return CNIError(.ebtablesFailure,
+                            "\(program) is not installed; the metadata block needs ebtables",
                             details: "searched \(Ebtables.searchPath.joined(separator: ":")); \(fix)")
         case .failed(let command, let status, let stderr, let batch):
             let first = batch.split(separator: "\n").prefix(3).joined(separator: " | ")
@@ -32,8 +33,9 @@ public enum EbtablesError: Error, CNIErrorConvertible, CustomStringConvertible {
         case .recordedNotWorking(let network, let backend, let reason):
             let message = "network \(network)'s ebtables rules are in \(backend), which does not work here; "
             return CNIError(.ebtablesFailure, message + backend.fix,
-                            details: "\(backend.tool): \(reason); flatnet recorded \(backend.rawValue) when it "
-                                + "installed the rules and never splits a network's rules across backends")
+                            details: "\(backend.tool): \(reason); flatnet recorded \(backend.rawValue)"
+                                + " when it installed the rules and never splits a network's rules"
+                                + " across backends")
         }
     }
 

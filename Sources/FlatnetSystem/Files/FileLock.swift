@@ -29,7 +29,9 @@ public enum FileLock {
         let deadline = MonotonicClock.milliseconds() + timeoutMilliseconds
         var pause = 1
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR else { throw SystemCallError(call: "flock(\(path))", errno: errno) }
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                throw SystemCallError(call: "flock(\(path))", errno: errno)
+            }
             guard MonotonicClock.milliseconds() < deadline else {
                 throw LockTimeout(path: path, milliseconds: timeoutMilliseconds)
             }

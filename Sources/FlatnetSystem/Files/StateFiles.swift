@@ -7,7 +7,9 @@ import Glibc
 public enum StateFiles {
     /// `mkdir(path, mode)`; an existing directory is fine.
     public static func makeDirectory(_ path: String, mode: mode_t = 0o700) throws(SystemCallError) {
-        guard mkdir(path, mode) == 0 || errno == EEXIST else { throw SystemCallError(call: "mkdir(\(path))", errno: errno) }
+        guard mkdir(path, mode) == 0 || errno == EEXIST else {
+            throw SystemCallError(call: "mkdir(\(path))", errno: errno)
+        }
     }
 
     /// The file's text, or nil when it does not exist (`open` + `read`).
@@ -33,7 +35,9 @@ public enum StateFiles {
 
     /// Writes `text` to a fresh temp file beside `path` (0600) and fsyncs it if durable.
     /// Returns the temp path; the caller links or renames it into place.
-    static func writeTemporary(beside path: String, _ text: String, durable: Bool) throws(SystemCallError) -> String {
+    static func writeTemporary(
+        beside path: String, _ text: String, durable: Bool
+    ) throws(SystemCallError) -> String {
         let temporary = directory(of: path) + "/.tmp.\(getpid()).\(basename(of: path))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SystemCallError(call: "open(\(temporary))", errno: errno) }
@@ -45,7 +49,9 @@ public enum StateFiles {
             guard written > 0 else { throw SystemCallError(call: "write(\(temporary))", errno: errno) }
             bytes = bytes.dropFirst(written)
         }
-        if durable && fsync(descriptor) != 0 { throw SystemCallError(call: "fsync(\(temporary))", errno: errno) }
+        if durable && fsync(descriptor) != 0 {
+            throw SystemCallError(call: "fsync(\(temporary))", errno: errno)
+        }
         return temporary
     }
 
@@ -89,7 +95,9 @@ public enum StateFiles {
     public static func replaceLink(_ path: String, target: String) throws(SystemCallError) {
         let temporary = directory(of: path) + "/.tmp.\(getpid()).link"
         unlink(temporary)
-        guard symlink(target, temporary) == 0 else { throw SystemCallError(call: "symlink(\(temporary))", errno: errno) }
+        guard symlink(target, temporary) == 0 else {
+            throw SystemCallError(call: "symlink(\(temporary))", errno: errno)
+        }
         guard rename(temporary, path) == 0 else {
             let failure = errno
             unlink(temporary)
@@ -131,7 +139,9 @@ public enum StateFiles {
         defer { closedir(handle) }
         var names: [String] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name != "." && name != ".." { names.append(name) }
         }
         return names

@@ -13,5 +13,7 @@ public struct SystemCallError: Error, CNIErrorConvertible, CustomStringConvertib
 
     public var description: String { "\(call): \(String(cString: strerror(errno))) (errno \(errno))" }
 
-    public var cniError: CNIError { CNIError(.ioFailure, "system call failed: \(call)", details: description) }
+    public var cniError: CNIError {
+        CNIError(.ioFailure, "system call failed: \(call)", details: description)
+    }
 }

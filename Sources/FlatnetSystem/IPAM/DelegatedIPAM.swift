@@ -27,7 +27,9 @@ public struct DelegatedIPAM: Sendable {
     /// A plugin's own error object keeps its code (11 stays "try again"), with the
     /// plugin named in the message.
     @discardableResult
-    public func run(_ command: CNICommand, environment: [String: String], netconf: JSONValue) throws -> CNIResult? {
+    public func run(
+        _ command: CNICommand, environment: [String: String], netconf: JSONValue
+    ) throws -> CNIResult? {
         var environment = environment
         environment["CNI_COMMAND"] = command.rawValue
         let outcome = try ChildProcess.run(try locate(), arguments: [], environment: environment,
@@ -36,7 +38,8 @@ public struct DelegatedIPAM: Sendable {
         guard outcome.status == 0 else { throw failure(outcome, reply: reply) }
         guard command == .add else { return nil }
         guard let reply else {
-            throw CNIError(.delegatedIPAMFailed, "IPAM plugin \(type) printed no result", details: outcome.stderr)
+            throw CNIError(.delegatedIPAMFailed, "IPAM plugin \(type) printed no result",
+                           details: outcome.stderr)
         }
         do {
             return try CNIResultParser.parse(reply)
@@ -49,7 +52,8 @@ public struct DelegatedIPAM: Sendable {
     private func failure(_ outcome: ChildOutcome, reply: JSONValue?) -> CNIError {
         if case .number(let code)? = reply?["code"], let message = reply?["msg"]?.stringValue {
             let details = reply?["details"]?.stringValue ?? ""
-            return CNIError(CNIErrorCode(rawValue: Int(code)), "IPAM plugin \(type): \(message)", details: details)
+            return CNIError(CNIErrorCode(rawValue: Int(code)), "IPAM plugin \(type): \(message)",
+                            details: details)
         }
         return CNIError(.delegatedIPAMFailed, "IPAM plugin \(type) exited with status \(outcome.status)",
                         details: outcome.stderr)

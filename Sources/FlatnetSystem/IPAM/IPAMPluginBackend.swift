@@ -15,7 +15,8 @@ public struct IPAMPluginBackend: PluginBackend {
         guard let config = request.config.ipam.pool else {
             throw CNIError(.invalidNetworkConfig, "ipam.type: flatnet-ipam needs its own pool block")
         }
-        return PoolIPAM(network: request.config, pool: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+        return PoolIPAM(network: request.config, pool: config,
+                        lockTimeoutMilliseconds: lockTimeoutMilliseconds)
     }
 
     public func add(_ request: PluginRequest) throws -> CNIResult {

@@ -51,8 +51,10 @@ public struct LockedPoolState: LeaseTable {
     /// (`PoolIPAM.acquire`), so concurrent ADDs do not queue behind each other's fsync.
     public func lease(_ address: IPv4Address, to owner: Attachment) throws {
         try StateFiles.replaceLink(ownerPath(owner), target: address.description)
-        guard try StateFiles.createLinkExclusively(leasePath(address), target: LeaseRecord.encode(owner)) else {
-            throw IPAMError.corruptState(path: leasePath(address), reason: "appeared while the pool was locked")
+        guard try StateFiles.createLinkExclusively(leasePath(address),
+                                                   target: LeaseRecord.encode(owner)) else {
+            throw IPAMError.corruptState(path: leasePath(address),
+                                         reason: "appeared while the pool was locked")
         }
         try StateFiles.replace(lastPath, with: address.description + "\n", durable: false)
     }
@@ -81,7 +83,8 @@ public struct LockedPoolState: LeaseTable {
     /// Every lease, with its age in seconds. Unreadable leases are returned as problems.
     public func leases() throws -> (leases: [PoolLease], problems: [String]) {
         var leases: [PoolLease] = [], problems: [String] = []
-        for name in (try StateFiles.list(directory + "/addresses") ?? []).sorted() where !name.hasPrefix(".tmp.") {
+        let names = (try StateFiles.list(directory + "/addresses") ?? []).sorted()
+        for name in names where !name.hasPrefix(".tmp.") {
             guard let address = IPv4Address(name) else {
                 problems.append("\(directory)/addresses/\(name): not an address")
                 continue
@@ -89,7 +92,8 @@ public struct LockedPoolState: LeaseTable {
             switch try state(of: address) {
             case .free: continue
             case .held(let owner):
-                leases.append(PoolLease(address: address, owner: owner, ageSeconds: StateFiles.age(leasePath(address)) ?? 0))
+                let age = StateFiles.age(leasePath(address)) ?? 0
+                leases.append(PoolLease(address: address, owner: owner, ageSeconds: age))
             case .unreadable(let reason): problems.append(reason)
             }
         }

@@ -2,7 +2,9 @@ import FlatnetCore
 
 extension PoolIPAM {
     /// GC (CNI): releases every lease whose owner is not in `valid`.
-    public func collectGarbage(keeping valid: Set<Attachment>) throws -> (released: [PoolLease], problems: [String]) {
+    public func collectGarbage(
+        keeping valid: Set<Attachment>
+    ) throws -> (released: [PoolLease], problems: [String]) {
         try collectGarbage { !valid.contains($0.owner) }
     }
 
@@ -79,12 +81,15 @@ extension PoolIPAM {
                            details: "\(cause.message) \(cause.details)")
         }
         if !unreadable.isEmpty {
-            throw CNIError(.notAvailableDegraded, "\(unreadable.count) lease(s) of network \(pool.network) cannot be read",
-                           details: unreadable.joined(separator: "; ") + "; they count as held: check them with flatnet doctor")
+            throw CNIError(.notAvailableDegraded,
+                           "\(unreadable.count) lease(s) of network \(pool.network) cannot be read",
+                           details: unreadable.joined(separator: "; ")
+                               + "; they count as held: check them with flatnet doctor")
         }
         if usage.held >= usage.capacity {
             throw CNIError(.notAvailable, "the pool of network \(pool.network) is exhausted",
-                           details: "\(usage.held) of \(usage.capacity) addresses held in \(pool.rangesDescription)")
+                           details: "\(usage.held) of \(usage.capacity) addresses held"
+                               + " in \(pool.rangesDescription)")
         }
     }
 
@@ -108,7 +113,9 @@ extension PoolIPAM {
     /// and written nowhere (a missing state directory reads as an empty pool).
     public func preview(for owner: Attachment, requested: [IPAddress]) throws -> AllocationDecision {
         let allocator = PoolAllocator(pool: pool)
-        if let decision = try store.withLocked(create: false, { try allocator.decide(for: owner, requested: requested, table: $0) }) {
+        if let decision = try store.withLocked(create: false, {
+            try allocator.decide(for: owner, requested: requested, table: $0)
+        }) {
             return decision
         }
         return try allocator.decide(for: owner, requested: requested, table: EmptyLeaseTable())
@@ -128,7 +135,8 @@ extension PoolIPAM {
         let held = try leases().leases.map(\.address)
         return pool.ranges.map { range in
             var capacity = 0
-            for value in range.start.value...range.end.value where pool.neverAllocatedReason(IPv4Address(value)) == nil {
+            for value in range.start.value...range.end.value
+                where pool.neverAllocatedReason(IPv4Address(value)) == nil {
                 capacity += 1
             }
             return (range, held.filter { range.contains($0) }.count, capacity)

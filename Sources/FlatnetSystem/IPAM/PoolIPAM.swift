@@ -13,7 +13,8 @@ public struct PoolIPAM: Sendable {
 
     public init(network: NetworkConfig, pool config: PoolConfig, lockTimeoutMilliseconds: Int) {
         self.config = config
-        pool = AddressPool(network: network.name, config: config, reservedAddress: network.metadata?.reservedAddress)
+        pool = AddressPool(network: network.name, config: config,
+                           reservedAddress: network.metadata?.reservedAddress)
         store = PoolStore(dataDirectory: config.dataDirectory, network: network.name,
                           lockTimeoutMilliseconds: lockTimeoutMilliseconds)
     }
@@ -21,7 +22,8 @@ public struct PoolIPAM: Sendable {
     /// ADD: the address `owner` holds, leasing one if it holds none.
     public func acquire(for owner: Attachment, requested: [IPAddress]) throws -> IPv4Address {
         let address = try store.withLocked(create: true) { state -> IPv4Address in
-            let decision = try PoolAllocator(pool: pool).decide(for: owner, requested: requested, table: state)
+            let decision = try PoolAllocator(pool: pool)
+                .decide(for: owner, requested: requested, table: state)
             switch decision {
             case .lease(let address): try state.lease(address, to: owner)
             case .alreadyHeld(let address): try state.recordOwnership(of: address, by: owner)
@@ -44,7 +46,8 @@ public struct PoolIPAM: Sendable {
     /// The address `owner` holds, or nil (read under the lock, changing nothing).
     public func address(heldBy owner: Attachment) throws -> IPv4Address? {
         try store.withLocked(create: false) { state -> IPv4Address? in
-            guard let address = try state.recordedAddress(of: owner), try state.holder(of: address) == owner else { return nil }
+            guard let address = try state.recordedAddress(of: owner),
+                  try state.holder(of: address) == owner else { return nil }
             return address
         } ?? nil
     }
@@ -57,5 +60,7 @@ public struct PoolIPAM: Sendable {
     }
 
     /// The result to return for an address of this pool.
-    public func result(for address: IPv4Address) -> CNIResult { PoolResult.make(address: address, pool: config) }
+    public func result(for address: IPv4Address) -> CNIResult {
+        PoolResult.make(address: address, pool: config)
+    }
 }

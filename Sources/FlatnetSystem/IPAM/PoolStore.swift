@@ -65,9 +65,12 @@ public struct PoolStore: Sendable {
         }
     }
 
-    private func lockedRun<T>(create: Bool, createLockFile: Bool, _ body: (LockedPoolState) throws -> T) throws -> T {
+    private func lockedRun<T>(
+        create: Bool, createLockFile: Bool, _ body: (LockedPoolState) throws -> T
+    ) throws -> T {
         do {
-            return try FileLock.withLock(path: directory + "/lock", timeoutMilliseconds: lockTimeoutMilliseconds,
+            return try FileLock.withLock(path: directory + "/lock",
+                                         timeoutMilliseconds: lockTimeoutMilliseconds,
                                          createFile: createLockFile) {
                 try verifyLayout(create: create)
                 return try body(LockedPoolState(directory: directory))
@@ -95,11 +98,15 @@ public struct PoolStore: Sendable {
         if entries.contains("layout") { return }
         let foreign = try entries.filter { entry in
             let isSubdirectory = entry == "addresses" || entry == "owners"
-            let emptySubdirectory = try isSubdirectory && (StateFiles.list(directory + "/" + entry))?.isEmpty == true
+            let emptySubdirectory = try isSubdirectory
+                && (StateFiles.list(directory + "/" + entry))?.isEmpty == true
             return entry != "lock" && !entry.hasPrefix(".tmp.") && !emptySubdirectory
         }
         guard foreign.isEmpty else {
-            throw IPAMError.corruptState(path: directory, reason: "holds \(foreign.sorted().prefix(3).joined(separator: ", ")) but no flatnet layout marker: not a flatnet-ipam store")
+            let sample = foreign.sorted().prefix(3).joined(separator: ", ")
+            throw IPAMError.corruptState(path: directory,
+                                         reason: "holds \(sample) but no flatnet layout marker:"
+                                             + " not a flatnet-ipam store")
         }
     }
 
@@ -111,7 +118,8 @@ public struct PoolStore: Sendable {
         let markerPath = directory + "/layout"
         if let marker = try StateFiles.read(markerPath) {
             guard marker == PoolStore.layoutMarker else {
-                throw IPAMError.corruptState(path: markerPath, reason: "unknown layout \"\(marker.prefix(40))\"")
+                throw IPAMError.corruptState(path: markerPath,
+                                             reason: "unknown layout \"\(marker.prefix(40))\"")
             }
         } else {
             try refuseForeign(try StateFiles.list(directory) ?? [])

@@ -29,7 +29,9 @@ public struct NamespaceFile: ~Copyable {
     /// path names by now, this is the namespace flatnet would act on.
     public func identity() throws(SystemCallError) -> NamespaceIdentity {
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw SystemCallError(call: "fstat(\(path))", errno: errno) }
+        guard fstat(descriptor, &info) == 0 else {
+            throw SystemCallError(call: "fstat(\(path))", errno: errno)
+        }
         return NamespaceIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
@@ -58,7 +60,8 @@ public enum NamespaceError: Error, CNIErrorConvertible, CustomStringConvertible 
     public var cniError: CNIError {
         switch self {
         case .missing(let path):
-            return CNIError(.unknownContainer, "the container's network namespace does not exist", details: "CNI_NETNS=\(path)")
+            return CNIError(.unknownContainer, "the container's network namespace does not exist",
+                            details: "CNI_NETNS=\(path)")
         case .notANetworkNamespace(let path):
             return CNIError(.invalidEnvironment, "CNI_NETNS is not a network namespace", details: path)
         case .unusable(let path, let error):

@@ -18,7 +18,9 @@ public enum NetworkNamespace {
         defer { close(original) }
         let target = try open(path: path)
         defer { close(target) }
-        guard flatnet_setns_net(target) == 0 else { throw SystemCallError(call: "setns(\(path))", errno: errno) }
+        guard flatnet_setns_net(target) == 0 else {
+            throw SystemCallError(call: "setns(\(path))", errno: errno)
+        }
         defer {
             if flatnet_setns_net(original) != 0 {
                 fatalError("flatnet: cannot return to the original network namespace (errno \(errno))")
@@ -40,7 +42,9 @@ public enum NetworkNamespace {
     /// veth whose peer lives there reports the same id as its IFLA_LINK_NETNSID.
     public static func id(of descriptor: Int32) throws(SystemCallError) -> Int32? {
         var identifier: Int32 = -1
-        guard flatnet_netns_id(descriptor, &identifier) == 0 else { throw SystemCallError(call: "RTM_GETNSID", errno: errno) }
+        guard flatnet_netns_id(descriptor, &identifier) == 0 else {
+            throw SystemCallError(call: "RTM_GETNSID", errno: errno)
+        }
         return identifier >= 0 ? identifier : nil
     }
 

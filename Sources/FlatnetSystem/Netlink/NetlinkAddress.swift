@@ -11,7 +11,9 @@ struct NetlinkAddress: ~Copyable {
     init(_ address: IPAddress, prefixLength: Int? = nil) throws(NetlinkError) {
         let (family, bytes): (Int32, [UInt8]) = switch address {
         case .v4(let v4): (AF_INET, v4.bytes)
-        case .v6(let v6): (AF_INET6, (0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? v6.high : v6.low) >> UInt64((7 - $0 % 8) * 8)) })
+        case .v6(let v6): (AF_INET6, (0..<16).map {
+            UInt8(truncatingIfNeeded: ($0 < 8 ? v6.high : v6.low) >> UInt64((7 - $0 % 8) * 8))
+        })
         }
         guard let pointer = bytes.withUnsafeBytes({ nl_addr_build(family, $0.baseAddress, $0.count) }) else {
             throw NetlinkError(call: "nl_addr_build", code: NLE_NOMEM, subject: address.description)
@@ -46,7 +48,8 @@ struct NetlinkAddress: ~Copyable {
         case AF_INET6:
             let bytes = Array(UnsafeRawBufferPointer(start: raw, count: 16))
             let fold = { (slice: ArraySlice<UInt8>) in slice.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
-            return IPPrefix(address: .v6(IPv6Address(high: fold(bytes[0..<8]), low: fold(bytes[8..<16]))), length: length)
+            let high = fold(bytes[0..<8]), low = fold(bytes[8..<16])
+            return IPPrefix(address: .v6(IPv6Address(high: high, low: low)), length: length)
         default:
             return nil
         }

@@ -22,11 +22,14 @@ public struct NetlinkError: Error, CNIErrorConvertible, CustomStringConvertible 
 
     public var description: String {
         let text = String(cString: nl_geterror(code))
-        return subject.isEmpty ? "\(call): \(text) (NLE \(code))" : "\(call) \(subject): \(text) (NLE \(code))"
+        return subject.isEmpty
+            ? "\(call): \(text) (NLE \(code))"
+            : "\(call) \(subject): \(text) (NLE \(code))"
     }
 
     public var cniError: CNIError {
-        let code: CNIErrorCode = self.code == NLE_BUSY || self.code == NLE_AGAIN ? .tryAgainLater : .netlinkFailure
+        let code: CNIErrorCode = self.code == NLE_BUSY || self.code == NLE_AGAIN
+            ? .tryAgainLater : .netlinkFailure
         return CNIError(code, "netlink call failed: \(call)", details: description)
     }
 }

@@ -6,15 +6,21 @@ extension NetlinkSocket {
     /// Adds an address (`rtnl_addr_add`; `ip addr add PREFIX dev IFINDEX`). The kernel adds
     /// the subnet's connected route with it.
     public func addAddress(_ prefix: IPPrefix, interfaceIndex: Int32) throws(NetlinkError) {
-        let status = try withAddressObject(prefix, interfaceIndex: interfaceIndex) { rtnl_addr_add(handle, $0, 0) }
-        guard status >= 0 else { throw NetlinkError(call: "rtnl_addr_add", code: status, subject: prefix.description) }
+        let status = try withAddressObject(prefix, interfaceIndex: interfaceIndex) {
+            rtnl_addr_add(handle, $0, 0)
+        }
+        guard status >= 0 else {
+            throw NetlinkError(call: "rtnl_addr_add", code: status, subject: prefix.description)
+        }
     }
 
     /// Runs `body` with a libnl address object for `prefix` on the interface, released after.
     private func withAddressObject(
         _ prefix: IPPrefix, interfaceIndex: Int32, _ body: (OpaquePointer) -> Int32
     ) throws(NetlinkError) -> Int32 {
-        guard let object = rtnl_addr_alloc() else { throw NetlinkError(call: "rtnl_addr_alloc", code: NLE_NOMEM) }
+        guard let object = rtnl_addr_alloc() else {
+            throw NetlinkError(call: "rtnl_addr_alloc", code: NLE_NOMEM)
+        }
         defer { rtnl_addr_put(object) }
         let local = try NetlinkAddress(prefix)
         rtnl_addr_set_ifindex(object, interfaceIndex)
@@ -49,9 +55,13 @@ extension NetlinkSocket {
     /// false when it was not there.
     @discardableResult
     public func deleteAddress(_ prefix: IPPrefix, interfaceIndex: Int32) throws(NetlinkError) -> Bool {
-        let status = try withAddressObject(prefix, interfaceIndex: interfaceIndex) { rtnl_addr_delete(handle, $0, 0) }
+        let status = try withAddressObject(prefix, interfaceIndex: interfaceIndex) {
+            rtnl_addr_delete(handle, $0, 0)
+        }
         if status == -NLE_NOADDR || status == -NLE_OBJ_NOTFOUND { return false }
-        guard status >= 0 else { throw NetlinkError(call: "rtnl_addr_delete", code: status, subject: prefix.description) }
+        guard status >= 0 else {
+            throw NetlinkError(call: "rtnl_addr_delete", code: status, subject: prefix.description)
+        }
         return true
     }
 }
@@ -64,19 +74,24 @@ extension NetlinkSocket {
     public func ipv4Addresses(interfaceIndex: Int32) throws(NetlinkError) -> [IPPrefix] {
         let descriptor = nl_socket_get_fd(handle)
         var strict: Int32 = 1
-        setsockopt(descriptor, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &strict, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(descriptor, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &strict,
+                   socklen_t(MemoryLayout<Int32>.size))
         defer {
             var lenient: Int32 = 0
-            setsockopt(descriptor, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &lenient, socklen_t(MemoryLayout<Int32>.size))
+            setsockopt(descriptor, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &lenient,
+                       socklen_t(MemoryLayout<Int32>.size))
         }
         var request = ifaddrmsg()
         request.ifa_family = UInt8(AF_INET)
         request.ifa_index = UInt32(interfaceIndex)
-        let sent = nl_send_simple(handle, Int32(RTM_GETADDR), NLM_F_DUMP, &request, MemoryLayout<ifaddrmsg>.size)
+        let sent = nl_send_simple(handle, Int32(RTM_GETADDR), NLM_F_DUMP, &request,
+                                  MemoryLayout<ifaddrmsg>.size)
         guard sent >= 0 else { throw NetlinkError(call: "nl_send_simple RTM_GETADDR", code: sent) }
         var cache: OpaquePointer?
         let allocated = nl_cache_alloc_name("route/addr", &cache)
-        guard allocated >= 0, let cache else { throw NetlinkError(call: "nl_cache_alloc_name", code: allocated) }
+        guard allocated >= 0, let cache else {
+            throw NetlinkError(call: "nl_cache_alloc_name", code: allocated)
+        }
         defer { nl_cache_free(cache) }
         let picked = nl_cache_pickup(handle, cache)
         guard picked >= 0 else { throw NetlinkError(call: "nl_cache_pickup RTM_GETADDR", code: picked) }

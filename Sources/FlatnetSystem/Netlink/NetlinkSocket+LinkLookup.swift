@@ -9,7 +9,9 @@ extension NetlinkSocket {
         var link: OpaquePointer?
         let status = rtnl_link_get_kernel(handle, 0, name, &link)
         if status == -NLE_OBJ_NOTFOUND || status == -NLE_NODEV { return nil }
-        guard status >= 0, let link else { throw NetlinkError(call: "rtnl_link_get_kernel", code: status, subject: name) }
+        guard status >= 0, let link else {
+            throw NetlinkError(call: "rtnl_link_get_kernel", code: status, subject: name)
+        }
         defer { rtnl_link_put(link) }
         return LinkInfo(libnlLink: link)
     }

@@ -14,8 +14,8 @@ public struct LinkChange: Sendable {
     /// IFLA_IFALIAS (`ip link set NAME alias TEXT`).
     public var alias: String?
 
-    public init(master: Int32? = nil, up: Bool? = nil, mtu: Int? = nil, arpNotify: Bool? = nil, mac: MACAddress? = nil,
-                alias: String? = nil) {
+    public init(master: Int32? = nil, up: Bool? = nil, mtu: Int? = nil, arpNotify: Bool? = nil,
+                mac: MACAddress? = nil, alias: String? = nil) {
         self.master = master
         self.up = up
         self.mtu = mtu
@@ -38,8 +38,8 @@ public struct VethRequest: Sendable {
     public var mtu: Int?
     public var containerMAC: MACAddress?
 
-    public init(hostName: InterfaceName, bridgeIndex: Int32?, containerName: InterfaceName, containerNamespace: Int32,
-                mtu: Int?, containerMAC: MACAddress?) {
+    public init(hostName: InterfaceName, bridgeIndex: Int32?, containerName: InterfaceName,
+                containerNamespace: Int32, mtu: Int?, containerMAC: MACAddress?) {
         self.hostName = hostName
         self.bridgeIndex = bridgeIndex
         self.containerName = containerName
@@ -60,7 +60,9 @@ extension NetlinkSocket {
         rtnl_link_set_flags(link.pointer, UInt32(IFF_UP))
         let status = rtnl_link_add(handle, link.pointer, NLM_F_CREATE | NLM_F_EXCL)
         if status == -NLE_EXIST { return false }
-        guard status >= 0 else { throw NetlinkError(call: "rtnl_link_add", code: status, subject: name.value) }
+        guard status >= 0 else {
+            throw NetlinkError(call: "rtnl_link_add", code: status, subject: name.value)
+        }
         return true
     }
 
@@ -69,13 +71,19 @@ extension NetlinkSocket {
     public func changeLink(named name: String, _ change: LinkChange) throws(NetlinkError) {
         var original: OpaquePointer?
         let status = rtnl_link_get_kernel(handle, 0, name, &original)
-        guard status >= 0, let original else { throw NetlinkError(call: "rtnl_link_get_kernel", code: status, subject: name) }
+        guard status >= 0, let original else {
+            throw NetlinkError(call: "rtnl_link_get_kernel", code: status, subject: name)
+        }
         defer { rtnl_link_put(original) }
         let request = try LinkObject()
         if let master = change.master { rtnl_link_set_master(request.pointer, master) }
         if let mtu = change.mtu { rtnl_link_set_mtu(request.pointer, UInt32(mtu)) }
         if let up = change.up {
-            if up { rtnl_link_set_flags(request.pointer, UInt32(IFF_UP)) } else { rtnl_link_unset_flags(request.pointer, UInt32(IFF_UP)) }
+            if up {
+                rtnl_link_set_flags(request.pointer, UInt32(IFF_UP))
+            } else {
+                rtnl_link_unset_flags(request.pointer, UInt32(IFF_UP))
+            }
         }
         if let alias = change.alias { rtnl_link_set_ifalias(request.pointer, alias) }
         if let mac = change.mac {
@@ -93,7 +101,9 @@ extension NetlinkSocket {
     /// inside the container's netns (`rtnl_link_add` of a veth; `ip link add HOST master
     /// BRIDGE up type veth peer name IFNAME netns NS`).
     public func createVeth(_ request: VethRequest) throws(NetlinkError) {
-        guard let link = rtnl_link_veth_alloc() else { throw NetlinkError(call: "rtnl_link_veth_alloc", code: NLE_NOMEM) }
+        guard let link = rtnl_link_veth_alloc() else {
+            throw NetlinkError(call: "rtnl_link_veth_alloc", code: NLE_NOMEM)
+        }
         defer { rtnl_link_put(link) }
         let peer = rtnl_link_veth_get_peer(link)
         rtnl_link_set_name(link, request.hostName.value)
@@ -110,7 +120,9 @@ extension NetlinkSocket {
             rtnl_link_set_addr(peer, address.pointer)
         }
         let status = rtnl_link_add(handle, link, NLM_F_CREATE | NLM_F_EXCL)
-        guard status >= 0 else { throw NetlinkError(call: "rtnl_link_add veth", code: status, subject: request.hostName.value) }
+        guard status >= 0 else {
+            throw NetlinkError(call: "rtnl_link_add veth", code: status, subject: request.hostName.value)
+        }
     }
 
     /// Deletes a link by name (`rtnl_link_delete`; `ip link del NAME`). Deleting one end
@@ -131,7 +143,9 @@ struct LinkObject: ~Copyable {
     let pointer: OpaquePointer
 
     init() throws(NetlinkError) {
-        guard let pointer = rtnl_link_alloc() else { throw NetlinkError(call: "rtnl_link_alloc", code: NLE_NOMEM) }
+        guard let pointer = rtnl_link_alloc() else {
+            throw NetlinkError(call: "rtnl_link_alloc", code: NLE_NOMEM)
+        }
         self.pointer = pointer
     }
 
@@ -144,21 +158,29 @@ extension NetlinkSocket {
         var link: OpaquePointer?
         let status = rtnl_link_get_kernel(handle, index, nil, &link)
         if status == -NLE_OBJ_NOTFOUND || status == -NLE_NODEV { return nil }
-        guard status >= 0, let link else { throw NetlinkError(call: "rtnl_link_get_kernel", code: status, subject: "index \(index)") }
+        guard status >= 0, let link else {
+            throw NetlinkError(call: "rtnl_link_get_kernel", code: status, subject: "index \(index)")
+        }
         defer { rtnl_link_put(link) }
         return LinkInfo(libnlLink: link)
     }
 
     /// Creates an 802.1Q sub-interface (`rtnl_link_add` of a vlan; `ip link add link PARENT
     /// name NAME type vlan id ID`). Kernels without 8021q answer "operation not supported".
-    public func createVLAN(named name: InterfaceName, parentIndex: Int32, id: Int, mtu: Int?) throws(NetlinkError) {
-        guard let link = rtnl_link_vlan_alloc() else { throw NetlinkError(call: "rtnl_link_vlan_alloc", code: NLE_NOMEM) }
+    public func createVLAN(
+        named name: InterfaceName, parentIndex: Int32, id: Int, mtu: Int?
+    ) throws(NetlinkError) {
+        guard let link = rtnl_link_vlan_alloc() else {
+            throw NetlinkError(call: "rtnl_link_vlan_alloc", code: NLE_NOMEM)
+        }
         defer { rtnl_link_put(link) }
         rtnl_link_set_name(link, name.value)
         rtnl_link_set_link(link, parentIndex)
         _ = rtnl_link_vlan_set_id(link, UInt16(id))
         if let mtu { rtnl_link_set_mtu(link, UInt32(mtu)) }
         let status = rtnl_link_add(handle, link, NLM_F_CREATE | NLM_F_EXCL)
-        guard status >= 0 else { throw NetlinkError(call: "rtnl_link_add vlan", code: status, subject: name.value) }
+        guard status >= 0 else {
+            throw NetlinkError(call: "rtnl_link_add vlan", code: status, subject: name.value)
+        }
     }
 }

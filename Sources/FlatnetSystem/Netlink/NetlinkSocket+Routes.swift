@@ -5,14 +5,19 @@ import Glibc
 extension NetlinkSocket {
     /// Adds a route to the main table (`rtnl_route_add`; `ip route add DST via GW dev IF`).
     public func addRoute(_ route: RouteEntry) throws(NetlinkError) {
-        guard let object = rtnl_route_alloc() else { throw NetlinkError(call: "rtnl_route_alloc", code: NLE_NOMEM) }
+        guard let object = rtnl_route_alloc() else {
+            throw NetlinkError(call: "rtnl_route_alloc", code: NLE_NOMEM)
+        }
         defer { rtnl_route_put(object) }
         let destination = try NetlinkAddress(route.destination)
-        _ = rtnl_route_set_family(object, UInt8(route.destination.address.bitWidth == 32 ? AF_INET : AF_INET6))
+        let family = route.destination.address.bitWidth == 32 ? AF_INET : AF_INET6
+        _ = rtnl_route_set_family(object, UInt8(family))
         rtnl_route_set_table(object, UInt32(RT_TABLE_MAIN.rawValue))
         rtnl_route_set_scope(object, UInt8(RT_SCOPE_UNIVERSE.rawValue))
         _ = rtnl_route_set_dst(object, destination.pointer)
-        guard let hop = rtnl_route_nh_alloc() else { throw NetlinkError(call: "rtnl_route_nh_alloc", code: NLE_NOMEM) }
+        guard let hop = rtnl_route_nh_alloc() else {
+            throw NetlinkError(call: "rtnl_route_nh_alloc", code: NLE_NOMEM)
+        }
         if let index = route.interfaceIndex { rtnl_route_nh_set_ifindex(hop, Int32(index)) }
         if let gateway = route.gateway {
             let address = try NetlinkAddress(gateway)
@@ -21,7 +26,9 @@ extension NetlinkSocket {
         rtnl_route_add_nexthop(object, hop)  // the route owns the hop from here on
         let status = rtnl_route_add(handle, object, NLM_F_CREATE | NLM_F_EXCL)
         guard status >= 0 else {
-            throw NetlinkError(call: "rtnl_route_add", code: status, subject: "\(route.destination) via \(route.gateway.map { "\($0)" } ?? "-")")
+            let gateway = route.gateway.map { "\($0)" } ?? "-"
+            throw NetlinkError(call: "rtnl_route_add", code: status,
+                               subject: "\(route.destination) via \(gateway)")
         }
     }
 

@@ -10,7 +10,9 @@ public struct NetlinkSocket: ~Copyable {
 
     /// `nl_socket_alloc()` + `nl_connect(NETLINK_ROUTE)`.
     public init() throws(NetlinkError) {
-        guard let handle = nl_socket_alloc() else { throw NetlinkError(call: "nl_socket_alloc", code: NLE_NOMEM) }
+        guard let handle = nl_socket_alloc() else {
+            throw NetlinkError(call: "nl_socket_alloc", code: NLE_NOMEM)
+        }
         let status = nl_connect(handle, NETLINK_ROUTE)
         guard status >= 0 else {
             nl_socket_free(handle)

@@ -54,14 +54,18 @@ public enum ChildProcess {
 
     /// Feeds stdin and drains stdout and stderr together, so neither side can block on a
     /// full pipe while the other waits.
-    private static func pump(stdin: [UInt8], pipes: inout Pipes) throws(SystemCallError) -> ([UInt8], [UInt8]) {
+    private static func pump(
+        stdin: [UInt8], pipes: inout Pipes
+    ) throws(SystemCallError) -> ([UInt8], [UInt8]) {
         var pending = stdin[...], stdout: [UInt8] = [], stderr: [UInt8] = []
         if pending.isEmpty { pipes.closeInput() }
         while pipes.output.read >= 0 || pipes.errors.read >= 0 {
             var fds = [pollfd(fd: pipes.input.write, events: Int16(POLLOUT), revents: 0),
                        pollfd(fd: pipes.output.read, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: pipes.errors.read, events: Int16(POLLIN), revents: 0)]
-            guard poll(&fds, 3, -1) >= 0 || errno == EINTR else { throw SystemCallError(call: "poll", errno: errno) }
+            guard poll(&fds, 3, -1) >= 0 || errno == EINTR else {
+                throw SystemCallError(call: "poll", errno: errno)
+            }
             if fds[0].revents != 0 {
                 let written = pending.withUnsafeBytes { write(pipes.input.write, $0.baseAddress, $0.count) }
                 if written > 0 { pending = pending.dropFirst(written) }
@@ -116,7 +120,8 @@ struct Pipes {
     mutating func closeInput() { Pipes.close(&input.write) }
 
     mutating func closeAll() {
-        for descriptor in [\Pipes.input.read, \.input.write, \.output.read, \.output.write, \.errors.read, \.errors.write] {
+        for descriptor in [\Pipes.input.read, \.input.write, \.output.read, \.output.write,
+                           \.errors.read, \.errors.write] {
             Pipes.close(&self[keyPath: descriptor])
         }
     }
