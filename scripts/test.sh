@@ -13,8 +13,9 @@ require_root "scripts/test.sh"
 # only) rejects; ebtables-nft, which flatnet prefers and the tests call by name, comes with
 # the iptables package (podman used to pull it in, which hid the gap).
 # podman, crun, busybox-static: the podman suite (busybox root filesystems, no registry).
+# nftables: nft makes the port-security tables the netlink tests fill, and lists them back.
 ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3 containernetworking-plugins iputils-ping ebtables iptables \
-    podman crun busybox-static
+    podman crun busybox-static nftables
 build_release
 build_tests
 # cnitool, the reference CNI client, built offline from Debian's sources (for its suite).

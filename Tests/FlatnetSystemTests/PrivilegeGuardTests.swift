@@ -19,6 +19,13 @@ struct PrivilegeGuardTests {
         #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/podman"), "strict mode: scripts/test.sh installs podman")
     }
 
+    @Test("in strict mode, nft is installed (the nftables suites build their tables with it)",
+          .enabled(if: TestHost.isStrict, "only required where privileged suites must run"))
+    func nftPresent() {
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/sbin/nft"),
+                "strict mode: scripts/test.sh installs nftables")
+    }
+
     @Test("in strict mode, cnitool was built (its suite must not skip)")
     func cnitoolPresent() {
         guard TestHost.isStrict else { return }
