@@ -22,6 +22,17 @@ public struct NftRequest: Sendable {
     /// The batch-begin message's sequence number (nil outside a batch): a failure to commit
     /// the whole batch is reported against it.
     public let batchSequence: UInt32?
+
+    /// Every sequence number an answer to this request can carry.
+    public var sequences: Set<UInt32> {
+        Set(messages.map(\.sequence) + (batchSequence.map { [$0] } ?? []))
+    }
+
+    /// The first sequence number after this request's (batch end included).
+    public var nextSequence: UInt32 {
+        let last = messages.last?.sequence ?? batchSequence ?? 0
+        return last &+ (batchSequence == nil ? 1 : 2)
+    }
 }
 
 /// One element message: which change and keys it carries and at which byte offsets the
