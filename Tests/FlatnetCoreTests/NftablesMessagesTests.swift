@@ -85,6 +85,24 @@ struct NftablesMessagesTests {
         #expect(request.batchSequence == nil)
     }
 
+    @Test("lookups of several keys: one GETSETELEM per key, back to back, each knowing its key")
+    func lookups() throws {
+        let keys = (1...3).map { NftElementKey.ipv4(IPv4Address(UInt32($0))) }
+        let changes = [NftElementChange(set: "a", keys: [keys[0], keys[1]]),
+                       NftElementChange(set: "b", keys: [keys[2]])]
+        let request = try NftablesMessages.lookups(table: "t", changes: changes, firstSequence: 40)
+        let messages = try NetlinkMessage.split(request.bytes[...])
+        #expect(messages.map(\.type) == [0x0a0d, 0x0a0d, 0x0a0d])
+        #expect(messages.map(\.sequence) == [40, 41, 42])
+        #expect(request.messages.map(\.keyOffsets.count) == [1, 1, 1])
+        #expect(request.messages.map { $0.culprit(atOffset: $0.keyOffsets[0]) }
+                == [.key(change: 0, key: 0), .key(change: 0, key: 1), .key(change: 1, key: 0)])
+        #expect(request.nextSequence == 43 && request.batchSequence == nil)
+        let single = try NftablesMessages.lookup(table: "t", set: "b", key: keys[2], sequence: 42)
+        let thirdStart = messages[2].payload.startIndex - 16
+        #expect(single.bytes == Array(request.bytes[thirdStart...]))
+    }
+
     @Test("a listing is GETSETELEM with REQUEST|DUMP naming table and set")
     func listing() throws {
         let request = try NftablesMessages.listing(table: "fn-test", set: "drops", sequence: 9)

@@ -28,13 +28,30 @@ extension NftablesMessages {
     /// (an NFT_MSG_NEWSETELEM) and an acknowledgement, or with ENOENT. No dump.
     public static func lookup(table: String, set: String, key: NftElementKey,
                               sequence: UInt32) throws(NftRequestError) -> NftRequest {
-        try NftRequestError.check(table: table, changes: [NftElementChange(set: set, keys: [key])])
-        var message = NetlinkMessageBuilder(type: MessageType.getSetElement,
-                                            flags: Flag.request | Flag.acknowledge,
-                                            sequence: sequence, familyHeader: elementHeader)
-        let layout = appendElements(to: &message, table: table, set: set, keys: [key],
-                                    position: (change: 0, firstKey: 0))
-        return NftRequest(bytes: message.finished(), messages: [layout], batchSequence: nil)
+        try lookups(table: table, changes: [NftElementChange(set: set, keys: [key])], firstSequence: sequence)
+    }
+
+    /// One NFT_MSG_GETSETELEM per key, in one datagram (not a batch: nfnetlink answers
+    /// each request in turn). One key per message, because the kernel stops a message at
+    /// its first absent key. Read-only: nothing is committed or aborted.
+    public static func lookups(table: String, changes: [NftElementChange],
+                               firstSequence: UInt32) throws(NftRequestError) -> NftRequest {
+        try NftRequestError.check(table: table, changes: changes)
+        var bytes: [UInt8] = []
+        var layouts: [NftMessageLayout] = []
+        var sequence = firstSequence
+        for (index, change) in changes.enumerated() {
+            for (position, key) in change.keys.enumerated() {
+                var message = NetlinkMessageBuilder(type: MessageType.getSetElement,
+                                                    flags: Flag.request | Flag.acknowledge,
+                                                    sequence: sequence, familyHeader: elementHeader)
+                layouts.append(appendElements(to: &message, table: table, set: change.set, keys: [key],
+                                              position: (change: index, firstKey: position)))
+                bytes += message.finished()
+                sequence &+= 1
+            }
+        }
+        return NftRequest(bytes: bytes, messages: layouts, batchSequence: nil)
     }
 
     /// NFT_MSG_GETSETELEM with NLM_F_DUMP: every element of the set, in NLM_F_MULTI
