@@ -78,6 +78,17 @@ struct NetfilterSocketTests {
         #expect(try !socket.contains(table: Self.table, set: "ipv4", key: absent))
     }
 
+    @Test("present: the part of a container's keys the sets hold, asked in one call")
+    func present() throws {
+        let fixture = try NftablesFixture()
+        let socket = try fixture.socket()
+        let container = ContainerElements(4)
+        try socket.add(table: Self.table, [container.changes[0], container.changes[4]])
+        #expect(try socket.present(table: Self.table, container.changes)
+                == [container.changes[0], container.changes[4]])
+        #expect(try socket.present(table: Self.table, ContainerElements(5).changes).isEmpty)
+    }
+
     @Test("elements lists every key, with counters only where the set has them")
     func elementsListing() throws {
         let fixture = try NftablesFixture()
@@ -90,6 +101,18 @@ struct NetfilterSocketTests {
         let mac = try socket.elements(table: Self.table, set: "mac")
         #expect(mac.count == 300 && mac.values.allSatisfy { $0 == nil })
         #expect(try socket.elements(table: Self.table, set: "ipv6").count == 300)
+    }
+
+    @Test("one transaction of 1,000 containers (5,000 messages, more than the default socket buffers hold)")
+    func largeTransaction() throws {
+        let fixture = try NftablesFixture()
+        let socket = try fixture.socket()
+        let containers = (1...1_000).map(ContainerElements.init)
+        try socket.add(table: Self.table, containers.flatMap(\.changes))
+        #expect(try socket.elements(table: Self.table, set: "ipv4").count == 1_000)
+        #expect(try fixture.listed("ipv4").count == 1_000)
+        try socket.delete(table: Self.table, containers.flatMap(\.changes))
+        #expect(try fixture.listed("ipv4").isEmpty)
     }
 
     @Test("a missing table or set is a clear error for every operation")

@@ -12,7 +12,7 @@ extension NetfilterSocket {
     func commit(_ request: NftRequest, _ operation: NetfilterOperation,
                 table: String) throws(NetfilterError) -> [NftRequestFailure] {
         if request.messages.isEmpty { return [] }
-        try reserveReceiveBuffer(forAnswers: request.messages.count, operation, table: table)
+        try reserveBuffers(for: request, answersPerMessage: 1, operation, table: table)
         var answers: [UInt32: NetlinkAcknowledgement] = [:]
         try exchange(request, operation, table: table) { message throws(NetfilterError) in
             let answer = try acknowledgement(in: message, operation, table: table)
@@ -30,25 +30,25 @@ extension NetfilterSocket {
         return request.failures(in: answers)
     }
 
-    /// Sends a one-key lookup: the element and an acknowledgement, or ENOENT.
-    func lookUp(_ key: NftElementKey, with request: NftRequest,
-                table: String) throws(NetfilterError) -> Bool {
-        var found = false
-        var failure: NftRequestFailure?
-        try exchange(request, .lookup, table: table) { message throws(NetfilterError) in
-            if message.type == MessageType.newSetElement {
-                found = try parse(.lookup, table: table) { () throws(NetlinkParseError) in
-                    try NftElementListing.elements(in: message).contains { $0.key == key }
-                }
-                return false
-            }
-            let answer = try acknowledgement(in: message, .lookup, table: table)
-            failure = request.failures(in: [answer.sequence: answer]).first
-            return true
+    /// Sends lookups (one key per message) and returns the keys the kernel reported
+    /// absent (ENOENT on the key), as refusals naming them. Each present key is answered
+    /// with the element, then an acknowledgement; each absent one with ENOENT only.
+    func lookUp(_ request: NftRequest, _ operation: NetfilterOperation,
+                table: String) throws(NetfilterError) -> [NftRequestFailure] {
+        if request.messages.isEmpty { return [] }
+        try reserveBuffers(for: request, answersPerMessage: 2, operation, table: table)
+        var answers: [UInt32: NetlinkAcknowledgement] = [:]
+        try exchange(request, operation, table: table) { message throws(NetfilterError) in
+            if message.type == MessageType.newSetElement { return false }
+            let answer = try acknowledgement(in: message, operation, table: table)
+            answers[answer.sequence] = answer
+            return answers.count == request.messages.count
         }
-        guard let failure else { return found }
-        if failure.isMissingKey { return false }
-        throw Self.error(for: failure, .lookup, table: table)
+        let failures = request.failures(in: answers)
+        if let fatal = Self.mostTelling(failures.filter { !$0.isMissingKey }) {
+            throw Self.error(for: fatal, operation, table: table)
+        }
+        return failures
     }
 
     /// Sends a listing and gathers the elements until NLMSG_DONE.

@@ -40,27 +40,44 @@ extension NetfilterSocket {
     /// Bytes of receive buffer charged per queued acknowledgement, with room to spare (an
     /// ack skb's truesize is about 1 KiB, more with extended-ack text).
     static let bytesPerAnswer = 2_048
-    /// SO_RCVBUFFORCE (asm-generic/socket.h): like SO_RCVBUF, above rmem_max (CAP_NET_ADMIN,
-    /// which changing nf_tables needs anyway).
+    /// SO_SNDBUFFORCE and SO_RCVBUFFORCE (asm-generic/socket.h): like SO_SNDBUF and
+    /// SO_RCVBUF, above wmem_max/rmem_max (CAP_NET_ADMIN, which nf_tables needs anyway).
+    static let sendBufferForce: Int32 = 32
     static let receiveBufferForce: Int32 = 33
+    /// Below this, the default buffers (about 208 KiB each) are left alone: setting them
+    /// smaller would shrink them.
+    static let defaultBufferShare = 96 * 1024
 
-    /// Makes room for `count` acknowledgements before a batch is sent. The kernel queues a
-    /// batch's answers all at once after processing it and drops what does not fit (the
-    /// next read fails with ENOBUFS and the outcome is unknown), so a batch of 1,500
-    /// changes would not fit the default ~208 KiB. Below 64 answers (an ADD has five) the
-    /// default is left alone: setting SO_RCVBUF smaller would shrink it.
-    func reserveReceiveBuffer(forAnswers count: Int, _ operation: NetfilterOperation,
-                              table: String) throws(NetfilterError) {
-        let needed = count * Self.bytesPerAnswer
-        guard count > 64, needed > state.reservedReceiveBuffer else { return }
-        var size = Int32(clamping: needed)
+    /// Makes room, before a batch is sent, for the batch itself (a netlink datagram larger
+    /// than the send buffer fails with EMSGSIZE: 1,000 containers are about 420 KB) and for
+    /// its answers (the kernel queues a batch's acknowledgements all at once and drops what
+    /// does not fit; the next read fails with ENOBUFS and the outcome is unknown). An
+    /// ADD's five messages fit the defaults: nothing is changed. nft does the same.
+    func reserveBuffers(for request: NftRequest, answersPerMessage: Int, _ operation: NetfilterOperation,
+                        table: String) throws(NetfilterError) {
+        // The kernel doubles what is set: a datagram of N bytes fits a buffer set to N.
+        let sending = request.bytes.count
+        let answers = request.messages.count * answersPerMessage * Self.bytesPerAnswer
+        if sending > Self.defaultBufferShare, sending > state.reservedSendBuffer {
+            try resize(Self.sendBufferForce, SO_SNDBUF, to: sending, operation, table: table)
+            state.reservedSendBuffer = sending
+        }
+        if answers > Self.defaultBufferShare, answers > state.reservedReceiveBuffer {
+            try resize(Self.receiveBufferForce, SO_RCVBUF, to: answers, operation, table: table)
+            state.reservedReceiveBuffer = answers
+        }
+    }
+
+    /// `setsockopt(SOL_SOCKET, forced)`, or the capped `plain` option when not permitted.
+    private func resize(_ forced: Int32, _ plain: Int32, to bytes: Int, _ operation: NetfilterOperation,
+                        table: String) throws(NetfilterError) {
+        var size = Int32(clamping: bytes)
         let length = socklen_t(MemoryLayout<Int32>.size)
-        guard setsockopt(descriptor, SOL_SOCKET, Self.receiveBufferForce, &size, length) == 0
-                || setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, length) == 0 else {
-            let reason = NetfilterError.Reason.system(call: "setsockopt(SO_RCVBUF)", errno: errno)
+        guard setsockopt(descriptor, SOL_SOCKET, forced, &size, length) == 0
+                || setsockopt(descriptor, SOL_SOCKET, plain, &size, length) == 0 else {
+            let reason = NetfilterError.Reason.system(call: "setsockopt(SOL_SOCKET, \(plain))", errno: errno)
             throw NetfilterError(operation, table: table, reason)
         }
-        state.reservedReceiveBuffer = needed
     }
 
     /// The failure to report when several messages were refused: a missing table explains

@@ -4,10 +4,10 @@ import Glibc
 /// A NETLINK_NETFILTER socket that adds, removes, looks up and lists nftables set elements
 /// with nfnetlink messages (FlatnetCore's NftablesMessages), closed exactly once.
 ///
-/// Why netlink and not `nft`: an exec of nft costs milliseconds and nft reads the whole
-/// ruleset into its cache first, so its cost grows as a host fills. An element batch, a
-/// one-key lookup and their answers cost the same with 10 containers or 1,000 (measured in
-/// /work/notes/nftnl-note.md). Only `elements` walks a set (doctor).
+/// Why netlink and not `nft`: the plugin is a static binary (no libnftnl), and one exec of
+/// `nft -f` for a container's elements cost ~16 ms here against ~0.34 ms for the same
+/// add+delete through this socket. Either costs the same with 10 containers' elements in
+/// the sets or 1,000 (scripts/lib/nft_bench.sh); only `elements` walks a set (doctor).
 ///
 /// Like NetlinkSocket, the socket belongs to the network namespace of the thread that
 /// opened it. Not thread-safe; flatnet is single-threaded.
@@ -49,12 +49,16 @@ public struct NetfilterSocket: ~Copyable {
         }
     }
 
-    /// Removes the elements; a key already absent is not an error. Linux 6.1 has no
-    /// NFT_MSG_DESTROYSETELEM (6.3+) and aborts a whole batch when one key is absent, naming
-    /// that key (extended ack): the batch is sent again without the keys named, so a DEL
-    /// whose keys are all present or all absent costs one or two round trips.
+    /// Removes the elements; a key already absent is not an error. Two round trips: the
+    /// keys are looked up (one datagram, read-only), then the present ones are deleted in
+    /// one transaction. Why not delete blindly: Linux 6.1 has no NFT_MSG_DESTROYSETELEM
+    /// (6.3+) and refuses a whole batch when one key is absent, and every refused batch
+    /// costs an RCU grace period in the kernel's abort path (synchronize_rcu, ~15 ms here),
+    /// which a repeated DEL or a GC would pay every time. A key removed by someone else
+    /// between the two steps is named in the refusal (extended ack), and the batch is sent
+    /// again without it.
     public func delete(table: String, _ changes: [NftElementChange]) throws(NetfilterError) {
-        var pending = changes
+        var pending = try present(table: table, changes, for: .delete)
         for _ in 0...changes.reduce(0, { $0 + $1.keys.count }) {
             let request = try encode(.delete, table: table) { first throws(NftRequestError) in
                 try NftablesMessages.batch(.delete, table: table, changes: pending, firstSequence: first)
@@ -72,10 +76,24 @@ public struct NetfilterSocket: ~Copyable {
     /// Whether `set` holds `key`: one NFT_MSG_GETSETELEM for that key, no dump. A missing
     /// table or set is an error, not `false`.
     public func contains(table: String, set: String, key: NftElementKey) throws(NetfilterError) -> Bool {
-        let request = try encode(.lookup, table: table) { first throws(NftRequestError) in
-            try NftablesMessages.lookup(table: table, set: set, key: key, sequence: first)
+        !(try present(table: table, [NftElementChange(set: set, keys: [key])])).isEmpty
+    }
+
+    /// The part of `changes` the sets hold (changes left empty are dropped): one
+    /// NFT_MSG_GETSETELEM per key, all in one datagram, no dump. For CHECK, which asks
+    /// about a container's five keys at once. A missing table or set is an error.
+    public func present(table: String,
+                        _ changes: [NftElementChange]) throws(NetfilterError) -> [NftElementChange] {
+        try present(table: table, changes, for: .lookup)
+    }
+
+    private func present(table: String, _ changes: [NftElementChange],
+                         for operation: NetfilterOperation) throws(NetfilterError) -> [NftElementChange] {
+        let request = try encode(operation, table: table) { first throws(NftRequestError) in
+            try NftablesMessages.lookups(table: table, changes: changes, firstSequence: first)
         }
-        return try lookUp(key, with: request, table: table)
+        let absent = try lookUp(request, operation, table: table)
+        return NftElementChange.removing(absent, from: changes)
     }
 
     /// Every element of `set` with its counters (nil without `counter`): a dump that walks
@@ -104,9 +122,10 @@ public struct NetfilterSocket: ~Copyable {
 }
 
 /// What the socket's calls change (a reference, so its methods need not be mutating): the
-/// next nlmsg_seq, and the receive buffer reserved so far.
+/// next nlmsg_seq, and the socket buffers reserved so far.
 final class SocketState {
     var nextSequence: UInt32
+    var reservedSendBuffer = 0
     var reservedReceiveBuffer = 0
 
     init(firstSequence: UInt32) { nextSequence = firstSequence }
