@@ -33,6 +33,7 @@ struct NftablesMessagesTests {
             """)
         #expect(request.bytes == expected)
         #expect(request.batchSequence == 100)
+        #expect(request.sequences == [100, 101] && request.nextSequence == 103)
         #expect(request.messages == [NftMessageLayout(sequence: 101, change: 0, set: "mac", firstKey: 0,
                                                       tableOffset: 20, setOffset: 32, keyOffsets: [44])])
     }

@@ -34,7 +34,6 @@ public enum NftablesMessages {
     /// element that exists succeeds), NLM_F_DUMP (NLM_F_ROOT | NLM_F_MATCH).
     public enum Flag {
         public static let request: UInt16 = 0x1
-        public static let multipart: UInt16 = 0x2
         public static let acknowledge: UInt16 = 0x4
         public static let dumpInterrupted: UInt16 = 0x10
         public static let dump: UInt16 = 0x300
