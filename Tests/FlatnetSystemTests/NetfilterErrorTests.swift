@@ -20,7 +20,8 @@ struct NetfilterErrorTests {
 
     @Test("a refusal carries the set, the errno text and the kernel's own message")
     func refused() {
-        let error = NetfilterError(.add, table: "t", .refused(set: "ipv4", errno: EINVAL, kernelMessage: "bad"))
+        let reason = NetfilterError.Reason.refused(set: "ipv4", errno: EINVAL, kernelMessage: "bad")
+        let error = NetfilterError(.add, table: "t", reason)
         #expect(error.description == "adding set elements in table bridge t:"
                 + " set ipv4: the kernel refused: Invalid argument (errno 22); kernel: bad")
         #expect(!error.isNoSuchTableOrSet)
