@@ -54,7 +54,7 @@ require_root "scripts/bench.sh"
 # ebtables + iptables: flatnet's containment rules. Debian's ebtables package alone gives only
 # ebtables-legacy, which nf_tables-only kernels reject; ebtables-nft (the backend flatnet
 # prefers) comes with the iptables package. flatnet picks the backend itself (README).
-ensure_packages "${BUILD_PACKAGES[@]}" containernetworking-plugins iproute2 util-linux python3 ebtables iptables time
+ensure_packages "${BUILD_PACKAGES[@]}" containernetworking-plugins iproute2 util-linux python3 ebtables iptables nftables time
 build_release
 
 # State lives on disk (not tmpfs), as /var/lib/cni does on a node: fsync costs count.

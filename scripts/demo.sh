@@ -13,7 +13,7 @@ if [ "${1:-}" != "--inside" ]; then
     # ebtables + iptables: flatnet's containment rules. Debian's ebtables package alone gives only
     # ebtables-legacy, which nf_tables-only kernels reject; ebtables-nft (the backend flatnet
     # prefers) comes with the iptables package. flatnet picks the backend itself (README).
-    ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3 ebtables iptables iputils-ping
+    ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3 ebtables iptables nftables iputils-ping
     build_release
     say "entering a throwaway network namespace"
     in_throwaway_netns "$0" --inside

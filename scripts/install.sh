@@ -22,8 +22,9 @@ require_root "scripts/install.sh"
 # ebtables + iptables: flatnet's containment rules (metadata block). Debian's ebtables
 # package alone gives only ebtables-legacy, which nf_tables-only kernels reject;
 # ebtables-nft (the backend flatnet prefers) comes with the iptables package. flatnet
-# picks the backend itself, whatever the `ebtables` alternative says. iproute2 for operators.
-ensure_packages "${BUILD_PACKAGES[@]}" ebtables iptables iproute2
+# picks the backend itself, whatever the `ebtables` alternative says. nftables: port
+# security (nft applies each network's table). iproute2 for operators.
+ensure_packages "${BUILD_PACKAGES[@]}" ebtables iptables nftables iproute2
 build_release
 
 mkdir -p "$bin_dir"

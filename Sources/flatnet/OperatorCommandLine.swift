@@ -15,9 +15,10 @@ enum OperatorCommandLine {
                       each with its ip/ebtables equivalent, and the address IPAM would
                       hand out (read from the pool's state, written nowhere). Changes
                       nothing; uses the same planner as ADD.
-          rules --conf FILE [--format commands|restore]
-                      the network's ebtables rules: shell commands to review and paste,
-                      or a batch for ebtables-restore --noflush
+          rules --conf FILE [--format commands|restore|nft]
+                      the network's ebtables rules and port security table: shell
+                      commands to review and paste (both), a batch for
+                      ebtables-restore --noflush, or a script for nft -f -
           doctor --conf FILE [--json]
                       live state against expected: bridge, uplink, MTUs, link pair,
                       reserved address, every ebtables rule (with packet counters),

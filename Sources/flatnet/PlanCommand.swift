@@ -27,8 +27,8 @@ enum PlanCommand {
         options.ifName = parsed.value("--ifname") ?? options.ifName
         options.json = parsed.has("--json")
         options.format = parsed.value("--format") ?? options.format
-        guard ["commands", "restore"].contains(options.format) else {
-            throw UsageError("rules: --format must be commands or restore,"
+        guard ["commands", "restore", "nft"].contains(options.format) else {
+            throw UsageError("rules: --format must be commands, restore or nft,"
                 + " not \(options.format.bounded(40))", spec)
         }
         return .init(output: try command == "plan" ? plan(options) : rules(options))
@@ -40,8 +40,9 @@ enum PlanCommand {
         let invocation = CNIInvocation(command: .add, containerID: options.container, netns: options.netns,
                                        ifName: options.ifName)
         let (ipam, decision) = try ipamPreview(config, invocation: invocation)
-        let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: ipam,
-                                          mac: config.runtime.requestedMAC)
+        var random = SystemRandomNumberGenerator()
+        let mac = config.runtime.effectiveRequests(with: invocation.arguments).mac ?? .random(using: &random)
+        let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: ipam, mac: mac)
         let namespace = options.netns.split(separator: "/").last.map(String.init) ?? options.netns
         let host = plan.host.map(\.ipCommand)
         let container = plan.container.map { $0.ipCommand(namespace: namespace) }
@@ -85,12 +86,18 @@ enum PlanCommand {
         return (pool.result(for: decision.address), text)
     }
 
-    /// `flatnet rules`: the network's ebtables rules as pasteable commands or a restore batch.
+    /// `flatnet rules`: the network's ebtables rules (pasteable commands or a restore
+    /// batch) and its port security table (`nft -f` script); per-container elements are
+    /// in `flatnet plan`.
     static func rules(_ options: Options) throws -> String {
         let config = try OperatorCommandLine.loadConfig(options.conf!)
+        let portSecurity = PortSecurityRules.make(for: config)
+        let nftSection = portSecurity.map { "# port security of network \(config.name), for: nft -f -\n" + $0.script() }
+            ?? "# network \(config.name) has \"portSecurity\": false: no port security table (unsafe)\n"
+        if options.format == "nft" { return nftSection }
         guard let rules = ContainmentRules.make(for: config) else {
-            return "# network \(config.name) has no metadata block:"
-                + " flatnet installs no ebtables rules for it\n"
+            let none = "# network \(config.name) has no metadata block: flatnet installs no ebtables rules for it\n"
+            return options.format == "restore" ? none : none + nftSection
         }
         switch options.format {
         case "restore":
@@ -98,7 +105,7 @@ enum PlanCommand {
             return "# for: ebtables-restore --noflush\n" + batch
         default:
             return "# ebtables rules of network \(config.name)\n"
-                + HostStep.ensureRules(rules).ipCommand + "\n"
+                + HostStep.ensureRules(rules).ipCommand + "\n" + nftSection
         }
     }
 }

@@ -16,6 +16,8 @@ final class FakeContainerOperations: ContainerOperations {
     func createVeth(host: InterfaceName, container: InterfaceName, mtu: Int?, mac: MACAddress?, alias: String) throws {
         try record("veth \(host)")
     }
+    func protectPort(_ protection: PortProtection) throws { try record("protect \(protection.port)") }
+    func unprotectPort(_ protection: PortProtection) throws { log.append("unprotect \(protection.port)") }
     func enableARPNotify(_ name: InterfaceName) throws { try record("arp_notify") }
     func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws { try record("addr \(prefix)") }
     func bringUp(_ name: InterfaceName) throws { try record("up") }
@@ -27,6 +29,7 @@ final class FakeContainerOperations: ContainerOperations {
 @Suite("Attach plan and rollback")
 struct AttachPlanTests {
     static let invocation = CNIInvocation(command: .add, containerID: "c1", netns: "/run/netns/c1", ifName: "eth0")
+    static let mac = MACAddress("02:00:00:00:00:01")!
 
     static func config(_ document: JSONValue = Valid.config) throws -> NetworkConfig {
         try NetworkConfigParser.parse(document, cniVersion: CNIVersion(1, 1, 0))
@@ -38,10 +41,11 @@ struct AttachPlanTests {
 
     @Test("steps in order, each with its ip equivalent")
     func steps() throws {
-        let plan = try AttachPlanner.plan(config: try Self.config(), invocation: Self.invocation, ipam: try Self.poolResult, mac: nil)
+        let plan = try AttachPlanner.plan(config: try Self.config(), invocation: Self.invocation, ipam: try Self.poolResult, mac: Self.mac)
         let pair = InterfaceNaming.linkPair(network: "flat-a")
         #expect(plan.host[2] == .ensureRules(ContainmentRules.make(for: try Self.config())!), "rules before any port joins")
-        #expect(Array(plan.host.map(\.ipCommand).prefix(2)) + Array(plan.host.map(\.ipCommand).dropFirst(3)) == [
+        #expect(plan.host[3] == .ensurePortSecurity(PortSecurityRules.make(for: try Self.config())!))
+        #expect(Array(plan.host.map(\.ipCommand).prefix(2)) + Array(plan.host.map(\.ipCommand).dropFirst(4)) == [
             "ip link add br-flat-a mtu 1500 type bridge && ip link set br-flat-a address \"$(cat /sys/class/net/br-flat-a/address)\" up",
             "sysctl -w net.ipv6.conf.br-flat-a.disable_ipv6=1",
             "ip link add link eth1 name eth1.100 mtu 1500 type vlan id 100",
@@ -51,9 +55,13 @@ struct AttachPlanTests {
             "ip addr add 10.43.0.2/16 dev docker0",
         ])
         let veth = plan.hostVeth.value
+        let table = PortSecurityRules.tableName(network: "flat-a")
         #expect(plan.container.map { $0.ipCommand(namespace: "c1") } == [
             "ip link add \(veth) mtu 1500 up type veth peer name eth0 mtu 1500 netns /run/netns/c1"
                 + " && ip link set \(veth) alias flatnet:flat-a && ip link set \(veth) master br-flat-a",
+            ["macs { \"\(veth)\" . 02:00:00:00:00:01 }", "ipv4 { \"\(veth)\" . 02:00:00:00:00:01 . 10.43.1.5 }",
+             "ipv6 { \"\(veth)\" . fe80::ff:fe00:1 }", "targets { \"\(veth)\" . 0xfe80000000000000000000fffe000001 }",
+             "drops { \"\(veth)\" }"].map { "nft add element bridge \(table) " + $0 }.joined(separator: "\n"),
             "ip netns exec c1 sysctl -w net.ipv4.conf.eth0.arp_notify=1",
             "ip -n c1 link set eth0 up",
             "ip -n c1 addr add 10.43.1.5/16 dev eth0",
@@ -68,10 +76,10 @@ struct AttachPlanTests {
     func defaultRoute() throws {
         let noRoutes = try Self.config(Valid.config.setting("ipam.routes", to: .array([])).setting("metadata", to: nil))
         let routes = try AttachPlanner.plan(config: noRoutes, invocation: Self.invocation,
-                                            ipam: PoolResult.make(address: IPv4Address("10.43.1.5")!, pool: noRoutes.ipam.pool!), mac: nil).routes
+                                            ipam: PoolResult.make(address: IPv4Address("10.43.1.5")!, pool: noRoutes.ipam.pool!), mac: Self.mac).routes
         #expect(routes.map { "\($0.destination) \($0.gateway!)" } == ["0.0.0.0/0 10.43.0.1"])
         let off = try Self.config(Valid.config.setting("defaultRoute", to: .bool(false)))
-        let kept = try AttachPlanner.plan(config: off, invocation: Self.invocation, ipam: try Self.poolResult, mac: nil).routes
+        let kept = try AttachPlanner.plan(config: off, invocation: Self.invocation, ipam: try Self.poolResult, mac: Self.mac).routes
         #expect(kept.map { "\($0.destination)" } == ["169.254.169.250/32"], "the metadata route stays")
     }
 
@@ -81,24 +89,26 @@ struct AttachPlanTests {
         #expect(AttachPlanner.hostSteps(for: config) == [.ensureBridge(config.bridge, mtu: 1500), .disableIPv6(config.bridge)])
     }
 
-    @Test("a failure at step N removes the veth iff step 1 created it", arguments: 1...7)
+    @Test("a failure at step N removes the veth iff step 1 created it, the port's elements iff step 2 began",
+          arguments: 1...8)
     func rollback(_ failingStep: Int) throws {
-        let plan = try AttachPlanner.plan(config: try Self.config(), invocation: Self.invocation, ipam: try Self.poolResult, mac: nil)
+        let plan = try AttachPlanner.plan(config: try Self.config(), invocation: Self.invocation, ipam: try Self.poolResult, mac: Self.mac)
         let fake = FakeContainerOperations()
         fake.failAt = failingStep
         var runner = ContainerStepRunner(operations: fake)
         #expect(throws: FakeContainerOperations.Injected.self) { try runner.run(plan.container) }
-        let deleted = fake.log.filter { $0.hasPrefix("delete") }
-        #expect(deleted == (failingStep == 1 ? [] : ["delete \(plan.hostVeth)"]), "\(fake.log)")
-        #expect(fake.log.count == failingStep + deleted.count, "no step runs after the failure")
+        let undone = fake.log.filter { $0.hasPrefix("delete") || $0.hasPrefix("unprotect") }
+        let expected = failingStep == 1 ? [] : ["delete \(plan.hostVeth)", "unprotect \(plan.hostVeth)"]
+        #expect(undone == expected, "\(fake.log)")
+        #expect(fake.log.count == failingStep + undone.count, "no step runs after the failure")
         runner.rollBack()
-        #expect(fake.log.filter { $0.hasPrefix("delete") }.count == deleted.count, "rollback is idempotent")
+        #expect(fake.log.count == failingStep + undone.count, "rollback is idempotent")
     }
 
     @Test("the result: bridge, host veth, container with sandbox; ips point at the container")
     func result() throws {
         let config = try Self.config()
-        let plan = try AttachPlanner.plan(config: config, invocation: Self.invocation, ipam: try Self.poolResult, mac: nil)
+        let plan = try AttachPlanner.plan(config: config, invocation: Self.invocation, ipam: try Self.poolResult, mac: Self.mac)
         let observed = AttachResult.Observed(bridgeMAC: MACAddress("0a:00:00:00:00:01"), hostVethMAC: MACAddress("0a:00:00:00:00:02"),
                                              containerMAC: MACAddress("0a:00:00:00:00:03"), containerMTU: 1500)
         let result = AttachResult.make(config: config, invocation: Self.invocation, plan: plan, ipam: try Self.poolResult, observed: observed)
@@ -112,7 +122,7 @@ struct AttachPlanTests {
         var config = try Self.config()
         config.runtime.prevResult = CNIResult(interfaces: [CNIResult.Interface(name: "other0")],
                                               ips: [CNIResult.IPConfig(address: IPPrefix("192.168.0.2/24")!, interface: 0)])
-        let plan = try AttachPlanner.plan(config: config, invocation: Self.invocation, ipam: try Self.poolResult, mac: nil)
+        let plan = try AttachPlanner.plan(config: config, invocation: Self.invocation, ipam: try Self.poolResult, mac: Self.mac)
         let observed = AttachResult.Observed(bridgeMAC: nil, hostVethMAC: nil, containerMAC: nil, containerMTU: nil)
         let result = AttachResult.make(config: config, invocation: Self.invocation, plan: plan, ipam: try Self.poolResult, observed: observed)
         #expect(result.interfaces.map(\.name).first == "other0" && result.interfaces.count == 4)
@@ -122,8 +132,8 @@ struct AttachPlanTests {
     @Test("CHECK names each drift precisely")
     func checkDrift() throws {
         let config = try Self.config()
-        let bridge = LinkInfo(index: 5, name: "br-flat-a", kind: "bridge", mtu: 1500, isUp: true, masterIndex: nil, mac: nil)
-        let veth = LinkInfo(index: 7, name: "flx", kind: "veth", mtu: 1500, isUp: true, masterIndex: nil, mac: nil)
+        let bridge = LinkInfo(index: 5, name: "br-flat-a", kind: "bridge", mtu: 1500, isUp: true, masterIndex: nil, mac: Self.mac)
+        let veth = LinkInfo(index: 7, name: "flx", kind: "veth", mtu: 1500, isUp: true, masterIndex: nil, mac: Self.mac)
         let container = LinkInfo(index: 2, name: "eth0", kind: "veth", mtu: 1500, isUp: true, masterIndex: nil, mac: MACAddress("0a:00:00:00:00:09"))
         var expected = try Self.poolResult
         expected.interfaces = [CNIResult.Interface(name: "br-flat-a"), CNIResult.Interface(name: "flx"),

@@ -6,6 +6,34 @@ extension BadInputTable {
     }
 
     static let configCases: [BadInput] = topLevelCases + poolCases + metadataCases + runtimeCases
+        + portSecurityCases
+
+    static let portSecurityCases: [BadInput] = [
+        bad("portSecurity as a string", stdin: config("portSecurity", .string("no")), code: 7, names: "portSecurity"),
+        bad("allowedAddresses not a list", stdin: config("allowedAddresses", .string("10.43.0.100")),
+            code: 7, names: "allowedAddresses"),
+        bad("allowed address outside the subnet", stdin: config("allowedAddresses", .array([.string("10.99.0.1")])),
+            code: 7, names: "allowedAddresses[0]"),
+        bad("allowed address is the gateway", stdin: config("allowedAddresses", .array([.string("10.43.0.1")])),
+            code: 7, names: "allowedAddresses[0]"),
+        bad("allowed address is the reserved address",
+            stdin: config("allowedAddresses", .array([.string("10.43.0.100"), .string("10.43.0.2")])),
+            code: 7, names: "allowedAddresses[1]"),
+        bad("allowed address is the broadcast address", stdin: config("allowedAddresses", .array([.string("10.43.255.255")])),
+            code: 7, names: "allowedAddresses[0]"),
+        bad("33 allowed addresses", stdin: config("allowedAddresses", .array((1...33).map { .string("10.43.7.\($0)") })),
+            code: 7, names: "allowedAddresses"),
+        bad("floodLimit with an unknown key", stdin: config("floodLimit", .object(["rate": .number(10)])),
+            code: 2, names: "floodLimit.rate"),
+        bad("floodLimit of 0 frames per second", stdin: config("floodLimit", .object(["packetsPerSecond": .number(0)])),
+            code: 7, names: "floodLimit.packetsPerSecond"),
+        bad("runtimeConfig.allowedAddresses outside the subnet",
+            stdin: config("runtimeConfig", .object(["allowedAddresses": .array([.string("192.168.1.1")])])),
+            code: 7, names: "runtimeConfig.allowedAddresses[0]"),
+        bad("args.cni.allowedAddresses not an address",
+            stdin: config("args", .object(["cni": .object(["allowedAddresses": .array([.string("10.43.1")])])])),
+            code: 7, names: "args.cni.allowedAddresses[0]"),
+    ]
 
     static let topLevelCases: [BadInput] = [
         bad("unknown top-level key", stdin: config("vlna", .number(100)), code: 2, names: "vlna"),

@@ -57,6 +57,8 @@ public enum BadInputTable {
         bad("CNI_ARGS pair with two =", env: env(["CNI_ARGS": "IP=a=b"]), code: 4, names: "CNI_ARGS"),
         bad("CNI_ARGS IP not an address", env: env(["CNI_ARGS": "IP=10.43.1.999"]), code: 4, names: "CNI_ARGS"),
         bad("CNI_ARGS MAC not a MAC", env: env(["CNI_ARGS": "MAC=zz:00:00:00:00:01"]), code: 4, names: "CNI_ARGS"),
+        bad("CNI_ARGS ALLOWED_ADDRESSES not an address", env: env(["CNI_ARGS": "ALLOWED_ADDRESSES=10.43.0.100,x"]),
+            code: 4, names: "CNI_ARGS"),
         bad("CNI_ARGS IgnoreUnknown not a boolean", env: env(["CNI_ARGS": "IgnoreUnknown=maybe"]), code: 4, names: "CNI_ARGS"),
     ]
 

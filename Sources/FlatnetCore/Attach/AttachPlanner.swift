@@ -17,6 +17,7 @@ public enum AttachPlanner {
         // The rules come before anything joins the bridge: a setup that fails later never
         // leaves the segment linked to docker0 (or the bridge open to the host) unguarded.
         if let rules { steps.append(.ensureRules(rules)) }
+        if let portSecurity = PortSecurityRules.make(for: config) { steps.append(.ensurePortSecurity(portSecurity)) }
         if let uplink = config.uplink, let port = config.uplinkPort {
             if let vlan = config.vlan {
                 steps.append(.ensureVLAN(name: port, parent: uplink, id: vlan, mtu: config.mtu))
@@ -44,19 +45,20 @@ public enum AttachPlanner {
         return IPPrefix(address: .v4(metadata.reservedAddress), length: length)!
     }
 
-    /// The full plan, given the addresses IPAM decided on.
+    /// The full plan, given the addresses IPAM decided on and the MAC flatnet chose.
     public static func plan(
-        config: NetworkConfig, invocation: CNIInvocation, ipam: CNIResult, mac: MACAddress?
+        config: NetworkConfig, invocation: CNIInvocation, ipam: CNIResult, mac: MACAddress
     ) throws(CNIError) -> AttachPlan {
         let ifName = try InterfaceName(validatingEnvironment: invocation.ifName)
         let hostVeth = InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment)
         let routes = try containerRoutes(config: config, ipam: ipam)
+        var steps: [ContainerStep] = [try vethStep(config: config, invocation: invocation, mac: mac)]
+        // Protected before the container end is up: it can send nothing unchecked.
+        if let protection = try portProtection(config: config, invocation: invocation, ipam: ipam, mac: mac) {
+            steps.append(.protectPort(protection))
+        }
         // Up before the addresses: the bridge enables the host end while they are added.
-        var steps: [ContainerStep] = [
-            try vethStep(config: config, invocation: invocation, mac: mac),
-            .enableARPNotify(ifName),
-            .bringUp(ifName),
-        ]
+        steps += [.enableARPNotify(ifName), .bringUp(ifName)]
         steps += ipam.ips.map { .addAddress($0.address, ifName) }
         steps += routes.map { .addRoute(destination: $0.destination, gateway: $0.gateway!, ifName) }
         steps += ipam.ips.compactMap { $0.address.address.v4 }.prefix(1).map { .announce($0, ifName) }
@@ -74,6 +76,27 @@ public enum AttachPlanner {
                     container: try InterfaceName(validatingEnvironment: invocation.ifName),
                     netns: invocation.netns ?? "",
                     mtu: config.mtu, mac: mac, alias: InterfaceNaming.hostVethAlias(network: config.name))
+    }
+
+    /// The port's protection when the network has port security: the MAC flatnet chose,
+    /// the leased IPv4 addresses and the allowed ones (netconf, then the runtime's).
+    public static func portProtection(
+        config: NetworkConfig, invocation: CNIInvocation, ipam: CNIResult, mac: MACAddress
+    ) throws(CNIError) -> PortProtection? {
+        guard config.portSecurity.enabled else { return nil }
+        let granted = config.runtime.effectiveAllowedAddresses(with: invocation.arguments)
+        let source = config.runtime.allowedAddresses.isEmpty
+            ? "CNI_ARGS ALLOWED_ADDRESSES" : config.runtime.allowedAddressesPath
+        for address in granted {
+            if let problem = NetworkConfigValidator.allowedAddressProblem(address, config: config) {
+                throw CNIError(.invalidNetworkConfig, "allowed address \(address) \(problem)",
+                               details: "from \(source)")
+            }
+        }
+        let leased = ipam.ips.compactMap { $0.address.address.v4 }
+        return PortProtection(table: PortSecurityRules.tableName(network: config.name),
+                              port: InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment),
+                              mac: mac, ipv4: leased + config.portSecurity.allowedAddresses + granted)
     }
 
     /// IPAM's routes with a gateway on each (the IPv4 gateway of the result when a route

@@ -17,6 +17,8 @@ public enum HostStep: Equatable, Sendable {
     case ensureReservedAddress(IPPrefix, dockerBridge: InterfaceName)
     /// The network's ebtables chains and jumps (created, repaired, or left as they are).
     case ensureRules(ContainmentRules)
+    /// The network's port security table (nftables): sets kept, chains rewritten.
+    case ensurePortSecurity(PortSecurityRules)
 
     /// What an operator would type to do the same with iproute2.
     public var ipCommand: String {
@@ -44,6 +46,8 @@ public enum HostStep: Equatable, Sendable {
             }
             let jumps = rules.chains.map { "ebtables -t filter --insert \($0.base) 1 -j \($0.name)" }
             return (chains + rules.allRules.map(\.appendCommand) + jumps).joined(separator: "\n")
+        case .ensurePortSecurity(let rules):
+            return "nft -f - <<'EOF'\n" + rules.script() + "EOF"
         }
     }
 }
@@ -55,6 +59,9 @@ public enum ContainerStep: Equatable, Sendable {
     /// ignores an alias in the creating request); then the host end joins the bridge.
     case createVeth(host: InterfaceName, bridge: InterfaceName, container: InterfaceName, netns: String,
                     mtu: Int?, mac: MACAddress?, alias: String)
+    /// The port's elements in the network's port security sets (before the container
+    /// end is up or has an address: until then its port can send nothing).
+    case protectPort(PortProtection)
     /// arp_notify=1: the kernel announces the address whenever the MAC is set.
     case enableARPNotify(InterfaceName)
     case addAddress(IPPrefix, InterfaceName)
@@ -73,6 +80,8 @@ public enum ContainerStep: Equatable, Sendable {
             return "ip link add \(host)\(mtuText) up type veth peer name \(container)\(mtuText)\(macText)"
                 + " netns \(netns)"
                 + " && ip link set \(host) alias \(alias) && ip link set \(host) master \(bridge)"
+        case .protectPort(let protection):
+            return protection.nftCommands.joined(separator: "\n")
         case .enableARPNotify(let name):
             return "ip netns exec \(namespace) sysctl -w net.ipv4.conf.\(name).arp_notify=1"
         case .addAddress(let prefix, let name):

@@ -5,6 +5,10 @@ public protocol ContainerOperations: AnyObject {
     /// on failure nothing of the pair is left.
     func createVeth(host: InterfaceName, container: InterfaceName, mtu: Int?, mac: MACAddress?,
                     alias: String) throws
+    /// Records the port's elements, then adds them (one transaction).
+    func protectPort(_ protection: PortProtection) throws
+    /// Undo of `protectPort`: removes the elements and the record; absent ones are fine.
+    func unprotectPort(_ protection: PortProtection) throws
     func enableARPNotify(_ name: InterfaceName) throws
     func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws
     func bringUp(_ name: InterfaceName) throws
@@ -15,11 +19,12 @@ public protocol ContainerOperations: AnyObject {
 }
 
 /// Runs container steps in order. Each step records its undo before the next starts, so
-/// a failure at step N leaves nothing from steps 1..N-1 behind. Only the veth needs an
-/// undo: addresses and routes live on the container end and go with it.
+/// a failure at step N leaves nothing from steps 1..N-1 behind. The veth and the port's
+/// elements need an undo: addresses and routes live on the container end and go with it.
 public struct ContainerStepRunner {
     public let operations: any ContainerOperations
     public private(set) var createdVeth: InterfaceName?
+    public private(set) var protectedPort: PortProtection?
 
     public init(operations: any ContainerOperations) {
         self.operations = operations
@@ -37,7 +42,8 @@ public struct ContainerStepRunner {
     /// Removes what was created; safe to call twice.
     public mutating func rollBack() {
         if let veth = createdVeth { try? operations.deleteVeth(host: veth) }
-        createdVeth = nil
+        if let port = protectedPort { try? operations.unprotectPort(port) }
+        (createdVeth, protectedPort) = (nil, nil)
     }
 
     private mutating func execute(_ step: ContainerStep) throws {
@@ -45,6 +51,9 @@ public struct ContainerStepRunner {
         case .createVeth(let host, _, let container, _, let mtu, let mac, let alias):
             try operations.createVeth(host: host, container: container, mtu: mtu, mac: mac, alias: alias)
             createdVeth = host
+        case .protectPort(let protection):
+            protectedPort = protection  // first: a failed add may have added some of them
+            try operations.protectPort(protection)
         case .enableARPNotify(let name): try operations.enableARPNotify(name)
         case .addAddress(let prefix, let name): try operations.addAddress(prefix, to: name)
         case .bringUp(let name): try operations.bringUp(name)

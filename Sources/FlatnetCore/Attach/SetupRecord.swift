@@ -14,6 +14,8 @@ public struct SetupRecord: Equatable, Sendable {
     public var dockerBridge: String?
     /// The link veth (bridge side) flatnet created.
     public var linkVeth: String?
+    /// The port security table flatnet applied (nftables, bridge family).
+    public var portSecurityTable: String?
 
     public init() {}
 
@@ -23,7 +25,7 @@ public struct SetupRecord: Equatable, Sendable {
         let fields: [(String, String?)] = [
             ("uplink-port", uplinkPort), ("created-bridge", createdBridge), ("created-vlan", createdVLAN),
             ("reserved-address", reservedAddress?.description), ("docker-bridge", dockerBridge),
-            ("link-veth", linkVeth),
+            ("link-veth", linkVeth), ("port-security-table", portSecurityTable),
         ]
         for (key, value) in fields { if let value { lines.append("\(key) \(value)") } }
         return lines.map { $0 + "\n" }.joined()
@@ -43,6 +45,7 @@ public struct SetupRecord: Equatable, Sendable {
             case "reserved-address": record.reservedAddress = IPPrefix(parts[1])
             case "docker-bridge": record.dockerBridge = parts[1]
             case "link-veth": record.linkVeth = parts[1]
+            case "port-security-table": record.portSecurityTable = parts[1]
             default: continue
             }
         }

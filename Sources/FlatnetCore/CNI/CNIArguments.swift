@@ -2,11 +2,14 @@
 ///
 /// Follows the reference library's `types.LoadArgs`: every pair must be `K=V`; keys are
 /// case-sensitive; an unknown key is an error unless `IgnoreUnknown` is `1` or `true`
-/// (any case). Known keys: `IP` (requested address, optionally `/prefix`), `MAC`, and
+/// (any case). Known keys: `IP` (requested address, optionally `/prefix`), `MAC`,
+/// `ALLOWED_ADDRESSES` (port security), and
 /// the Kubernetes keys, which flatnet accepts and does not use.
 public struct CNIArguments: Equatable, Sendable {
     public var requestedAddress: IPAddress?
     public var requestedMAC: MACAddress?
+    /// `ALLOWED_ADDRESSES=a,b`: addresses the container may use besides its own.
+    public var allowedAddresses: [IPv4Address] = []
     public var ignoreUnknown = false
 
     public static let kubernetesKeys: Set<String> = [
@@ -51,12 +54,31 @@ public struct CNIArguments: Equatable, Sendable {
                 throw CNIArguments.invalid("MAC=\(value) is not a MAC address (expected aa:bb:cc:dd:ee:ff)")
             }
             requestedMAC = mac
+        case "ALLOWED_ADDRESSES":
+            allowedAddresses = try CNIArguments.addressList(value)
         case _ where CNIArguments.kubernetesKeys.contains(key):
             break
         default:
             return false
         }
         return true
+    }
+
+    /// `a,b,c`: IPv4 addresses, at most `PortSecurityConfig.maximumAllowedAddresses`.
+    private static func addressList(_ value: String) throws(CNIError) -> [IPv4Address] {
+        let parts = value.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count <= PortSecurityConfig.maximumAllowedAddresses else {
+            throw invalid("ALLOWED_ADDRESSES lists \(parts.count) addresses;"
+                + " at most \(PortSecurityConfig.maximumAllowedAddresses) are allowed")
+        }
+        var addresses: [IPv4Address] = []
+        for part in parts {
+            guard let address = IPv4Address(part) else {
+                throw invalid("ALLOWED_ADDRESSES=\(value): \"\(part)\" is not an IPv4 address")
+            }
+            addresses.append(address)
+        }
+        return addresses
     }
 
     private static func invalid(_ details: String) -> CNIError {

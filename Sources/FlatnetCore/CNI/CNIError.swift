@@ -36,6 +36,9 @@ public struct CNIErrorCode: RawRepresentable, Hashable, Sendable {
     public static let hostSetupConflict = CNIErrorCode(rawValue: 108)
     /// flatnet's own: ebtables is missing or refused flatnet's rules.
     public static let ebtablesFailure = CNIErrorCode(rawValue: 109)
+    /// flatnet's own: port security could not be applied or checked (nft missing or
+    /// refusing the table, the kernel refusing a port's set elements).
+    public static let portSecurityFailure = CNIErrorCode(rawValue: 110)
     /// flatnet's own: an unexpected internal failure (same number as the reference
     /// library's ErrInternal, so runtimes that special-case it behave the same).
     public static let internalError = CNIErrorCode(rawValue: 999)

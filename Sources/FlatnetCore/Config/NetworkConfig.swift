@@ -20,6 +20,8 @@ public struct NetworkConfig: Equatable, Sendable {
     public var defaultRoute: Bool
     /// The docker0 link and reserved address; nil means no link and no containment rules.
     public var metadata: MetadataConfig?
+    /// What each container port may send; on by default.
+    public var portSecurity: PortSecurityConfig = PortSecurityConfig()
     public var ipam: IPAMConfig
     /// What the runtime supplied for this one call (requests, chaining, GC list).
     public var runtime: RuntimeInputs

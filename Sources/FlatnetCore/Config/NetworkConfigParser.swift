@@ -16,6 +16,7 @@ public enum NetworkConfigParser {
     /// flatnet's own top-level keys.
     public static let flatnetKeys: Set<String> = [
         "bridge", "uplink", "vlan", "mtu", "defaultRoute", "metadata", "ipam",
+        "portSecurity", "allowedAddresses", "floodLimit",
     ]
 
     /// Who is reading the netconf.
@@ -47,13 +48,15 @@ public enum NetworkConfigParser {
         let ipam = top.object("ipam", required: true).flatMap { block in
             isPlugin ? parseIPAM(block) : parseOwnIPAM(block)
         }
+        let portSecurity = isPlugin ? top.portSecurity() : PortSecurityConfig()
         let runtime = RuntimeInputsParser.parse(top)
         guard let ipam else { throw ConfigError(log.problems) }
-        let config = NetworkConfig(
+        var config = NetworkConfig(
             cniVersion: cniVersion, name: name, type: type,
             bridge: bridge ?? InterfaceNaming.defaultBridge(network: name),
             uplink: uplink, vlan: vlan, mtu: mtu, defaultRoute: defaultRoute, metadata: metadata,
             ipam: ipam, runtime: runtime, raw: document)
+        config.portSecurity = portSecurity
         // Cross-field rules run even after field problems, so one reply lists them all.
         NetworkConfigValidator.check(config, log: log)
         try log.throwIfAny()

@@ -18,6 +18,10 @@ public enum NetworkConfigValidator {
             PoolValidator.check(pool, log: log)
             if let metadata = config.metadata { checkMetadata(metadata, against: pool, log: log) }
         }
+        checkAllowedAddresses(config.portSecurity.allowedAddresses, path: "allowedAddresses",
+                              config: config, log: log)
+        checkAllowedAddresses(config.runtime.allowedAddresses, path: config.runtime.allowedAddressesPath,
+                              config: config, log: log)
     }
 
     static func checkName(_ name: String, log: ProblemLog) {

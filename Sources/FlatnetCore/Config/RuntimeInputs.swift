@@ -5,6 +5,12 @@ public struct RuntimeInputs: Equatable, Sendable {
     public var requestedAddresses: [IPPrefix] = []
     /// Requested MAC, from `args.cni.mac`, else `runtimeConfig.mac` (capability `mac`).
     public var requestedMAC: MACAddress?
+    /// Addresses this one container may use besides its own (port security), from
+    /// `args.cni.allowedAddresses`, else `runtimeConfig.allowedAddresses` (capability
+    /// `allowedAddresses`); CNI_ARGS `ALLOWED_ADDRESSES=` is the last resort.
+    public var allowedAddresses: [IPv4Address] = []
+    /// Where `allowedAddresses` came from, for messages.
+    public var allowedAddressesPath = "runtimeConfig.allowedAddresses"
     /// The previous plugin's result when chained (ADD) or the expected state (CHECK).
     public var prevResult: CNIResult?
     /// GC only: the attachments the runtime still knows (`cni.dev/valid-attachments`,
@@ -31,6 +37,11 @@ public struct RuntimeInputs: Equatable, Sendable {
             ? (arguments.requestedAddress.map { [$0] } ?? [])
             : requestedAddresses.map(\.address)
         return (addresses, requestedMAC ?? arguments.requestedMAC)
+    }
+
+    /// The container's allowed addresses with the same precedence as the requests.
+    public func effectiveAllowedAddresses(with arguments: CNIArguments) -> [IPv4Address] {
+        allowedAddresses.isEmpty ? arguments.allowedAddresses : allowedAddresses
     }
 }
 

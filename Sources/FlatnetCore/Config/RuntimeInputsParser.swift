@@ -8,6 +8,11 @@ enum RuntimeInputsParser {
         // args.cni wins over runtimeConfig (CNI conventions, "args" precedence).
         inputs.requestedAddresses = addresses(cniArgs) ?? addresses(runtimeConfig) ?? []
         inputs.requestedMAC = mac(cniArgs) ?? mac(runtimeConfig)
+        if let allowed = cniArgs?.allowedAddresses("allowedAddresses") {
+            (inputs.allowedAddresses, inputs.allowedAddressesPath) = (allowed, "args.cni.allowedAddresses")
+        } else if let allowed = runtimeConfig?.allowedAddresses("allowedAddresses") {
+            inputs.allowedAddresses = allowed
+        }
         if let prev = top.value("prevResult") {
             inputs.prevResult = CNIResultParser.parse(prev, path: "prevResult", log: top.log)
         }

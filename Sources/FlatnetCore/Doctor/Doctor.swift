@@ -42,6 +42,7 @@ public struct DoctorObservation: Sendable {
     /// Addresses configured on the containers behind those veths, by host veth name
     /// (found from the host side, `ContainerFinder`).
     public var containerAddresses: [String: [IPPrefix]] = [:]
+    public var portSecurity = PortSecurityObservation()
 
     public init() {}
 }
@@ -52,6 +53,7 @@ public enum Doctor {
         var findings = hostFindings(config, seen)
         if config.metadata != nil { findings += DoctorRuleChecks.rules(config, seen) }
         findings += DoctorPortChecks.ports(config, seen) + DoctorLeaseChecks.leases(config, seen)
+        findings += DoctorPortSecurityChecks.findings(config, seen)
         return findings
     }
 

@@ -33,3 +33,23 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
 
     public var isZero: Bool { bytes.allSatisfy { $0 == 0 } }
 }
+
+extension MACAddress {
+    /// A random locally administered unicast address. flatnet picks a container's MAC
+    /// itself (never reading it back from the container, whose end the container
+    /// controls), so port security knows it before the container can send anything.
+    public static func random(using generator: inout some RandomNumberGenerator) -> MACAddress {
+        var bytes = (0..<6).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes[0] = (bytes[0] & 0xFE) | 0x02
+        return MACAddress(bytes: bytes)!
+    }
+
+    /// The IPv6 link-local address the kernel derives from this MAC (modified EUI-64,
+    /// RFC 4291 appendix A; `addr_gen_mode` 0, the default).
+    public var linkLocalIPv6: IPv6Address {
+        let b = bytes.map(UInt64.init)
+        let low = (b[0] ^ 0x02) << 56 | b[1] << 48 | b[2] << 40 | 0xFF << 32 | 0xFE << 24
+            | b[3] << 16 | b[4] << 8 | b[5]
+        return IPv6Address(high: 0xFE80_0000_0000_0000, low: low)
+    }
+}

@@ -19,6 +19,7 @@ public enum DoctorProbe {
         seen.bridgePorts = seen.bridge.map { bridge in links.filter { $0.masterIndex == bridge.index } } ?? []
         seen.hostVeths = links.filter { NetworkMembership.isContainerVeth($0, of: config.name) }
         seen.containerAddresses = ContainerFinder.addresses(behind: seen.hostVeths)
+        seen.portSecurity = try PortSecurityProbe.observe(config)
         return seen
     }
 }

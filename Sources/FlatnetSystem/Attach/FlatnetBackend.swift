@@ -32,14 +32,21 @@ public struct FlatnetBackend: PluginBackend {
             throw CNIError(.interfaceExists, "interface \(invocation.ifName) already exists in the container",
                            details: "CNI_NETNS=\(namespace.path)")
         }
-        let bridgeIndex = try HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
-            .ensure(socket: host)
+        let setup = HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+        let bridgeIndex = try setup.ensure(socket: host)
         let hostVeth = InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment)
-        let operations = NetlinkContainerOperations(host: host, container: container,
-                                                    bridgeIndex: bridgeIndex, namespace: namespace,
-                                                    hostVeth: hostVeth)
+        let operations = NetlinkContainerOperations(
+            host: host, container: container, bridgeIndex: bridgeIndex, namespace: namespace,
+            hostVeth: hostVeth, network: config.name,
+            repairHost: {
+                try setup.invalidate()
+                _ = try setup.ensure(socket: try NetlinkSocket())
+            })
         var runner = ContainerStepRunner(operations: operations)
-        let mac = config.runtime.effectiveRequests(with: invocation.arguments).mac
+        // flatnet picks the MAC (unless the runtime did): port security must know it
+        // without asking the container.
+        var random = SystemRandomNumberGenerator()
+        let mac = config.runtime.effectiveRequests(with: invocation.arguments).mac ?? .random(using: &random)
         try runner.run([try AttachPlanner.vethStep(config: config, invocation: invocation, mac: mac)])
         let ipam = ipam(request)
         let addresses: CNIResult
@@ -75,7 +82,8 @@ public struct FlatnetBackend: PluginBackend {
         }
     }
 
-    /// DEL: the host veth (its peer goes with it), then the address. Tries every step,
+    /// DEL: the host veth (its peer goes with it), the address, then the port's
+    /// protection (elements and record). Tries every step,
     /// treats "already gone" as done, and fails only for a real failure.
     public func delete(_ request: PluginRequest) throws {
         var failures: [CNIError] = []
@@ -86,6 +94,11 @@ public struct FlatnetBackend: PluginBackend {
         }
         do {
             try ipam(request).delete(request)
+        } catch {
+            failures.append(CNIErrorMapping.cniError(for: error))
+        }
+        do {
+            try unprotectPort(request)
         } catch {
             failures.append(CNIErrorMapping.cniError(for: error))
         }
@@ -114,7 +127,8 @@ public struct FlatnetBackend: PluginBackend {
     }
 
     /// CHECK: prevResult against the kernel and the IPAM reservation, and the network's
-    /// host side (bridge, uplink, the docker link and reserved address, the rules) as
+    /// host side (bridge, uplink, the docker link and reserved address, the rules, port
+    /// security and this port's elements) as
     /// doctor judges it; the error names every difference. Host drift also drops the
     /// ready stamp, so the next ADD repairs it.
     public func check(_ request: PluginRequest) throws {
@@ -130,6 +144,8 @@ public struct FlatnetBackend: PluginBackend {
             drift.append(CNIErrorMapping.cniError(for: error).message)
         }
         var hostDrift = try hostProblems(request.config)
+        let port = InterfaceNaming.hostVeth(network: request.config.name, attachment: request.invocation.attachment)
+        hostDrift += try portSecurityProblems(request.config, port: port)
         if let rules = ContainmentRules.make(for: request.config) {
             hostDrift += RuleConvergence.drift(desired: rules,
                                                live: try Ebtables.liveRules(of: request.config.name))
@@ -199,7 +215,7 @@ public struct FlatnetBackend: PluginBackend {
     func checkAppliedSetup(_ config: NetworkConfig) throws {
         let setup = HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
         guard try setup.wasApplied() else { return }
-        var problems = try hostProblems(config)
+        var problems = try hostProblems(config) + (try portSecurityProblems(config))
         if let rules = ContainmentRules.make(for: config) {
             problems += RuleConvergence.drift(desired: rules, live: try Ebtables.liveRules(of: config.name))
         }
@@ -217,15 +233,16 @@ public struct FlatnetBackend: PluginBackend {
     /// that carry flatnet's record of this network (never a name or prefix alone: another
     /// network's, or a link someone else made, could match it), whose container ends go
     /// with them, attached or cut off from the bridge (a cut-off veth whose lease GC
-    /// released would leave an address in use and free at once); and leases. Per-container
-    /// rules do not exist (one wildcard rule covers every container), so there are none to
-    /// remove. Keeps going past errors and reports them all. Without the list it refuses:
+    /// released would leave an address in use and free at once); their ports' port
+    /// security elements and records (also those an ADD killed half way left); and leases.
+    /// Keeps going past errors and reports them all. Without the list it refuses:
     /// absent must never mean "nothing is valid".
     public func garbageCollect(_ request: PluginRequest) throws {
         let valid = try request.config.runtime.requiredValidAttachments()
         var problems: [String] = []
         do {
             problems += try removeStaleVeths(request.config, keeping: valid)
+            problems += try removeStalePortProtection(request.config, keeping: valid)
         } catch {
             problems.append(CNIErrorMapping.cniError(for: error).message)
         }

@@ -19,7 +19,7 @@ extension HostSetup {
             try ensureReservedAddress(prefix, on: dockerBridge, socket: socket, record: &record)
         case .ensureRules(let rules):
             try Ebtables.forNetwork(config.name).converge(rules)
-        case .ensureBridge, .ensureVLAN, .enslaveUplink:
+        case .ensureBridge, .ensureVLAN, .enslaveUplink, .ensurePortSecurity:
             preconditionFailure("not a metadata step: \(step)")
         }
     }

@@ -51,6 +51,7 @@ extension HostSetup {
     /// leaves only once its replacement exists, just before it joins: `enslaveUplink`.)
     /// The record is updated as each goes.
     func convergeFromRecord(_ record: inout SetupRecord, socket: borrowing NetlinkSocket) throws {
+        try removePortSecurityIfOff(&record)
         if let previous = record.uplinkPort, config.uplinkPort == nil {
             try releasePreviousUplink(previous, record: &record, socket: socket)
         }

@@ -20,6 +20,8 @@ extension HostSetup {
             record.uplinkPort = port.value
         case .disableIPv6, .ensureLinkPair, .ensureReservedAddress, .ensureRules:
             try executeMetadataStep(step, socket: socket, record: &record)
+        case .ensurePortSecurity(let rules):
+            try ensurePortSecurity(rules, record: &record)
         }
     }
 

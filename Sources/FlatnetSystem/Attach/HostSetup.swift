@@ -13,7 +13,8 @@ import Glibc
 /// 3. convergence from what the last setup applied (`SetupRecord`): a previous uplink is
 ///    released before the new one joins, a stale reserved address removed;
 /// 4. the host steps (`AttachPlanner.hostSteps`: rules before anything joins the bridge);
-/// 5. container veths cut off from a re-created bridge are re-attached;
+/// 5. container veths cut off from a re-created bridge are re-attached, and recorded
+///    ports get their port security elements back;
 /// 6. the ready stamp, last.
 /// Every step is an `ensure`: eight ADDs racing on a fresh host create one bridge and
 /// all succeed.
@@ -70,6 +71,7 @@ public struct HostSetup: Sendable {
             throw HostSetupError.notABridge(config.bridge, kind: nil)
         }
         try reattachContainerVeths(to: bridge, socket: socket)
+        try restorePortProtection(socket: socket)
         let docker = try config.metadata.flatMap { try socket.link(named: $0.dockerBridge.value) }
         if let metadata = config.metadata, let docker {
             try announceReservedAddress(metadata, docker: docker, socket: socket)

@@ -4,8 +4,8 @@ import FlatnetCore
 /// this. In order: the readiness stamp first (so a teardown that fails midway never
 /// leaves ADDs trusting a half-removed setup), then with `--force` the attached
 /// containers (veth and lease: nothing is left half-attached), then the link pair (docker0
-/// leaves the segment before its rules go), the reserved address, the ebtables chains,
-/// the VLAN interface and bridge if flatnet created them, and flatnet's records.
+/// leaves the segment before its rules go), the reserved address, the ebtables chains, the
+/// port security table and port records, the VLAN interface and bridge if flatnet created them, and flatnet's records.
 /// Refuses while containers are attached unless forced.
 public struct HostTeardown {
     public let setup: HostSetup
@@ -22,6 +22,7 @@ public struct HostTeardown {
         case linkPair(String)
         case address(IPPrefix, on: String)
         case rules(ContainmentRules)
+        case portSecurity(table: String)
         case link(kind: String, name: String)
 
         var description: String {
@@ -34,6 +35,7 @@ public struct HostTeardown {
             case .address(let prefix, let bridge): return "address \(prefix) on \(bridge)"
             case .rules(let rules):
                 return "ebtables chains " + rules.chains.map(\.name).joined(separator: ", ")
+            case .portSecurity(let table): return "port security table bridge \(table) and its port records"
             case .link(let kind, let name): return "\(kind) \(name)"
             }
         }
@@ -117,6 +119,7 @@ public struct HostTeardown {
            RuleConvergence.teardown(rules, live: try ebtables.live()) != nil {
             items.append(.rules(rules))
         }
+        if let table = record.portSecurityTable { items.append(.portSecurity(table: table)) }
         for (kind, name) in [("vlan", record.createdVLAN), ("bridge", record.createdBridge)] {
             if let name, try socket.link(named: name) != nil {
                 items.append(.link(kind: kind, name: name))
@@ -161,6 +164,9 @@ public struct HostTeardown {
         case .rules(let rules):
             // Also forgets which backend held them: a later setup chooses afresh.
             _ = try Ebtables.recorded(for: config.name)?.remove(rules, network: config.name)
+        case .portSecurity:
+            try Nft.apply(PortSecurityRules.removalScript(network: config.name))
+            try PortRecords(network: config.name).removeAll()
         case .link(_, let name):
             try socket.deleteLink(named: name)
         }

@@ -9,14 +9,21 @@ final class NetlinkContainerOperations: ContainerOperations {
     let bridgeIndex: Int32
     let namespace: NamespaceFile
     let hostVeth: InterfaceName  // announce waits for it to be a working port
+    let network: String
+    /// Runs the full host setup again (port security found its table gone: a flushed
+    /// ruleset the ready stamp could not see).
+    let repairHost: () throws -> Void
 
     init(host: consuming NetlinkSocket, container: consuming NetlinkSocket, bridgeIndex: Int32,
-         namespace: consuming NamespaceFile, hostVeth: InterfaceName) {
+         namespace: consuming NamespaceFile, hostVeth: InterfaceName, network: String,
+         repairHost: @escaping () throws -> Void) {
         self.host = host
         self.container = container
         self.bridgeIndex = bridgeIndex
         self.namespace = namespace
         self.hostVeth = hostVeth
+        self.network = network
+        self.repairHost = repairHost
     }
 
     /// The pair in one request, then the host end's alias (the kernel ignores IFLA_IFALIAS
@@ -37,6 +44,24 @@ final class NetlinkContainerOperations: ContainerOperations {
             _ = try? host.deleteLink(named: name.value)
             throw error
         }
+    }
+
+    /// The port's record and set elements. A missing table means the ruleset was flushed
+    /// behind the ready stamp's back: the host setup runs again (it restores every
+    /// recorded port too), then the elements are added once more.
+    func protectPort(_ protection: PortProtection) throws {
+        let guarded = try PortGuard(network: network)
+        do {
+            try guarded.protect(protection)
+        } catch {
+            guard PortGuard.isMissingTable(error) else { throw PortGuard.wrapped(error) }
+            try repairHost()
+            try guarded.protect(protection)
+        }
+    }
+
+    func unprotectPort(_ protection: PortProtection) throws {
+        try PortGuard(network: network).unprotect(port: protection.port.value)
     }
 
     /// arp_notify on the container end (one netlink request).

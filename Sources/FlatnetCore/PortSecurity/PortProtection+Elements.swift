@@ -1,0 +1,19 @@
+extension PortProtection {
+    /// What ADD adds, per set of `PortSecurityRules` (one transaction).
+    public var elementChanges: [NftElementChange] {
+        let port = NftElementKey.interface(self.port), mac = NftElementKey.mac(self.mac)
+        let linkLocal = port + NftElementKey.ipv6(self.linkLocal)
+        return [
+            NftElementChange(set: "macs", keys: [port + mac]),
+            NftElementChange(set: "ipv4", keys: ipv4.map { port + mac + .ipv4($0) }),
+            NftElementChange(set: "ipv6", keys: [linkLocal]),
+            NftElementChange(set: "targets", keys: [linkLocal]),
+            NftElementChange(set: "drops", keys: [port]),
+        ]
+    }
+
+    /// What DEL removes: the above and the port's token bucket, which the kernel made.
+    public var removalChanges: [NftElementChange] {
+        elementChanges + [NftElementChange(set: "flood", keys: [NftElementKey.interface(port)])]
+    }
+}

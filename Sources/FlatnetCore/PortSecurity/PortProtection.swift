@@ -1,0 +1,62 @@
+/// What one container port may send: the elements ADD adds to its network's sets, DEL
+/// removes, CHECK and doctor look for. Built from what flatnet decided (the MAC it chose,
+/// the addresses IPAM leased, the allowed addresses from the netconf and the runtime),
+/// never from anything read inside the container.
+public struct PortProtection: Equatable, Sendable {
+    /// The network's table (`PortSecurityRules.tableName`).
+    public var table: String
+    /// The host end of the container's veth: every key starts with it.
+    public var port: InterfaceName
+    public var mac: MACAddress
+    /// The leased IPv4 addresses, then the allowed ones, without repeats.
+    public var ipv4: [IPv4Address]
+
+    public init(table: String, port: InterfaceName, mac: MACAddress, ipv4: [IPv4Address]) {
+        self.table = table
+        self.port = port
+        self.mac = mac
+        var seen = Set<IPv4Address>()
+        self.ipv4 = ipv4.filter { seen.insert($0).inserted }
+    }
+
+    public var linkLocal: IPv6Address { mac.linkLocalIPv6 }
+
+    /// What an operator would type to add the same elements.
+    public var nftCommands: [String] {
+        let port = "\"\(self.port)\""
+        let element = { (set: String, key: String) in "nft add element bridge \(table) \(set) { \(key) }" }
+        let target = "0x" + String(linkLocal.high, radix: 16) + Self.hex16(linkLocal.low)
+        return [element("macs", "\(port) . \(mac)")]
+            + ipv4.map { element("ipv4", "\(port) . \(mac) . \($0)") }
+            + [element("ipv6", "\(port) . \(linkLocal)"), element("targets", "\(port) . \(target)"),
+               element("drops", port)]
+    }
+
+    private static func hex16(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+extension PortProtection {
+    /// The record ADD writes before it adds the elements (so that DEL and GC know exactly
+    /// what to remove, even after a killed ADD): one JSON object.
+    public var record: String {
+        JSONValue.object([
+            "table": .string(table), "port": .string(port.value), "mac": .string(mac.description),
+            "ipv4": .array(ipv4.map { .string($0.description) }),
+        ]).serialized()
+    }
+
+    /// A record read back; nil when it is not one flatnet wrote.
+    public init?(record text: String) {
+        guard let value = try? JSONValue.parse(text),
+              let table = value["table"]?.stringValue,
+              let portText = value["port"]?.stringValue, let port = try? InterfaceName(validating: portText),
+              let macText = value["mac"]?.stringValue, let mac = MACAddress(macText),
+              case .array(let list)? = value["ipv4"] else { return nil }
+        let addresses = list.compactMap { $0.stringValue.flatMap { IPv4Address($0) } }
+        guard addresses.count == list.count else { return nil }
+        self.init(table: table, port: port, mac: mac, ipv4: addresses)
+    }
+}

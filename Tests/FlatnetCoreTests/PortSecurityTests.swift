@@ -1,0 +1,121 @@
+import FlatnetCore
+import FlatnetTestSupport
+import Testing
+
+@Suite("Port security: netconf, per-port protection, table drift")
+struct PortSecurityTests {
+    static func config(_ document: JSONValue = Valid.config) throws -> NetworkConfig {
+        try NetworkConfigParser.parse(document, cniVersion: CNIVersion(1, 1, 0))
+    }
+
+    static let invocation = CNIInvocation(command: .add, containerID: "c1", netns: "/run/netns/c1", ifName: "eth0")
+    static let mac = MACAddress("02:00:00:00:00:01")!
+
+    static func lease(_ config: NetworkConfig) -> CNIResult {
+        PoolResult.make(address: IPv4Address("10.43.1.5")!, pool: config.ipam.pool!)
+    }
+
+    @Test("on by default: 100 frames/s, burst 200, no allowed addresses")
+    func defaults() throws {
+        let config = try Self.config()
+        #expect(config.portSecurity == PortSecurityConfig(enabled: true, allowedAddresses: [],
+                                                          floodLimit: FloodLimit(packetsPerSecond: 100, burst: 200)))
+        let rules = try #require(PortSecurityRules.make(for: config))
+        #expect(rules.chains.first { $0.name == "port" }?.rules[1].contains("limit rate over 100/second burst 200 packets") == true)
+    }
+
+    @Test("\"portSecurity\": false: no table, no protect step")
+    func off() throws {
+        let config = try Self.config(Valid.config.settingKey("portSecurity", to: .bool(false)))
+        #expect(PortSecurityRules.make(for: config) == nil)
+        #expect(!AttachPlanner.hostSteps(for: config).contains { if case .ensurePortSecurity = $0 { true } else { false } })
+        let plan = try AttachPlanner.plan(config: config, invocation: Self.invocation, ipam: Self.lease(config), mac: Self.mac)
+        #expect(!plan.container.contains { if case .protectPort = $0 { true } else { false } })
+    }
+
+    @Test("the flood limit and allowed addresses come from the netconf")
+    func configured() throws {
+        let document = Valid.config
+            .settingKey("floodLimit", to: .object(["packetsPerSecond": .number(7), "burst": .number(9)]))
+            .settingKey("allowedAddresses", to: .array([.string("10.43.0.100")]))
+        let config = try Self.config(document)
+        let rules = try #require(PortSecurityRules.make(for: config))
+        #expect(rules.chains.first { $0.name == "port" }?.rules[1].contains("limit rate over 7/second burst 9 packets") == true)
+        #expect(config.portSecurity.allowedAddresses == [IPv4Address("10.43.0.100")!])
+    }
+
+    @Test("a port may use its lease, the network's and its own allowed addresses, once each")
+    func protectionAddresses() throws {
+        var config = try Self.config(Valid.config.settingKey("allowedAddresses", to: .array([.string("10.43.0.100")])))
+        config.runtime.allowedAddresses = [IPv4Address("10.43.0.101")!, IPv4Address("10.43.0.100")!]
+        let protection = try #require(try AttachPlanner.portProtection(config: config, invocation: Self.invocation,
+                                                                       ipam: Self.lease(config), mac: Self.mac))
+        #expect(protection.ipv4.map(\.description) == ["10.43.1.5", "10.43.0.100", "10.43.0.101"])
+        #expect(protection.port == InterfaceNaming.hostVeth(network: "flat-a", attachment: Self.invocation.attachment))
+        #expect(protection.table == PortSecurityRules.tableName(network: "flat-a"))
+    }
+
+    @Test("CNI_ARGS ALLOWED_ADDRESSES is checked against the subnet at ADD (code 7, source named)")
+    func cniArgsAllowedAddresses() throws {
+        let config = try Self.config()
+        let arguments = try CNIArguments(parsing: "ALLOWED_ADDRESSES=10.43.0.100,10.43.0.1")
+        #expect(arguments.allowedAddresses.map(\.description) == ["10.43.0.100", "10.43.0.1"])
+        var invocation = Self.invocation
+        invocation.arguments = arguments
+        do {
+            _ = try AttachPlanner.portProtection(config: config, invocation: invocation, ipam: Self.lease(config), mac: Self.mac)
+            Issue.record("the gateway was accepted as an allowed address")
+        } catch {
+            #expect(error.code == .invalidNetworkConfig)
+            #expect(error.message.contains("10.43.0.1") && error.details.contains("CNI_ARGS ALLOWED_ADDRESSES"))
+        }
+        let outside = try CNIArguments(parsing: "ALLOWED_ADDRESSES=192.168.9.9")
+        invocation.arguments = outside
+        #expect(throws: CNIError.self) {
+            try AttachPlanner.portProtection(config: config, invocation: invocation, ipam: Self.lease(config), mac: Self.mac)
+        }
+    }
+
+    @Test("flatnet's MACs are locally administered unicast; link-local is modified EUI-64")
+    func macs() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let mac = MACAddress.random(using: &generator)
+            #expect(mac.bytes[0] & 0x03 == 0x02, "\(mac)")
+        }
+        #expect(MACAddress("52:54:00:12:34:56")!.linkLocalIPv6.description == "fe80::5054:ff:fe12:3456")
+        #expect(MACAddress("02:00:00:00:00:01")!.linkLocalIPv6.description == "fe80::ff:fe00:1")
+    }
+
+    @Test("a port record reads back as written; a foreign file is not a record")
+    func record() throws {
+        let port = try InterfaceName(validating: "fl12ab123456789")
+        let protection = PortProtection(table: "flatnet-flat-a-0", port: port, mac: Self.mac,
+                                        ipv4: [IPv4Address("10.43.1.5")!, IPv4Address("10.43.1.5")!])
+        #expect(protection.ipv4.count == 1, "repeats are dropped")
+        #expect(PortProtection(record: protection.record) == protection)
+        #expect(PortProtection(record: "{\"table\": \"t\"}") == nil)
+        #expect(PortProtection(record: "not json") == nil)
+    }
+
+    @Test("near-identical network names get distinct tables and distinct veth wildcards")
+    func identity() throws {
+        let a = PortSecurityRules.tableName(network: "flat-a"), b = PortSecurityRules.tableName(network: "flat-b")
+        #expect(a != b && a.hasPrefix("flatnet-flat-a-") && b.hasPrefix("flatnet-flat-b-"))
+        let long = String(repeating: "n", count: 40)
+        #expect(PortSecurityRules.tableName(network: long + "1") != PortSecurityRules.tableName(network: long + "2"))
+    }
+
+    @Test("the script keeps the sets: it adds, flushes and refills, never deletes the table")
+    func script() throws {
+        let rules = try #require(PortSecurityRules.make(for: try Self.config()))
+        let script = rules.script(removingChains: ["old"])
+        #expect(!script.contains("delete table"))
+        for chain in rules.chains { #expect(script.contains("flush chain bridge \(rules.table) \(chain.name)\n")) }
+        #expect(script.contains("delete chain bridge \(rules.table) old\n"))
+        #expect(rules.chains.map(\.name) == ["prerouting", "port", "port-arp", "port-ipv4", "port-ipv6", "spoof",
+                                              "forward", "to-link"])
+        let noMetadata = try #require(PortSecurityRules.make(for: try Self.config(Valid.config.setting("metadata", to: nil))))
+        #expect(!noMetadata.chains.contains { $0.name == "forward" || $0.name == "to-link" })
+    }
+}
