@@ -86,15 +86,22 @@ enum PlanCommand {
         return (pool.result(for: decision.address), text)
     }
 
+    static func noPortSecurity(_ config: NetworkConfig) -> String {
+        "# network \(config.name) has \"portSecurity\": false: no port security table (unsafe)\n"
+    }
+
     /// `flatnet rules`: the network's ebtables rules (pasteable commands or a restore
     /// batch) and its port security table (`nft -f` script); per-container elements are
     /// in `flatnet plan`.
     static func rules(_ options: Options) throws -> String {
         let config = try OperatorCommandLine.loadConfig(options.conf!)
         let portSecurity = PortSecurityRules.make(for: config)
-        let nftSection = portSecurity.map { "# port security of network \(config.name), for: nft -f -\n" + $0.script() }
-            ?? "# network \(config.name) has \"portSecurity\": false: no port security table (unsafe)\n"
-        if options.format == "nft" { return nftSection }
+        let header = "# port security of network \(config.name)\n"
+        if options.format == "nft" {
+            return portSecurity.map { header + $0.script() } ?? Self.noPortSecurity(config)
+        }
+        let nftSection = portSecurity.map { header + HostStep.ensurePortSecurity($0).ipCommand + "\n" }
+            ?? Self.noPortSecurity(config)
         guard let rules = ContainmentRules.make(for: config) else {
             let none = "# network \(config.name) has no metadata block: flatnet installs no ebtables rules for it\n"
             return options.format == "restore" ? none : none + nftSection

@@ -57,9 +57,9 @@ struct AttachPlanTests {
         let veth = plan.hostVeth.value
         let table = PortSecurityRules.tableName(network: "flat-a")
         #expect(plan.container.map { $0.ipCommand(namespace: "c1") } == [
-            "ip link add \(veth) mtu 1500 up type veth peer name eth0 mtu 1500 netns /run/netns/c1"
+            "ip link add \(veth) mtu 1500 up type veth peer name eth0 mtu 1500 address 02:00:00:00:00:01 netns /run/netns/c1"
                 + " && ip link set \(veth) alias flatnet:flat-a && ip link set \(veth) master br-flat-a",
-            ["macs { \"\(veth)\" . 02:00:00:00:00:01 }", "ipv4 { \"\(veth)\" . 02:00:00:00:00:01 . 10.43.1.5 }",
+            ["macs { \"\(veth)\" . 02:00:00:00:00:01 }", "lladdrs { \"\(veth)\" . 0x020000000001 }", "ipv4 { \"\(veth)\" . 02:00:00:00:00:01 . 10.43.1.5 }",
              "ipv6 { \"\(veth)\" . fe80::ff:fe00:1 }", "targets { \"\(veth)\" . 0xfe80000000000000000000fffe000001 }",
              "drops { \"\(veth)\" }"].map { "nft add element bridge \(table) " + $0 }.joined(separator: "\n"),
             "ip netns exec c1 sysctl -w net.ipv4.conf.eth0.arp_notify=1",
@@ -83,10 +83,11 @@ struct AttachPlanTests {
         #expect(kept.map { "\($0.destination)" } == ["169.254.169.250/32"], "the metadata route stays")
     }
 
-    @Test("without uplink and metadata the host setup is the bridge alone, IPv6 off")
+    @Test("without uplink and metadata the host setup is the bridge alone, IPv6 off, and port security")
     func hostOnly() throws {
         let config = try Self.config(Valid.config.setting("uplink", to: nil).setting("vlan", to: nil).setting("metadata", to: nil))
-        #expect(AttachPlanner.hostSteps(for: config) == [.ensureBridge(config.bridge, mtu: 1500), .disableIPv6(config.bridge)])
+        #expect(AttachPlanner.hostSteps(for: config) == [.ensureBridge(config.bridge, mtu: 1500), .disableIPv6(config.bridge),
+                                                          .ensurePortSecurity(PortSecurityRules.make(for: config)!)])
     }
 
     @Test("a failure at step N removes the veth iff step 1 created it, the port's elements iff step 2 began",

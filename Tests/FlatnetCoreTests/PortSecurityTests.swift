@@ -42,6 +42,8 @@ struct PortSecurityTests {
         let rules = try #require(PortSecurityRules.make(for: config))
         #expect(rules.chains.first { $0.name == "port" }?.rules[1].contains("limit rate over 7/second burst 9 packets") == true)
         #expect(config.portSecurity.allowedAddresses == [IPv4Address("10.43.0.100")!])
+        let excluded = try Self.config(Valid.config.settingKey("allowedAddresses", to: .array([.string("10.43.1.101")])))
+        #expect(excluded.portSecurity.allowedAddresses.count == 1, "inside a range but excluded from the pool: fine")
     }
 
     @Test("a port may use its lease, the network's and its own allowed addresses, once each")
@@ -113,7 +115,8 @@ struct PortSecurityTests {
         #expect(!script.contains("delete table"))
         for chain in rules.chains { #expect(script.contains("flush chain bridge \(rules.table) \(chain.name)\n")) }
         #expect(script.contains("delete chain bridge \(rules.table) old\n"))
-        #expect(rules.chains.map(\.name) == ["prerouting", "port", "port-arp", "port-ipv4", "port-ipv6", "spoof",
+        #expect(rules.chains.map(\.name) == ["prerouting", "port", "port-arp", "port-ipv4", "port-ipv6", "port-nd-option",
+                                              "port-rs-option", "spoof",
                                               "forward", "to-link"])
         let noMetadata = try #require(PortSecurityRules.make(for: try Self.config(Valid.config.setting("metadata", to: nil))))
         #expect(!noMetadata.chains.contains { $0.name == "forward" || $0.name == "to-link" })

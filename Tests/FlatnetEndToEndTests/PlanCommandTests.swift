@@ -56,6 +56,13 @@ struct PlanCommandTests {
         let fromPaste = LiveRules(saveOutput: try topology.exec("hB", "ebtables-nft-save").stdout)
         #expect(!installed.rules.isEmpty && installed.rules == fromPaste.rules)
         #expect(installed.chains == fromPaste.chains)
+        // The port security table too (its sets' elements are per host: not compared).
+        let table = PortSecurityRules.tableName(network: "flat-a")
+        let tableOnA = LiveNftTable(listing: try topology.exec("hA", "nft", "list", "table", "bridge", table).stdout)
+        let tableOnB = LiveNftTable(listing: try topology.exec("hB", "nft", "list", "table", "bridge", table).stdout)
+        #expect(!tableOnA.chains.isEmpty && tableOnA == tableOnB)
+        #expect(PortSecurityRules.make(for: try NetworkConfigParser.parse(config, cniVersion: CNIVersion(1, 1, 0)))?
+            .drift(from: tableOnA) == [], "the listing parses back to exactly the rendered rules")
 
         let restore = try topology.operatorCommand(host: "hB", "rules", "--conf", file, "--format", "restore")
         #expect(restore.stdout.contains("*filter") && restore.stdout.hasSuffix("COMMIT\n"))

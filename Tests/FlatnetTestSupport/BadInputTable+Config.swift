@@ -21,6 +21,8 @@ extension BadInputTable {
             code: 7, names: "allowedAddresses[1]"),
         bad("allowed address is the broadcast address", stdin: config("allowedAddresses", .array([.string("10.43.255.255")])),
             code: 7, names: "allowedAddresses[0]"),
+        bad("allowed address the pool may lease", stdin: config("allowedAddresses", .array([.string("10.43.1.50")])),
+            code: 7, names: "allowedAddresses[0]"),
         bad("33 allowed addresses", stdin: config("allowedAddresses", .array((1...33).map { .string("10.43.7.\($0)") })),
             code: 7, names: "allowedAddresses"),
         bad("floodLimit with an unknown key", stdin: config("floodLimit", .object(["rate": .number(10)])),

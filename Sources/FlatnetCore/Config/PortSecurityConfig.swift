@@ -66,7 +66,8 @@ extension ObjectReader {
 extension NetworkConfigValidator {
     /// Allowed addresses must be addresses a container of this subnet could hold: inside
     /// it, not its network or broadcast address, never the gateway, the reserved address
-    /// or the metadata address (a container holding those could hijack the segment).
+    /// or the metadata address (a container holding those could hijack the segment), and
+    /// never one the pool may lease (it would be two containers' at once).
     static func checkAllowedAddresses(
         _ addresses: [IPv4Address], path: String, config: NetworkConfig, log: ProblemLog
     ) {
@@ -87,6 +88,12 @@ extension NetworkConfigValidator {
                 return "is the network or broadcast address of ipam.subnet"
             }
             if address == pool.gateway { return "is ipam.gateway; containers may not claim the router" }
+            let excluded = pool.exclude.contains { $0.contains(address) }
+            if let index = pool.ranges.firstIndex(where: { $0.contains(address) }), !excluded {
+                return "is inside ipam.ranges[\(index)] (\(pool.ranges[index])): the pool could lease it"
+                    + " to a container, which every container allowed it could then impersonate;"
+                    + " list it in ipam.exclude or pick one outside the ranges"
+            }
         }
         if let metadata = config.metadata {
             if address == metadata.reservedAddress { return "is metadata.reservedAddress" }

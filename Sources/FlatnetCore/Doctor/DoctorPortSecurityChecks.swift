@@ -59,8 +59,9 @@ enum DoctorPortSecurityChecks {
         }
         let dropped = observed.drops[name]
         let addresses = record.ipv4.map(\.description).joined(separator: ", ")
+        let adopted = record.adopted ? " (adopted: attached before port security; DEL and ADD to renew)" : ""
         return .ok("\(check): MAC \(record.mac), IPv4 \(addresses), \(record.linkLocal);"
-            + " \(dropped?.packets ?? 0) frame(s) dropped")
+            + " \(dropped?.packets ?? 0) frame(s) dropped\(adopted)")
     }
 }
 

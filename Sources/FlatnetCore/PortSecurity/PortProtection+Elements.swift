@@ -5,6 +5,7 @@ extension PortProtection {
         let linkLocal = port + NftElementKey.ipv6(self.linkLocal)
         return [
             NftElementChange(set: "macs", keys: [port + mac]),
+            NftElementChange(set: "lladdrs", keys: [port + mac]),
             NftElementChange(set: "ipv4", keys: ipv4.map { port + mac + .ipv4($0) }),
             NftElementChange(set: "ipv6", keys: [linkLocal]),
             NftElementChange(set: "targets", keys: [linkLocal]),

@@ -10,11 +10,15 @@ public struct PortProtection: Equatable, Sendable {
     public var mac: MACAddress
     /// The leased IPv4 addresses, then the allowed ones, without repeats.
     public var ipv4: [IPv4Address]
+    /// Adopted by a setup (the port was attached before port security was on): its MAC
+    /// is the one the container end had then, not one flatnet chose.
+    public var adopted: Bool
 
-    public init(table: String, port: InterfaceName, mac: MACAddress, ipv4: [IPv4Address]) {
+    public init(table: String, port: InterfaceName, mac: MACAddress, ipv4: [IPv4Address], adopted: Bool = false) {
         self.table = table
         self.port = port
         self.mac = mac
+        self.adopted = adopted
         var seen = Set<IPv4Address>()
         self.ipv4 = ipv4.filter { seen.insert($0).inserted }
     }
@@ -26,7 +30,8 @@ public struct PortProtection: Equatable, Sendable {
         let port = "\"\(self.port)\""
         let element = { (set: String, key: String) in "nft add element bridge \(table) \(set) { \(key) }" }
         let target = "0x" + String(linkLocal.high, radix: 16) + Self.hex16(linkLocal.low)
-        return [element("macs", "\(port) . \(mac)")]
+        let lladdr = "0x" + mac.bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return [element("macs", "\(port) . \(mac)"), element("lladdrs", "\(port) . \(lladdr)")]
             + ipv4.map { element("ipv4", "\(port) . \(mac) . \($0)") }
             + [element("ipv6", "\(port) . \(linkLocal)"), element("targets", "\(port) . \(target)"),
                element("drops", port)]
@@ -44,7 +49,7 @@ extension PortProtection {
     public var record: String {
         JSONValue.object([
             "table": .string(table), "port": .string(port.value), "mac": .string(mac.description),
-            "ipv4": .array(ipv4.map { .string($0.description) }),
+            "ipv4": .array(ipv4.map { .string($0.description) }), "adopted": .bool(adopted),
         ]).serialized()
     }
 
@@ -57,6 +62,6 @@ extension PortProtection {
               case .array(let list)? = value["ipv4"] else { return nil }
         let addresses = list.compactMap { $0.stringValue.flatMap { IPv4Address($0) } }
         guard addresses.count == list.count else { return nil }
-        self.init(table: table, port: port, mac: mac, ipv4: addresses)
+        self.init(table: table, port: port, mac: mac, ipv4: addresses, adopted: value["adopted"] == .bool(true))
     }
 }

@@ -46,6 +46,8 @@ public struct PortSecurityRules: Equatable, Sendable {
             Chain(name: "port-arp", hook: nil, rules: arpRules),
             Chain(name: "port-ipv4", hook: nil, rules: ipv4Rules),
             Chain(name: "port-ipv6", hook: nil, rules: ipv6Rules),
+            Chain(name: "port-nd-option", hook: nil, rules: neighbourOptionRules),
+            Chain(name: "port-rs-option", hook: nil, rules: routerSolicitationOptionRules),
             Chain(name: "spoof", hook: nil, rules: ["iifname @drops", "drop"]),
         ]
         if let metadata = config.metadata {
@@ -77,6 +79,8 @@ public struct PortSecurityRules: Equatable, Sendable {
         NamedSet(name: "ipv6", declaration: ["type ifname . ipv6_addr"]),
         // The same keys as ipv6, typed for the neighbour-discovery target field.
         NamedSet(name: "targets", declaration: ["typeof iifname . @th,64,128"]),
+        // The same keys as macs, typed for a neighbour-discovery link-layer address option.
+        NamedSet(name: "lladdrs", declaration: ["typeof iifname . @th,208,48"]),
         NamedSet(name: "drops", declaration: ["type ifname", "counter"]),
         // One token bucket per port, created by the first broadcast it sends.
         NamedSet(name: "flood", declaration: ["type ifname", "size 65535", "flags dynamic,timeout",
@@ -116,7 +120,8 @@ public struct PortSecurityRules: Equatable, Sendable {
     /// No router advertisements, redirects, renumbering or DHCPv6 server; from :: only
     /// what a starting interface sends (router solicitation, MLDv2 report, duplicate
     /// address detection of its own address); otherwise source = its link-local address,
-    /// and neighbour advertisements only for its own addresses.
+    /// neighbour advertisements only for its own addresses, link-layer options only with
+    /// its own MAC.
     static let ipv6Rules = [
         "icmpv6 type { nd-router-advert, nd-redirect, router-renumbering } goto spoof",
         "udp sport 547 goto spoof",
@@ -124,7 +129,23 @@ public struct PortSecurityRules: Equatable, Sendable {
         "ip6 saddr :: icmpv6 type nd-neighbor-solicit iifname . @th,64,128 @targets accept",
         "iifname . ip6 saddr != @ipv6 goto spoof",
         "icmpv6 type nd-neighbor-advert iifname . @th,64,128 != @targets goto spoof",
+        "icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 length > 24 goto port-nd-option",
+        "icmpv6 type nd-router-solicit ip6 length > 8 goto port-rs-option",
         "accept",
+    ]
+
+    /// A solicitation or advertisement with options carries exactly one: the port's own
+    /// MAC as source (1) or target (2) link-layer address. (The ARP rule's check, for
+    /// neighbour discovery: no advertising one's address at a victim's MAC.)
+    static let neighbourOptionRules = [
+        "ip6 length 32 @th,192,16 { 0x101, 0x201 } iifname . @th,208,48 @lladdrs accept",
+        "goto spoof",
+    ]
+
+    /// A router solicitation with options carries only its own MAC as source address.
+    static let routerSolicitationOptionRules = [
+        "ip6 length 16 @th,64,16 0x101 iifname . @th,80,48 @lladdrs accept",
+        "goto spoof",
     ]
 }
 

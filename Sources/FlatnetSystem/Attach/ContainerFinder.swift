@@ -10,19 +10,30 @@ public enum ContainerFinder {
     /// Where runtimes publish container namespaces (ip netns, cnitool, podman, containerd).
     public static let namespaceDirectories = ["/run/netns", "/var/run/netns"]
 
+    /// What the container end of a host veth carries, read from the host side.
+    public struct ContainerEnd: Sendable {
+        public var mac: MACAddress?
+        public var addresses: [IPPrefix]
+    }
+
     /// The addresses on the container end of each veth in `veths`, by host veth name.
     /// Containers whose namespace no process holds and no runtime published are not seen.
     public static func addresses(behind veths: [LinkInfo]) -> [String: [IPPrefix]] {
+        ends(behind: veths).mapValues(\.addresses)
+    }
+
+    /// The container end (MAC and addresses) of each veth in `veths`, by host veth name.
+    public static func ends(behind veths: [LinkInfo]) -> [String: ContainerEnd] {
         let wanted = Set(veths.compactMap(\.peerNamespaceID))
         guard !wanted.isEmpty else { return [:] }
         let namespaces = namespaceFiles(withIDs: wanted)
-        var result: [String: [IPPrefix]] = [:]
+        var result: [String: ContainerEnd] = [:]
         for veth in veths {
             guard let id = veth.peerNamespaceID, let peer = veth.peerIndex, let path = namespaces[id],
                   let socket = try? NamespaceFile(path: path).openSocket(),
                   let link = try? socket.link(index: peer), link.peerIndex == veth.index,
                   let addresses = try? socket.addresses(interfaceIndex: link.index) else { continue }
-            result[veth.name] = addresses.map(\.prefix)
+            result[veth.name] = ContainerEnd(mac: link.mac, addresses: addresses.map(\.prefix))
         }
         return result
     }

@@ -195,6 +195,7 @@ public struct FlatnetBackend: PluginBackend {
     public func status(_ request: PluginRequest) throws {
         let config = request.config
         if config.metadata != nil { try Ebtables.requireAvailable(for: config.name) }
+        if config.portSecurity.enabled { try Nft.requireAvailable() }
         if let port = config.uplinkPort {
             let socket = try NetlinkSocket()
             guard try socket.link(named: (config.uplink ?? port).value) != nil else {

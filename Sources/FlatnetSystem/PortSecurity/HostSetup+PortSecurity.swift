@@ -14,18 +14,50 @@ extension HostSetup {
 
     /// Every recorded port of this network whose veth is here gets its elements back: a
     /// table made again (after `nft flush ruleset`, say) starts with empty sets, and an
-    /// attached container without elements can send nothing.
+    /// attached container without elements can send nothing. Ports with no record
+    /// (attached by an older flatnet, or while port security was off) are adopted first.
     func restorePortProtection(socket: borrowing NetlinkSocket) throws {
         guard config.portSecurity.enabled else { return }
         let ports = try socket.links().filter { NetworkMembership.isContainerVeth($0, of: config.name) }
-        try PortGuard(network: config.name).restore(existingPorts: Set(ports.map(\.name)))
+        let guarded = try PortGuard(network: config.name)
+        let recorded = Set(try guarded.records.all().map(\.port.value))
+        for protection in try adoptions(ports.filter { !recorded.contains($0.name) }) {
+            try PortGuard.mapped { try guarded.protect(protection) }
+        }
+        try guarded.restore(existingPorts: Set(ports.map(\.name)))
     }
 
-    /// Port security turned off in the netconf: the table and the port records go.
+    /// Protection for ports attached without it, so that turning port security on does not
+    /// cut running containers off: the MAC their container end has now (read from the
+    /// host side; trusted on adoption, which doctor says) and their addresses from the
+    /// pool's leases (with a delegated IPAM, the container end's). A port whose container
+    /// cannot be found stays without elements (it can send nothing; doctor names it).
+    func adoptions(_ veths: [LinkInfo]) throws -> [PortProtection] {
+        guard !veths.isEmpty else { return [] }
+        var leased: [String: [IPv4Address]] = [:]
+        if let pool = config.ipam.pool {
+            let leases = try PoolIPAM(network: config, pool: pool, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+                .leases().leases
+            for lease in leases {
+                leased[InterfaceNaming.hostVeth(network: config.name, attachment: lease.owner).value, default: []]
+                    .append(lease.address)
+            }
+        }
+        let ends = ContainerFinder.ends(behind: veths)
+        return veths.compactMap { veth in
+            guard let end = ends[veth.name], let mac = end.mac,
+                  let port = try? InterfaceName(validating: veth.name) else { return nil }
+            let addresses = leased[veth.name] ?? end.addresses.compactMap(\.address.v4)
+            return PortProtection(table: PortSecurityRules.tableName(network: config.name), port: port, mac: mac,
+                                  ipv4: addresses + config.portSecurity.allowedAddresses, adopted: true)
+        }
+    }
+
+    /// Port security turned off in the netconf: the table goes. The port records stay, so
+    /// that turning it on again restores what flatnet chose (DEL still removes each).
     func removePortSecurityIfOff(_ record: inout SetupRecord) throws {
         guard !config.portSecurity.enabled, record.portSecurityTable != nil else { return }
         try Nft.apply(PortSecurityRules.removalScript(network: config.name))
-        try PortRecords(network: config.name).removeAll()
         record.portSecurityTable = nil
         try saveApplied(record)
     }

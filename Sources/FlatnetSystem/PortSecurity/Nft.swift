@@ -24,6 +24,15 @@ public enum Nft {
         return LiveNftTable(listing: String(decoding: outcome.stdout, as: UTF8.self))
     }
 
+    /// STATUS: code 50 when port security cannot be applied here (no nft).
+    public static func requireAvailable() throws {
+        do {
+            _ = try locate()
+        } catch {
+            throw CNIError(.notAvailable, error.cniError.message, details: error.cniError.details)
+        }
+    }
+
     /// `nft` in Debian's places (a runtime may give the plugin a minimal PATH).
     static func locate() throws(NftError) -> String {
         let paths = Ebtables.searchPath.map { $0 + "/nft" }
