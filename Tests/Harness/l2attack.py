@@ -28,8 +28,9 @@ in the UDP payload, in an ND option receivers ignore, or as bytes after the pack
   arp    --op request|reply --sender-ip A [--sender-mac M] --target-ip B
          [--target-mac M] --dst-mac M        (a request to the victim's MAC makes the
                                               victim cache A -> sender MAC)
-  udp4   --dst B --dst-mac M [--src A] [--src-mac M] [--sport 7777] [--dport 7777]
-         [--payload dhcp-offer]              (a broadcast DHCP offer: --sport 67 ...)
+  udp4   [--dst B] [--dst-mac M] [--src A] [--src-mac M] [--sport 7777] [--dport 7777]
+         [--payload dhcp-offer]              (no --dst: a broadcast; DHCP offer:
+                                              --sport 67 --dport 68 --payload dhcp-offer)
   udp6   --dst B6 --dst-mac M [--src A6] [--sport 7777] [--dport 7777]
          [--payload dhcpv6-advertise]
   ra     [--prefix 2001:db8:66::]            router advertisement to ff02::1 from the
@@ -44,10 +45,11 @@ in the UDP payload, in an ND option receivers ignore, or as bytes after the pack
   flood  [--count 1500]                      broadcast UDP from the sender's own addresses
   impostor --victim NS --text T              not a frame: serves T on 169.254.169.250:80
                                              in --netns (the attacker must hold that
-                                             address), then fetches the metadata URL from
-                                             NS; prints {"answer": ...}
+                                             address), then connects to it from NS as
+                                             a metadata client; prints {"answer": ...}
 
-Output: one JSON line {"sent": N, "frames": {"NS:IFACE": n}, "sources": {"NS:PORT": [...]}}.
+Output: one JSON line
+  {"sent": N, "frames": {"NS:IFACE": n}, "sources": {"NS:PORT": [...]}, "barriers": true}.
 Exit status 3: a barrier never arrived (legitimate traffic on that path was lost).
 """
 import argparse
