@@ -39,23 +39,11 @@ struct AttackRange: Sendable {
         topology = try Topology()
         self.protection = protection
         for host in ["hA", "hB"] { try topology.metadata(on: host) }
-        var netconfs = Self.netconfs(topology, protection)
+        let netconfs = Self.netconfs(topology, protection)
         for (name, host) in Self.containersOnA.map({ ($0, "hA") }) + [("vB", "hB")] {
             _ = try topology.container(name)
             let config = try #require(netconfs[host])
-            var add = try topology.flatnet("ADD", host: host, container: name, config: config)
-            if protection == .off, add.code == 2, add.outcome.stdout.contains("portSecurity") {
-                // This binary predates port security: it refuses the key as unknown (CNI code
-                // 2), and its default netconf is the unprotected network. Once the key is
-                // known this branch is dead, and a control run on a protected network fails.
-                Issue.record("""
-                    flatnet refused "portSecurity" as an unknown key: the controls run on the default \
-                    netconf of a binary without port security
-                    """, severity: .warning)
-                netconfs = Self.netconfs(topology, .byDefault)
-                let fallback = try #require(netconfs[host])
-                add = try topology.flatnet("ADD", host: host, container: name, config: fallback)
-            }
+            let add = try topology.flatnet("ADD", host: host, container: name, config: config)
             guard add.status == 0 else { throw AttachFailed(container: name, reply: add.outcome.stdout) }
         }
     }
