@@ -17,7 +17,7 @@ IP = "/usr/sbin/ip"
 REFERENCE_BINARY = "/usr/lib/cni/bridge"
 
 
-def netconfs(work, metadata=False):
+def netconfs(work, metadata=False, unprotected=False):
     """(flatnet's netconf, the reference's netconf), state under WORK."""
     flatnet = {"cniVersion": "1.0.0", "name": "benchflat", "type": "flatnet", "uplink": "eth1",
                "ipam": {"type": "flatnet-ipam", "subnet": "10.43.0.0/16", "gateway": "10.43.0.1",
@@ -26,6 +26,8 @@ def netconfs(work, metadata=False):
     if metadata:
         # Its own uplink: flatnet refuses one already enslaved to another network's bridge.
         flatnet = dict(flatnet, name="benchmeta", uplink="eth2", metadata={"reservedAddress": "10.43.0.2"})
+    if unprotected:
+        flatnet = dict(flatnet, name="benchoff", uplink="eth3", portSecurity=False)
     reference = {"cniVersion": "1.0.0", "name": "benchref", "type": "bridge", "bridge": "cni-ref",
                  "isGateway": False, "ipMasq": False,
                  "ipam": {"type": "host-local", "dataDir": f"{work}/host-local-state",
@@ -92,12 +94,16 @@ def main():
     plugin_dir = os.path.dirname(flatnet)
     flat, reference = netconfs(work)
     with_metadata, _ = netconfs(work, metadata=True)
+    unprotected, _ = netconfs(work, unprotected=True)
     go = "bridge+host-local (Go)"
     cases = [
         {"name": "ADD", "a": side("flatnet", flatnet, flat, "f", "ADD", plugin_dir),
          "b": side(go, REFERENCE_BINARY, reference, "r", "ADD", plugin_dir)},
         {"name": "ADD, metadata block", "a": side("flatnet + metadata", flatnet, with_metadata, "m", "ADD", plugin_dir),
          "b": side(go, REFERENCE_BINARY, reference, "r", "ADD", plugin_dir)},
+        # Port security's own share of an ADD: the same flatnet, on (the default) and off.
+        {"name": "ADD, port security on vs off", "a": side("flatnet", flatnet, flat, "f", "ADD", plugin_dir),
+         "b": side("flatnet, portSecurity false", flatnet, unprotected, "u", "ADD", plugin_dir)},
         {"name": "ADD, 60000 leases", "a": side("flatnet", flatnet, scale_netconfs(work)[0], "s", "ADD", plugin_dir),
          "b": side(go, REFERENCE_BINARY, scale_netconfs(work)[1], "t", "ADD", plugin_dir)},
         {"name": "DEL", "a": side("flatnet", flatnet, flat, "f", "DEL", plugin_dir),
