@@ -1,25 +1,42 @@
 import FlatnetCore
 
 extension FlatnetBackend {
-    /// DEL's last step: the port's elements and record (after the veth is gone, so the
-    /// port is never up without them).
-    func unprotectPort(_ request: PluginRequest) throws {
+    /// DEL's first step: the port's elements and record. Returns the socket that removed
+    /// them, for the caller to close once the veth is gone (see `delete`); nil when the
+    /// port has no record (never protected, or already removed).
+    func unprotectPort(_ request: PluginRequest) throws -> NetfilterSocket? {
         let port = InterfaceNaming.hostVeth(network: request.config.name, attachment: request.invocation.attachment)
-        try PortGuard(network: request.config.name).unprotect(port: port.value)
+        let guarded = try PortGuard(network: request.config.name)
+        guard let protection = try guarded.records.load(port: port.value) else { return nil }
+        let socket = try PortGuard.socket()
+        try PortGuard.removeTolerantly(protection, socket: socket)
+        try guarded.records.remove(port: port.value)
+        return socket
     }
 
-    /// CHECK and STATUS: the table against the netconf (one `nft list`), and with
-    /// `port` that port's record and elements (targeted netlink lookups, no dump).
-    func portSecurityProblems(_ config: NetworkConfig, port: InterfaceName? = nil) throws -> [String] {
+    /// STATUS: the table against the netconf (one `nft list`).
+    func portSecurityProblems(_ config: NetworkConfig) throws -> [String] {
         guard let rules = PortSecurityRules.make(for: config) else { return [] }
-        let live = try Nft.table(rules.table)
-        var problems = rules.drift(from: live)
-        guard let port, live != nil else { return problems }
-        guard let protection = try PortGuard(network: config.name).records.load(port: port.value) else {
-            return problems + ["port \(port) has no port security record (it was attached without it)"]
+        return rules.drift(from: try Nft.table(rules.table))
+    }
+
+    /// CHECK: the port's record and its elements, looked up in one netlink request (which
+    /// also proves the table and its sets exist). The table's rules are compared by STATUS
+    /// and doctor, not here: that takes an `nft` exec, which would make CHECK cost twice
+    /// the reference's.
+    func portProblems(_ config: NetworkConfig, port: InterfaceName) throws -> [String] {
+        guard config.portSecurity.enabled else { return [] }
+        let guarded = try PortGuard(network: config.name)
+        guard let protection = try guarded.records.load(port: port.value) else {
+            return ["port \(port) has no port security record (it was attached without it)"]
         }
-        problems += try PortGuard(network: config.name).missing(protection)
-        return problems
+        do {
+            return try guarded.missing(protection)
+        } catch {
+            let table = PortSecurityRules.tableName(network: config.name)
+            guard PortGuard.isMissingTable(error) else { throw PortGuard.wrapped(error) }
+            return ["port security table bridge \(table) is missing (or one of its sets)"]
+        }
     }
 
     /// GC: the records (and elements) of ports that are gone or no longer valid.
@@ -27,12 +44,13 @@ extension FlatnetBackend {
         let keep = Set(valid.map { InterfaceNaming.hostVeth(network: config.name, attachment: $0).value })
         let guarded = try PortGuard(network: config.name)
         let socket = try NetlinkSocket()
+        let elements = try PortGuard.socket()
         var problems: [String] = []
         for protection in try guarded.records.all() {
             let name = protection.port.value
             let exists = try socket.link(named: name) != nil
             guard !keep.contains(name) || !exists else { continue }
-            do { try guarded.unprotect(port: name) } catch { problems.append("\(error)") }
+            do { try guarded.unprotect(port: name, socket: elements) } catch { problems.append("\(error)") }
         }
         return problems
     }

@@ -27,8 +27,14 @@ struct PortGuard {
     /// absent table are fine: a flushed ruleset or a torn-down network leaves nothing to
     /// remove), then the record.
     func unprotect(port: String) throws {
+        try unprotect(port: port, socket: try Self.socket())
+    }
+
+    /// The same on a socket the caller keeps (many ports: closing a socket that deleted
+    /// elements waits for an RCU grace period, so one socket serves them all).
+    func unprotect(port: String, socket: borrowing NetfilterSocket) throws {
         guard let protection = try records.load(port: port) else { return }
-        try Self.removeTolerantly(protection, socket: try Self.socket())
+        try Self.removeTolerantly(protection, socket: socket)
         try records.remove(port: port)
     }
 
@@ -42,10 +48,10 @@ struct PortGuard {
     }
 
     /// CHECK: the elements of `protection` that the kernel does not hold, as sentences
-    /// (one datagram of lookups, no dump).
+    /// (one datagram of lookups, no dump). A missing table or set throws (unwrapped).
     func missing(_ protection: PortProtection) throws -> [String] {
         let socket = try Self.socket()
-        let held = try Self.mapped { try socket.present(table: protection.table, protection.elementChanges) }
+        let held = try socket.present(table: protection.table, protection.elementChanges)
         var problems: [String] = []
         for change in protection.elementChanges {
             let found = Set(held.filter { $0.set == change.set }.flatMap(\.keys))
@@ -66,7 +72,7 @@ struct PortGuard {
             if existingPorts.contains(protection.port.value) {
                 try Self.mapped { try socket.add(table: protection.table, protection.elementChanges) }
             } else {
-                try unprotect(port: protection.port.value)
+                try unprotect(port: protection.port.value, socket: socket)
             }
         }
     }
