@@ -94,7 +94,21 @@ echo "after flushing hostA's neighbour cache, cA1 -> $(metadata_from cA1)"
 step "hostA's containment: $(ip netns exec demo-hA ebtables-nft-save | grep -c '^-A FN-') ebtables rules in the network's own chains"
 ip netns exec demo-hA ebtables-nft-save | grep -E '^-A FN-.*-F' | head -4; echo "  ..."
 
-step "the operator's view of hostA: flatnet doctor (its per-rule lines left out here) and flatnet ipam usage"
+step "port security: cA1 tries cB1's address and the router's; hostA drops both at cA1's port (doctor counts them below)"
+in_container cA1 ip addr add 10.43.2.2/32 dev eth0
+in_container cA1 ping -c 1 -W 1 -I 10.43.2.2 10.43.0.1 >/dev/null 2>&1 \
+    && echo "  a ping from cB1's address was answered (port security failed)" \
+    || echo "  a ping from cB1's address (10.43.2.2): no answer"
+in_container cA1 ip addr del 10.43.2.2/32 dev eth0
+in_container cA1 python3 -c '
+import socket
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); s.bind(("eth0", 0))
+mac = open("/sys/class/net/eth0/address").read().strip().replace(":", "")
+arp = bytes.fromhex("ffffffffffff" + mac + "0806" + "0001080006040002" + mac + "0a2b0001" + "000000000000" + "0a2b0001")
+s.send(arp)' && echo "  a forged ARP reply \"10.43.0.1 is at cA1\" sent"
+in_container cA1 ping -c 1 -W 2 10.43.0.1 >/dev/null && echo "  cA1's own traffic still flows"
+
+step "the operator's view of hostA: flatnet doctor (its per-rule lines left out here; the port security lines count each container's dropped frames) and flatnet ipam usage"
 plugin_config ipam.ranges='[{"rangeStart": "10.43.1.2", "rangeEnd": "10.43.1.254"}]' ipam.dataDir="\"$state/hA\"" > "$state/flat-a.json"
 ip netns exec demo-hA "$flatnet" doctor --conf "$state/flat-a.json" | grep -v '^ok    rule' || true
 ip netns exec demo-hA "$flatnet" ipam usage --conf "$state/flat-a.json"

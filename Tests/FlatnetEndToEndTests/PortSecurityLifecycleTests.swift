@@ -25,6 +25,17 @@ struct PortSecurityLifecycleTests {
         return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }
     }
 
+    /// A topology with c1 and c2 attached to flat-a on hostA, and that netconf.
+    static func twoContainers() throws -> (Topology, JSONValue) {
+        let topology = try Topology()
+        let config = topology.flatA(host: "hA")
+        for name in ["c1", "c2"] {
+            _ = try topology.container(name)
+            #expect(try topology.flatnet("ADD", host: "hA", container: name, config: config).status == 0)
+        }
+        return (topology, config)
+    }
+
     /// One ping from `name` with source address `source`; true when answered.
     static func ping(_ topology: Topology, from name: String, _ address: String, source: String) throws -> Bool {
         try topology.exec(name, "ping", "-c", "1", "-W", "1", "-I", source, address).status == 0
@@ -36,12 +47,7 @@ struct PortSecurityLifecycleTests {
 
     @Test("DEL removes the port's elements from every set and its record; the other container keeps its own")
     func deleteLeavesNothing() throws {
-        let topology = try Topology()
-        let config = topology.flatA(host: "hA")
-        for name in ["c1", "c2"] {
-            _ = try topology.container(name)
-            #expect(try topology.flatnet("ADD", host: "hA", container: name, config: config).status == 0)
-        }
+        let (topology, config) = try Self.twoContainers()
         #expect(try topology.ping(from: "c1", "10.43.0.1"), "control: c1 has a broadcast element in flood too")
         #expect(try Self.listing(topology).contains(Self.veth("c1")), "control: c1's elements are listed")
         #expect(try topology.flatnet("DEL", host: "hA", container: "c1", config: config).status == 0)
@@ -136,12 +142,7 @@ struct PortSecurityLifecycleTests {
 
     @Test("doctor counts each container's dropped frames; a spoofing container's count grows, its neighbour's does not")
     func doctorCountsDrops() throws {
-        let topology = try Topology()
-        let config = topology.flatA(host: "hA")
-        for name in ["c1", "c2"] {
-            _ = try topology.container(name)
-            #expect(try topology.flatnet("ADD", host: "hA", container: name, config: config).status == 0)
-        }
+        let (topology, config) = try Self.twoContainers()
         let file = try topology.write(config, as: "a.json")
         let dropped = { (name: String) throws -> Int in
             let doctor = try topology.operatorCommand(host: "hA", ["doctor", "--conf", file])
