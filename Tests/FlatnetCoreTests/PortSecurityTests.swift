@@ -57,6 +57,20 @@ struct PortSecurityTests {
         #expect(protection.table == PortSecurityRules.tableName(network: "flat-a"))
     }
 
+    @Test("IPv6 addresses a delegated IPAM assigned are allowed sources and targets, beside the link-local one")
+    func assignedIPv6() throws {
+        let config = try Self.config()
+        var result = Self.lease(config)
+        result.ips.append(CNIResult.IPConfig(address: IPPrefix("2001:db8::5/64")!, interface: nil))
+        let protection = try #require(try AttachPlanner.portProtection(config: config, invocation: Self.invocation,
+                                                                       ipam: result, mac: Self.mac))
+        #expect(protection.ipv6Sources.map(\.description) == ["fe80::ff:fe00:1", "2001:db8::5"])
+        let sources = protection.elementChanges.first { $0.set == "ipv6" }?.keys.count
+        let targets = protection.elementChanges.first { $0.set == "targets" }?.keys.count
+        #expect(sources == 2 && targets == 2)
+        #expect(PortProtection(record: protection.record) == protection)
+    }
+
     @Test("CNI_ARGS ALLOWED_ADDRESSES is checked against the subnet at ADD (code 7, source named)")
     func cniArgsAllowedAddresses() throws {
         let config = try Self.config()

@@ -79,7 +79,8 @@ public enum AttachPlanner {
     }
 
     /// The port's protection when the network has port security: the MAC flatnet chose,
-    /// the leased IPv4 addresses and the allowed ones (netconf, then the runtime's).
+    /// the leased addresses (IPv6 ones too, from a delegated IPAM) and the allowed ones
+    /// (netconf, then the runtime's).
     public static func portProtection(
         config: NetworkConfig, invocation: CNIInvocation, ipam: CNIResult, mac: MACAddress
     ) throws(CNIError) -> PortProtection? {
@@ -96,7 +97,8 @@ public enum AttachPlanner {
         let leased = ipam.ips.compactMap { $0.address.address.v4 }
         return PortProtection(table: PortSecurityRules.tableName(network: config.name),
                               port: InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment),
-                              mac: mac, ipv4: leased + config.portSecurity.allowedAddresses + granted)
+                              mac: mac, ipv4: leased + config.portSecurity.allowedAddresses + granted,
+                              ipv6: ipam.ips.compactMap { $0.address.address.v6 })
     }
 
     /// IPAM's routes with a gateway on each (the IPv4 gateway of the result when a route

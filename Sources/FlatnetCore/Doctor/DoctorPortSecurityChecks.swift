@@ -60,7 +60,8 @@ enum DoctorPortSecurityChecks {
         let dropped = observed.drops[name]
         let addresses = record.ipv4.map(\.description).joined(separator: ", ")
         let adopted = record.adopted ? " (adopted: attached before port security; DEL and ADD to renew)" : ""
-        return .ok("\(check): MAC \(record.mac), IPv4 \(addresses), \(record.linkLocal);"
+        let sources = record.ipv6Sources.map(\.description).joined(separator: ", ")
+        return .ok("\(check): MAC \(record.mac), IPv4 \(addresses), IPv6 \(sources);"
             + " \(dropped?.packets ?? 0) frame(s) dropped\(adopted)")
     }
 }

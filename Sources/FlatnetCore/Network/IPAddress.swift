@@ -36,4 +36,9 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
         if case .v4(let address) = self { return address }
         return nil
     }
+
+    public var v6: IPv6Address? {
+        if case .v6(let address) = self { return address }
+        return nil
+    }
 }

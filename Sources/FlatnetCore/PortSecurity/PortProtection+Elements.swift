@@ -2,13 +2,13 @@ extension PortProtection {
     /// What ADD adds, per set of `PortSecurityRules` (one transaction).
     public var elementChanges: [NftElementChange] {
         let port = NftElementKey.interface(self.port), mac = NftElementKey.mac(self.mac)
-        let linkLocal = port + NftElementKey.ipv6(self.linkLocal)
+        let sources = ipv6Sources.map { port + NftElementKey.ipv6($0) }
         return [
             NftElementChange(set: "macs", keys: [port + mac]),
             NftElementChange(set: "lladdrs", keys: [port + mac]),
             NftElementChange(set: "ipv4", keys: ipv4.map { port + mac + .ipv4($0) }),
-            NftElementChange(set: "ipv6", keys: [linkLocal]),
-            NftElementChange(set: "targets", keys: [linkLocal]),
+            NftElementChange(set: "ipv6", keys: sources),
+            NftElementChange(set: "targets", keys: sources),
             NftElementChange(set: "drops", keys: [port]),
         ]
     }

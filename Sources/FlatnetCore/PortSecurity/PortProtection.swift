@@ -10,31 +10,40 @@ public struct PortProtection: Equatable, Sendable {
     public var mac: MACAddress
     /// The leased IPv4 addresses, then the allowed ones, without repeats.
     public var ipv4: [IPv4Address]
+    /// IPv6 addresses IPAM assigned (a delegated plugin may hand some out), besides the
+    /// link-local address derived from the MAC.
+    public var ipv6: [IPv6Address]
     /// Adopted by a setup (the port was attached before port security was on): its MAC
     /// is the one the container end had then, not one flatnet chose.
     public var adopted: Bool
 
-    public init(table: String, port: InterfaceName, mac: MACAddress, ipv4: [IPv4Address], adopted: Bool = false) {
+    public init(table: String, port: InterfaceName, mac: MACAddress, ipv4: [IPv4Address],
+                ipv6: [IPv6Address] = [], adopted: Bool = false) {
         self.table = table
         self.port = port
         self.mac = mac
         self.adopted = adopted
+        self.ipv6 = ipv6.filter { $0 != mac.linkLocalIPv6 }
         var seen = Set<IPv4Address>()
         self.ipv4 = ipv4.filter { seen.insert($0).inserted }
     }
 
     public var linkLocal: IPv6Address { mac.linkLocalIPv6 }
 
+    /// Every IPv6 source the port may use: its link-local address, then the assigned ones.
+    public var ipv6Sources: [IPv6Address] { [linkLocal] + ipv6 }
+
     /// What an operator would type to add the same elements.
     public var nftCommands: [String] {
         let port = "\"\(self.port)\""
         let element = { (set: String, key: String) in "nft add element bridge \(table) \(set) { \(key) }" }
-        let target = "0x" + String(linkLocal.high, radix: 16) + Self.hex16(linkLocal.low)
         let lladdr = "0x" + mac.bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        let target = { (address: IPv6Address) in "0x" + Self.hex16(address.high) + Self.hex16(address.low) }
         return [element("macs", "\(port) . \(mac)"), element("lladdrs", "\(port) . \(lladdr)")]
             + ipv4.map { element("ipv4", "\(port) . \(mac) . \($0)") }
-            + [element("ipv6", "\(port) . \(linkLocal)"), element("targets", "\(port) . \(target)"),
-               element("drops", port)]
+            + ipv6Sources.map { element("ipv6", "\(port) . \($0)") }
+            + ipv6Sources.map { element("targets", "\(port) . \(target($0))") }
+            + [element("drops", port)]
     }
 
     private static func hex16(_ value: UInt64) -> String {
@@ -49,7 +58,8 @@ extension PortProtection {
     public var record: String {
         JSONValue.object([
             "table": .string(table), "port": .string(port.value), "mac": .string(mac.description),
-            "ipv4": .array(ipv4.map { .string($0.description) }), "adopted": .bool(adopted),
+            "ipv4": .array(ipv4.map { .string($0.description) }),
+            "ipv6": .array(ipv6.map { .string($0.description) }), "adopted": .bool(adopted),
         ]).serialized()
     }
 
@@ -62,6 +72,12 @@ extension PortProtection {
               case .array(let list)? = value["ipv4"] else { return nil }
         let addresses = list.compactMap { $0.stringValue.flatMap { IPv4Address($0) } }
         guard addresses.count == list.count else { return nil }
-        self.init(table: table, port: port, mac: mac, ipv4: addresses, adopted: value["adopted"] == .bool(true))
+        var assigned: [IPv6Address] = []
+        if case .array(let v6)? = value["ipv6"] {
+            assigned = v6.compactMap { $0.stringValue.flatMap { IPv6Address($0) } }
+            guard assigned.count == v6.count else { return nil }
+        }
+        self.init(table: table, port: port, mac: mac, ipv4: addresses, ipv6: assigned,
+                  adopted: value["adopted"] == .bool(true))
     }
 }

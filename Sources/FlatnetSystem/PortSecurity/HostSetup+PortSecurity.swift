@@ -48,8 +48,11 @@ extension HostSetup {
             guard let end = ends[veth.name], let mac = end.mac,
                   let port = try? InterfaceName(validating: veth.name) else { return nil }
             let addresses = leased[veth.name] ?? end.addresses.compactMap(\.address.v4)
+            let assigned = config.ipam.pool == nil
+                ? end.addresses.filter { !$0.isIPv6LinkLocal }.compactMap(\.address.v6) : []
             return PortProtection(table: PortSecurityRules.tableName(network: config.name), port: port, mac: mac,
-                                  ipv4: addresses + config.portSecurity.allowedAddresses, adopted: true)
+                                  ipv4: addresses + config.portSecurity.allowedAddresses, ipv6: assigned,
+                                  adopted: true)
         }
     }
 
