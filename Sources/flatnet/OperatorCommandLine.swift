@@ -12,7 +12,7 @@ enum OperatorCommandLine {
         Commands for operators (FILE is a conflist or a flatnet plugin object):
           plan --conf FILE [--container ID] [--netns PATH] [--ifname NAME] [--json]
                       the dry run: every step ADD would take on this host, in order,
-                      each with its ip/ebtables equivalent, and the address IPAM would
+                      each with its ip/ebtables/nft equivalent, and the address IPAM would
                       hand out (read from the pool's state, written nowhere). Changes
                       nothing; uses the same planner as ADD.
           rules --conf FILE [--format commands|restore|nft]
@@ -25,7 +25,9 @@ enum OperatorCommandLine {
                       bridge ports that are not the network's, container veths cut
                       off from the bridge or on an old MTU, leases without a
                       container, unreadable leases, addresses in use without a lease,
-                      duplicates; each problem with a one-line fix. Containers are
+                      duplicates, the port security table and every container's
+                      elements, with its dropped-frame count; each problem with a
+                      one-line fix. Containers are
                       found from the host side. Exit 0 when healthy, 1 when it found
                       problems.
           ipam list --conf FILE [--json]
@@ -59,7 +61,7 @@ enum OperatorCommandLine {
           teardown --conf FILE [--force] [--dry-run]
                       remove the network's host setup from this host: the link veth
                       pair to the docker bridge, the reserved address, its ebtables
-                      chains, and the bridge and VLAN interface if flatnet created
+                      chains, its port security table, and the bridge and VLAN interface if flatnet created
                       them. Refuses while containers are attached; --force removes
                       them first (veth and lease), naming each.
           version     print flatnet's version and the CNI versions it supports
