@@ -42,6 +42,9 @@ struct PortSecurityTests {
         let rules = try #require(PortSecurityRules.make(for: config))
         #expect(rules.chains.first { $0.name == "port" }?.rules[1].contains("limit rate over 7/second burst 9 packets") == true)
         #expect(config.portSecurity.allowedAddresses == [IPv4Address("10.43.0.100")!])
+        let nftDefault = try Self.config(Valid.config.settingKey("floodLimit", to: .object(["burst": .number(5)])))
+        let rule = try #require(PortSecurityRules.make(for: nftDefault)?.chains.first { $0.name == "port" }?.rules[1])
+        #expect(rule.contains("limit rate over 100/second }"), "nft lists no burst when it is 5: \(rule)")
         let excluded = try Self.config(Valid.config.settingKey("allowedAddresses", to: .array([.string("10.43.1.101")])))
         #expect(excluded.portSecurity.allowedAddresses.count == 1, "inside a range but excluded from the pool: fine")
     }
@@ -114,6 +117,13 @@ struct PortSecurityTests {
         #expect(PortProtection(record: "not json") == nil)
     }
 
+    @Test("adoption trusts a MAC only when one port alone has it and no recorded port does")
+    func adoption() {
+        let (a, b, c) = (MACAddress("02:00:00:00:00:0a")!, MACAddress("02:00:00:00:00:0b")!, MACAddress("02:00:00:00:00:0c")!)
+        let multicast = MACAddress("03:00:00:00:00:0d")!
+        #expect(PortProtection.adoptableMACs([a, b, b, c, multicast], recorded: [c]) == [a])
+    }
+
     @Test("near-identical network names get distinct tables and distinct veth wildcards")
     func identity() throws {
         let a = PortSecurityRules.tableName(network: "flat-a"), b = PortSecurityRules.tableName(network: "flat-b")
@@ -131,7 +141,7 @@ struct PortSecurityTests {
         #expect(script.contains("delete chain bridge \(rules.table) old\n"))
         #expect(rules.chains.map(\.name) == ["prerouting", "port", "port-arp", "port-ipv4", "port-ipv6", "port-nd-option",
                                               "port-rs-option", "spoof",
-                                              "forward", "to-link"])
+                                              "input", "forward", "to-link"])
         let noMetadata = try #require(PortSecurityRules.make(for: try Self.config(Valid.config.setting("metadata", to: nil))))
         #expect(!noMetadata.chains.contains { $0.name == "forward" || $0.name == "to-link" })
     }

@@ -81,3 +81,17 @@ extension PortProtection {
                   adopted: value["adopted"] == .bool(true))
     }
 }
+
+extension PortProtection {
+    /// The MACs adoption may trust: unicast, not zero, held by one unrecorded port only and
+    /// by no recorded one. A container that copied another's MAC before port security was
+    /// turned on must not be handed it (the red team tried): such ports stay without
+    /// elements, cut off, and doctor names them.
+    public static func adoptableMACs(_ found: [MACAddress], recorded: [MACAddress]) -> Set<MACAddress> {
+        var seen: [MACAddress: Int] = [:]
+        for mac in found { seen[mac, default: 0] += 1 }
+        let taken = Set(recorded)
+        return Set(seen.filter { $0.value == 1 && !taken.contains($0.key) && !$0.key.isMulticast && !$0.key.isZero }
+            .keys)
+    }
+}

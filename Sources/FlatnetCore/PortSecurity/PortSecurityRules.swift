@@ -13,7 +13,10 @@
 ///   only ARP, IPv4 and IPv6. `port-arp`, `port-ipv4`, `port-ipv6` check each protocol.
 /// - forward: from container veths into the docker link, only ARP for the reserved address
 ///   and IPv4 to the metadata address (other broadcasts are dropped uncounted: flooding
-///   sends every container's ARP and neighbour discovery there).
+///   sends every container's ARP and neighbour discovery there); nothing from the link's
+///   docker end is bridged on to docker0's containers.
+/// - input: nothing from a container veth reaches the host (link-local group frames,
+///   which skip prerouting, are counted).
 /// - `spoof`: counts the drop against the port (the `drops` set's per-element counter),
 ///   then drops.
 public struct PortSecurityRules: Equatable, Sendable {
@@ -49,11 +52,27 @@ public struct PortSecurityRules: Equatable, Sendable {
             Chain(name: "port-nd-option", hook: nil, rules: neighbourOptionRules),
             Chain(name: "port-rs-option", hook: nil, rules: routerSolicitationOptionRules),
             Chain(name: "spoof", hook: nil, rules: ["iifname @drops", "drop"]),
+            // Frames for the host itself. Link-local group frames (01:80:c2:00:00:0X) skip
+            // prerouting: the bridge hands them to its input hook and, if accepted, learns
+            // their source MAC and passes them up the port's own stack (the red team moved
+            // forwarding entries and gave the host an IPv6 route this way). The bridge has
+            // no address, so nothing from a container has any business here.
+            Chain(name: "input", hook: "type filter hook input priority filter; policy accept;", rules: [
+                "iifname \(ports) ether daddr & ff:ff:ff:ff:ff:f0 == 01:80:c2:00:00:00 goto spoof",
+                "iifname \(ports) drop",
+            ]),
         ]
         if let metadata = config.metadata {
             let link = InterfaceNaming.linkPair(network: config.name).bridgeSide.value
+            let dockerEnd = InterfaceNaming.linkPair(network: config.name).dockerSide.value
             chains.append(Chain(name: "forward", hook: "type filter hook forward priority filter; policy accept;",
-                                rules: ["iifname \(ports) oifname \"\(link)\" goto to-link"]))
+                                rules: [
+                                    "iifname \(ports) oifname \"\(link)\" goto to-link",
+                                    // What comes out of the link's docker end is for the host
+                                    // (docker0's own MAC: input, not forward); bridged on to
+                                    // docker0's containers, it would bypass the host's routing.
+                                    "iifname \"\(dockerEnd)\" drop",
+                                ]))
             chains.append(Chain(name: "to-link", hook: nil, rules: [
                 "arp daddr ip \(metadata.reservedAddress) accept",
                 "ip daddr \(metadata.address) accept",
@@ -88,7 +107,9 @@ public struct PortSecurityRules: Equatable, Sendable {
     ]
 
     static func portRules(_ limit: FloodLimit) -> [String] {
-        let bucket = "limit rate over \(limit.packetsPerSecond)/second burst \(limit.burst) packets"
+        // nft prints no burst when it is its default, 5: the rule must read as nft lists it.
+        let burst = limit.burst == 5 ? "" : " burst \(limit.burst) packets"
+        let bucket = "limit rate over \(limit.packetsPerSecond)/second\(burst)"
         return [
             "iifname . ether saddr != @macs goto spoof",
             "ether daddr & 01:00:00:00:00:00 == 01:00:00:00:00:00 update @flood { iifname \(bucket) } goto spoof",
@@ -110,9 +131,11 @@ public struct PortSecurityRules: Equatable, Sendable {
         "goto spoof",
     ]
 
-    /// Source = one of the port's addresses; no DHCP server.
+    /// Source = one of the port's addresses; no DHCP server (from its port, or to a
+    /// client's port from any other).
     static let ipv4Rules = [
         "udp sport 67 goto spoof",
+        "udp dport 68 goto spoof",
         "iifname . ether saddr . ip saddr @ipv4 accept",
         "goto spoof",
     ]
@@ -125,6 +148,7 @@ public struct PortSecurityRules: Equatable, Sendable {
     static let ipv6Rules = [
         "icmpv6 type { nd-router-advert, nd-redirect, router-renumbering } goto spoof",
         "udp sport 547 goto spoof",
+        "udp dport 546 goto spoof",
         "ip6 saddr :: icmpv6 type { nd-router-solicit, mld2-listener-report } accept",
         "ip6 saddr :: icmpv6 type nd-neighbor-solicit iifname . @th,64,128 @targets accept",
         "iifname . ip6 saddr != @ipv6 goto spoof",
@@ -163,6 +187,8 @@ extension PortSecurityRules {
             lines.append("add chain bridge \(table) \(chain.name)" + (chain.hook.map { " { \($0) }" } ?? ""))
         }
         lines += (chains.map(\.name) + stale).map { "flush chain bridge \(table) \($0)" }
+        // The token buckets restart: ports flooding under an old limit get the new one.
+        lines.append("flush set bridge \(table) flood")
         lines += stale.map { "delete chain bridge \(table) \($0)" }
         for chain in chains {
             lines += chain.rules.map { "add rule bridge \(table) \(chain.name) \($0)" }

@@ -151,7 +151,7 @@ public struct FlatnetBackend: PluginBackend {
         }
         var hostDrift = try hostProblems(request.config)
         let port = InterfaceNaming.hostVeth(network: request.config.name, attachment: request.invocation.attachment)
-        hostDrift += try portProblems(request.config, port: port)
+        hostDrift += try portSecurityProblems(request.config) + (try portProblems(request.config, port: port))
         if let rules = ContainmentRules.make(for: request.config) {
             hostDrift += RuleConvergence.drift(desired: rules,
                                                live: try Ebtables.liveRules(of: request.config.name))

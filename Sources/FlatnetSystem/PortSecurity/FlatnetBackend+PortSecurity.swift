@@ -14,16 +14,13 @@ extension FlatnetBackend {
         return socket
     }
 
-    /// STATUS: the table against the netconf (one `nft list`).
+    /// CHECK and STATUS: the table against the netconf (one `nft list`).
     func portSecurityProblems(_ config: NetworkConfig) throws -> [String] {
         guard let rules = PortSecurityRules.make(for: config) else { return [] }
         return rules.drift(from: try Nft.table(rules.table))
     }
 
-    /// CHECK: the port's record and its elements, looked up in one netlink request (which
-    /// also proves the table and its sets exist). The table's rules are compared by STATUS
-    /// and doctor, not here: that takes an `nft` exec, which would make CHECK cost twice
-    /// the reference's.
+    /// CHECK: the port's record and its elements, looked up in one netlink request.
     func portProblems(_ config: NetworkConfig, port: InterfaceName) throws -> [String] {
         guard config.portSecurity.enabled else { return [] }
         let guarded = try PortGuard(network: config.name)

@@ -44,8 +44,10 @@ extension HostSetup {
             }
         }
         let ends = ContainerFinder.ends(behind: veths)
+        let adoptable = PortProtection.adoptableMACs(ends.values.compactMap(\.mac),
+                                           recorded: try PortGuard(network: config.name).records.all().map(\.mac))
         return veths.compactMap { veth in
-            guard let end = ends[veth.name], let mac = end.mac,
+            guard let end = ends[veth.name], let mac = end.mac, adoptable.contains(mac),
                   let port = try? InterfaceName(validating: veth.name) else { return nil }
             let addresses = leased[veth.name] ?? end.addresses.compactMap(\.address.v4)
             let assigned = config.ipam.pool == nil
