@@ -76,6 +76,21 @@ struct PortSecurityRedTeamTests {
                           "hostA's own socket on docker0's 172.17.0.1 receives datagrams from \(forged) (\(sources))")
     }
 
+    @Test("IPv4 to the metadata address sent to a docker0 container's MAC (or an unknown one) never reaches it",
+          arguments: Protection.allCases)
+    func metadataAddressToAnotherMAC(_ protection: Protection) throws {
+        let topology = try AttackRanges.range(protection).topology
+        // An unknown MAC is flooded to every port of docker0: unicast, so no flood limit.
+        for mac in [try topology.mac(of: "hA-dk"), "02:11:22:33:44:55"] {
+            let capture = try topology.attack("udp4", from: "xA", ["dst": "169.254.169.250", "dst-mac": mac],
+                                              watch: [.frames("hA-dk"), .datagrams("hA-md")],
+                                              barriers: [try PortSecurityAttackTests.metadataBarrier(topology)])
+            let arrived = capture.frames(at: "hA-dk")
+            protection.expect(landed: arrived > 0,
+                              "docker0's container receives \(arrived) of \(capture.sent) frames sent to \(mac)")
+        }
+    }
+
     /// A DHCP or DHCPv6 server that answers from a port other than the protocol's: clients
     /// (busybox udhcpc, dhclient's packet filter) check the destination port only.
     enum OffPortServer: String, CaseIterable, Sendable {
