@@ -56,7 +56,7 @@ struct PortSecurityRedTeamHostTests {
                           "hostA's bridge forwards vA's MAC to the attacker's port (\(after ?? "no entry"))")
     }
 
-    @Test("an allowed address granted through CNI_ARGS is never hostB's container's lease: xA cannot take vB's address",
+    @Test("an address granted through CNI_ARGS is never hostB's container's lease: xA cannot take vB's address",
           arguments: Protection.allCases)
     func grantOfAnotherHostsLease(_ protection: Protection) throws {
         let topology = try Topology()
@@ -65,8 +65,9 @@ struct PortSecurityRedTeamHostTests {
         // hostA's ranges (10.43.1.x) do not hold hostB's lease (10.43.2.x): the grant
         // passes "not an address the pool may lease", which looks at this host's pool only.
         _ = try topology.container("xA")
-        let add = try topology.flatnet("ADD", host: "hA", container: "xA", config: Self.flatA(topology, protection),
-                                       arguments: "IgnoreUnknown=1;ALLOWED_ADDRESSES=" + taken)
+        let grant = "IgnoreUnknown=1;ALLOWED_ADDRESSES=" + taken
+        let config = Self.flatA(topology, protection)
+        let add = try topology.flatnet("ADD", host: "hA", container: "xA", config: config, arguments: grant)
         var landed = false
         if add.status == 0 {
             topology.ipIgnoringFailure("rt", "neigh", "del", taken, "dev", "eth1")

@@ -19,9 +19,10 @@ struct PortSecurityRedTeamOperatorTests {
         case flushedPortChain
 
         var command: String {
+            let table = PortSecurityRedTeamOperatorTests.table
             switch self {
-            case .deletedPreroutingChain: "nft delete chain bridge \(PortSecurityRedTeamOperatorTests.table) prerouting"
-            case .flushedPortChain: "nft flush chain bridge \(PortSecurityRedTeamOperatorTests.table) port"
+            case .deletedPreroutingChain: return "nft delete chain bridge \(table) prerouting"
+            case .flushedPortChain: return "nft flush chain bridge \(table) port"
             }
         }
     }
@@ -36,7 +37,7 @@ struct PortSecurityRedTeamOperatorTests {
         return after == topology.hostVeth(of: "xA")
     }
 
-    @Test("a table changed by hand (prerouting chain deleted, port chain flushed): the next ADD restores protection",
+    @Test("a table changed by hand (prerouting deleted, port flushed): the next ADD restores protection",
           arguments: HandEdit.allCases)
     func handEditRepairedByADD(_ edit: HandEdit) throws {
         let topology = try Topology()
@@ -49,7 +50,7 @@ struct PortSecurityRedTeamOperatorTests {
         #expect(try !Self.macSpoofLands(topology), "after the next ADD, port security blocks the spoof again")
     }
 
-    @Test("a table changed by hand (prerouting chain deleted, port chain flushed): CHECK of a container answers 106",
+    @Test("a table changed by hand (prerouting deleted, port flushed): CHECK of a container answers 106",
           arguments: HandEdit.allCases)
     func handEditSeenByCHECK(_ edit: HandEdit) throws {
         let topology = try Topology()

@@ -19,7 +19,7 @@ import Testing
 struct PortSecurityRedTeamTests {
     static let lldpGroup = Topology.linkLocalGroup("0e")
 
-    @Test("MAC spoofing to 01:80:c2:00:00:0e: hostA's bridge never moves wA's entry nor the router's traffic to wA",
+    @Test("MAC spoofing to 01:80:c2:00:00:0e: hostA's bridge moves neither wA's entry nor the router's traffic",
           arguments: Protection.allCases)
     func linkLocalGroupMACSpoofing(_ protection: Protection) throws {
         let topology = try AttackRanges.range(protection).topology
@@ -73,7 +73,7 @@ struct PortSecurityRedTeamTests {
            barriers: [try PortSecurityAttackTests.metadataBarrier(topology)])
         let sources = capture.sources(at: "hA")
         protection.expect(landed: sources.contains(forged),
-                          "hostA's own socket on docker0's 172.17.0.1 receives datagrams from \(forged) (\(sources))")
+                          "hostA's socket on docker0's 172.17.0.1 receives datagrams from \(forged) (\(sources))")
     }
 
     @Test("IPv4 to the metadata address sent to a docker0 container's MAC (or an unknown one) never reaches it",
