@@ -226,7 +226,7 @@ def attack_frames(args, own_mac, own_ipv4, marker):
         return [bpdu(src_mac) + marker]
     if kind == "ethertype":
         return [ethernet(BROADCAST, src_mac, int(args.ethertype, 0), marker.ljust(46, b"\x00"))]
-    raise SystemExit("unknown kind " + kind)
+    return red_team_frames(args, own_mac, own_ipv4, marker)
 
 
 def open_watch(point):
@@ -322,7 +322,7 @@ def impostor(args):
 
 def parse(argv):
     parser = argparse.ArgumentParser(description="layer-2 attacks (see the module docstring)")
-    kinds = ["arp", "udp4", "udp6", "ra", "na", "vlan", "bpdu", "ethertype", "flood", "impostor"]
+    kinds = ["arp", "udp4", "udp6", "ra", "na", "vlan", "bpdu", "ethertype", "flood", "impostor"] + RED_TEAM_KINDS
     parser.add_argument("kind", choices=kinds)
     parser.add_argument("--netns", required=True)
     parser.add_argument("--iface", default="eth0")
@@ -370,6 +370,23 @@ def main(argv):
         return 3
     return 0
 
+
+# Kinds added for PortSecurityRedTeamTests, kept here so that the kinds above read as
+# they were; attack_frames hands every kind it does not know to red_team_frames.
+#   ra-to  --dst-mac M    the router advertisement of `ra` (from the sender's link-local,
+#                         to ff02::1), sent to destination MAC M: a link-local group
+#                         address such as 01:80:c2:00:00:0e, which a bridge handles
+#                         before its prerouting hook
+RED_TEAM_KINDS = ["ra-to"]
+
+
+def red_team_frames(args, own_mac, own_ipv4, marker):
+    """The frames of the red team's kinds, each carrying MARKER."""
+    if args.kind == "ra-to":
+        advertisement = router_advertisement(own_mac, args.prefix, marker)
+        packet = ipv6(link_local(own_mac), "ff02::1", 58, advertisement)
+        return [ethernet(args.dst_mac, args.src_mac or own_mac, 0x86DD, packet)]
+    raise SystemExit("unknown kind " + args.kind)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]) or 0)
