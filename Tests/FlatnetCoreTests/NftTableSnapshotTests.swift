@@ -163,7 +163,7 @@ struct NftTableSnapshotTests {
         #expect(answer == NetlinkAcknowledgement(sequence: 5, errno: 2, badAttributeOffset: 32))
     }
 
-    @Test("NLM_F_DUMP_INTR on any message is noted: the read may mix two states")
+    @Test("NLM_F_DUMP_INTR on an object is noted: the read may mix two states")
     func interruption() throws {
         var messages = try Self.capturedMessages()
         #expect(try !Self.snapshot(messages).wasInterrupted)

@@ -91,8 +91,8 @@ public struct NftTableSnapshot: Sendable {
         setRecords[name] = Self.record(kind: "A", [named], [NamedSet.name])
     }
 
-    /// Notes NLM_F_DUMP_INTR on any message of a dump, NLMSG_DONE included.
-    public mutating func noteFlags(of message: NetlinkMessage) {
+    /// Notes NLM_F_DUMP_INTR on an object of a dump.
+    private mutating func noteFlags(of message: NetlinkMessage) {
         if message.flags & NftablesMessages.Flag.dumpInterrupted != 0 { wasInterrupted = true }
     }
 
