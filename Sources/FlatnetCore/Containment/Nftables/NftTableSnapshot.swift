@@ -6,13 +6,15 @@
 /// Digested, in kernel order: the table's flags (NFT_TABLE_F_DORMANT unhooks every chain)
 /// and handle; each of its chains' name, handle, hook (number and priority), policy, type
 /// and flags; each rule's chain, handle and NFTA_RULE_EXPRESSIONS bytes; then, by name,
-/// each named set's handle, flags, key and data types and lengths, timeout and object type.
+/// each set the rules name, anonymous ones included: its handle, flags, key and data types
+/// and lengths, timeout and object type. Not the sets' elements.
 ///
 /// Left out, because they change without any edit: the nfgenmsg header (its res_id is the
 /// ruleset generation, which every element commit bumps), NFTA_CHAIN_USE (references),
 /// NFTA_CHAIN_COUNTERS, NFTA_SET_COUNT (elements), NFTA_RULE_POSITION (the previous
-/// rule's handle, derived) and comments. Rule expressions hold no state here: flatnet's
-/// rules count in set elements (`drops`, `flood`), never in a rule's own counter.
+/// rule's handle, derived) and comments. flatnet's rules hold no state in their expressions
+/// (they count in set elements, `drops` and `flood`); a `counter` an operator adds to a
+/// rule would change the fingerprint with every packet, which reads as an edit.
 ///
 /// Handles are kept: stable across reads, never reused within a table, and the only trace
 /// of a replaced anonymous set. `nft replace rule` keeps the rule's handle and the kernel
