@@ -2,7 +2,9 @@
 # Measures what NetfilterSocket's per-container element changes cost with 10 and with
 # 1,000 containers' elements already in the port-security sets: add+delete of one
 # container's five keys (one transaction each), five lookups (CHECK), a delete of absent
-# keys (repeated DEL), and the same add+delete through one `nft -f` exec for context.
+# keys (repeated DEL), and the same add+delete through one `nft -f` exec for context;
+# then NetfilterSocket.tableFingerprint of flat-a's real table (socket reused, and opened
+# and closed as one ADD would), next to one `nft list table` exec.
 # Interleaved A/B in one run, medians and the 1000/10 ratio; nothing passes or fails on a
 # number (TESTING.md). Runs as root in a throwaway network namespace.
 # Usage: scripts/lib/nft_bench.sh [ROUNDS]   (default 400 rounds per case and host)

@@ -42,9 +42,12 @@ extension Attachment {
 /// 64-bit FNV-1a: a stable (unseeded) hash for names that must be the same in every
 /// process and on every host.
 public enum FNV1a {
-    public static func hash64(_ text: String) -> UInt64 {
+    public static func hash64(_ text: String) -> UInt64 { hash64(bytes: text.utf8) }
+
+    /// The same hash over raw bytes (a text's hash is that of its UTF-8 bytes).
+    public static func hash64<Bytes: Sequence<UInt8>>(bytes: Bytes) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
+        for byte in bytes {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }

@@ -7,8 +7,11 @@
 /// … `flat-z` were all equal (issue 12). The murmur3 64-bit finaliser (fmix64) after it
 /// makes every output bit depend on every input byte.
 public enum StableHash {
-    public static func digest(_ text: String) -> UInt64 {
-        var hash = FNV1a.hash64(text)
+    public static func digest(_ text: String) -> UInt64 { digest(bytes: text.utf8) }
+
+    /// The digest of raw bytes (a text's digest is that of its UTF-8 bytes).
+    public static func digest<Bytes: Sequence<UInt8>>(bytes: Bytes) -> UInt64 {
+        var hash = FNV1a.hash64(bytes: bytes)
         hash ^= hash >> 33
         hash = hash &* 0xff51_afd7_ed55_8ccd
         hash ^= hash >> 33
@@ -19,7 +22,14 @@ public enum StableHash {
 
     /// The first `digits` (1-16) hex digits of the digest, zero-padded.
     public static func hex(_ text: String, digits: Int) -> String {
-        let full = String(digest(text), radix: 16)
-        return String((String(repeating: "0", count: 16 - full.count) + full).prefix(digits))
+        String(hex(digest(text)).prefix(digits))
+    }
+
+    /// All 16 hex digits of the digest of `bytes`, zero-padded.
+    public static func hex<Bytes: Sequence<UInt8>>(bytes: Bytes) -> String { hex(digest(bytes: bytes)) }
+
+    private static func hex(_ value: UInt64) -> String {
+        let full = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - full.count) + full
     }
 }

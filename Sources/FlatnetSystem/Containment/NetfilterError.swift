@@ -8,6 +8,7 @@ public enum NetfilterOperation: String, Sendable {
     case delete = "deleting set elements"
     case lookup = "looking up a set element"
     case list = "listing set elements"
+    case fingerprint = "reading the table's chains and rules"
 }
 
 /// A NetfilterSocket call that failed: which operation, on which table and set, and why

@@ -66,7 +66,7 @@ extension NetfilterSocket {
                 try absorb(message, into: &elements, table: table)
                 return false
             case MessageType.done:
-                try checkDone(message, request, table: table)
+                try checkDone(message, request, .list, table: table)
                 return true
             default:
                 let answer = try acknowledgement(in: message, .list, table: table)
@@ -93,15 +93,15 @@ extension NetfilterSocket {
     }
 
     /// NLMSG_DONE carries the dump's final status (an int, negative errno on failure).
-    private func checkDone(_ message: NetlinkMessage, _ request: NftRequest,
-                           table: String) throws(NetfilterError) {
+    func checkDone(_ message: NetlinkMessage, _ request: NftRequest, _ operation: NetfilterOperation,
+                   table: String) throws(NetfilterError) {
         let status = message.payload.prefix(4).enumerated()
             .reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
         let code = Int32(bitPattern: UInt32(littleEndian: status))
         guard code >= 0 else {
             let set = request.messages.first?.set ?? ""
             let failure = NftRequestFailure(culprit: .unmarked, set: set, errno: -code)
-            throw Self.error(for: failure, .list, table: table)
+            throw Self.error(for: failure, operation, table: table)
         }
     }
 
@@ -125,7 +125,7 @@ extension NetfilterSocket {
         throw NetfilterError(operation, table: table, .malformedReply(what))
     }
 
-    private func acknowledgement(in message: NetlinkMessage, _ operation: NetfilterOperation,
+    func acknowledgement(in message: NetlinkMessage, _ operation: NetfilterOperation,
                                  table: String) throws(NetfilterError) -> NetlinkAcknowledgement {
         guard message.type == MessageType.error else {
             throw NetfilterError(operation, table: table, .malformedReply("message type \(message.type)"))
@@ -135,7 +135,7 @@ extension NetfilterSocket {
         }
     }
 
-    private func parse<T>(_ operation: NetfilterOperation, table: String,
+    func parse<T>(_ operation: NetfilterOperation, table: String,
                           _ body: () throws(NetlinkParseError) -> T) throws(NetfilterError) -> T {
         do { return try body() } catch {
             throw NetfilterError(operation, table: table, .malformedReply(error.description))

@@ -75,11 +75,13 @@ public struct NetlinkAttribute: Sendable {
 public enum NetlinkParseError: Error, Equatable, Sendable, CustomStringConvertible {
     case badLength(what: String, offset: Int)
     case missing(String)
+    case unexpected(String)
 
     public var description: String {
         switch self {
         case .badLength(let what, let offset): return "malformed reply: bad \(what) length at byte \(offset)"
         case .missing(let what): return "malformed reply: no \(what)"
+        case .unexpected(let what): return "malformed reply: unexpected \(what)"
         }
     }
 }

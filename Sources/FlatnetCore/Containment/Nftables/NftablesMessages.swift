@@ -22,6 +22,14 @@ public enum NftablesMessages {
     public enum MessageType {
         public static let batchBegin: UInt16 = 0x10
         public static let batchEnd: UInt16 = 0x11
+        public static let newTable: UInt16 = 10 << 8 | 0
+        public static let getTable: UInt16 = 10 << 8 | 1
+        public static let newChain: UInt16 = 10 << 8 | 3
+        public static let getChain: UInt16 = 10 << 8 | 4
+        public static let newRule: UInt16 = 10 << 8 | 6
+        public static let getRule: UInt16 = 10 << 8 | 7
+        public static let newSet: UInt16 = 10 << 8 | 9
+        public static let getSet: UInt16 = 10 << 8 | 10
         public static let newSetElement: UInt16 = 10 << 8 | 12
         public static let getSetElement: UInt16 = 10 << 8 | 13
         public static let deleteSetElement: UInt16 = 10 << 8 | 14
@@ -60,6 +68,7 @@ public enum NftablesMessages {
     /// struct nfgenmsg for batch delimiters: AF_UNSPEC, NFNETLINK_V0, res_id =
     /// htons(NFNL_SUBSYS_NFTABLES).
     static let batchHeader: [UInt8] = [0, 0, 0, 10]
-    /// struct nfgenmsg for element messages: NFPROTO_BRIDGE, NFNETLINK_V0, res_id 0.
+    /// struct nfgenmsg for element messages (and every other request about a bridge
+    /// table): NFPROTO_BRIDGE, NFNETLINK_V0, res_id 0.
     static let elementHeader: [UInt8] = [bridgeFamily, 0, 0, 0]
 }
