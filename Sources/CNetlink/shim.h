@@ -2,6 +2,8 @@
 #ifndef FLATNET_CNETLINK_SHIM_H
 #define FLATNET_CNETLINK_SHIM_H
 #include <netlink/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
 #include <netlink/errno.h>
 #include <netlink/socket.h>
 #include <netlink/cache.h>
@@ -14,4 +16,6 @@
 #include <netlink/route/neighbour.h>
 #include <netlink/route/link/inet.h>
 #include <linux/ip.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
 #endif

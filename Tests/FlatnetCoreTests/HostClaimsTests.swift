@@ -103,6 +103,9 @@ struct SetupRecordTests {
         #expect(ReadyStamp.decode(stamp.encoded) == stamp)
         #expect(ReadyStamp.decode("0123 7 12\n") == ReadyStamp(digest: "0123", bridgeIndex: 7, dockerIndex: 12))
         #expect(ReadyStamp.decode("garbage") == nil)
+        let guarded = ReadyStamp(digest: "0123", bridgeIndex: 7, dockerIndex: nil, tableFingerprint: "56aff8217c4c1c97")
+        #expect(ReadyStamp.decode(guarded.encoded) == guarded)
+        #expect(ReadyStamp.decode("0123 7 - -\n") == ReadyStamp(digest: "0123", bridgeIndex: 7, dockerIndex: nil))
     }
 
     @Test("membership is flatnet's host-side record: the alias, exactly; a bridge port is unexpected unless it is the network's")

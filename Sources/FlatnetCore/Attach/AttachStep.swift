@@ -59,8 +59,9 @@ public enum ContainerStep: Equatable, Sendable {
     /// ignores an alias in the creating request); then the host end joins the bridge.
     case createVeth(host: InterfaceName, bridge: InterfaceName, container: InterfaceName, netns: String,
                     mtu: Int?, mac: MACAddress?, alias: String)
-    /// The port's elements in the network's port security sets (before the container
-    /// end is up or has an address: until then its port can send nothing).
+    /// The port's link-local group mask, then its elements in the network's port security
+    /// sets (before the container end is up or has an address: until then its port can
+    /// send nothing).
     case protectPort(PortProtection)
     /// arp_notify=1: the kernel announces the address whenever the MAC is set.
     case enableARPNotify(InterfaceName)
@@ -81,7 +82,7 @@ public enum ContainerStep: Equatable, Sendable {
                 + " netns \(netns)"
                 + " && ip link set \(host) alias \(alias) && ip link set \(host) master \(bridge)"
         case .protectPort(let protection):
-            return protection.nftCommands.joined(separator: "\n")
+            return protection.commands.joined(separator: "\n")
         case .enableARPNotify(let name):
             return "ip netns exec \(namespace) sysctl -w net.ipv4.conf.\(name).arp_notify=1"
         case .addAddress(let prefix, let name):

@@ -54,24 +54,33 @@ public struct SetupRecord: Equatable, Sendable {
 }
 
 /// What the ADD fast path trusts instead of re-reading every host object: a digest of
-/// the netconf's host steps, and the indexes of the bridges as setup left them (a bridge
-/// deleted and created again, as a Docker restart does to docker0, gets a new index).
+/// the netconf's host steps, the indexes of the bridges as setup left them (a bridge
+/// deleted and created again, as a Docker restart does to docker0, gets a new index), and
+/// the port security table's fingerprint as read back after setup (a table edited by hand
+/// reads differently; nil with port security off).
 public struct ReadyStamp: Equatable, Sendable {
     public var digest: String
     public var bridgeIndex: Int32
     public var dockerIndex: Int32?
+    public var tableFingerprint: String?
 
-    public init(digest: String, bridgeIndex: Int32, dockerIndex: Int32?) {
+    public init(digest: String, bridgeIndex: Int32, dockerIndex: Int32?, tableFingerprint: String? = nil) {
         self.digest = digest
         self.bridgeIndex = bridgeIndex
         self.dockerIndex = dockerIndex
+        self.tableFingerprint = tableFingerprint
     }
 
-    public var encoded: String { "\(digest) \(bridgeIndex) \(dockerIndex.map(String.init) ?? "-")\n" }
+    public var encoded: String {
+        "\(digest) \(bridgeIndex) \(dockerIndex.map(String.init) ?? "-") \(tableFingerprint ?? "-")\n"
+    }
 
+    /// A stamp an older flatnet wrote has three fields (no fingerprint).
     public static func decode(_ text: String) -> ReadyStamp? {
         let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
-        guard fields.count == 3, let bridge = Int32(fields[1]) else { return nil }
-        return ReadyStamp(digest: fields[0], bridgeIndex: bridge, dockerIndex: Int32(fields[2]))
+        guard fields.count == 3 || fields.count == 4, let bridge = Int32(fields[1]) else { return nil }
+        let fingerprint = fields.count == 4 && fields[3] != "-" ? fields[3] : nil
+        return ReadyStamp(digest: fields[0], bridgeIndex: bridge, dockerIndex: Int32(fields[2]),
+                          tableFingerprint: fingerprint)
     }
 }

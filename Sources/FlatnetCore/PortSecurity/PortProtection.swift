@@ -33,13 +33,16 @@ public struct PortProtection: Equatable, Sendable {
     /// Every IPv6 source the port may use: its link-local address, then the assigned ones.
     public var ipv6Sources: [IPv6Address] { [linkLocal] + ipv6 }
 
-    /// What an operator would type to add the same elements.
-    public var nftCommands: [String] {
+    /// What an operator would type to do the same: the port's link-local group mask, then
+    /// its elements.
+    public var commands: [String] {
         let port = "\"\(self.port)\""
         let element = { (set: String, key: String) in "nft add element bridge \(table) \(set) { \(key) }" }
         let lladdr = "0x" + mac.bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
         let target = { (address: IPv6Address) in "0x" + Self.hex16(address.high) + Self.hex16(address.low) }
-        return [element("macs", "\(port) . \(mac)"), element("lladdrs", "\(port) . \(lladdr)")]
+        let mask = PortSecurityRules.linkLocalGroupForwardMask
+        return ["ip link set dev \(self.port) type bridge_slave group_fwd_mask \(mask)",
+                element("macs", "\(port) . \(mac)"), element("lladdrs", "\(port) . \(lladdr)")]
             + ipv4.map { element("ipv4", "\(port) . \(mac) . \($0)") }
             + ipv6Sources.map { element("ipv6", "\(port) . \($0)") }
             + ipv6Sources.map { element("targets", "\(port) . \(target($0))") }

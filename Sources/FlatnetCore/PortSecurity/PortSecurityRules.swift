@@ -15,8 +15,12 @@
 ///   and IPv4 to the metadata address (other broadcasts are dropped uncounted: flooding
 ///   sends every container's ARP and neighbour discovery there); nothing from the link's
 ///   docker end is bridged on to docker0's containers.
-/// - input: nothing from a container veth reaches the host (link-local group frames,
-///   which skip prerouting, are counted).
+/// - input: nothing from a container veth reaches the host.
+/// - Link-local group frames (01:80:c2:00:00:0X) are handled by the bridge before its
+///   prerouting hook: LLDP's (0x0e) is learned from and passed up the host veth's own
+///   stack with no hook at all. Every container port therefore gets a `group_fwd_mask`
+///   (`linkLocalGroupForwardMask`) that sends them down the forwarding path, where `port`
+///   drops and counts them.
 /// - `spoof`: counts the drop against the port (the `drops` set's per-element counter),
 ///   then drops.
 public struct PortSecurityRules: Equatable, Sendable {
@@ -86,6 +90,10 @@ public struct PortSecurityRules: Equatable, Sendable {
 
     /// `flatnet-<up to 24 characters of the name>-<8 hex>`: readable, and distinct for
     /// networks whose names differ only after the 24th character.
+    /// Every link-local group but 0x01 (pause frames, which the bridge always drops and a
+    /// port's mask may not name): frames a container sends to one take prerouting.
+    public static let linkLocalGroupForwardMask: UInt16 = 0xfffd
+
     public static func tableName(network: String) -> String {
         "flatnet-\(network.prefix(24))-\(StableHash.hex("table/" + network, digits: 8))"
     }
@@ -112,6 +120,7 @@ public struct PortSecurityRules: Equatable, Sendable {
         let bucket = "limit rate over \(limit.packetsPerSecond)/second\(burst)"
         return [
             "iifname . ether saddr != @macs goto spoof",
+            "ether daddr & ff:ff:ff:ff:ff:f0 == 01:80:c2:00:00:00 goto spoof",
             "ether daddr & 01:00:00:00:00:00 == 01:00:00:00:00:00 update @flood { iifname \(bucket) } goto spoof",
             "ether type arp goto port-arp",
             "ether type ip goto port-ipv4",

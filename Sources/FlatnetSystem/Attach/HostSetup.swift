@@ -77,7 +77,8 @@ public struct HostSetup: Sendable {
             try announceReservedAddress(metadata, docker: docker, socket: socket)
         }
         try StateFiles.makeDirectory(HostSetup.readyDirectory)
-        let stamp = ReadyStamp(digest: readyDigest, bridgeIndex: bridge.index, dockerIndex: docker?.index)
+        let stamp = ReadyStamp(digest: readyDigest, bridgeIndex: bridge.index, dockerIndex: docker?.index,
+                               tableFingerprint: try portSecurityFingerprint())
         try StateFiles.replace(try path(in: HostSetup.readyDirectory), with: stamp.encoded, durable: false)
         return bridge.index
     }
@@ -130,12 +131,16 @@ public struct HostSetup: Sendable {
     /// The bridge index when everything is already in place, else nil: the stamp matches
     /// this netconf, the bridge is the one setup left (same index), the uplink is on it,
     /// and with a metadata block the link pair joins the flat bridge to the same docker
-    /// bridge (a re-created docker0 has a new index) which still holds the reserved address.
+    /// bridge (a re-created docker0 has a new index) which still holds the reserved address;
+    /// the port security table reads as setup left it (two netlink round trips, whatever
+    /// the number of containers: a partial firewall reload that deleted or flushed one of
+    /// its chains would otherwise leave every later container unprotected).
     func readyBridgeIndex(socket: borrowing NetlinkSocket) throws -> Int32? {
         guard let text = try StateFiles.read(try path(in: HostSetup.readyDirectory)),
               let stamp = ReadyStamp.decode(text), stamp.digest == readyDigest,
               let bridge = try socket.link(named: config.bridge.value), bridge.index == stamp.bridgeIndex,
-              bridge.kind == "bridge", bridge.isUp, config.mtu == nil || bridge.mtu == config.mtu
+              bridge.kind == "bridge", bridge.isUp, config.mtu == nil || bridge.mtu == config.mtu,
+              try portSecurityFingerprint() == stamp.tableFingerprint
         else { return nil }
         if let port = config.uplinkPort {
             guard let link = try socket.link(named: port.value), link.masterIndex == bridge.index,

@@ -46,10 +46,16 @@ final class NetlinkContainerOperations: ContainerOperations {
         }
     }
 
-    /// The port's record and set elements. A missing table means the ruleset was flushed
+    /// The port's link-local group mask (`PortSecurityRules.linkLocalGroupForwardMask`),
+    /// then its record and set elements. A missing table means the ruleset was flushed
     /// behind the ready stamp's back: the host setup runs again (it restores every
     /// recorded port too), then the elements are added once more.
     func protectPort(_ protection: PortProtection) throws {
+        guard let port = try host.link(named: protection.port.value) else {
+            throw NetlinkError(call: "rtnl_link_get_kernel", code: NLE_OBJ_NOTFOUND, subject: protection.port.value)
+        }
+        try host.setGroupForwardMask(port: port.index, mask: PortSecurityRules.linkLocalGroupForwardMask,
+                                     name: protection.port.value)
         let guarded = try PortGuard(network: network)
         do {
             try guarded.protect(protection)

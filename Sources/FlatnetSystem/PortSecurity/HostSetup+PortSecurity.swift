@@ -12,10 +12,23 @@ extension HostSetup {
         try Nft.apply(rules.script(removingChains: rules.staleChains(in: live)))
     }
 
+    /// The port security table's fingerprint (`NetfilterSocket.tableFingerprint`), nil when
+    /// port security is off; a missing table reads as "-", which no stamp holds.
+    func portSecurityFingerprint() throws -> String? {
+        guard config.portSecurity.enabled else { return nil }
+        let socket = try PortGuard.socket()
+        do {
+            return try socket.tableFingerprint(table: PortSecurityRules.tableName(network: config.name)) ?? "-"
+        } catch {
+            throw PortGuard.wrapped(error)
+        }
+    }
+
     /// Every recorded port of this network whose veth is here gets its elements back: a
     /// table made again (after `nft flush ruleset`, say) starts with empty sets, and an
     /// attached container without elements can send nothing. Ports with no record
     /// (attached by an older flatnet, or while port security was off) are adopted first.
+    /// Every port gets the link-local group mask ADD gives it.
     func restorePortProtection(socket: borrowing NetlinkSocket) throws {
         guard config.portSecurity.enabled else { return }
         let ports = try socket.links().filter { NetworkMembership.isContainerVeth($0, of: config.name) }
@@ -25,6 +38,10 @@ extension HostSetup {
             try PortGuard.mapped { try guarded.protect(protection) }
         }
         try guarded.restore(existingPorts: Set(ports.map(\.name)))
+        for port in ports {
+            try socket.setGroupForwardMask(port: port.index, mask: PortSecurityRules.linkLocalGroupForwardMask,
+                                           name: port.name)
+        }
     }
 
     /// Protection for ports attached without it, so that turning port security on does not
