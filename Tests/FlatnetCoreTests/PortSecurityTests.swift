@@ -21,7 +21,7 @@ struct PortSecurityTests {
         #expect(config.portSecurity == PortSecurityConfig(enabled: true, allowedAddresses: [],
                                                           floodLimit: FloodLimit(packetsPerSecond: 100, burst: 200)))
         let rules = try #require(PortSecurityRules.make(for: config))
-        #expect(rules.chains.first { $0.name == "port" }?.rules[1].contains("limit rate over 100/second burst 200 packets") == true)
+        #expect(rules.chains.first { $0.name == "port" }?.rules.first { $0.contains("limit rate") }?.contains("limit rate over 100/second burst 200 packets") == true)
     }
 
     @Test("\"portSecurity\": false: no table, no protect step")
@@ -40,10 +40,10 @@ struct PortSecurityTests {
             .settingKey("allowedAddresses", to: .array([.string("10.43.0.100")]))
         let config = try Self.config(document)
         let rules = try #require(PortSecurityRules.make(for: config))
-        #expect(rules.chains.first { $0.name == "port" }?.rules[1].contains("limit rate over 7/second burst 9 packets") == true)
+        #expect(rules.chains.first { $0.name == "port" }?.rules.first { $0.contains("limit rate") }?.contains("limit rate over 7/second burst 9 packets") == true)
         #expect(config.portSecurity.allowedAddresses == [IPv4Address("10.43.0.100")!])
         let nftDefault = try Self.config(Valid.config.settingKey("floodLimit", to: .object(["burst": .number(5)])))
-        let rule = try #require(PortSecurityRules.make(for: nftDefault)?.chains.first { $0.name == "port" }?.rules[1])
+        let rule = try #require(PortSecurityRules.make(for: nftDefault)?.chains.first { $0.name == "port" }?.rules.first { $0.contains("limit rate") })
         #expect(rule.contains("limit rate over 100/second }"), "nft lists no burst when it is 5: \(rule)")
         let excluded = try Self.config(Valid.config.settingKey("allowedAddresses", to: .array([.string("10.43.1.101")])))
         #expect(excluded.portSecurity.allowedAddresses.count == 1, "inside a range but excluded from the pool: fine")
@@ -51,7 +51,8 @@ struct PortSecurityTests {
 
     @Test("a port may use its lease, the network's and its own allowed addresses, once each")
     func protectionAddresses() throws {
-        var config = try Self.config(Valid.config.settingKey("allowedAddresses", to: .array([.string("10.43.0.100")])))
+        var config = try Self.config(Valid.config.settingKey("allowedAddresses", to: .array([.string("10.43.0.100")]))
+            .settingKey("grantableAddresses", to: .array([.string("10.43.0.96/28")])))
         config.runtime.allowedAddresses = [IPv4Address("10.43.0.101")!, IPv4Address("10.43.0.100")!]
         let protection = try #require(try AttachPlanner.portProtection(config: config, invocation: Self.invocation,
                                                                        ipam: Self.lease(config), mac: Self.mac))
@@ -93,6 +94,34 @@ struct PortSecurityTests {
         #expect(throws: CNIError.self) {
             try AttachPlanner.portProtection(config: config, invocation: invocation, ipam: Self.lease(config), mac: Self.mac)
         }
+    }
+
+    @Test("a per-container grant must lie in grantableAddresses: none listed, none granted")
+    func grantsNeedReservedBlocks() throws {
+        var invocation = Self.invocation
+        invocation.arguments = try CNIArguments(parsing: "ALLOWED_ADDRESSES=10.43.2.2")
+        let plain = try Self.config()
+        // Another host's range (10.43.2.x) is not this host's: only a reserved block makes a grant safe.
+        let refused = #expect(throws: CNIError.self) {
+            try AttachPlanner.portProtection(config: plain, invocation: invocation, ipam: Self.lease(plain), mac: Self.mac)
+        }
+        #expect(refused?.message.contains("grantableAddresses") == true)
+        let reserved = try Self.config(Valid.config.settingKey("grantableAddresses", to: .array([.string("10.43.250.0/24")])))
+        #expect(throws: CNIError.self) {
+            try AttachPlanner.portProtection(config: reserved, invocation: invocation, ipam: Self.lease(reserved), mac: Self.mac)
+        }
+        invocation.arguments = try CNIArguments(parsing: "ALLOWED_ADDRESSES=10.43.250.7")
+        let granted = try #require(try AttachPlanner.portProtection(config: reserved, invocation: invocation,
+                                                                    ipam: Self.lease(reserved), mac: Self.mac))
+        #expect(granted.ipv4.map(\.description) == ["10.43.1.5", "10.43.250.7"])
+    }
+
+    @Test("a grantable block is inside the subnet, off the pool's ranges, and holds no reserved address",
+          arguments: ["10.43.1.0/24", "10.43.0.0/28", "10.99.0.0/24", "10.43.0.2"])
+    func grantableBlocks(_ block: String) throws {
+        let config = Valid.config.settingKey("grantableAddresses", to: .array([.string(block)]))
+        let error = #expect(throws: ConfigError.self) { try Self.config(config) }
+        #expect(error.map { "\($0)" }?.contains("grantableAddresses[0]") == true, "\(block): \(String(describing: error))")
     }
 
     @Test("flatnet's MACs are locally administered unicast; link-local is modified EUI-64")

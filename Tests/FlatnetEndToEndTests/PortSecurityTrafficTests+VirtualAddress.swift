@@ -16,11 +16,13 @@ extension PortSecurityTrafficTests {
         // IgnoreUnknown=1, a binary without port security ignores the key, not refuses it).
         let runtimeConfig = JSONValue.object(["allowedAddresses": .array([.string(vip)])])
         _ = try topology.container("kA1")
+        let grantable = JSONValue.array([.string(vip + "/32")])
         let configA = topology.flatA(host: "hA").settingKey("runtimeConfig", to: runtimeConfig)
+            .settingKey("grantableAddresses", to: grantable)
         let holderA = try topology.flatnet("ADD", host: "hA", container: "kA1", config: configA)
         _ = try topology.container("kB1")
         let holderB = try topology.flatnet("ADD", host: "hB", container: "kB1",
-                                           config: topology.flatA(host: "hB"),
+                                           config: topology.flatA(host: "hB").settingKey("grantableAddresses", to: grantable),
                                            arguments: "IgnoreUnknown=1;ALLOWED_ADDRESSES=" + vip)
         #expect(holderA.status == 0, "\(holderA.outcome.stdout)")
         #expect(holderB.status == 0, "\(holderB.outcome.stdout)")

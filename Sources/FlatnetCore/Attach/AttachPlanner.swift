@@ -89,7 +89,7 @@ public enum AttachPlanner {
         let source = config.runtime.allowedAddresses.isEmpty
             ? "CNI_ARGS ALLOWED_ADDRESSES" : config.runtime.allowedAddressesPath
         for address in granted {
-            if let problem = NetworkConfigValidator.allowedAddressProblem(address, config: config) {
+            if let problem = NetworkConfigValidator.grantProblem(address, config: config) {
                 throw CNIError(.invalidNetworkConfig, "allowed address \(address) \(problem)",
                                details: "from \(source)")
             }

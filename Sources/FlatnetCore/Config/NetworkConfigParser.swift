@@ -16,7 +16,7 @@ public enum NetworkConfigParser {
     /// flatnet's own top-level keys.
     public static let flatnetKeys: Set<String> = [
         "bridge", "uplink", "vlan", "mtu", "defaultRoute", "metadata", "ipam",
-        "portSecurity", "allowedAddresses", "floodLimit",
+        "portSecurity", "allowedAddresses", "grantableAddresses", "floodLimit",
     ]
 
     /// Who is reading the netconf.

@@ -20,8 +20,9 @@ public enum NetworkConfigValidator {
         }
         checkAllowedAddresses(config.portSecurity.allowedAddresses, path: "allowedAddresses",
                               config: config, log: log)
-        checkAllowedAddresses(config.runtime.allowedAddresses, path: config.runtime.allowedAddressesPath,
-                              config: config, log: log)
+        checkGrantableAddresses(config, log: log)
+        checkGrants(config.runtime.allowedAddresses, path: config.runtime.allowedAddressesPath,
+                    config: config, log: log)
     }
 
     static func checkName(_ name: String, log: ProblemLog) {

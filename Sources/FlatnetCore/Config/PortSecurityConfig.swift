@@ -6,11 +6,18 @@ public struct PortSecurityConfig: Equatable, Sendable {
     /// virtual IPs, as Neutron's allowed address pairs); each also needs a runtime's
     /// per-container grant or this list.
     public var allowedAddresses: [IPv4Address]
+    /// Where a runtime's per-container grants (args.cni, runtimeConfig, CNI_ARGS
+    /// `ALLOWED_ADDRESSES`) may point: blocks the operator reserved on every host for
+    /// virtual addresses. None: no per-container grant is accepted (a pod author who can
+    /// set `cni-args` must not be able to claim another host's lease).
+    public var grantableAddresses: [IPv4Prefix]
     public var floodLimit: FloodLimit
 
-    public init(enabled: Bool = true, allowedAddresses: [IPv4Address] = [], floodLimit: FloodLimit = FloodLimit()) {
+    public init(enabled: Bool = true, allowedAddresses: [IPv4Address] = [], grantableAddresses: [IPv4Prefix] = [],
+                floodLimit: FloodLimit = FloodLimit()) {
         self.enabled = enabled
         self.allowedAddresses = allowedAddresses
+        self.grantableAddresses = grantableAddresses
         self.floodLimit = floodLimit
     }
 
@@ -32,11 +39,12 @@ public struct FloodLimit: Equatable, Sendable {
 }
 
 extension ObjectReader {
-    /// `portSecurity`, `allowedAddresses` and `floodLimit` (top level).
+    /// `portSecurity`, `allowedAddresses`, `grantableAddresses` and `floodLimit` (top level).
     func portSecurity() -> PortSecurityConfig {
         var config = PortSecurityConfig()
         config.enabled = bool("portSecurity") ?? true
         config.allowedAddresses = allowedAddresses("allowedAddresses") ?? []
+        config.grantableAddresses = grantableAddresses("grantableAddresses") ?? []
         if let block = object("floodLimit") {
             block.rejectUnknownKeys(known: ["packetsPerSecond", "burst"])
             let rate = block.integer("packetsPerSecond", in: 1...1_000_000, what: "frames per second")
