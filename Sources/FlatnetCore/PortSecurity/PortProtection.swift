@@ -40,7 +40,7 @@ public struct PortProtection: Equatable, Sendable {
         let element = { (set: String, key: String) in "nft add element bridge \(table) \(set) { \(key) }" }
         let lladdr = "0x" + mac.bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
         let target = { (address: IPv6Address) in "0x" + Self.hex16(address.high) + Self.hex16(address.low) }
-        let mask = PortSecurityRules.linkLocalGroupForwardMask
+        let mask = "0x" + String(PortSecurityRules.linkLocalGroupForwardMask, radix: 16)
         return ["ip link set dev \(self.port) type bridge_slave group_fwd_mask \(mask)",
                 element("macs", "\(port) . \(mac)"), element("lladdrs", "\(port) . \(lladdr)")]
             + ipv4.map { element("ipv4", "\(port) . \(mac) . \($0)") }
