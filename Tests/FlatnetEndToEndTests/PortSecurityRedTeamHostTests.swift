@@ -89,6 +89,9 @@ struct PortSecurityRedTeamHostTests {
         // Port security off for a while: xA is attached without a record and takes vA's MAC.
         try topology.attach(["xA"], host: "hA", config: off)
         let victimMAC = try topology.mac(of: "vA")
+        // No IPv6 in xA: a new MAC makes it announce a new link-local address (DAD, MLD,
+        // RS) up to seconds later, which would move vA's entry after the control below.
+        try topology.silenceIPv6(in: "xA")
         _ = try topology.ip("xA", "link", "set", "eth0", "address", victimMAC)
         // On again (or, for the control, still off): the next ADD's setup adopts xA.
         try topology.attach(["n1"], host: "hA", config: protection == .off ? off : on)

@@ -136,8 +136,7 @@ public struct HostSetup: Sendable {
     /// the number of containers: a partial firewall reload that deleted or flushed one of
     /// its chains would otherwise leave every later container unprotected).
     func readyBridgeIndex(socket: borrowing NetlinkSocket) throws -> Int32? {
-        guard let text = try StateFiles.read(try path(in: HostSetup.readyDirectory)),
-              let stamp = ReadyStamp.decode(text), stamp.digest == readyDigest,
+        guard let stamp = try currentStamp(),
               let bridge = try socket.link(named: config.bridge.value), bridge.index == stamp.bridgeIndex,
               bridge.kind == "bridge", bridge.isUp, config.mtu == nil || bridge.mtu == config.mtu,
               try portSecurityFingerprint() == stamp.tableFingerprint
@@ -158,6 +157,13 @@ public struct HostSetup: Sendable {
             else { return nil }
         }
         return bridge.index
+    }
+
+    /// The stamp the last full setup left for this netconf, or nil (none, or another netconf's).
+    func currentStamp() throws -> ReadyStamp? {
+        guard let text = try StateFiles.read(try path(in: HostSetup.readyDirectory)),
+              let stamp = ReadyStamp.decode(text), stamp.digest == readyDigest else { return nil }
+        return stamp
     }
 
     func withHostLock<T>(_ body: () throws -> T) throws -> T {

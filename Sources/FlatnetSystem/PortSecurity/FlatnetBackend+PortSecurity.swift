@@ -14,9 +14,17 @@ extension FlatnetBackend {
         return socket
     }
 
-    /// CHECK and STATUS: the table against the netconf (one `nft list`).
+    /// CHECK and STATUS: the table against the netconf. When it reads as the last setup
+    /// for this netconf left it (its fingerprint, two netlink round trips) there is nothing
+    /// to compare; otherwise one `nft list` names the difference (its output grows with the
+    /// number of containers, so it is not read on every CHECK).
     func portSecurityProblems(_ config: NetworkConfig) throws -> [String] {
         guard let rules = PortSecurityRules.make(for: config) else { return [] }
+        let setup = HostSetup(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+        if let stamped = try setup.currentStamp()?.tableFingerprint,
+           try setup.portSecurityFingerprint() == stamped {
+            return []
+        }
         return rules.drift(from: try Nft.table(rules.table))
     }
 
