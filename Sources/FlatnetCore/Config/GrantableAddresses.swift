@@ -9,11 +9,7 @@ extension ObjectReader {
     /// An array of IPv4 prefixes (a bare address is a /32), at most
     /// `maximumAllowedAddresses`.
     func grantableAddresses(_ key: String) -> [IPv4Prefix]? {
-        guard let elements = array(key) else { return nil }
-        if elements.count > PortSecurityConfig.maximumAllowedAddresses {
-            log.add(childPath(key), "lists \(elements.count) blocks;"
-                + " at most \(PortSecurityConfig.maximumAllowedAddresses) are allowed")
-        }
+        guard let elements = boundedArray(key, of: "blocks") else { return nil }
         return elements.compactMap { element in
             guard let prefix = ObjectReader.prefix(element.value, path: element.path, log: log,
                                                    allowBareAddress: true) else { return nil }

@@ -56,11 +56,7 @@ extension ObjectReader {
 
     /// An array of IPv4 addresses, each checked, at most `maximumAllowedAddresses`.
     func allowedAddresses(_ key: String) -> [IPv4Address]? {
-        guard let elements = array(key) else { return nil }
-        if elements.count > PortSecurityConfig.maximumAllowedAddresses {
-            log.add(childPath(key), "lists \(elements.count) addresses;"
-                + " at most \(PortSecurityConfig.maximumAllowedAddresses) are allowed")
-        }
+        guard let elements = boundedArray(key, of: "addresses") else { return nil }
         return elements.compactMap { element in
             guard case .string(let text) = element.value else {
                 log.add(element.path, "expected a string, got \(element.value.typeName)")
@@ -108,5 +104,18 @@ extension NetworkConfigValidator {
             if address == metadata.address { return "is the metadata address" }
         }
         return nil
+    }
+}
+
+extension ObjectReader {
+    /// Array `key`, noting (not truncating) one longer than `maximumAllowedAddresses`: a
+    /// long list is a mistake, not a design.
+    func boundedArray(_ key: String, of noun: String) -> [(path: String, value: JSONValue)]? {
+        guard let elements = array(key) else { return nil }
+        if elements.count > PortSecurityConfig.maximumAllowedAddresses {
+            log.add(childPath(key), "lists \(elements.count) \(noun);"
+                + " at most \(PortSecurityConfig.maximumAllowedAddresses) are allowed")
+        }
+        return elements
     }
 }
