@@ -43,7 +43,7 @@ extension NetlinkSocket {
         while let current = object {
             let route = current
             if rtnl_route_get_table(route) == UInt32(RT_TABLE_MAIN.rawValue),
-               let destination = NetlinkAddress.ipAddress(rtnl_route_get_dst(route)) {
+               let destination = NetlinkAddress.routeDestination(rtnl_route_get_dst(route)) {
                 let hop = rtnl_route_get_nnexthops(route) > 0 ? rtnl_route_nexthop_n(route, 0) : nil
                 let gateway = hop.flatMap { NetlinkAddress.ipAddress(rtnl_route_nh_get_gateway($0)) }?.address
                 let index = hop.map { Int32(rtnl_route_nh_get_ifindex($0)) }
