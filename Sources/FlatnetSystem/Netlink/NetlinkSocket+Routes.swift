@@ -9,27 +9,29 @@ extension NetlinkSocket {
             throw NetlinkError(call: "rtnl_route_alloc", code: NLE_NOMEM)
         }
         defer { rtnl_route_put(object) }
+        let subject = "\(route.destination) via \(route.gateway.map { "\($0)" } ?? "-")"
         let destination = try NetlinkAddress(route.destination)
         let family = route.destination.address.bitWidth == 32 ? AF_INET : AF_INET6
         _ = rtnl_route_set_family(object, UInt8(family))
         rtnl_route_set_table(object, UInt32(RT_TABLE_MAIN.rawValue))
         rtnl_route_set_scope(object, UInt8(RT_SCOPE_UNIVERSE.rawValue))
         _ = rtnl_route_set_dst(object, destination.pointer)
+        try addNexthop(to: object, route)
+        let status = rtnl_route_add(handle, object, NLM_F_CREATE | NLM_F_EXCL)
+        guard status >= 0 else { throw NetlinkError(call: "rtnl_route_add", code: status, subject: subject) }
+    }
+
+    /// Gives `route` its one nexthop (`rtnl_route_nh_alloc`, `rtnl_route_add_nexthop`). The
+    /// gateway's address is built before the hop: nothing can throw while the hop is ours to
+    /// free (a gateway that failed to build used to leak it), and the route owns it after.
+    private func addNexthop(to route: OpaquePointer, _ entry: RouteEntry) throws(NetlinkError) {
+        let gateway = try entry.gateway.map { address throws(NetlinkError) in try NetlinkAddress(address) }
         guard let hop = rtnl_route_nh_alloc() else {
             throw NetlinkError(call: "rtnl_route_nh_alloc", code: NLE_NOMEM)
         }
-        if let index = route.interfaceIndex { rtnl_route_nh_set_ifindex(hop, Int32(index)) }
-        if let gateway = route.gateway {
-            let address = try NetlinkAddress(gateway)
-            rtnl_route_nh_set_gateway(hop, address.pointer)
-        }
-        rtnl_route_add_nexthop(object, hop)  // the route owns the hop from here on
-        let status = rtnl_route_add(handle, object, NLM_F_CREATE | NLM_F_EXCL)
-        guard status >= 0 else {
-            let gateway = route.gateway.map { "\($0)" } ?? "-"
-            throw NetlinkError(call: "rtnl_route_add", code: status,
-                               subject: "\(route.destination) via \(gateway)")
-        }
+        if let index = entry.interfaceIndex { rtnl_route_nh_set_ifindex(hop, Int32(index)) }
+        if let gateway { rtnl_route_nh_set_gateway(hop, gateway.pointer) }  // takes its own reference
+        rtnl_route_add_nexthop(route, hop)
     }
 
     /// The main table's routes (`rtnl_route_alloc_cache`; `ip route show`).
