@@ -12,10 +12,12 @@ extension NetlinkSocket {
         let subject = "\(route.destination) via \(route.gateway.map { "\($0)" } ?? "-")"
         let destination = try NetlinkAddress(route.destination)
         let family = route.destination.address.bitWidth == 32 ? AF_INET : AF_INET6
-        _ = rtnl_route_set_family(object, UInt8(family))
+        try NetlinkError.check(rtnl_route_set_family(object, UInt8(family)), call: "rtnl_route_set_family",
+                               subject: subject)
         rtnl_route_set_table(object, UInt32(RT_TABLE_MAIN.rawValue))
         rtnl_route_set_scope(object, UInt8(RT_SCOPE_UNIVERSE.rawValue))
-        _ = rtnl_route_set_dst(object, destination.pointer)
+        try NetlinkError.check(rtnl_route_set_dst(object, destination.pointer), call: "rtnl_route_set_dst",
+                               subject: subject)
         try addNexthop(to: object, route)
         let status = rtnl_route_add(handle, object, NLM_F_CREATE | NLM_F_EXCL)
         guard status >= 0 else { throw NetlinkError(call: "rtnl_route_add", code: status, subject: subject) }
