@@ -4,7 +4,8 @@
 #      block and port security, each under valgrind memcheck;
 #   2. libnl fault injection (libnl_fault.c, LD_PRELOAD): ADDs during which one libnl call
 #      fails as it would when memory runs out, also under memcheck. Each must fail with an
-#      error naming that call, and leak nothing on the way out (the route nexthop did).
+#      error naming that call, leave no interface in the container, and leak nothing on the
+#      way out (the route nexthop did).
 # Every run must give 0 errors and 0 bytes definitely lost. "Possibly lost" and "still
 # reachable" (the Swift runtime's caches) are not counted. Nothing is suppressed: the Swift
 # runtime's start-up gives no error and no definite leak here.
@@ -79,7 +80,8 @@ print(json.dumps(c))' "$config" "$result")
     record DEL "$work/DEL-vgc1.log"; summary+=("DEL $errors errors/$lost B")
 }
 
-# fault CALL NETCONF [ENV...]: an ADD during which CALL fails must fail naming CALL.
+# fault CALL NETCONF [ENV...]: an ADD during which CALL fails must fail naming CALL, and roll
+# the container back.
 fault() {
     local call="$1" config="$2" container="vgf$((++fault_runs))" status result; shift 2
     ip netns add "$container"
@@ -91,6 +93,8 @@ fault() {
         failures+=("fault $call: never reached (the injection did not fire), ADD exited $status")
     elif [ "$status" -eq 0 ] || ! grep -q "$call" <<<"$result"; then
         failures+=("fault $call: ADD exited $status without naming $call: $result")
+    elif ip -n "$container" -o link show | grep -qv ': lo:'; then
+        failures+=("fault $call: the failed ADD left an interface in the container")
     else
         faults_named=$((faults_named + 1))
     fi
