@@ -62,22 +62,26 @@ record() {
     failures+=("$1: $errors errors, $lost bytes definitely lost (report: $keep/$(basename "$2"))")
 }
 
-# The verbs: ADD, CHECK with the ADD's result as prevResult, DEL.
+# verb VERB NETCONF: one verb on container vgc1, under memcheck; sets result (its stdout).
+verb() {
+    local status=0
+    result=$(cni "$1" "$2" vgc1) || status=$?
+    [ "$status" -eq 0 ] || failures+=("$1 exited $status: $result")
+    record "$1" "$work/$1-vgc1.log"
+    summary+=("$1 $errors errors/$lost B")
+}
+
+# The verbs: ADD, then CHECK and DEL with the ADD's result as prevResult (as a runtime does).
 verbs() {
-    local config status result
+    local config
     config=$(netconf vgflat '"uplink": "eth1", "metadata": {"reservedAddress": "10.43.0.2"},')
     ip netns add vgc1
-    status=0; result=$(cni ADD "$config" vgc1) || status=$?
-    [ "$status" -eq 0 ] || failures+=("ADD exited $status: $result")
-    record ADD "$work/ADD-vgc1.log"; summary+=("ADD $errors errors/$lost B")
-    config=$(python3 -c 'import json, sys; c = json.loads(sys.argv[1]); c["prevResult"] = json.loads(sys.argv[2])
-print(json.dumps(c))' "$config" "$result")
-    status=0; result=$(cni CHECK "$config" vgc1) || status=$?
-    [ "$status" -eq 0 ] || failures+=("CHECK exited $status: $result")
-    record CHECK "$work/CHECK-vgc1.log"; summary+=("CHECK $errors errors/$lost B")
-    status=0; result=$(cni DEL "$config" vgc1) || status=$?
-    [ "$status" -eq 0 ] || failures+=("DEL exited $status: $result")
-    record DEL "$work/DEL-vgc1.log"; summary+=("DEL $errors errors/$lost B")
+    verb ADD "$config"
+    config=$(python3 -c 'import json, sys
+config = json.loads(sys.argv[1]); config["prevResult"] = json.loads(sys.argv[2]); print(json.dumps(config))' \
+        "$config" "$result")
+    verb CHECK "$config"
+    verb DEL "$config"
 }
 
 # fault CALL NETCONF [ENV...]: an ADD during which CALL fails must fail naming CALL, and roll
