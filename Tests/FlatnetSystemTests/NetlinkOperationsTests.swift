@@ -59,11 +59,16 @@ struct NetlinkOperationsTests {
         #expect(try !socket.deleteLink(named: host.value), "deleting again reports nothing was there")
     }
 
-    @Test("a namespace path that is missing, or not a netns, is told apart (codes 3 and 4)")
-    func namespaceFiles() {
-        #expect(throws: NamespaceError.self) { _ = try NamespaceFile(path: "/run/netns/flt-none") }
-        do { _ = try NamespaceFile(path: "/run/netns/flt-none") } catch { #expect(error.cniError.code == .unknownContainer) }
-        do { _ = try NamespaceFile(path: "/proc/self/status") } catch { #expect(error.cniError.code == .invalidEnvironment) }
-        #expect((try? NamespaceFile(path: "/proc/self/ns/net")) != nil)
+    @Test("a namespace path that is missing, or not a netns, is refused and told apart (codes 3 and 4)")
+    func namespaceFiles() throws {
+        let missing = try #require(throws: NamespaceError.self) {
+            _ = try NamespaceFile(path: "/run/netns/flt-none")
+        }
+        #expect(missing.cniError.code == .unknownContainer)
+        let notNetworkNamespace = try #require(throws: NamespaceError.self) {
+            _ = try NamespaceFile(path: "/proc/self/status")
+        }
+        #expect(notNetworkNamespace.cniError.code == .invalidEnvironment)
+        #expect((try? NamespaceFile(path: "/proc/self/ns/net")) != nil, "control: a network namespace opens")
     }
 }

@@ -139,8 +139,12 @@ public enum StateFiles {
         defer { closedir(handle) }
         var names: [String] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            // d_name is declared char[256], but the kernel's record ends after the name's NUL
+            // (getdents64): read the name in place up to its NUL. Copying the whole array read
+            // past the record (uninitialised bytes under valgrind) and, for the last record of
+            // a full buffer, past readdir's buffer.
+            let name = withUnsafeMutablePointer(to: &entry.pointee.d_name) {
+                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
             }
             if name != "." && name != ".." { names.append(name) }
         }

@@ -17,6 +17,12 @@ public struct NetlinkError: Error, CNIErrorConvertible, CustomStringConvertible 
         self.subject = subject
     }
 
+    /// Throws for a negative status: libnl's setters check family, type and range, and
+    /// allocate (`rtnl_link_set_type`, `rtnl_link_inet_set_conf`, `rtnl_route_set_dst`, ...).
+    static func check(_ status: Int32, call: String, subject: String) throws(NetlinkError) {
+        guard status >= 0 else { throw NetlinkError(call: call, code: status, subject: subject) }
+    }
+
     public var isNotFound: Bool { code == NLE_OBJ_NOTFOUND || code == NLE_NODEV }
     public var isExisting: Bool { code == NLE_EXIST }
 

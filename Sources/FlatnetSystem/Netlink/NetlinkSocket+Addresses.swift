@@ -24,7 +24,8 @@ extension NetlinkSocket {
         defer { rtnl_addr_put(object) }
         let local = try NetlinkAddress(prefix)
         rtnl_addr_set_ifindex(object, interfaceIndex)
-        _ = rtnl_addr_set_local(object, local.pointer)
+        try NetlinkError.check(rtnl_addr_set_local(object, local.pointer), call: "rtnl_addr_set_local",
+                               subject: prefix.description)
         return body(object)
     }
 

@@ -9,27 +9,31 @@ extension NetlinkSocket {
             throw NetlinkError(call: "rtnl_route_alloc", code: NLE_NOMEM)
         }
         defer { rtnl_route_put(object) }
+        let subject = "\(route.destination) via \(route.gateway.map { "\($0)" } ?? "-")"
         let destination = try NetlinkAddress(route.destination)
         let family = route.destination.address.bitWidth == 32 ? AF_INET : AF_INET6
-        _ = rtnl_route_set_family(object, UInt8(family))
+        try NetlinkError.check(rtnl_route_set_family(object, UInt8(family)), call: "rtnl_route_set_family",
+                               subject: subject)
         rtnl_route_set_table(object, UInt32(RT_TABLE_MAIN.rawValue))
         rtnl_route_set_scope(object, UInt8(RT_SCOPE_UNIVERSE.rawValue))
-        _ = rtnl_route_set_dst(object, destination.pointer)
+        try NetlinkError.check(rtnl_route_set_dst(object, destination.pointer), call: "rtnl_route_set_dst",
+                               subject: subject)
+        try addNexthop(to: object, route)
+        let status = rtnl_route_add(handle, object, NLM_F_CREATE | NLM_F_EXCL)
+        guard status >= 0 else { throw NetlinkError(call: "rtnl_route_add", code: status, subject: subject) }
+    }
+
+    /// Gives `route` its one nexthop (`rtnl_route_nh_alloc`, `rtnl_route_add_nexthop`). The
+    /// gateway's address is built before the hop: nothing can throw while the hop is ours to
+    /// free (a gateway that failed to build used to leak it), and the route owns it after.
+    private func addNexthop(to route: OpaquePointer, _ entry: RouteEntry) throws(NetlinkError) {
+        let gateway = try entry.gateway.map { address throws(NetlinkError) in try NetlinkAddress(address) }
         guard let hop = rtnl_route_nh_alloc() else {
             throw NetlinkError(call: "rtnl_route_nh_alloc", code: NLE_NOMEM)
         }
-        if let index = route.interfaceIndex { rtnl_route_nh_set_ifindex(hop, Int32(index)) }
-        if let gateway = route.gateway {
-            let address = try NetlinkAddress(gateway)
-            rtnl_route_nh_set_gateway(hop, address.pointer)
-        }
-        rtnl_route_add_nexthop(object, hop)  // the route owns the hop from here on
-        let status = rtnl_route_add(handle, object, NLM_F_CREATE | NLM_F_EXCL)
-        guard status >= 0 else {
-            let gateway = route.gateway.map { "\($0)" } ?? "-"
-            throw NetlinkError(call: "rtnl_route_add", code: status,
-                               subject: "\(route.destination) via \(gateway)")
-        }
+        if let index = entry.interfaceIndex { rtnl_route_nh_set_ifindex(hop, Int32(index)) }
+        if let gateway { rtnl_route_nh_set_gateway(hop, gateway.pointer) }  // takes its own reference
+        rtnl_route_add_nexthop(route, hop)
     }
 
     /// The main table's routes (`rtnl_route_alloc_cache`; `ip route show`).
@@ -43,7 +47,7 @@ extension NetlinkSocket {
         while let current = object {
             let route = current
             if rtnl_route_get_table(route) == UInt32(RT_TABLE_MAIN.rawValue),
-               let destination = NetlinkAddress.ipAddress(rtnl_route_get_dst(route)) {
+               let destination = NetlinkAddress.routeDestination(rtnl_route_get_dst(route)) {
                 let hop = rtnl_route_get_nnexthops(route) > 0 ? rtnl_route_nexthop_n(route, 0) : nil
                 let gateway = hop.flatMap { NetlinkAddress.ipAddress(rtnl_route_nh_get_gateway($0)) }?.address
                 let index = hop.map { Int32(rtnl_route_nh_get_ifindex($0)) }
