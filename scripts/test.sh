@@ -28,3 +28,7 @@ export FLATNET_TEST_STRICT=1 FLATNET_BINARY="$FLATNET_RELEASE_BINARY"
 # The nftables cost measurement is not a test (scripts/bench.sh runs it): left out here,
 # so that no suite is reported skipped.
 in_throwaway_netns swift test --skip-build --disable-xctest --skip NetfilterSocketBenchmark
+
+# The lanes that keep memory errors and hangs from coming back (issue 14), each on its own
+# build: valgrind memcheck of ADD, CHECK and DEL on a dynamically linked plugin.
+"$FLATNET_ROOT/scripts/lib/valgrind_lane.sh"
