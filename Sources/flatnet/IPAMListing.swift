@@ -10,7 +10,7 @@ enum IPAMListing {
         let status: Int32 = problems.isEmpty ? 0 : 1
         if json {
             for problem in problems {
-                StandardStreams.write("flatnet: unreadable lease, counted as held: \(problem)\n", to: 2)
+                StandardStreams.writeDiagnostic("flatnet: unreadable lease, counted as held: \(problem)\n")
             }
             return .init(output: JSONValue.array(leases.map {
                 .object(["address": .string($0.address.description),

@@ -84,19 +84,16 @@ enum OperatorCommandLine {
     static func run(_ arguments: [String]) -> Int32 {
         switch arguments.first {
         case nil:
-            StandardStreams.write(FlatnetBuild.about + "\n\n" + usage + "\n", to: 2)
+            StandardStreams.writeDiagnostic(FlatnetBuild.about + "\n\n" + usage + "\n")
             return 0
         case "help", "--help", "-h":
-            StandardStreams.write(usage + "\n", to: 1)
-            return 0
+            return output(usage + "\n", status: 0)
         case "version", "--version":
-            StandardStreams.write(FlatnetBuild.about + "\n", to: 1)
-            return 0
+            return output(FlatnetBuild.about + "\n", status: 0)
         case let command?:
             // One usage text covers every command, so `flatnet COMMAND --help` prints it too.
             if arguments.contains("--help") || arguments.contains("-h") {
-                StandardStreams.write(usage + "\n", to: 1)
-                return 0
+                return output(usage + "\n", status: 0)
             }
             return run(command, Array(arguments.dropFirst()))
         }
@@ -114,12 +111,11 @@ enum OperatorCommandLine {
             case "setup": outcome = try HostCommands.setup(arguments)
             default: throw UsageError("unknown command \"\(command.bounded(80))\"", command: "")
             }
-            StandardStreams.write(outcome.output, to: 1)
-            return outcome.status
+            return output(outcome.output, status: outcome.status)
         } catch let error as UsageError {
             let help = error.command.isEmpty
                 ? "flatnet --help" : "flatnet \(error.command.split(separator: " ")[0]) --help"
-            StandardStreams.write("flatnet: \(error.message)\ntry `\(help)`\n", to: 2)
+            StandardStreams.writeDiagnostic("flatnet: \(error.message)\ntry `\(help)`\n")
             return 2
         } catch {
             return failure(error)
@@ -136,7 +132,19 @@ enum OperatorCommandLine {
     static func failure(_ error: any Error) -> Int32 {
         let cniError = CNIErrorMapping.cniError(for: error)
         let details = cniError.details.isEmpty ? "" : "\n  " + cniError.details
-        StandardStreams.write("flatnet: \(cniError.message)\(details)\n", to: 2)
+        StandardStreams.writeDiagnostic("flatnet: \(cniError.message)\(details)\n")
         return 1
+    }
+
+    /// Writes a command's output; `status`, or 1 when stdout refused it (a listing that
+    /// did not arrive whole must not look like one that did).
+    static func output(_ text: String, status: Int32) -> Int32 {
+        do {
+            try StandardStreams.write(text, to: 1)
+            return status
+        } catch {
+            StandardStreams.writeDiagnostic("flatnet: cannot write to stdout: \(error)\n")
+            return 1
+        }
     }
 }

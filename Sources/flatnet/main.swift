@@ -30,5 +30,13 @@ let output = Dispatcher(backend: backend).run(environment: environment) {
     if environment["CNI_COMMAND"] == "VERSION" && StandardStreams.inputIsTerminal { return [] }
     return try StandardStreams.readAllInput()
 }
-StandardStreams.write(output.stdout, to: 1)
+do {
+    try StandardStreams.write(output.stdout, to: 1)
+} catch {
+    // The runtime never saw the result (or the error object): it must not read exit 0
+    // as an ADD that succeeded. CNI error codes live in the JSON, which could not be
+    // written, so the exit status is all that is left.
+    StandardStreams.writeDiagnostic("flatnet: cannot write the result to stdout: \(error)\n")
+    exit(1)
+}
 exit(output.exitStatus)

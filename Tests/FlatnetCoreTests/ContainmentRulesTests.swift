@@ -96,7 +96,7 @@ struct ContainmentRulesTests {
         live.append("-A INPUT -j FN-flat-a-b886f0-I")
         let batch = try #require(RuleConvergence.batch(desired: rules, live: Self.save(live)))
         #expect(batch == "*filter\n:FN-flat-a-b886f0-F RETURN\n-F FN-flat-a-b886f0-F\n" + rules.chains[0].rules.map(\.restoreLine).joined(separator: "\n")
-            + "\n-D INPUT -j FN-flat-a-b886f0-I\nCOMMIT\n")
+            + "\n-D INPUT -j FN-flat-a-b886f0-I\n-D INPUT -j FN-flat-a-b886f0-I\n-I INPUT 1 -j FN-flat-a-b886f0-I\nCOMMIT\n")
         let drift = RuleConvergence.drift(desired: rules, live: Self.save(live))
         #expect(drift == ["ebtables rule missing: \(rules.chains[0].rules[8].restoreLine)",
                           "INPUT jumps to FN-flat-a-b886f0-I 2 times, expected once"])

@@ -52,6 +52,31 @@ struct ConfigConvergenceTests {
         #expect(try topology.ping(from: "c2", "10.43.0.1"), "the network still works")
     }
 
+    @Test("an operator's ACCEPT inserted ahead of flatnet's jump: STATUS says degraded, setup puts the jump first again")
+    func jumpMovedFirst() throws {
+        let topology = try Topology()
+        try topology.metadata(on: "hA")
+        _ = try topology.container("c1")
+        let config = topology.flatA(host: "hA", metadata: true)
+        #expect(try topology.flatnet("ADD", host: "hA", container: "c1", config: config).status == 0)
+        let jump = "-j " + ContainmentRules.chainName("flat-a", "F")
+        let forward = {
+            try topology.exec("hA", "ebtables-nft", "-L", "FORWARD").stdout.split(separator: "\n")
+                .filter { $0.hasPrefix("-") }.map(String.init)
+        }
+        #expect(try forward() == [jump], "control: flatnet's jump alone")
+        let healthy = try topology.flatnet("STATUS", host: "hA", container: "", config: config)
+        #expect(healthy.status == 0, "control: \(healthy.outcome.stdout)")
+
+        try topology.exec("hA", "ebtables-nft", "-I", "FORWARD", "1", "-p", "IPv4", "-j", "ACCEPT")
+        #expect(try forward() == ["-p IPv4 -j ACCEPT", jump], "the operator's rule now comes first")
+        let status = try topology.flatnet("STATUS", host: "hA", container: "", config: config)
+        #expect(status.code == 51 && status.outcome.stdout.contains("expected first"), "\(status.outcome.stdout)")
+        let setup = try topology.operatorCommand(host: "hA", "setup", "--conf", try topology.write(config, as: "flat-a.json"))
+        #expect(setup.status == 0, "\(setup.stdout) \(setup.stderr)")
+        #expect(try forward() == [jump, "-p IPv4 -j ACCEPT"], "the live chain starts with the jump, once")
+    }
+
     @Test("a bridge port flatnet does not know is refused by name at the next setup, and doctor lists it")
     func unknownPortRefused() throws {
         let topology = try Topology()

@@ -30,6 +30,28 @@ struct PluginProcessTests {
         #expect(outcome.stdout == #"{"cniVersion":"0.4.0","supportedVersions":["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]}"# + "\n")
     }
 
+    /// How a runtime's stdout can fail: closed, or a full device (ENOSPC on every write).
+    static let brokenStdout = [("closed", ">&-"), ("/dev/full", ">/dev/full")]
+
+    @Test("a result that cannot be written to stdout is a failure: exit 1, the reason on stderr",
+          arguments: brokenStdout)
+    func unwritableResult(_ name: String, _ redirection: String) throws {
+        let outcome = try ProcessRunner.run(["/bin/sh", "-c", "exec \"$0\" " + redirection, Self.binary],
+                                            environment: ["CNI_COMMAND": "VERSION"], stdin: #"{"cniVersion":"1.0.0"}"#)
+        #expect(outcome.status == 1, "stdout \(name): \(outcome.stderr)")
+        #expect(outcome.stderr.contains("flatnet: cannot write the result to stdout"), "\(outcome.stderr)")
+        let control = try ProcessRunner.run(["/bin/sh", "-c", "exec \"$0\" >/dev/null", Self.binary],
+                                            environment: ["CNI_COMMAND": "VERSION"], stdin: #"{"cniVersion":"1.0.0"}"#)
+        #expect(control.status == 0, "control: the same call into /dev/null succeeds")
+    }
+
+    @Test("an operator command whose output cannot be written exits 1", arguments: brokenStdout)
+    func unwritableOperatorOutput(_ name: String, _ redirection: String) throws {
+        let outcome = try ProcessRunner.run(["/bin/sh", "-c", "exec \"$0\" version " + redirection, Self.binary])
+        #expect(outcome.status == 1, "stdout \(name): \(outcome.stderr)")
+        #expect(outcome.stderr.contains("flatnet: cannot write to stdout"), "\(outcome.stderr)")
+    }
+
     @Test("ADD for a namespace that does not exist: code 3, nothing allocated; DEL of it succeeds",
           .enabled(if: TestHost.canRunPrivileged, "the plugin runs only in a throwaway netns"))
     func missingNamespace() throws {

@@ -1,6 +1,7 @@
 import FlatnetCore
 import FlatnetSystem
 import FlatnetTestSupport
+import Foundation
 import Testing
 
 @Suite("Entering network namespaces (root, throwaway netns)",
@@ -41,6 +42,45 @@ struct NetworkNamespaceTests {
         let fixture = try Fixture()
         let socket = try NetworkNamespace.withEntered(path: fixture.path) { try NetlinkSocket() }
         #expect(try socket.link(named: fixture.marker) != nil)
+    }
+
+    /// `mount --bind SOURCE TARGET`, `mount --OPTION TARGET` or (with "-u") `umount ARGS`, in
+    /// the test's private mount namespace.
+    static func mount(_ arguments: String...) throws {
+        let program = arguments.first == "-u" ? "/usr/bin/umount" : "/usr/bin/mount"
+        let options = arguments.first?.hasPrefix("--") == true ? [] : ["--bind"]
+        let argv = [program] + (arguments.first == "-u" ? Array(arguments.dropFirst()) : options + arguments)
+        let outcome = try ProcessRunner.run(argv)
+        try #require(outcome.status == 0, "\(argv.joined(separator: " ")): \(outcome.stderr)")
+    }
+
+    @Test("a NamespaceFile enters the namespace it opened and checked, though its path now names another")
+    func entersTheOpenedNamespace() throws {
+        let first = try Fixture(), second = try Fixture()
+        let (firstMarker, secondMarker) = (first.marker, second.marker)
+        let path = "/run/netns/flt-swap-\(ProcessRunner.uniqueSuffix())"
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        defer {
+            for _ in 0..<2 { try? Self.mount("-u", "-l", path) }
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        try Self.mount(first.path, path)
+        // Private, so that stacking on it does not propagate to the first namespace's own
+        // mount (/run/netns is shared, as `ip netns` makes it).
+        try Self.mount("--make-private", path)
+        let file = try NamespaceFile(path: path)
+        try Self.mount(second.path, path)  // stacked: the path now resolves to the second
+        #expect(try NetworkNamespace.identity(path: path) == NetworkNamespace.identity(path: second.path),
+                "control: the path now names the second namespace")
+
+        let seen = try file.withEntered {
+            let socket = try NetlinkSocket()
+            return (first: try socket.link(named: firstMarker) != nil, second: try socket.link(named: secondMarker) != nil)
+        }
+        #expect(seen.first && !seen.second, "entered the namespace that was opened: \(seen)")
+        let (opened, named) = (try file.identity(), try NetworkNamespace.identity(path: first.path))
+        let other = try NetworkNamespace.identity(path: second.path)
+        #expect(opened == named && opened != other, "opened \(opened), first \(named), second \(other)")
     }
 
     @Test("a path that is not a namespace fails cleanly and leaves the thread where it was")

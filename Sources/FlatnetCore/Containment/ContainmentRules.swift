@@ -93,4 +93,17 @@ public struct ContainmentRules: Equatable, Sendable {
         let readable = String(network.prefix(12))
         return "FN-\(readable)-\(StableHash.hex("chain/" + network, digits: 6))-\(suffix)"
     }
+
+    /// Whether `name` has the shape of `chainName(_:_:)` (any network's): what lets one
+    /// network's jump stand behind another network's without either counting as out of
+    /// place (RuleConvergence). A shape, not proof: it only decides ordering, never
+    /// what flatnet deletes.
+    public static func isChainName(_ name: String) -> Bool {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count >= 4, parts[0] == "FN", ["F", "I", "O"].contains(parts[parts.count - 1]) else {
+            return false
+        }
+        let hash = parts[parts.count - 2], readable = parts[1..<(parts.count - 2)].joined(separator: "-")
+        return hash.count == 6 && hash.allSatisfy(\.isHexDigit) && (1...12).contains(readable.count)
+    }
 }

@@ -82,6 +82,18 @@ public struct LiveRules: Equatable, Sendable {
         rules.filter { $0.chain == base && $0.target == chain && $0.matches.isEmpty }.count
     }
 
+    /// Whether the first jump from `base` to `chain` comes before every rule flatnet did
+    /// not write: only other networks' jumps (no matches, a flatnet chain name) may
+    /// precede it, since their chains match only their own ports. False without a jump.
+    /// An operator's earlier `-j ACCEPT` would otherwise let frames past the containment.
+    public func jumpComesFirst(from base: String, to chain: String) -> Bool {
+        for rule in rules where rule.chain == base {
+            if rule.target == chain && rule.matches.isEmpty { return true }
+            guard rule.matches.isEmpty, ContainmentRules.isChainName(rule.target) else { return false }
+        }
+        return false
+    }
+
     /// Whether any of `names` is a live chain (a network's chains are in this table).
     public func holdsAny(of names: [String]) -> Bool { names.contains { chains.contains($0) } }
 }

@@ -4,7 +4,7 @@
 public enum RuleConvergence {
     /// The `--noflush` batch making `desired` true, or nil when it already is. A chain
     /// whose rules differ in any way (missing, extra, reordered) is recreated whole;
-    /// each jump is made to appear exactly once, first. A live chain is declared and
+    /// each jump is made to appear exactly once, first (`jumpLines`). A live chain is declared and
     /// then flushed explicitly: ebtables-nft-restore flushes a declared chain anyway,
     /// and the explicit `-F` keeps the batch correct with ebtables-legacy-restore too,
     /// whose handling of a redeclared chain cannot be checked on an nf_tables-only kernel.
@@ -16,11 +16,20 @@ public enum RuleConvergence {
                 lines += [":\(chain.name) RETURN"] + (exists ? ["-F \(chain.name)"] : [])
                 lines += chain.rules.map(\.restoreLine)
             }
-            let jumps = live.jumps(from: chain.base, to: chain.name)
-            if jumps == 0 { lines.append("-I \(chain.base) 1 -j \(chain.name)") }
-            lines += Array(repeating: "-D \(chain.base) -j \(chain.name)", count: max(0, jumps - 1))
+            lines += jumpLines(chain, live: live)
         }
         return lines.isEmpty ? nil : (["*filter"] + lines + ["COMMIT"]).joined(separator: "\n") + "\n"
+    }
+
+    /// Nothing when the base chain jumps to `chain` once and first (see
+    /// `LiveRules.jumpComesFirst`); else every jump deleted and one inserted at the top.
+    /// `-D` by rule removes the first match only, so deleting the surplus of a duplicated
+    /// jump would keep the last copy, wherever it stands: all go, one comes back first.
+    static func jumpLines(_ chain: ContainmentRules.Chain, live: LiveRules) -> [String] {
+        let jumps = live.jumps(from: chain.base, to: chain.name)
+        if jumps == 1 && live.jumpComesFirst(from: chain.base, to: chain.name) { return [] }
+        return Array(repeating: "-D \(chain.base) -j \(chain.name)", count: jumps)
+            + ["-I \(chain.base) 1 -j \(chain.name)"]
     }
 
     /// The batch removing a network's chains and jumps, or nil when none are live.
@@ -52,6 +61,9 @@ public enum RuleConvergence {
             let jumps = live.jumps(from: chain.base, to: chain.name)
             if jumps != 1 {
                 drift.append("\(chain.base) jumps to \(chain.name) \(jumps) times, expected once")
+            } else if !live.jumpComesFirst(from: chain.base, to: chain.name) {
+                drift.append("\(chain.base) jumps to \(chain.name) after a rule flatnet did not write,"
+                    + " expected first")
             }
         }
         return drift

@@ -58,11 +58,22 @@ enum DoctorRuleChecks {
             findings.append(.problem("rule \(rule.restoreLine)", "unexpected in \(chain.name)",
                                      fix: "\(tool) -t filter -D " + rule.restoreLine.dropFirst(3)))
         }
+        findings.append(jumpFinding(chain, live: live))
+        return findings
+    }
+
+    /// The base chain must jump to `chain` once, before any rule flatnet did not write.
+    static func jumpFinding(_ chain: ContainmentRules.Chain, live: LiveRules) -> DoctorFinding {
         let jumps = live.jumps(from: chain.base, to: chain.name)
         let jump = "jump \(chain.base) -> \(chain.name)"
-        findings.append(jumps == 1 ? .ok(jump)
-            : .problem(jump, "present \(jumps) times",
-                       fix: "run an ADD after CHECK (it converges to exactly one)"))
-        return findings
+        guard jumps == 1 else {
+            return .problem(jump, "present \(jumps) times",
+                            fix: "run an ADD after CHECK (it converges to exactly one)")
+        }
+        guard live.jumpComesFirst(from: chain.base, to: chain.name) else {
+            return .problem(jump, "behind a rule flatnet did not write; it must come first",
+                            fix: "flatnet setup --conf FILE (moves the jump first)")
+        }
+        return .ok(jump)
     }
 }

@@ -125,8 +125,8 @@ public struct FlatnetBackend: PluginBackend {
         let socket = try NetlinkSocket()
         guard let link = try socket.link(named: hostVeth.value) else { return }
         guard NetworkMembership.isContainerVeth(link, of: request.config.name) else {
-            StandardStreams.write("flatnet: DEL left \(hostVeth) alone:"
-                + " it is not marked as network \(request.config.name)'s\n", to: 2)
+            StandardStreams.writeDiagnostic("flatnet: DEL left \(hostVeth) alone:"
+                + " it is not marked as network \(request.config.name)'s\n")
             return
         }
         try socket.deleteLink(named: hostVeth.value)

@@ -12,6 +12,11 @@ public struct Ebtables: Sendable {
     /// Where Debian installs the tools; a runtime may give the plugin a minimal PATH.
     public static let searchPath = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
 
+    /// How long one list or restore may run before it is killed (error code 11). A
+    /// healthy one takes 6-120 ms, 81 ms with 3,000 ports on a loaded machine
+    /// (PLATFORM-NOTES); 10 s is far past that, and as long as the pool lock is awaited.
+    public static let deadlineMilliseconds = 10_000
+
     public let backend: EbtablesBackend
 
     public init(backend: EbtablesBackend) {
@@ -57,9 +62,10 @@ public struct Ebtables: Sendable {
 
     private func run(_ program: String, arguments: [String], stdin: String) throws -> ChildOutcome {
         let path = try Ebtables.locate(program)
-        let outcome = try ChildProcess.run(path, arguments: arguments,
-                                           environment: ["PATH": Ebtables.searchPath.joined(separator: ":")],
-                                           stdin: Array(stdin.utf8))
+        let command = ChildCommand(path: path, arguments: arguments,
+                                   environment: ["PATH": Ebtables.searchPath.joined(separator: ":")],
+                                   deadlineMilliseconds: Ebtables.deadlineMilliseconds)
+        let outcome = try ChildProcess.run(command, stdin: Array(stdin.utf8))
         guard outcome.status == 0 else {
             let command = ([program] + arguments).joined(separator: " ")
             throw EbtablesError.failed(command: command, status: outcome.status, stderr: outcome.stderr,

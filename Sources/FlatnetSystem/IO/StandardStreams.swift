@@ -21,14 +21,33 @@ public enum StandardStreams {
     /// True when fd 0 is a terminal (a person typed the command, no stdin was piped).
     public static var inputIsTerminal: Bool { isatty(0) == 1 }
 
-    /// Writes all of `text` to `descriptor` (1 = stdout, 2 = stderr), retrying short writes.
-    public static func write(_ text: String, to descriptor: Int32) {
+    /// Writes all of `text` to `descriptor` (1 = stdout, 2 = stderr), retrying short writes
+    /// and EINTR. Any other failure throws (`write(stdout)`, EPIPE, ENOSPC, EBADF for a
+    /// closed descriptor): a CNI result that did not reach the runtime is not a success.
+    public static func write(_ text: String, to descriptor: Int32) throws(SystemCallError) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 && errno == EINTR { continue }
-            if written <= 0 { return }
+            guard written > 0 else {
+                let error = written < 0 ? errno : EIO
+                throw SystemCallError(call: "write(\(name(of: descriptor)))", errno: error)
+            }
             bytes = bytes.dropFirst(written)
+        }
+    }
+
+    /// Writes a diagnostic to stderr, best effort: a message that cannot be written has
+    /// nowhere else to go, and must not turn a success into a failure.
+    public static func writeDiagnostic(_ text: String) {
+        try? write(text, to: 2)
+    }
+
+    private static func name(of descriptor: Int32) -> String {
+        switch descriptor {
+        case 1: return "stdout"
+        case 2: return "stderr"
+        default: return "fd \(descriptor)"
         }
     }
 }

@@ -7,10 +7,18 @@ import Glibc
 public struct DelegatedIPAM: Sendable {
     public let type: String
     public let searchPath: [String]
+    /// How long one run of the plugin may take before it is killed (error code 11).
+    public let deadlineMilliseconds: Int
 
-    public init(type: String, searchPath: [String]) {
+    /// 60 s by default: a DHCP plugin may wait several seconds for a lease, and the
+    /// runtime's own limit (kubelet: 2 minutes per sandbox request) must not be what ends
+    /// an ADD, since then nobody says why.
+    public static let defaultDeadlineMilliseconds = 60_000
+
+    public init(type: String, searchPath: [String], deadlineMilliseconds: Int = defaultDeadlineMilliseconds) {
         self.type = type
         self.searchPath = searchPath
+        self.deadlineMilliseconds = deadlineMilliseconds
     }
 
     /// The first executable named `type` in CNI_PATH.
@@ -32,8 +40,9 @@ public struct DelegatedIPAM: Sendable {
     ) throws -> CNIResult? {
         var environment = environment
         environment["CNI_COMMAND"] = command.rawValue
-        let outcome = try ChildProcess.run(try locate(), arguments: [], environment: environment,
-                                           stdin: Array(netconf.serialized().utf8))
+        let child = ChildCommand(path: try locate(), arguments: [], environment: environment,
+                                 deadlineMilliseconds: deadlineMilliseconds)
+        let outcome = try ChildProcess.run(child, stdin: Array(netconf.serialized().utf8))
         let reply = try? JSONValue.parse(outcome.stdout)
         guard outcome.status == 0 else { throw failure(outcome, reply: reply) }
         guard command == .add else { return nil }

@@ -35,9 +35,11 @@ public struct NamespaceFile: ~Copyable {
         return NamespaceIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
-    /// Runs `body` with the calling thread inside this namespace (see NetworkNamespace).
+    /// Runs `body` with the calling thread inside this namespace (see NetworkNamespace):
+    /// the one this descriptor was checked to be, whatever the path names by now (a
+    /// runtime may have unmounted and reused it), without opening the path again.
     public func withEntered<T: ~Copyable>(_ body: () throws -> T) throws -> T {
-        try NetworkNamespace.withEntered(path: path, body)
+        try NetworkNamespace.withEntered(descriptor: descriptor, name: path, body)
     }
 
     /// A netlink socket bound to this namespace, usable from the host thread afterwards.

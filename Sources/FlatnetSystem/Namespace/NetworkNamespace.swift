@@ -14,12 +14,21 @@ public enum NetworkNamespace {
     public static func withEntered<T: ~Copyable, E: Error>(
         path: String, _ body: () throws(E) -> T
     ) throws -> T {
-        let original = try open(path: "/proc/thread-self/ns/net")
-        defer { close(original) }
         let target = try open(path: path)
         defer { close(target) }
+        return try withEntered(descriptor: target, name: path, body)
+    }
+
+    /// Enters the namespace open as `descriptor` (`setns(fd, CLONE_NEWNET)`; what the
+    /// descriptor refers to cannot change, unlike what a path names), runs `body`,
+    /// returns. `name` only labels errors. The descriptor stays open: it is the caller's.
+    public static func withEntered<T: ~Copyable, E: Error>(
+        descriptor target: Int32, name: String, _ body: () throws(E) -> T
+    ) throws -> T {
+        let original = try open(path: "/proc/thread-self/ns/net")
+        defer { close(original) }
         guard flatnet_setns_net(target) == 0 else {
-            throw SystemCallError(call: "setns(\(path))", errno: errno)
+            throw SystemCallError(call: "setns(\(name))", errno: errno)
         }
         defer {
             if flatnet_setns_net(original) != 0 {

@@ -14,8 +14,7 @@ public enum Nft {
     /// `nft list table bridge <table>`, or nil when there is no such table.
     public static func table(_ table: String) throws -> LiveNftTable? {
         let path = try locate()
-        let outcome = try ChildProcess.run(path, arguments: ["list", "table", "bridge", table],
-                                           environment: environment, stdin: [])
+        let outcome = try ChildProcess.run(command(path, ["list", "table", "bridge", table]), stdin: [])
         if outcome.status != 0, outcome.stderr.contains("No such file or directory") { return nil }
         guard outcome.status == 0 else {
             throw NftError.failed(command: "nft list table bridge \(table)", status: outcome.status,
@@ -42,10 +41,18 @@ public enum Nft {
 
     static let environment = ["PATH": Ebtables.searchPath.joined(separator: ":")]
 
+    /// How long one `nft` run may take before it is killed (error code 11). Applying or
+    /// listing one network's table takes milliseconds; 10 s is as for ebtables.
+    public static let deadlineMilliseconds = 10_000
+
+    private static func command(_ path: String, _ arguments: [String]) -> ChildCommand {
+        ChildCommand(path: path, arguments: arguments, environment: environment,
+                     deadlineMilliseconds: deadlineMilliseconds)
+    }
+
     private static func run(_ arguments: [String], stdin: String) throws -> ChildOutcome {
         let path = try locate()
-        let outcome = try ChildProcess.run(path, arguments: arguments, environment: environment,
-                                           stdin: Array(stdin.utf8))
+        let outcome = try ChildProcess.run(command(path, arguments), stdin: Array(stdin.utf8))
         guard outcome.status == 0 else {
             throw NftError.failed(command: (["nft"] + arguments).joined(separator: " "), status: outcome.status,
                                   stderr: outcome.stderr, script: stdin)

@@ -1,133 +1,119 @@
 import Glibc
 
-/// What a finished child printed and how it ended.
-public struct ChildOutcome: Sendable {
-    public let status: Int32
-    public let stdout: [UInt8]
-    /// The last `stderrLimit` bytes of stderr: enough to explain a failure, bounded so a
-    /// chatty child cannot balloon an error message.
-    public let stderr: String
-}
-
-/// Runs a program synchronously with `posix_spawn` + `poll` + `waitpid`.
+/// Runs a program synchronously with `posix_spawn` + `poll` + `waitpid`, within a
+/// deadline.
 ///
 /// Spawned from the calling thread, so the child starts in that thread's network
 /// namespace (PLATFORM-NOTES: swift-subprocess and Foundation.Process spawn from other
 /// threads and land children in the wrong netns).
+///
+/// The child starts as a program started from a shell would: every signal at its default
+/// action and none blocked. flatnet ignores SIGPIPE, and exec keeps ignored signals
+/// ignored and the mask as it was, so without this a child such as ebtables-restore
+/// would inherit both. It also leads its own process group, so that a deadline kills
+/// whatever it started too (a delegated IPAM plugin's helpers, a shell's commands).
 public enum ChildProcess {
     public static let stderrLimit = 4096
+    /// After SIGKILL at the deadline, how long to wait for the child to be reapable. A
+    /// process in an uninterruptible kernel wait dies only when it leaves it: the error
+    /// is thrown either way, and an unreaped child is reaped by init once flatnet exits.
+    static let reapGraceMilliseconds = 2_000
 
+    /// Runs `command` with `stdin` as its input; throws `.deadlineExceeded` (after killing
+    /// it) when it has not exited and closed its output by its deadline.
     public static func run(
-        _ path: String, arguments: [String], environment: [String: String], stdin: [UInt8]
-    ) throws(SystemCallError) -> ChildOutcome {
-        var pipes = try Pipes()
+        _ command: ChildCommand, stdin: [UInt8]
+    ) throws(ChildProcessError) -> ChildOutcome {
+        let deadline = MonotonicClock.milliseconds() + command.deadlineMilliseconds
+        var pipes: Pipes
+        do { pipes = try Pipes() } catch { throw .systemCall(error) }
         defer { pipes.closeAll() }
-        let pid = try spawn(path, arguments: arguments, environment: environment, pipes: pipes)
+        let pid = try spawn(command, pipes: pipes)
         pipes.closeChildEnds()
-        let (stdout, stderr) = try pump(stdin: stdin, pipes: &pipes)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw SystemCallError(call: "waitpid(\(path))", errno: errno) }
+        let streams: Streams, status: Int32?
+        do {
+            streams = try pump(stdin: stdin, pipes: &pipes, until: deadline)
+            status = streams.finished ? try reap(pid, until: deadline) : nil
+        } catch {
+            killAndReap(pid)
+            throw error
+        }
+        let stderr = String(decoding: streams.stderr.suffix(stderrLimit), as: UTF8.self)
+        guard let status else {
+            killAndReap(pid)
+            throw .deadlineExceeded(command: command.commandLine, milliseconds: command.deadlineMilliseconds,
+                                    stderr: stderr)
         }
         let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return ChildOutcome(status: exitStatus, stdout: stdout,
-                            stderr: String(decoding: stderr.suffix(stderrLimit), as: UTF8.self))
+        return ChildOutcome(status: exitStatus, stdout: streams.stdout, stderr: stderr)
     }
 
-    private static func spawn(
-        _ path: String, arguments: [String], environment: [String: String], pipes: Pipes
-    ) throws(SystemCallError) -> pid_t {
+    private static func spawn(_ command: ChildCommand, pipes: Pipes) throws(ChildProcessError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, pipes.input.read, 0)
         posix_spawn_file_actions_adddup2(&actions, pipes.output.write, 1)
         posix_spawn_file_actions_adddup2(&actions, pipes.errors.write, 2)
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        setDefaults(&attributes)
+        let argv = ([command.path] + command.arguments).map { strdup($0) } + [nil]
+        let envp = command.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, nil, argv, envp)
-        guard result == 0 else { throw SystemCallError(call: "posix_spawn(\(path))", errno: result) }
+        let result = posix_spawn(&pid, command.path, &actions, &attributes, argv, envp)
+        guard result == 0 else {
+            throw .systemCall(SystemCallError(call: "posix_spawn(\(command.path))", errno: result))
+        }
         return pid
     }
 
-    /// Feeds stdin and drains stdout and stderr together, so neither side can block on a
-    /// full pipe while the other waits.
-    private static func pump(
-        stdin: [UInt8], pipes: inout Pipes
-    ) throws(SystemCallError) -> ([UInt8], [UInt8]) {
-        var pending = stdin[...], stdout: [UInt8] = [], stderr: [UInt8] = []
-        if pending.isEmpty { pipes.closeInput() }
-        while pipes.output.read >= 0 || pipes.errors.read >= 0 {
-            var fds = [pollfd(fd: pipes.input.write, events: Int16(POLLOUT), revents: 0),
-                       pollfd(fd: pipes.output.read, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: pipes.errors.read, events: Int16(POLLIN), revents: 0)]
-            guard poll(&fds, 3, -1) >= 0 || errno == EINTR else {
-                throw SystemCallError(call: "poll", errno: errno)
+    /// POSIX_SPAWN_SETSIGDEF with every signal (glibc's sigfillset leaves out its two
+    /// internal ones), POSIX_SPAWN_SETSIGMASK with none, POSIX_SPAWN_SETPGROUP with 0
+    /// (the child's own group).
+    private static func setDefaults(_ attributes: inout posix_spawnattr_t) {
+        var every = sigset_t(), none = sigset_t()
+        sigfillset(&every)
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attributes, &every)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        let flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+    }
+
+    /// `waitpid(WNOHANG)` until the child has exited (its wait status) or the deadline
+    /// passes (nil). A child that closed its pipes is a zombie within microseconds, so
+    /// the pauses start short and grow.
+    static func reap(_ pid: pid_t, until deadline: Int) throws(ChildProcessError) -> Int32? {
+        var pause = 50
+        while true {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return status }
+            if result < 0 {
+                guard errno == EINTR else {
+                    throw .systemCall(SystemCallError(call: "waitpid", errno: errno))
+                }
+                continue
             }
-            if fds[0].revents != 0 {
-                let written = pending.withUnsafeBytes { write(pipes.input.write, $0.baseAddress, $0.count) }
-                if written > 0 { pending = pending.dropFirst(written) }
-                if written < 0 || pending.isEmpty { pipes.closeInput() }
-            }
-            if fds[1].revents != 0 { drain(&pipes.output.read, into: &stdout) }
-            if fds[2].revents != 0 { drain(&pipes.errors.read, into: &stderr) }
-        }
-        return (stdout, stderr)
-    }
-
-    /// Reads what is available; closes and marks the descriptor -1 at end of file.
-    @discardableResult
-    private static func drain(_ descriptor: inout Int32, into buffer: inout [UInt8]) -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        if count > 0 { buffer += chunk[0..<count]; return true }
-        if count < 0 && errno == EINTR { return true }
-        close(descriptor)
-        descriptor = -1
-        return false
-    }
-}
-
-/// The three pipes between parent and child. Ends are -1 once closed.
-struct Pipes {
-    var input: (read: Int32, write: Int32)
-    var output: (read: Int32, write: Int32)
-    var errors: (read: Int32, write: Int32)
-
-    init() throws(SystemCallError) {
-        input = try Pipes.make()
-        output = try Pipes.make()
-        errors = try Pipes.make()
-    }
-
-    private static func make() throws(SystemCallError) -> (read: Int32, write: Int32) {
-        // pipe2(O_CLOEXEC) needs _GNU_SOURCE; close-on-exec set right after is enough
-        // here, since flatnet is single-threaded and nothing spawns in between.
-        var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else { throw SystemCallError(call: "pipe", errno: errno) }
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        return (ends[0], ends[1])
-    }
-
-    mutating func closeChildEnds() {
-        Pipes.close(&input.read)
-        Pipes.close(&output.write)
-        Pipes.close(&errors.write)
-    }
-
-    mutating func closeInput() { Pipes.close(&input.write) }
-
-    mutating func closeAll() {
-        for descriptor in [\Pipes.input.read, \.input.write, \.output.read, \.output.write,
-                           \.errors.read, \.errors.write] {
-            Pipes.close(&self[keyPath: descriptor])
+            guard MonotonicClock.milliseconds() < deadline else { return nil }
+            sleep(microseconds: pause)
+            pause = min(pause * 2, 10_000)
         }
     }
 
-    private static func close(_ descriptor: inout Int32) {
-        if descriptor >= 0 { Glibc.close(descriptor) }
-        descriptor = -1
+    /// SIGKILL to the child's process group, then the child reaped (bounded). Called only
+    /// before the child was reaped, so its pid cannot have been reused.
+    static func killAndReap(_ pid: pid_t) {
+        kill(-pid, SIGKILL)
+        _ = try? reap(pid, until: MonotonicClock.milliseconds() + reapGraceMilliseconds)
+    }
+
+    private static func sleep(microseconds: Int) {
+        var request = timespec(tv_sec: 0, tv_nsec: microseconds * 1_000)
+        _ = nanosleep(&request, nil)
     }
 }
