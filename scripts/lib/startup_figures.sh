@@ -5,10 +5,11 @@
 # Builds flatnet as scripts/test.sh ships it (static, stripped) and, for the size that
 # stripping saves, once more without --strip-all; then three static, stripped hello-world
 # Swift programs built the same way (swiftc -O -wmo -static-executable): plain `print`,
-# one that links FoundationEssentials, one that decodes a netconf with JSONDecoder.
+# one that links FoundationEssentials, one that decodes a netconf with JSONDecoder; and
+# the reference Go bridge plugin (Debian's containernetworking-plugins) for comparison.
 # For each it prints the file size, the instructions callgrind counts for one run
-# (flatnet: CNI_COMMAND=VERSION, in a runtime-sized environment; repeatable to about
-# 0.2%, user space only: the kernel's exec and page faults are not in it) and the
+# (flatnet: CNI_COMMAND=VERSION, in a runtime-sized environment; within about 2% from
+# run to run, user space only: the kernel's exec and page faults are not in it) and the
 # median wall time of N runs interleaved with hello's (noisy on a shared machine:
 # compare within one run only).
 # Every binary runs in a throwaway network namespace (TESTING.md safety rules).
@@ -36,12 +37,12 @@ if [ "${1:-}" = "--inside" ]; then
 import json, sys
 directory, runs, netconf = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 side = lambda name: {"label": name, "argv": [f"{directory}/{name}"], "env": {"CNI_COMMAND": "VERSION"}, "stdin": netconf}
-names = ["flatnet", "flatnet-unstripped", "hello-essentials", "hello-json"]
+names = ["flatnet", "flatnet-unstripped", "hello-essentials", "hello-json", "bridge-go"]
 print(json.dumps({"runs": runs, "cases": [{"name": name, "a": side(name), "b": side("hello")} for name in names]}))
 PY
 )"
     printf '%-20s %10s %7s %7s %13s %9s %9s %9s\n' binary bytes MB MiB instructions "median" "hello" "ratio"
-    for name in flatnet flatnet-unstripped hello hello-essentials hello-json; do
+    for name in flatnet flatnet-unstripped hello hello-essentials hello-json bridge-go; do
         bytes="$(stat -c %s "$directory/$name")"
         instructions="$(instruction_count "$directory/$name" "$netconf")"
         timing="$(printf '%s\n' "$medians" | awk -v name="$name" '$1 == name {print $2, $3, $4}')"
@@ -60,7 +61,7 @@ case "${1:-}" in
     *) die "usage: scripts/lib/startup_figures.sh [--runs N]" ;;
 esac
 require_root "scripts/lib/startup_figures.sh"
-ensure_packages "${BUILD_PACKAGES[@]}" valgrind python3 bc util-linux iproute2
+ensure_packages "${BUILD_PACKAGES[@]}" valgrind python3 bc util-linux iproute2 containernetworking-plugins
 require_swift
 directory="$FLATNET_ROOT/.build/startup-figures"
 mkdir -p "$directory"
@@ -93,6 +94,9 @@ for name in hello hello-essentials hello-json; do
         | grep -v -E "statically linked applications requires at runtime" >&2 || true
     [ -x "$directory/$name" ] || die "building $name failed"
 done
+
+# The reference Go plugin's start-up, for the README's comparison with Go.
+cp /usr/lib/cni/bridge "$directory/bridge-go"
 
 say "measuring ($runs interleaved runs each) in a throwaway network namespace"
 in_throwaway_netns "$0" --inside "$directory" "$runs"
