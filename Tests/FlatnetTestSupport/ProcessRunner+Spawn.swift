@@ -42,7 +42,8 @@ extension ProcessRunner {
         var pid: pid_t = 0
         let result = posix_spawn(&pid, argv.first ?? "", &actions, &attributes, arguments, variables)
         guard result == 0 else {
-            throw FixtureError(command: argv.joined(separator: " "), stderr: "posix_spawn: \(String(cString: strerror(result)))")
+            let reason = String(cString: strerror(result))
+            throw FixtureError(command: argv.joined(separator: " "), stderr: "posix_spawn: \(reason)")
         }
         return pid
     }
@@ -53,24 +54,27 @@ extension ProcessRunner {
     static func exchange(_ bytes: [UInt8], input: Int32, output: Int32, errors: Int32) -> ([UInt8], [UInt8]) {
         _ = fcntl(input, F_SETFL, O_NONBLOCK)
         var written = 0
-        var open = [input: !bytes.isEmpty, output: true, errors: true]
-        if bytes.isEmpty { close(input) }
         var received: [Int32: [UInt8]] = [output: [], errors: []]
+        var open: Set<Int32> = [output, errors]
+        if bytes.isEmpty { close(input) } else { open.insert(input) }
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        while open.values.contains(true) {
-            var watched = open.filter(\.value).keys.map { pollfd(fd: $0, events: Int16($0 == input ? POLLOUT : POLLIN), revents: 0) }
+        while !open.isEmpty {
+            var watched = open.map { pollfd(fd: $0, events: Int16($0 == input ? POLLOUT : POLLIN), revents: 0) }
             guard poll(&watched, nfds_t(watched.count), -1) >= 0 || errno == EINTR else { break }
             for ready in watched where ready.revents != 0 {
                 let descriptor = ready.fd
                 let count = descriptor == input
-                    ? bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, min(bytes.count - written, 65_536)) }
+                    ? bytes.withUnsafeBytes { write(input, $0.baseAddress! + written, bytes.count - written) }
                     : read(descriptor, &buffer, buffer.count)
                 if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
-                if descriptor == input, count > 0 { written += count }
-                if descriptor != input, count > 0 { received[descriptor]?.append(contentsOf: buffer[0..<count]); continue }
-                if descriptor == input && count > 0 && written < bytes.count { continue }
+                if count > 0 && descriptor != input {
+                    received[descriptor]?.append(contentsOf: buffer[..<count])
+                    continue
+                }
+                if count > 0 { written += count }
+                if count > 0 && written < bytes.count { continue }
                 close(descriptor)  // all written, EPIPE, end of file or a read error
-                open[descriptor] = false
+                open.remove(descriptor)
             }
         }
         return (received[output] ?? [], received[errors] ?? [])
