@@ -83,7 +83,7 @@ struct NetworkConfigParserTests {
     @Test("GC reads valid-attachments, and the older attachments key")
     func attachments() throws {
         for key in ["cni.dev/valid-attachments", "cni.dev/attachments"] {
-            guard case .object(var members) = Valid.config else { return }
+            var members = try #require(Valid.config.objectValue, "the valid config is an object")
             members[key] = .array([.object(["containerID": .string("c9"), "ifname": .string("eth0")])])
             let config = try Self.parse(.object(members))
             #expect(config.runtime.validAttachments == [Attachment(containerID: "c9", ifName: "eth0")], "\(key)")

@@ -53,11 +53,44 @@ struct AttachTopologyTests {
         _ = try topology.container("cA1")
         var config = topology.netconf("flat-v", host: "hA", range: ("10.43.1.2", "10.43.1.9"))
         config = config.setting("vlan", to: .number(100))
+        let before = try Self.hostState(topology, host: "hA")
         let add = try topology.flatnet("ADD", host: "hA", container: "cA1", config: config)
         #expect(add.code == 108, "\(add.outcome.stdout)")
         #expect(add.reply?["msg"]?.stringValue?.contains("eth1.100") == true)
         #expect(try topology.ip("cA1", "-br", "link").split(separator: "\n").count == 1, "only lo in the container")
         #expect(!FileManager.default.fileExists(atPath: "\(topology.stateDirectory)/hA/flat-v/addresses"), "no lease")
+        let after = try Self.hostState(topology, host: "hA")
+        #expect(after == before, "left behind or changed: \(after.symmetricDifference(before).sorted())")
+        // Control: the snapshot sees what a setup leaves (here a successful one, on flat-a).
+        _ = try topology.container("cA2")
+        let attached = try topology.flatnet("ADD", host: "hA", container: "cA2", config: topology.flatA(host: "hA"))
+        #expect(attached.status == 0, "\(attached.outcome.stdout)")
+        let setUp = try Self.hostState(topology, host: "hA").subtracting(before)
+        #expect(setUp.contains { $0.hasPrefix("link br-flat-a ") } && setUp.contains { $0.hasPrefix("file /run/flatnet/applied/") }
+                && setUp.contains { $0.hasPrefix("nft table bridge") }, "\(setUp.sorted())")
+    }
+
+    /// What host setup can leave on `host`: its links (with state and master), its nft
+    /// tables and ebtables chains, and flatnet's files for that host under /run/flatnet.
+    /// Lock files aside: a lock's file stays by design (removing a file others may be
+    /// waiting to flock would let two holders in), as `flatnet teardown` leaves it.
+    static func hostState(_ topology: Topology, host: String) throws -> Set<String> {
+        let links = try topology.ip(host, "-o", "link", "show").split(separator: "\n").map { line in
+            let fields = line.split(separator: " ")
+            let name = fields.count > 1 ? fields[1].split(separator: "@")[0].trimmingCharacters(in: [":"]) : ""
+            let value = { (key: Substring) in fields.drop { $0 != key }.dropFirst().first.map { " \(key) \($0)" } ?? "" }
+            return "link \(name)" + value("master") + value("state")
+        }
+        let tables = try topology.exec(host, "nft", "list", "tables").stdout.split(separator: "\n").map { "nft \($0)" }
+        let chains = try topology.exec(host, "ebtables-nft-save").stdout.split(separator: "\n")
+            .filter { $0.hasPrefix(":") || $0.hasPrefix("-A") }.map { "ebtables \($0)" }
+        let inode = try topology.shell(host, "stat -L -c %i /proc/self/ns/net").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // The host's claims directory is shared by all its networks: only the claims in it count.
+        let files = (FileManager.default.subpaths(atPath: "/run/flatnet") ?? [])
+            .filter { $0.contains("net-\(inode)") && !$0.hasPrefix("locks/") && $0 != "claims/net-\(inode)" }
+            .map { "file /run/flatnet/\($0)" }
+        return Set(links + tables + chains + files)
     }
 
     @Test("MAC from CNI_ARGS and MTU from the netconf reach every interface")
@@ -75,7 +108,8 @@ struct AttachTopologyTests {
             #expect(host.split(separator: "\n").contains { ($0.contains(" \(name):") || $0.contains(" \(name)@")) && $0.contains("mtu 1400") },
                     "\(name): \(host)")
         }
-        guard case .array(let interfaces)? = add.reply?["interfaces"] else { Issue.record("no interfaces"); return }
+        let interfaces = try #require(add.reply?["interfaces"]?.arrayElements, "no interfaces: \(add.outcome.stdout)")
+        try #require(interfaces.count == 3, "the bridge, the host veth and the container's eth0: \(interfaces)")
         #expect(interfaces[2]["mac"] == .string("0a:58:0a:2b:01:02") && interfaces[2]["mtu"] == .number(1400))
     }
 

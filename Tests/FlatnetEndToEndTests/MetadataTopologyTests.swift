@@ -101,10 +101,23 @@ struct MetadataTopologyTests {
         #expect(try Self.counters(topology) != [0, 0], "control: the counters do count ARP for 10.43.0.2")
 
         let before = try topology.ip("cA1", "neigh", "show", "10.43.0.2")
-        let forged = try topology.exec("rt", "python3", "-c", Self.forgeClaim, "eth1", try Self.mac(topology, "cA1"), "10.43.1.2", "10.43.0.2")
+        // No lock time in the victim: the kernel ignores a reply for an entry updated less
+        // than locktime (1 s) ago, which would make the probe miss for timing alone.
+        #expect(try topology.shell("cA1", "sysctl -qw net.ipv4.neigh.eth0.locktime=0").status == 0)
+        let forge = {
+            try topology.exec("rt", "python3", "-c", Self.forgeClaim, "eth1", try Self.mac(topology, "cA1"), "10.43.1.2", "10.43.0.2")
+        }
+        let forged = try forge()
         #expect(forged.status == 0, "\(forged.stderr)")
         #expect(try topology.ip("cA1", "neigh", "show", "10.43.0.2") == before, "the container's entry is unchanged")
         #expect(before.contains(try Self.mac(topology, "hA", interface: "docker0")), "and it names hostA's docker0")
+        // Control: without hostA's rule dropping reserved-address ARP from the uplink, the same reply lands.
+        let uplinkRule = "\(ContainmentRules.chainName("flat-a", "F")) -p ARP -i eth1 --arp-ip-src 10.43.0.2 -j DROP"
+        let delete = try topology.shell("hA", "ebtables-nft -D \(uplinkRule)")
+        #expect(delete.status == 0, "\(delete.stderr)")
+        #expect(try forge().status == 0)
+        let poisoned = try topology.ip("cA1", "neigh", "show", "10.43.0.2")
+        #expect(poisoned.contains("02:66:66:66:66:66"), "the probe works: \(poisoned)")
     }
 
     @Test("a namespace on docker0 can neither ping nor ARP a container")

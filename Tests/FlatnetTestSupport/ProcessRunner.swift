@@ -8,30 +8,37 @@ public struct ProcessOutcome: Sendable {
 }
 
 /// Runs commands for tests: the plugin binary under test, and `ip` to build fixtures.
+///
+/// Children start with an empty signal mask and every signal at its default action
+/// (`posix_spawn` with SETSIGMASK and SETSIGDEF). Foundation's `Process` passed on the
+/// spawning thread's mask, and the test runner's threads block SIGTERM: a metadata server
+/// started by a test then outlived a plain `kill`, and with it the namespace it held.
+/// SIGPIPE, which the runner ignores for itself, is back at its default in the child.
 public enum ProcessRunner {
-    /// Runs `argv` with exactly `environment` (nothing inherited) and `stdin` piped in.
+    /// Runs `argv` with exactly `environment` (nothing inherited) and `stdin` piped in;
+    /// `argv[0]` is a path. stdin is written while stdout and stderr are read, so no
+    /// amount of either can block the child or the runner.
     @discardableResult
     public static func run(_ argv: [String], environment: [String: String] = [:], stdin: String = "") throws -> ProcessOutcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: argv[0])
-        process.arguments = Array(argv.dropFirst())
-        process.environment = environment
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
         // The plugin may exit before reading stdin (bad environment is checked first);
         // writing to its closed pipe must be an ignorable error, not a SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
-        try process.run()
-        try? input.fileHandleForWriting.write(contentsOf: Data(stdin.utf8))
-        try? input.fileHandleForWriting.close()
-        let stdoutData = output.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return ProcessOutcome(status: process.terminationStatus,
-                              stdout: String(decoding: stdoutData, as: UTF8.self),
-                              stderr: String(decoding: stderrData, as: UTF8.self))
+        let (pid, input, output, errors) = try spawnLock.withLock {
+            let (input, output, errors) = (try ChildPipe(), try ChildPipe(), try ChildPipe())
+            let childEnds = [input.read, output.write, errors.write]
+            defer { for descriptor in childEnds { close(descriptor) } }
+            do {
+                return (try spawn(argv, environment: environment, stdio: childEnds), input, output, errors)
+            } catch {
+                for descriptor in [input.write, output.read, errors.read] { close(descriptor) }
+                throw error
+            }
+        }
+        let (stdoutBytes, stderrBytes) = exchange(Array(stdin.utf8), input: input.write,
+                                                  output: output.read, errors: errors.read)
+        return ProcessOutcome(status: waitForExit(pid),
+                              stdout: String(decoding: stdoutBytes, as: UTF8.self),
+                              stderr: String(decoding: stderrBytes, as: UTF8.self))
     }
 
     /// Runs `ip ARGS...` and throws with its stderr if it fails (fixture setup).

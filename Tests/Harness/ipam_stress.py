@@ -3,6 +3,7 @@
 
   ipam_stress.py concurrency BINARY   16 processes x 100 interleaved ADD/DEL on one pool
   ipam_stress.py faults BINARY        SIGKILL allocating processes at random moments
+  ipam_stress.py selfcheck            the faults checks against a broken state: each must fire
 
 Prints one JSON summary line; exits 0 when every check held, 1 otherwise (the summary
 says which). BINARY is the flatnet binary; it is run as flatnet-ipam through a symlink.
@@ -113,12 +114,53 @@ def leases(work):
     return result
 
 
+def address_of(reply):
+    """The address (without prefix length) of a successful ADD reply."""
+    return reply["ips"][0]["address"].split("/")[0]
+
+
+def lease_problems(handed, leases_now):
+    """What can go wrong after crashes, judged from the runtime's side and the pool's.
+
+    handed: owner -> the address of its last successful ADD (what the runtime would
+    configure in that container). leases_now: (address, owner) for every lease file.
+    The pool's directory cannot hold one address twice (one file per address), so a
+    duplicate shows up where the runtime sees it: two owners handed the same address, or
+    an owner handed an address the pool does not record as its (free for the next ADD)."""
+    holders = {}
+    for owner, address in handed.items():
+        holders.setdefault(address, []).append(owner)
+    leased_to = {address: owner for address, owner in leases_now}
+    per_owner = {}
+    for address, owner in leases_now:
+        per_owner.setdefault(owner, []).append(address)
+    return {
+        "duplicate_addresses": {a: sorted(o) for a, o in sorted(holders.items()) if len(o) > 1},
+        "results_without_their_lease": sorted(o for o, a in handed.items() if leased_to.get(a) != o),
+        "owners_with_two_leases": sorted(o for o, a in per_owner.items() if len(a) > 1),
+    }
+
+
+def selfcheck():
+    """A broken state (k1 and k2 handed 10.43.1.2; k3 handed an address leased to nobody;
+    k1 holding two leases) must trip every check; the same state repaired, none."""
+    handed = {"k1": "10.43.1.2", "k2": "10.43.1.2", "k3": "10.43.1.4"}
+    leases_now = [("10.43.1.2", "k1"), ("10.43.1.3", "k1")]
+    broken = lease_problems(handed, leases_now)
+    repaired = lease_problems({"k1": "10.43.1.2", "k2": "10.43.1.3"}, [("10.43.1.2", "k1"), ("10.43.1.3", "k2")])
+    ok = (broken == {"duplicate_addresses": {"10.43.1.2": ["k1", "k2"]},
+                     "results_without_their_lease": ["k2", "k3"], "owners_with_two_leases": ["k1"]}
+          and not any(repaired.values()))
+    return ok, {"test": "selfcheck", "broken": broken, "repaired": repaired}
+
+
 def faults(binary, kills=150):
     work, plugin, config = setup(binary)
     env_base = {"CNI_COMMAND": "ADD", "CNI_NETNS": "/proc/1/ns/net", "CNI_IFNAME": "eth0",
                 "CNI_PATH": os.path.dirname(plugin)}
     rng = random.Random(7)
     killed, completed = [], []
+    handed = {}  # owner -> address of its last successful ADD
     for index in range(kills):
         container = f"k{index % 30}"  # owners repeat, as retried ADDs after a crash would
         process = subprocess.Popen([plugin], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -128,20 +170,25 @@ def faults(binary, kills=150):
         time.sleep(rng.uniform(0, 0.005))
         process.send_signal(signal.SIGKILL)
         status = process.wait()
+        output = process.stdout.read()
+        process.stdout.close()
         (completed if status == 0 else killed).append(container)
+        if status == 0:
+            handed[container] = address_of(json.loads(output))
     owners = sorted({f"k{i}" for i in range(30)})
     mid = leases(work)
     held_by = {}
     for address, owner in mid:
         held_by.setdefault(owner, []).append(address)
     # Retry ADD for every owner (what a runtime does after a failed ADD), then check.
-    retry_failures = [c for c in owners if call(plugin, config, "ADD", c)[0] != 0]
-    after = leases(work)
-    per_owner = {}
-    for address, owner in after:
-        per_owner.setdefault(owner, []).append(address)
-    duplicate_addresses = len(after) - len({a for a, _ in after})
-    owners_with_two = [o for o, a in per_owner.items() if len(a) > 1]
+    retry_failures = []
+    for owner in owners:
+        status, reply = call(plugin, config, "ADD", owner)
+        if status == 0:
+            handed[owner] = address_of(reply)
+        else:
+            retry_failures.append(owner)
+    problems = lease_problems(handed, leases(work))
     # GC with half the owners still valid: the other half's leases must all go.
     valid = owners[:15]
     gc_status, gc_reply = call(plugin, config, "GC", "",
@@ -152,17 +199,16 @@ def faults(binary, kills=150):
     summary = {"test": "faults", "kills": kills, "killed_before_finishing": len(killed),
                "finished_before_kill": len(completed), "leases_after_kills": len(mid),
                "owners_with_two_leases_after_kills": sum(len(a) > 1 for a in held_by.values()),
-               "retry_failures": retry_failures, "duplicate_addresses": duplicate_addresses,
-               "owners_with_two_leases": owners_with_two, "gc_status": gc_status, "gc_reply": gc_reply,
-               "remaining_owners": remaining, "stray_temp_files": stray}
-    ok = (not retry_failures and duplicate_addresses == 0 and not owners_with_two and gc_status == 0
+               "retry_failures": retry_failures, "owners_handed_an_address": len(handed), **problems,
+               "gc_status": gc_status, "gc_reply": gc_reply, "remaining_owners": remaining, "stray_temp_files": stray}
+    ok = (not retry_failures and not any(problems.values()) and len(handed) == len(owners) and gc_status == 0
           and remaining == valid and not stray and len(killed) > 0)
     return ok, summary
 
 
 if __name__ == "__main__":
-    mode, binary = sys.argv[1], sys.argv[2]
-    ok, summary = (concurrency if mode == "concurrency" else faults)(binary)
+    mode = sys.argv[1]
+    ok, summary = selfcheck() if mode == "selfcheck" else (concurrency if mode == "concurrency" else faults)(sys.argv[2])
     summary["ok"] = ok
     print(json.dumps(summary))
     sys.exit(0 if ok else 1)

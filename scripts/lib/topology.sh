@@ -64,10 +64,14 @@ metadata() {
     ip -n "$p-$host" route add 169.254.169.250/32 via 172.17.0.2
     on_docker0 "$p-$host" "$p-$host-dk" 172.17.0.9/16
     # The metadata service: answers every connection with its host's name. It closes
-    # every descriptor it inherited, so whoever ran this script is not kept waiting.
+    # every descriptor it inherited, so whoever ran this script is not kept waiting, and
+    # unblocks and defaults the signals a plain kill sends: it may inherit them blocked
+    # (a test runner's threads block SIGTERM) or ignored (bash ignores SIGINT in `&` jobs).
     ip netns exec "$p-$host-md" python3 -c '
-import os, socket, sys
+import os, signal, socket, sys
 os.closerange(3, 65536)
+signal.pthread_sigmask(signal.SIG_SETMASK, [])
+for number in (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM): signal.signal(number, signal.SIG_DFL)
 server = socket.socket(); server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 server.bind(("169.254.169.250", 80)); server.listen(16)
 while True:
@@ -80,7 +84,8 @@ while True:
 down() {
     local p="$1"
     for namespace in $(ip netns list | awk '{print $1}' | grep "^$p-" || true); do
-        # SIGKILL: processes started from a test runner can inherit a blocked SIGTERM (TESTING.md).
+        # SIGKILL: a process started here may block or ignore SIGTERM (TESTING.md), and
+        # every one of them holds its namespace alive after `ip netns del`.
         ip netns pids "$namespace" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
         ip netns del "$namespace" 2>/dev/null || true
     done

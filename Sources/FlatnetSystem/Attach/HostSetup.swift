@@ -53,11 +53,22 @@ public struct HostSetup: Sendable {
         do {
             return try applySteps(&record, socket: socket)
         } catch {
-            // A network that never got set up here holds nothing: its claims must not
-            // block another network (a refused flat-c kept eth2 from flat-e).
-            if firstSetup { try? HostClaimRegistry().release(network: config.name) }
+            if firstSetup { undoFailedFirstSetup(socket: socket) }
             throw error
         }
+    }
+
+    /// A network that never got set up here holds nothing after its first setup fails:
+    /// its claims must not block another network (a refused flat-c kept eth2 from flat-e),
+    /// and once this run created the bridge, everything it added goes as teardown removes
+    /// it (a VLAN this kernel refuses left the bridge and its nft table up). Nothing can
+    /// be using what hangs off a bridge that did not exist before this run.
+    private func undoFailedFirstSetup(socket: borrowing NetlinkSocket) {
+        if (try? appliedRecord())?.createdBridge != nil {
+            HostTeardown(config: config, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+                .undoFailedSetup(socket: socket)
+        }
+        try? HostClaimRegistry().release(network: config.name)
     }
 
     /// Steps 3-6 of the full setup.

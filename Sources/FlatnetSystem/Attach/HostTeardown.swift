@@ -57,11 +57,25 @@ public struct HostTeardown {
                 try remove(item, socket: socket)
                 removed.append("removed \(item)")
             }
-            try HostClaimRegistry().release(network: config.name)
-            try EbtablesRecords.forget(network: config.name)
-            try StateFiles.remove(try setup.path(in: HostSetup.appliedDirectory))
+            try forgetNetwork()
             return removed + kept
         }
+    }
+
+    /// Removes what a failed first setup recorded, best effort, for `HostSetup`, which
+    /// holds the host lock and reports its own error: each part, then flatnet's records.
+    func undoFailedSetup(socket: borrowing NetlinkSocket) {
+        try? setup.invalidate()
+        for item in (try? hostItems(socket: socket)) ?? [] { try? remove(item, socket: socket) }
+        try? forgetNetwork()
+    }
+
+    /// flatnet's records of the network on this host: its claims, its ebtables backend,
+    /// what setup applied.
+    private func forgetNetwork() throws {
+        try HostClaimRegistry().release(network: config.name)
+        try EbtablesRecords.forget(network: config.name)
+        try StateFiles.remove(try setup.path(in: HostSetup.appliedDirectory))
     }
 
     /// This network's container veths (flatnet's record on each), attached or cut off,
