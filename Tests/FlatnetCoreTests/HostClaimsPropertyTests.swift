@@ -10,7 +10,7 @@ struct HostClaimsPropertyTests {
     @Test("two networks whose host-veth prefixes collide are refused on one host, naming the prefix")
     func vethPrefixCollisions() throws {
         var collisions = 0
-        try Property.check("veth-prefix collisions are host conflicts", cases: 20) { generator in
+        let held = try Property.check("veth-prefix collisions are host conflicts", cases: 20) { generator in
             var byPrefix: [String: String] = [:]
             for _ in 0..<700 {
                 let network = generator.networkName()
@@ -28,6 +28,7 @@ struct HostClaimsPropertyTests {
             return nil
         }
         // About 3.7 collisions are expected per 700 names: the property must meet some.
+        guard held == 20 else { return }
         #expect(collisions >= 20, "only \(collisions) prefix collisions generated")
     }
 
