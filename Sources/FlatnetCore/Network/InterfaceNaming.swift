@@ -60,7 +60,12 @@ public enum InterfaceNaming {
         let room = max(0, InterfaceName.maximumLength - prefix.utf8.count - suffix.utf8.count
                               - hash.count - 1)
         var kept = ""
-        for character in base where kept.utf8.count + character.utf8.count <= room { kept.append(character) }
+        for character in base {
+            // Stop at the first character that does not fit: skipping it and keeping later,
+            // shorter ones would show a name that is not the start of the input.
+            guard kept.utf8.count + character.utf8.count <= room else { break }
+            kept.append(character)
+        }
         return try! InterfaceName(validating: prefix + kept + "-" + hash + suffix)
     }
 
