@@ -32,5 +32,7 @@ export FLATNET_TEST_STRICT=1 FLATNET_BINARY="$FLATNET_RELEASE_BINARY"
 run_leaving_nothing_behind in_throwaway_netns swift test --skip-build --disable-xctest --skip NetfilterSocketBenchmark
 
 # The lanes that keep memory errors and hangs from coming back (issue 14), each on its own
-# build: valgrind memcheck of ADD, CHECK and DEL on a dynamically linked plugin.
+# build: valgrind memcheck of ADD, CHECK and DEL on a dynamically linked plugin, then the
+# unit and system suites under AddressSanitizer and LeakSanitizer.
 "$FLATNET_ROOT/scripts/lib/valgrind_lane.sh"
+"$FLATNET_ROOT/scripts/lib/sanitizer_lane.sh"
