@@ -133,7 +133,11 @@ struct PartialSetupTests {
         let doctor = try topology.operatorCommand(host: "hA", "doctor", "--conf", try topology.write(config, as: "flat-a.json"))
         #expect(doctor.status == 1 && doctor.stdout.contains("\(veth)") && doctor.stdout.contains("c1"), "\(doctor.stdout)")
         #expect(try topology.flatnet("ADD", host: "hA", container: "c2", config: config).status == 0)
-        #expect(try topology.ping(from: "c1", "10.43.0.1") && topology.ping(from: "c2", "10.43.0.1"), "both on the segment again")
+        // c1's neighbour entry for the router failed while it was cut off: under load the
+        // first echo after re-attaching can be lost while it is resolved again, so each
+        // gets three echoes (the attachment is judged, not the first packet's timing).
+        let again = try ["c1", "c2"].map { try topology.ping(from: $0, "10.43.0.1", echoes: 3) }
+        #expect(again == [true, true], "both on the segment again")
     }
 
     @Test("a refused ADD creates no bridge; the flat bridge's MAC does not change as ports come and go")

@@ -76,9 +76,9 @@ public final class Topology: @unchecked Sendable {  // immutable after init
     }
 
     /// One ping from a namespace; true when answered.
-    public func ping(from name: String, _ address: String) throws -> Bool {
-        try ProcessRunner.run(["/usr/sbin/ip", "netns", "exec", namespace(name), "ping", "-c", "1", "-W", "2", address],
-                              environment: Self.path).status == 0
+    public func ping(from name: String, _ address: String, echoes: Int = 1) throws -> Bool {
+        try ProcessRunner.run(["/usr/sbin/ip", "netns", "exec", namespace(name), "ping", "-c", "\(echoes)", "-W", "2",
+                               address], environment: Self.path).status == 0
     }
 
     /// Runs the flatnet binary inside host `host` as a runtime there would.
