@@ -12,8 +12,8 @@
 # Knobs (environment):
 #   FLATNET_FUZZ_TARGETS="json netconf"  a subset (default: all)
 #   FLATNET_FUZZ_SCALE=10                 multiply every target's executions (longer runs)
-#   FLATNET_FUZZ_SEED=N                   libFuzzer's random seed (default 1: CI explores the same
-#                                         inputs every run, so a failure reproduces)
+#   FLATNET_FUZZ_SEED=N                   libFuzzer's seed (default 1: with deterministic hashing,
+#                                         CI runs the same inputs every time, so a failure reproduces)
 # A failing input replays without libFuzzer:
 #   swift build --product FlatnetFuzz && .build/debug/FlatnetFuzz TARGET FILE
 set -euo pipefail
@@ -80,7 +80,10 @@ while read -r target runs max_len seeds; do
     status=0
     # ASan's quarantine (freed memory held back to catch a use after free) is cut from
     # 256 MB to 64 MB: Swift's many small allocations otherwise fill it, and RSS, quickly.
-    SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="quarantine_size_mb=64" FLATNET_FUZZ_TARGET="$target" \
+    # Swift seeds its hashing per process, which changes Dictionary order and so the paths
+    # libFuzzer sees: deterministic hashing makes a run with one seed the same every time.
+    SWIFT_BACKTRACE=enable=no SWIFT_DETERMINISTIC_HASHING=1 ASAN_OPTIONS="quarantine_size_mb=64" \
+        FLATNET_FUZZ_TARGET="$target" \
         "$BINARY" "$work/corpus" "${seed_dirs[@]}" \
         -runs="$runs" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 -detect_leaks=1 -reload=0 \
         -seed="$SEED" -print_final_stats=1 -artifact_prefix="$artifacts/" >"$work/log" 2>&1 || status=$?
