@@ -26,6 +26,10 @@ let package = Package(
         .target(name: "CNamespace"),
         .target(name: "FlatnetSystem", dependencies: ["FlatnetCore", "CNetlink", "CNamespace"]),
         .executableTarget(name: "flatnet", dependencies: ["FlatnetCore", "FlatnetSystem"]),
+        // libFuzzer targets for the parsers that read untrusted input (README "Testing").
+        // Not part of the plugin: the normal build compiles it as a corpus replayer; the
+        // fuzz lane (scripts/lib/fuzz_lane.sh) builds it alone with -sanitize=fuzzer.
+        .executableTarget(name: "FlatnetFuzz", dependencies: ["FlatnetCore"]),
         // Tests: pure (no root), system (root in a throwaway netns), end to end (the built
         // binary). FlatnetTestSupport holds tables and fixtures the suites share.
         .target(name: "FlatnetTestSupport", dependencies: ["FlatnetCore"], path: "Tests/FlatnetTestSupport"),

@@ -17,6 +17,19 @@ struct InterfaceNamingTests {
         #expect(InterfaceNaming.defaultBridge(network: "flat-a").value == "br-flat-a")
     }
 
+    /// Found by the fuzz lane (netconf target): `flatnet netconf validate` on a netconf
+    /// named "a/b" without a bridge trapped in `fitted` instead of reporting the name.
+    @Test("a bridge name is derived, valid, for any network name, even one validation refuses", arguments: [
+        "a/b", "a b", "a:b", "net\u{0}x", "esc\u{1b}", "del\u{7f}", "line\u{2028}sep", ":", "/",
+        String(repeating: "x/", count: 20), String(repeating: "\u{e9} ", count: 12),
+    ])
+    func bridgeForAnyName(_ network: String) {
+        let bridge = InterfaceNaming.defaultBridge(network: network)
+        #expect(InterfaceName.problem(with: bridge.value) == nil, "\(bridge.value)")
+        #expect(bridge.value.hasPrefix("br-"))
+        #expect(bridge == InterfaceNaming.defaultBridge(network: network))
+    }
+
     @Test("long names are shortened to 15 bytes, deterministically and distinctly")
     func longNames() {
         let first = InterfaceNaming.defaultBridge(network: "production-zone-1")

@@ -91,6 +91,20 @@ struct NetworkConfigParserTests {
         #expect(try Self.parse(Valid.config).runtime.validAttachments == nil)
     }
 
+    /// Found by the fuzz lane (netconf target): the CLI reads netconf files without the
+    /// dispatcher's early name check, and deriving the default bridge from "a/b" trapped.
+    @Test("a netconf file naming an invalid network and no bridge is refused for its name",
+          arguments: ["a/b", "a b", "a:b"])
+    func invalidNameWithoutBridge(_ name: String) throws {
+        let document = Valid.config.setting("name", to: .string(name)).setting("bridge", to: nil)
+        do {
+            _ = try NetconfFile.load(document: document)
+            Issue.record("accepted the network name \(name)")
+        } catch let error as ConfigError {
+            #expect(error.problems.map(\.path) == ["name"])
+        }
+    }
+
     @Test("every problem is reported at once, each with its path")
     func allProblemsAtOnce() {
         let broken = Valid.config

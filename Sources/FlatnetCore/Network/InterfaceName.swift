@@ -22,13 +22,22 @@ public struct InterfaceName: Hashable, Sendable, CustomStringConvertible {
         if text.isEmpty { return .empty }
         if text.utf8.count > maximumLength { return .tooLong(bytes: text.utf8.count) }
         if text == "." || text == ".." { return .dotName }
-        if text.unicodeScalars.contains(where: { $0 == "/" || $0 == ":" || $0.properties.isWhitespace }) {
-            return .forbiddenCharacter
-        }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
-            return .controlCharacter
-        }
+        if text.unicodeScalars.contains(where: isForbidden) { return .forbiddenCharacter }
+        if text.unicodeScalars.contains(where: isControl) { return .controlCharacter }
         return nil
+    }
+
+    /// `/`, `:` and whitespace: the kernel refuses them in a name.
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "/" || scalar == ":" || scalar.properties.isWhitespace
+    }
+
+    /// NUL, escape and the other control characters: flatnet refuses them (see above).
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool { scalar.value < 0x20 || scalar.value == 0x7f }
+
+    /// Whether `character` may appear in a name.
+    static func allows(_ character: Character) -> Bool {
+        !character.unicodeScalars.contains { isForbidden($0) || isControl($0) }
     }
 }
 

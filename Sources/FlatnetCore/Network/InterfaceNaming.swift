@@ -53,6 +53,10 @@ public enum InterfaceNaming {
     /// `prefix + base + suffix` if it fits, else `prefix + base[..k] + "-" + hash + suffix`,
     /// where `base[..k]` is the longest run of whole characters that fits: names may be
     /// UTF-8 (the kernel counts bytes), and a cut inside a character would not be text.
+    /// Characters no interface name may hold are left out of `base[..k]` (the hash still
+    /// covers them): a network name validation will refuse ("a/b", read from a file by the
+    /// CLI) must still get a bridge name, so that every problem is reported, not a trap.
+    /// Valid network and interface names hold none, so their derived names are unchanged.
     static func fitted(prefix: String, base: String, suffix: String) -> InterfaceName {
         let plain = prefix + base + suffix
         if let name = try? InterfaceName(validating: plain) { return name }
@@ -60,7 +64,7 @@ public enum InterfaceNaming {
         let room = max(0, InterfaceName.maximumLength - prefix.utf8.count - suffix.utf8.count
                               - hash.count - 1)
         var kept = ""
-        for character in base {
+        for character in base where InterfaceName.allows(character) {
             // Stop at the first character that does not fit: skipping it and keeping later,
             // shorter ones would show a name that is not the start of the input.
             guard kept.utf8.count + character.utf8.count <= room else { break }

@@ -1,0 +1,66 @@
+import FlatnetCore
+
+/// The plugin's ADD with every effect left out: what the real backend decides before it
+/// touches the kernel (FlatnetBackend.add), from a netconf and environment that passed
+/// validation. An empty pool stands in for the lease store, a fixed MAC for the random
+/// one, and a delegated IPAM plugin answers with one address.
+struct FuzzBackend: PluginBackend {
+    /// `.ipamPlugin`: flatnet-ipam run by another main plugin, which only leases.
+    let configMode: NetworkConfigParser.Mode
+
+    static let fixedMAC = MACAddress("02:42:0a:2b:01:02")!
+    static let delegatedAnswer = CNIResult(ips: [CNIResult.IPConfig(address: IPPrefix("10.43.1.2/16")!,
+                                                                     gateway: IPAddress("10.43.0.1"))])
+
+    func add(_ request: PluginRequest) throws -> CNIResult {
+        let (config, invocation) = (request.config, request.invocation)
+        let requests = config.runtime.effectiveRequests(with: invocation.arguments)
+        let ipam: CNIResult
+        switch config.ipam {
+        case .pool(let pool):
+            let addressPool = AddressPool(network: config.name, config: pool,
+                                          reservedAddress: config.metadata?.reservedAddress)
+            let decision = try PoolAllocator(pool: addressPool)
+                .decide(for: invocation.attachment, requested: requests.addresses, table: EmptyPool())
+            ipam = PoolResult.make(address: decision.address, pool: pool)
+        case .delegated:
+            ipam = FuzzBackend.delegatedAnswer
+        }
+        guard configMode == .plugin else { return ipam }
+        let mac = requests.mac ?? FuzzBackend.fixedMAC
+        let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: ipam, mac: mac)
+        renderHostChanges(plan, config: config)
+        let observed = AttachResult.Observed(bridgeMAC: FuzzBackend.fixedMAC,
+                                             hostVethMAC: FuzzBackend.fixedMAC,
+                                             containerMAC: mac, containerMTU: config.mtu)
+        return AttachResult.make(config: config, invocation: invocation, plan: plan, ipam: ipam,
+                                 observed: observed)
+    }
+
+    /// What setup would apply and record, and what the dry run prints: the ebtables
+    /// batch, the nft script, the host claims, each step as an `ip` command.
+    private func renderHostChanges(_ plan: AttachPlan, config: NetworkConfig) {
+        _ = plan.host.map(\.ipCommand) + plan.container.map { $0.ipCommand(namespace: "c1") }
+        if let rules = ContainmentRules.make(for: config) {
+            _ = RuleConvergence.batch(desired: rules, live: LiveRules())
+        }
+        _ = PortSecurityRules.make(for: config)?.script()
+        _ = HostClaims.claims(for: config).map(\.description)
+        for case .protectPort(let protection) in plan.container {
+            precondition(PortProtection(record: protection.record) == protection,
+                         "a port's record does not read back as the same protection")
+        }
+    }
+
+    func delete(_ request: PluginRequest) throws {}
+    func check(_ request: PluginRequest) throws {}
+    func status(_ request: PluginRequest) throws {}
+    func garbageCollect(_ request: PluginRequest) throws {}
+}
+
+/// A pool with no leases yet.
+struct EmptyPool: LeaseTable {
+    func state(of address: IPv4Address) -> LeaseState { .free }
+    func recordedAddress(of owner: Attachment) -> IPv4Address? { nil }
+    func lastAllocated() -> IPv4Address? { nil }
+}
