@@ -33,6 +33,8 @@ run_leaving_nothing_behind in_throwaway_netns swift test --skip-build --disable-
 
 # The lanes that keep memory errors and hangs from coming back (issue 14), each on its own
 # build: valgrind memcheck of ADD, CHECK and DEL on a dynamically linked plugin, then the
-# unit and system suites under AddressSanitizer and LeakSanitizer.
+# unit and system suites under AddressSanitizer and LeakSanitizer, then libFuzzer on every
+# parser of untrusted input (a fixed number of executions per target).
 "$FLATNET_ROOT/scripts/lib/valgrind_lane.sh"
 "$FLATNET_ROOT/scripts/lib/sanitizer_lane.sh"
+"$FLATNET_ROOT/scripts/lib/fuzz_lane.sh"
