@@ -59,7 +59,11 @@ struct EbtablesBackendTests {
         let topology = try Topology()
         try topology.metadata(on: "hA")
         _ = try topology.container("c1")
-        let config = topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.9"), reserved: "10.43.0.2")
+        // A network name no other test uses: the backend record is keyed by the host netns's
+        // inode, and a deleted test namespace's inode comes back for a later one, so a
+        // flat-a record another test left in the shared /run/flatnet could be taken as
+        // this host's recorded choice (the ADD then failed naming nf_tables).
+        let config = topology.netconf("flat-nonft", host: "hA", range: ("10.43.1.2", "10.43.1.9"), reserved: "10.43.0.2")
         let hidden = Topology.hiding(Self.nftTools)
 
         let add = try topology.flatnet("ADD", host: "hA", container: "c1", config: config, afterPrivateSetup: hidden)
@@ -68,7 +72,7 @@ struct EbtablesBackendTests {
         #expect(message.contains("install Debian's iptables package"), "\(add.outcome.stdout)")
         #expect(add.reply?["details"]?.stringValue?.contains("ebtable_filter") == true, "\(add.outcome.stdout)")
         #expect(try !topology.ip("c1", "-br", "link").contains("eth0"), "nothing attached")
-        #expect(!leaseExists(topology.stateDirectory + "/hA/flat-a/addresses/10.43.1.2"), "no lease")
+        #expect(!leaseExists(topology.stateDirectory + "/hA/flat-nonft/addresses/10.43.1.2"), "no lease")
         let status = { (setup: String) in
             try topology.flatnet("STATUS", host: "hA", container: "", config: config, afterPrivateSetup: setup)
         }
