@@ -65,9 +65,14 @@ struct AttachTopologyTests {
         _ = try topology.container("cA2")
         let attached = try topology.flatnet("ADD", host: "hA", container: "cA2", config: topology.flatA(host: "hA"))
         #expect(attached.status == 0, "\(attached.outcome.stdout)")
-        let setUp = try Self.hostState(topology, host: "hA").subtracting(before)
-        #expect(setUp.contains { $0.hasPrefix("link br-flat-a ") } && setUp.contains { $0.hasPrefix("file /run/flatnet/applied/") }
-                && setUp.contains { $0.hasPrefix("nft table bridge") }, "\(setUp.sorted())")
+        // (The applied record is looked for in the whole state, not only among the new
+        // entries: state is keyed by the host netns's inode, and an earlier test's deleted
+        // namespace may have had this one's, leaving its flat-a record in the shared /run/flatnet.)
+        let state = try Self.hostState(topology, host: "hA")
+        let setUp = state.subtracting(before)
+        #expect(setUp.contains { $0.hasPrefix("link br-flat-a ") } && setUp.contains { $0.hasPrefix("nft table bridge") }
+                && state.contains { $0.hasPrefix("file /run/flatnet/applied/") && $0.hasSuffix(".flat-a") },
+                "\(setUp.sorted())")
     }
 
     /// What host setup can leave on `host`: its links (with state and master), its nft

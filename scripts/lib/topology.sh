@@ -87,6 +87,15 @@ down() {
         # SIGKILL: a process started here may block or ignore SIGTERM (TESTING.md), and
         # every one of them holds its namespace alive after `ip netns del`.
         ip netns pids "$namespace" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+        # flatnet keys its host state by the host netns's inode, which the kernel hands to
+        # a later namespace once this one is gone: a host that goes takes its state along,
+        # so no later test's host starts with this one's records (/run/flatnet is this
+        # test run's own tmpfs).
+        local inode
+        inode="$(stat -L -c %i "/run/netns/$namespace" 2>/dev/null || true)"
+        if [ -n "$inode" ] && [ -d /run/flatnet ]; then
+            find /run/flatnet -mindepth 2 -maxdepth 2 -name "net-$inode.*" -exec rm -rf {} + 2>/dev/null || true
+        fi
         ip netns del "$namespace" 2>/dev/null || true
     done
 }
