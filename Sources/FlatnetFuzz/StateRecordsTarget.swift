@@ -15,10 +15,8 @@ enum StateRecordsTarget {
             _ = owner.storeKey
         }
         let setup = SetupRecord.decode(text)
-        if writable(setup.encoded) {
-            precondition(SetupRecord.decode(setup.encoded) == setup, "a setup record does not read back")
-        }
-        if let stamp = ReadyStamp.decode(text), writable(stamp.encoded) {
+        precondition(SetupRecord.decode(setup.encoded) == setup, "a setup record does not read back")
+        if let stamp = ReadyStamp.decode(text) {
             precondition(ReadyStamp.decode(stamp.encoded) == stamp, "a ready stamp does not read back")
         }
         if let protection = PortProtection(record: text) {
@@ -27,14 +25,5 @@ enum StateRecordsTarget {
             _ = protection.elementChanges + protection.removalChanges
             _ = protection.commands
         }
-    }
-
-    /// Whether flatnet could have written `record`: its values are validated names,
-    /// addresses and hex digests, never control characters. A value read from a tampered
-    /// file that ends in "\r" does not read back after writing: the "\r\n" it then ends
-    /// with is one Character to Swift, which a split on "\n" does not cut (found by this
-    /// target; harmless, since flatnet never writes such a value).
-    static func writable(_ record: String) -> Bool {
-        !record.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }
     }
 }
