@@ -43,6 +43,7 @@ struct FuzzBackend: PluginBackend {
         _ = plan.host.map(\.ipCommand) + plan.container.map { $0.ipCommand(namespace: "c1") }
         if let rules = ContainmentRules.make(for: config) {
             _ = RuleConvergence.batch(desired: rules, live: LiveRules())
+            checkRulesReadBack(rules)
         }
         _ = PortSecurityRules.make(for: config)?.script()
         _ = HostClaims.claims(for: config).map(\.description)
@@ -50,6 +51,16 @@ struct FuzzBackend: PluginBackend {
             precondition(PortProtection(record: protection.record) == protection,
                          "a port's record does not read back as the same protection")
         }
+    }
+
+    /// A host whose table holds exactly these rules (as ebtables-save prints flatnet's own
+    /// restore lines) needs no batch: otherwise setup would rewrite it on every run.
+    private func checkRulesReadBack(_ rules: ContainmentRules) {
+        let save = ["*filter"] + rules.chains.map { ":\($0.name) RETURN" }
+            + rules.chains.map { "-A \($0.base) -j \($0.name)" } + rules.allRules.map(\.restoreLine)
+        let live = LiveRules(saveOutput: save.joined(separator: "\n"))
+        precondition(RuleConvergence.batch(desired: rules, live: live) == nil,
+                     "a table holding exactly the desired rules does not converge: \(save)")
     }
 
     func delete(_ request: PluginRequest) throws {}
