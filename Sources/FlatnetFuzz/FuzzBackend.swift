@@ -18,6 +18,7 @@ struct FuzzBackend: PluginBackend {
         let ipam: CNIResult
         switch config.ipam {
         case .pool(let pool):
+            checkDataDirectory(pool.dataDirectory)
             let addressPool = AddressPool(network: config.name, config: pool,
                                           reservedAddress: config.metadata?.reservedAddress)
             let decision = try PoolAllocator(pool: addressPool)
@@ -61,6 +62,15 @@ struct FuzzBackend: PluginBackend {
         let live = LiveRules(saveOutput: save.joined(separator: "\n"))
         precondition(RuleConvergence.batch(desired: rules, live: live) == nil,
                      "a table holding exactly the desired rules does not converge: \(save)")
+    }
+
+    /// What validation promises of ipam.dataDir, checked the way the kernel reads a path
+    /// (bytes between slashes): absolute, and no `.` or `..` component.
+    private func checkDataDirectory(_ path: String) {
+        let components = path.unicodeScalars.split(separator: "/").map { String(Substring($0)) }
+        let absolute = path.unicodeScalars.first == "/"
+        precondition(absolute && !components.contains("..") && !components.contains("."),
+                     "a validated dataDir climbs: \(path)")
     }
 
     func delete(_ request: PluginRequest) throws {}
