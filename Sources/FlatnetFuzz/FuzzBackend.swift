@@ -18,6 +18,7 @@ struct FuzzBackend: PluginBackend {
         let ipam: CNIResult
         switch config.ipam {
         case .pool(let pool):
+            checkDataDirectory(pool.dataDirectory)
             let addressPool = AddressPool(network: config.name, config: pool,
                                           reservedAddress: config.metadata?.reservedAddress)
             let decision = try PoolAllocator(pool: addressPool)
@@ -43,6 +44,7 @@ struct FuzzBackend: PluginBackend {
         _ = plan.host.map(\.ipCommand) + plan.container.map { $0.ipCommand(namespace: "c1") }
         if let rules = ContainmentRules.make(for: config) {
             _ = RuleConvergence.batch(desired: rules, live: LiveRules())
+            checkRulesReadBack(rules)
         }
         _ = PortSecurityRules.make(for: config)?.script()
         _ = HostClaims.claims(for: config).map(\.description)
@@ -50,6 +52,25 @@ struct FuzzBackend: PluginBackend {
             precondition(PortProtection(record: protection.record) == protection,
                          "a port's record does not read back as the same protection")
         }
+    }
+
+    /// A host whose table holds exactly these rules (as ebtables-save prints flatnet's own
+    /// restore lines) needs no batch: otherwise setup would rewrite it on every run.
+    private func checkRulesReadBack(_ rules: ContainmentRules) {
+        let save = ["*filter"] + rules.chains.map { ":\($0.name) RETURN" }
+            + rules.chains.map { "-A \($0.base) -j \($0.name)" } + rules.allRules.map(\.restoreLine)
+        let live = LiveRules(saveOutput: save.joined(separator: "\n"))
+        precondition(RuleConvergence.batch(desired: rules, live: live) == nil,
+                     "a table holding exactly the desired rules does not converge: \(save)")
+    }
+
+    /// What validation promises of ipam.dataDir, checked the way the kernel reads a path
+    /// (bytes between slashes): absolute, and no `.` or `..` component.
+    private func checkDataDirectory(_ path: String) {
+        let components = path.unicodeScalars.split(separator: "/").map { String(Substring($0)) }
+        let absolute = path.unicodeScalars.first == "/"
+        precondition(absolute && !components.contains("..") && !components.contains("."),
+                     "a validated dataDir climbs: \(path)")
     }
 
     func delete(_ request: PluginRequest) throws {}

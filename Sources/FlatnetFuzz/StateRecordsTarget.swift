@@ -5,20 +5,16 @@ import FlatnetCore
 /// another tool's: reading it must fail cleanly, and what reads back must write and read
 /// back the same (setup converges from these records, DEL removes what they list).
 enum StateRecordsTarget {
-    static let target = FuzzTarget(
-        name: "state-records", summary: "lease, setup, stamp and port records"
-    ) { bytes in
+    static let target = FuzzTarget(name: "state-records", summary: "lease, setup, stamp and port records",
+                                   run: run)
+
+    static func run(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
-        if case .success(let owner) = LeaseRecord.decode(text) {
-            let reread = try? LeaseRecord.decode(LeaseRecord.encode(owner)).get()
-            precondition(reread == owner, "a lease record does not read back")
-            _ = owner.storeKey
-        }
+        if case .success(let owner) = LeaseRecord.decode(text) { checkLease(of: owner) }
+        if let owner = owner(in: text) { checkLease(of: owner) }
         let setup = SetupRecord.decode(text)
-        if writable(setup.encoded) {
-            precondition(SetupRecord.decode(setup.encoded) == setup, "a setup record does not read back")
-        }
-        if let stamp = ReadyStamp.decode(text), writable(stamp.encoded) {
+        precondition(SetupRecord.decode(setup.encoded) == setup, "a setup record does not read back")
+        if let stamp = ReadyStamp.decode(text) {
             precondition(ReadyStamp.decode(stamp.encoded) == stamp, "a ready stamp does not read back")
         }
         if let protection = PortProtection(record: text) {
@@ -29,12 +25,20 @@ enum StateRecordsTarget {
         }
     }
 
-    /// Whether flatnet could have written `record`: its values are validated names,
-    /// addresses and hex digests, never control characters. A value read from a tampered
-    /// file that ends in "\r" does not read back after writing: the "\r\n" it then ends
-    /// with is one Character to Swift, which a split on "\n" does not cut (found by this
-    /// target; harmless, since flatnet never writes such a value).
-    static func writable(_ record: String) -> Bool {
-        !record.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }
+    /// The input's first two lines as a container id and a CNI_IFNAME, when the
+    /// dispatcher would accept them: flatnet writes a lease for any such owner.
+    static func owner(in text: String) -> Attachment? {
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count >= 2 else { return nil }
+        let owner = Attachment(containerID: String(Substring(lines[0])), ifName: String(Substring(lines[1])))
+        guard CNIEnvironment.isValidName(owner.containerID),
+              InterfaceName.problem(with: owner.ifName) == nil else { return nil }
+        return owner
+    }
+
+    static func checkLease(of owner: Attachment) {
+        let reread = try? LeaseRecord.decode(LeaseRecord.encode(owner)).get()
+        precondition(reread == owner, "a lease record does not read back: \(LeaseRecord.encode(owner))")
+        _ = owner.storeKey
     }
 }

@@ -189,6 +189,12 @@ struct CatalogTests {
         ("a subnet with host bits", fleet { answers, _ in answers["subnet"] = .string("10.43.1.0/16") }, "host hostA: 10.43.1.0/16 has host bits set"),
         ("a defaultRoute that is not a boolean", fleet { answers, _ in answers["defaultRoute"] = .string("no") },
          "networks[0].hosts[0].defaultRoute: host hostA: expected true or false, got string"),
+        // Found by the fuzz lane (fleet target): both were accepted, and `netconf render
+        // --host hostA` then trapped on the duplicate name ("Duplicate values for key").
+        ("a host listed twice for one network", fleet { _, hosts in hosts[1]["host"] = .string("hostA") },
+         "networks[0].hosts[1].host: host hostA: network flat-a is already rendered for this host (networks[0].hosts[0])"),
+        ("two networks of one name on a host", fleet({ _, _ in }, second: flatB.merging(["name": .string("flat-a")]) { $1 }),
+         "networks[1].hosts[0].host: host hostA: network flat-a is already rendered for this host (networks[0].hosts[0])"),
     ]
 
     @Test("broken answers are refused, naming the field and the host", arguments: broken.indices)

@@ -70,6 +70,20 @@ struct ContainmentRulesTests {
         #expect(reordered == EbtablesRule(chain: "X", matches: ["-p": "ARP", "-i": "eth1", "--arp-ip-src": "10.43.0.2"], target: "DROP"))
     }
 
+    /// Found by the fuzz lane (netconf target, rules read back): lines were split into
+    /// Characters, so an uplink starting with a combining mark (a valid interface name)
+    /// fused with the space before it and the rule read back wrong: setup rewrote the
+    /// chains on every run and CHECK reported drift that was not there.
+    @Test("rules naming an uplink that starts with a combining mark read back, and converge")
+    func combiningMarkUplink() throws {
+        let document = Valid.config.setting("vlan", to: nil).setting("uplink", to: .string("\u{301}eth1"))
+        let rules = try #require(ContainmentRules.make(for: try NetworkConfigParser.parse(document, cniVersion: .current)))
+        for rule in rules.allRules {
+            #expect(EbtablesRule.parse(saveLine: rule.restoreLine) == rule, "\(rule.restoreLine)")
+        }
+        #expect(RuleConvergence.batch(desired: rules, live: Self.save(Self.liveComplete(rules))) == nil)
+    }
+
     static func save(_ lines: [String]) -> LiveRules {
         LiveRules(saveOutput: (["*filter", ":INPUT ACCEPT", ":FORWARD ACCEPT", ":OUTPUT ACCEPT"] + lines).joined(separator: "\n"))
     }

@@ -171,6 +171,17 @@ struct LeaseRecordTests {
         #expect(try LeaseRecord.decode(LeaseRecord.encode(owner("c1", "eth0"))).get() == owner("c1", "eth0"))
     }
 
+    /// Found by the fuzz lane (state-records target): the record was split by Characters,
+    /// and a CNI_IFNAME starting with a combining mark (a valid name; Multus lets a pod
+    /// choose it) fused with the ":" before it: the lease read back as unreadable, held
+    /// by nobody, so DEL could not release it.
+    @Test("any owner the dispatcher accepts reads back, an ifname starting with a combining mark too",
+          arguments: ["\u{301}eth0", "\u{5b0}6660-", "e\u{301}th0", "eth0\u{301}"])
+    func combiningMark(_ ifName: String) throws {
+        #expect(InterfaceName.problem(with: ifName) == nil, "a valid CNI_IFNAME")
+        #expect(try LeaseRecord.decode(LeaseRecord.encode(owner("c1", ifName))).get() == owner("c1", ifName))
+    }
+
     @Test("the record is flatnet-lease-1:<id>:<ifname>")
     func format() {
         #expect(LeaseRecord.encode(owner("c1", "eth0")) == "flatnet-lease-1:c1:eth0")

@@ -94,6 +94,10 @@ extension BadInputTable {
             code: 7, names: "ipam.routes[0].dst"),
         bad("relative dataDir", stdin: config("ipam.dataDir", .string("var/lib/flatnet")), code: 7, names: "ipam.dataDir"),
         bad("dataDir climbing out", stdin: config("ipam.dataDir", .string("/var/lib/../../etc")), code: 7, names: "ipam.dataDir"),
+        // The ".." is followed by "/" and a combining mark, which Swift joins into one
+        // Character: a split by Characters saw no ".." component (the kernel does).
+        bad("dataDir climbing out before a combining mark", stdin: config("ipam.dataDir", .string("/var/lib/../\u{301}etc")),
+            code: 7, names: "ipam.dataDir"),
     ]
 
     static let metadataCases: [BadInput] = [

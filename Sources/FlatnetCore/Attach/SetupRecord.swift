@@ -33,10 +33,12 @@ public struct SetupRecord: Equatable, Sendable {
 
     /// Reads `encoded` back; unknown keys and unreadable values are ignored (the record
     /// only steers convergence: a lost field makes setup refuse or leave, never remove).
+    /// Split by scalars, not Characters: an interface name may start with a combining
+    /// mark, which would fuse with the space before it into one Character.
     public static func decode(_ text: String) -> SetupRecord {
         var record = SetupRecord()
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        for line in text.unicodeScalars.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1).map { String(Substring($0)) }
             guard parts.count == 2 else { continue }
             switch parts[0] {
             case "uplink-port": record.uplinkPort = parts[1]
@@ -75,9 +77,11 @@ public struct ReadyStamp: Equatable, Sendable {
         "\(digest) \(bridgeIndex) \(dockerIndex.map(String.init) ?? "-") \(tableFingerprint ?? "-")\n"
     }
 
-    /// A stamp an older flatnet wrote has three fields (no fingerprint).
+    /// A stamp an older flatnet wrote has three fields (no fingerprint). Split by scalars,
+    /// as `SetupRecord.decode` is.
     public static func decode(_ text: String) -> ReadyStamp? {
-        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        let fields = text.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\n" })
+            .map { String(Substring($0)) }
         guard fields.count == 3 || fields.count == 4, let bridge = Int32(fields[1]) else { return nil }
         let fingerprint = fields.count == 4 && fields[3] != "-" ? fields[3] : nil
         return ReadyStamp(digest: fields[0], bridgeIndex: bridge, dockerIndex: Int32(fields[2]),

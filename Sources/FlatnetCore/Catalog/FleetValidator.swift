@@ -18,7 +18,27 @@ public struct RenderedNetwork: Sendable {
 /// Checks that span hosts or networks; each problem names the host and the field.
 public enum FleetValidator {
     public static func problems(_ rendered: [RenderedNetwork]) -> [ConfigProblem] {
-        overlappingRanges(rendered) + sharedHostResources(rendered) + derivedNames(rendered)
+        repeatedNetworks(rendered) + overlappingRanges(rendered) + sharedHostResources(rendered)
+            + derivedNames(rendered)
+    }
+
+    /// A host runs a network once. A fleet that names a host twice for one network, or
+    /// gives a host two networks of one name, would give it two different files of one name
+    /// (and the CLI, which keys a host's files by network name, trapped on it).
+    static func repeatedNetworks(_ rendered: [RenderedNetwork]) -> [ConfigProblem] {
+        var first: [[String]: String] = [:]
+        var problems: [ConfigProblem] = []
+        for network in rendered {
+            let key = [network.host, network.config.name]
+            guard let earlier = first[key] else {
+                first[key] = network.path
+                continue
+            }
+            problems.append(ConfigProblem(path: network.path + ".host",
+                message: "host \(network.host): network \(network.config.name) is already rendered"
+                    + " for this host (\(earlier))"))
+        }
+        return problems
     }
 
     /// One network's hosts must not hand out the same addresses.

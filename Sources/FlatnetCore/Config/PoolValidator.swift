@@ -63,9 +63,11 @@ enum PoolValidator {
 
     /// State lives under dataDir: it must be absolute, must not climb out with "..", and
     /// must be on a real filesystem (under /proc a lease could not even be created).
+    /// Components are cut at "/" scalars, as the kernel cuts bytes: cut by Characters, a
+    /// "/" followed by a combining mark is no separator, and "/x/../\u{301}y" hid its "..".
     static func checkDataDirectory(_ path: String, log: ProblemLog) {
-        let components = path.split(separator: "/")
-        if !path.hasPrefix("/") {
+        let components = path.unicodeScalars.split(separator: "/").map { String(Substring($0)) }
+        if path.unicodeScalars.first != "/" {
             log.add("ipam.dataDir", "\"\(path)\" must be an absolute path")
         } else if components.contains("..") || components.contains(".") || path.contains("\0") {
             log.add("ipam.dataDir", "\"\(path)\" must not contain . or .. components")

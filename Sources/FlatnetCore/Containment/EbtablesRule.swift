@@ -38,9 +38,11 @@ public struct EbtablesRule: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { restoreLine }
 
-    /// Parses one `-A CHAIN ...` line of ebtables-save; nil for anything else.
+    /// Parses one `-A CHAIN ...` line of ebtables-save; nil for anything else. Split at
+    /// spaces by scalars, not Characters: an interface name may start with a combining
+    /// mark, which would fuse with the space before it into one Character.
     public static func parse(saveLine line: some StringProtocol) -> EbtablesRule? {
-        let tokens = String(line).split(separator: " " as Character).map(String.init)
+        let tokens = String(line).unicodeScalars.split(separator: " ").map { String(Substring($0)) }
         guard tokens.count >= 4, tokens[0] == "-A", let jump = tokens.firstIndex(of: "-j"),
               jump + 1 < tokens.count else { return nil }
         var matches: [String: String] = [:]

@@ -9,12 +9,18 @@ public enum LeaseRecord {
         "\(prefix)\(owner.containerID):\(owner.ifName)"
     }
 
-    /// The owner, or a reason the text is not a lease record flatnet wrote.
+    /// The owner, or a reason the text is not a lease record flatnet wrote. Split by
+    /// scalars, not Characters: a CNI_IFNAME may start with a combining mark, which would
+    /// fuse with the ":" before it into one Character.
     public static func decode(_ text: String) -> Result<Attachment, LeaseRecordError> {
-        guard text.hasPrefix(prefix) else { return .failure(.init(reason: "not a flatnet lease record")) }
-        let parts = text.dropFirst(prefix.count).split(separator: ":", omittingEmptySubsequences: false)
+        let scalars = text.unicodeScalars
+        guard scalars.starts(with: prefix.unicodeScalars) else {
+            return .failure(.init(reason: "not a flatnet lease record"))
+        }
+        let parts = scalars.dropFirst(prefix.unicodeScalars.count)
+            .split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return .failure(.init(reason: "expected <containerID>:<ifname>")) }
-        let owner = Attachment(containerID: String(parts[0]), ifName: String(parts[1]))
+        let owner = Attachment(containerID: String(Substring(parts[0])), ifName: String(Substring(parts[1])))
         guard CNIEnvironment.isValidName(owner.containerID),
               InterfaceName.problem(with: owner.ifName) == nil else {
             return .failure(.init(reason: "invalid container id or interface name"))
