@@ -40,7 +40,7 @@ json            300000  4096   json netconf catalog-answers fleet ipam-result
 netconf         50000   4096   netconf
 cni-args        60000   512    cni-args
 ebtables        8000    4096   ebtables
-nft-listing     2000    4096   nft-listing
+nft-listing     2000    6144   nft-listing
 nft-replies     600000  2048   nft-replies
 catalog-answers 250000  4096   catalog-answers
 fleet           120000  4096   fleet
