@@ -50,16 +50,34 @@ struct PortSecurityRedTeamTests {
     func linkLocalGroupRouterAdvertisement(_ protection: Protection) throws {
         let topology = try AttackRanges.range(protection).topology
         let attacker = try topology.linkLocal(of: "xA")
-        defer { PortSecurityAttackTests.forgetAdvertisedRouter(topology, in: "hA") }
+        let port = topology.hostVeth(of: "xA")
+        defer {
+            PortSecurityAttackTests.forgetAdvertisedRouter(topology, in: "hA")
+            _ = try? topology.exec("hA", "sysctl", "-qw", "net.ipv6.conf.\(port).disable_ipv6=1")
+        }
+        // The group's frames are passed up the host end's own stack, where IPv6 is off (flatnet
+        // turns it off on every host veth): nothing lands, port security or not.
+        #expect(try !Self.advertiseToHost(topology, attacker: attacker), "hostA took xA's advertisement")
+        // Control: the host end with IPv6 on, as ports attached by flatnet before issue 15 were.
+        // Without port security the advertisement lands; port security drops it first.
+        #expect(try topology.exec("hA", "sysctl", "-qw", "net.ipv6.conf.\(port).disable_ipv6=0").status == 0)
+        for _ in 0..<150 where try !topology.ip("hA", "-6", "addr", "show", "dev", port, "scope", "link")
+            .contains("fe80::") || topology.ip("hA", "-6", "addr", "show", "dev", port).contains("tentative") {
+            usleep(20_000)  // bounded wait for the port's link-local (DAD), not a timed assertion
+        }
+        protection.expect(landed: try Self.advertiseToHost(topology, attacker: attacker),
+                          "hostA routes IPv6 via xA or takes an address, through xA's port")
+    }
+
+    /// xA's router advertisement to LLDP's group; true when hostA took a route via xA or an
+    /// address from it.
+    static func advertiseToHost(_ topology: Topology, attacker: String) throws -> Bool {
         _ = try topology.attack("ra-to", from: "xA", ["dst-mac": Self.lldpGroup],
                                 watch: [.frames("rt", interface: "eth1")],
                                 barriers: [try topology.barrier(to: "rt", interface: "eth1")])
-        // The host end of every container veth has an IPv6 link-local address and
-        // accepts advertisements (it does not forward IPv6).
         let routes = try topology.ip("hA", "-6", "route", "show", "default")
-        protection.expect(landed: routes.contains("via \(attacker)"), "hostA routes IPv6 via xA (\(routes))")
         let addresses = try topology.ip("hA", "-6", "-o", "addr", "show", "scope", "global")
-        protection.expect(landed: addresses.contains("2001:db8:66:"), "hostA takes an address (\(addresses))")
+        return routes.contains("via \(attacker)") || addresses.contains("2001:db8:66:")
     }
 
     @Test("a datagram to 01:80:c2:00:00:0e never reaches the host's own stack, least of all from a forged source",

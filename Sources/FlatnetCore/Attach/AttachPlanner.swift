@@ -58,10 +58,12 @@ public enum AttachPlanner {
             steps.append(.protectPort(protection))
         }
         // Up before the addresses: the bridge enables the host end while they are added.
-        steps += [.enableARPNotify(ifName), .bringUp(ifName)]
+        steps.append(.bringUp(ifName))
         steps += ipam.ips.map { .addAddress($0.address, ifName) }
         steps += routes.map { .addRoute(destination: $0.destination, gateway: $0.gateway!, ifName) }
-        steps += ipam.ips.compactMap { $0.address.address.v4 }.prefix(1).map { .announce($0, ifName) }
+        if let announced = ipam.ips.lazy.compactMap({ $0.address.address.v4 }).first {
+            steps.append(.announce(announced, ifName, mac: mac))
+        }
         return AttachPlan(host: hostSteps(for: config), hostVeth: hostVeth, container: steps, routes: routes)
     }
 

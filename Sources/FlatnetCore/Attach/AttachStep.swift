@@ -54,23 +54,27 @@ public enum HostStep: Equatable, Sendable {
 
 /// One change ADD makes for a container, as a value.
 public enum ContainerStep: Equatable, Sendable {
-    /// The veth pair: host end up, the peer born inside the netns; then the host end's
-    /// alias `flatnet:<network>`, flatnet's record that it is this network's (the kernel
-    /// ignores an alias in the creating request); then the host end joins the bridge.
+    /// The veth pair: host end up, the peer born inside the netns (named, MTU, MAC); then
+    /// IPv6 off on the host end, before its carrier can come up (so it never gets an
+    /// address or a route: each would make every later link event walk the host's IPv6
+    /// routes, one per port); then, in one request, the alias `flatnet:<network>`,
+    /// flatnet's record that it is this network's (the kernel ignores an alias in the
+    /// creating request), and the bridge: the kernel sets the alias before the master.
     case createVeth(host: InterfaceName, bridge: InterfaceName, container: InterfaceName, netns: String,
                     mtu: Int?, mac: MACAddress?, alias: String)
     /// The port's link-local group mask, then its elements in the network's port security
     /// sets (before the container end is up or has an address: until then its port can
     /// send nothing).
     case protectPort(PortProtection)
-    /// arp_notify=1: the kernel announces the address whenever the MAC is set.
-    case enableARPNotify(InterfaceName)
-    case addAddress(IPPrefix, InterfaceName)
+    /// arp_notify=1 and up, in one request (the kernel then announces the address whenever
+    /// the MAC is set).
     case bringUp(InterfaceName)
+    case addAddress(IPPrefix, InterfaceName)
     case addRoute(destination: IPPrefix, gateway: IPAddress, InterfaceName)
-    /// A gratuitous ARP for the address, once the host end is forwarding: the MAC is set
-    /// again, and arp_notify makes the kernel announce (NETDEV_CHANGEADDR).
-    case announce(IPv4Address, InterfaceName)
+    /// A gratuitous ARP for the address, once the host end is forwarding: the MAC (the one
+    /// flatnet chose) is set again, and arp_notify makes the kernel announce
+    /// (NETDEV_CHANGEADDR).
+    case announce(IPv4Address, InterfaceName, mac: MACAddress)
 
     /// What an operator would type to do the same (inside the container with `ip -n`).
     public func ipCommand(namespace: String) -> String {
@@ -80,20 +84,19 @@ public enum ContainerStep: Equatable, Sendable {
             let macText = mac.map { " address \($0)" } ?? ""
             return "ip link add \(host)\(mtuText) up type veth peer name \(container)\(mtuText)\(macText)"
                 + " netns \(netns)"
-                + " && ip link set \(host) alias \(alias) && ip link set \(host) master \(bridge)"
+                + " && sysctl -w net.ipv6.conf.\(host).disable_ipv6=1"
+                + " && ip link set \(host) alias \(alias) master \(bridge)"
         case .protectPort(let protection):
             return protection.commands.joined(separator: "\n")
-        case .enableARPNotify(let name):
+        case .bringUp(let name):
             return "ip netns exec \(namespace) sysctl -w net.ipv4.conf.\(name).arp_notify=1"
+                + " && ip -n \(namespace) link set \(name) up"
         case .addAddress(let prefix, let name):
             return "ip -n \(namespace) addr add \(prefix) dev \(name)"
-        case .bringUp(let name):
-            return "ip -n \(namespace) link set \(name) up"
         case .addRoute(let destination, let gateway, let name):
             return "ip -n \(namespace) route add \(destination) via \(gateway) dev \(name)"
-        case .announce(let address, let name):
-            return "ip -n \(namespace) link set \(name) address"
-                + " \"$(ip -n \(namespace) -br link show \(name) | awk '{print $3}')\""
+        case .announce(let address, let name, let mac):
+            return "ip -n \(namespace) link set \(name) address \(mac)"
                 + "  # re-set the MAC: arp_notify announces \(address)"
         }
     }

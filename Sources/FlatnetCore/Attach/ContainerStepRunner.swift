@@ -9,11 +9,11 @@ public protocol ContainerOperations: AnyObject {
     func protectPort(_ protection: PortProtection) throws
     /// Undo of `protectPort`: removes the elements and the record; absent ones are fine.
     func unprotectPort(_ protection: PortProtection) throws
-    func enableARPNotify(_ name: InterfaceName) throws
-    func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws
+    /// arp_notify on and the link up, in one request.
     func bringUp(_ name: InterfaceName) throws
+    func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws
     func addRoute(_ destination: IPPrefix, via gateway: IPAddress, dev name: InterfaceName) throws
-    func announce(_ address: IPv4Address, on name: InterfaceName) throws
+    func announce(_ address: IPv4Address, on name: InterfaceName, mac: MACAddress) throws
     /// Undo of `createVeth`: deleting the host end removes the pair.
     func deleteVeth(host: InterfaceName) throws
 }
@@ -54,12 +54,11 @@ public struct ContainerStepRunner {
         case .protectPort(let protection):
             protectedPort = protection  // first: a failed add may have added some of them
             try operations.protectPort(protection)
-        case .enableARPNotify(let name): try operations.enableARPNotify(name)
-        case .addAddress(let prefix, let name): try operations.addAddress(prefix, to: name)
         case .bringUp(let name): try operations.bringUp(name)
+        case .addAddress(let prefix, let name): try operations.addAddress(prefix, to: name)
         case .addRoute(let destination, let gateway, let name):
             try operations.addRoute(destination, via: gateway, dev: name)
-        case .announce(let address, let name): try operations.announce(address, on: name)
+        case .announce(let address, let name, let mac): try operations.announce(address, on: name, mac: mac)
         }
     }
 }

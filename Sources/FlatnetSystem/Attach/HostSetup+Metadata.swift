@@ -42,17 +42,10 @@ extension HostSetup {
         }
     }
 
-    /// `net.ipv6.conf.<bridge>.disable_ipv6=1` through /proc/sys, which follows the
-    /// calling thread's netns. A kernel without IPv6 has nothing to disable.
+    /// `net.ipv6.conf.<bridge>.disable_ipv6=1` (read first: a setup that runs again writes
+    /// nothing).
     func disableIPv6(on bridge: InterfaceName) throws {
-        let path = "/proc/sys/net/ipv6/conf/\(bridge.value)/disable_ipv6"
-        guard access("/proc/sys/net/ipv6", F_OK) == 0, try StateFiles.read(path)?.first != "1" else { return }
-        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw SystemCallError(call: "open(\(path))", errno: errno) }
-        defer { close(descriptor) }
-        guard write(descriptor, "1", 1) == 1 else {
-            throw SystemCallError(call: "write(\(path))", errno: errno)
-        }
+        try InterfaceSysctl.disableIPv6(on: bridge, unlessAlready: true)
     }
 
     private func ensureLinkPair(bridgeSide: InterfaceName, dockerSide: InterfaceName, bridge: InterfaceName,

@@ -94,11 +94,18 @@ extension HostSetup {
 
     /// Container veths of this network that are not on the bridge (it was deleted and has
     /// just been created again) join it again: they are provably this network's (the
-    /// host-side record), and their containers are cut off until then.
+    /// host-side record), and their containers are cut off until then. Every one also gets
+    /// IPv6 off, as ADD makes them now (ports attached by an earlier flatnet had link-local
+    /// addresses and routes, which made each link event on the host walk them all).
     func reattachContainerVeths(to bridge: LinkInfo, socket: borrowing NetlinkSocket) throws {
-        for link in try socket.links()
-            where link.masterIndex == nil && NetworkMembership.isContainerVeth(link, of: config.name) {
-            try socket.changeLink(named: link.name, LinkChange(master: bridge.index, up: true))
+        for link in try socket.links() where NetworkMembership.isContainerVeth(link, of: config.name) {
+            guard let name = try? InterfaceName(validating: link.name) else { continue }
+            // Best effort: a veth a DEL removes meanwhile has no sysctl left to write, and
+            // one that keeps IPv6 costs time, not safety.
+            try? InterfaceSysctl.disableIPv6(on: name, unlessAlready: true)
+            if link.masterIndex == nil {
+                try socket.changeLink(named: link.name, LinkChange(master: bridge.index, up: true))
+            }
         }
     }
 }

@@ -26,20 +26,21 @@ final class NetlinkContainerOperations: ContainerOperations {
         self.repairHost = repairHost
     }
 
-    /// The pair in one request, then the host end's alias (the kernel ignores IFLA_IFALIAS
-    /// when it creates a link), then the bridge. The veth joins the bridge only once it
-    /// carries flatnet's record: a host setup running meanwhile (another ADD, `flatnet
-    /// setup`) would refuse an unmarked port as unknown (the red-team saw 4-6 of 80 ADDs
-    /// fail that way when alias and master were set the other way round). A pair that could
-    /// not be finished is deleted: an unmarked veth would be nobody's.
+    /// The pair in one request; IPv6 off on the host end (one write, before the container
+    /// end is up and so before the host end has a carrier: no address or route is ever
+    /// made); then alias and bridge in one request, the kernel setting the alias first. The
+    /// veth joins the bridge only once it carries flatnet's record: a host setup running
+    /// meanwhile (another ADD, `flatnet setup`) would refuse an unmarked port as unknown
+    /// (the red-team saw 4-6 of 80 ADDs fail that way when the master came first). A pair
+    /// that could not be finished is deleted: an unmarked veth would be nobody's.
     func createVeth(host name: InterfaceName, container peer: InterfaceName, mtu: Int?, mac: MACAddress?,
                     alias: String) throws {
         try host.createVeth(VethRequest(hostName: name, bridgeIndex: nil, containerName: peer,
                                         containerNamespace: namespace.descriptor, mtu: mtu,
                                         containerMAC: mac))
         do {
-            try host.changeLink(named: name.value, LinkChange(alias: alias))
-            try host.changeLink(named: name.value, LinkChange(master: bridgeIndex))
+            try InterfaceSysctl.disableIPv6(on: name)
+            try host.changeLink(named: name.value, LinkChange(master: bridgeIndex, alias: alias))
         } catch {
             _ = try? host.deleteLink(named: name.value)
             throw error
@@ -54,6 +55,7 @@ final class NetlinkContainerOperations: ContainerOperations {
         guard let port = try host.link(named: protection.port.value) else {
             throw NetlinkError(call: "rtnl_link_get_kernel", code: NLE_OBJ_NOTFOUND, subject: protection.port.value)
         }
+        hostVethLink = port
         try host.setGroupForwardMask(port: port.index, mask: PortSecurityRules.linkLocalGroupForwardMask,
                                      name: protection.port.value)
         let guarded = try PortGuard(network: network)
@@ -70,17 +72,13 @@ final class NetlinkContainerOperations: ContainerOperations {
         try PortGuard(network: network).unprotect(port: protection.port.value)
     }
 
-    /// arp_notify on the container end (one netlink request).
-    func enableARPNotify(_ name: InterfaceName) throws {
-        try container.changeLink(named: name.value, LinkChange(arpNotify: true))
+    /// arp_notify on and up, one request to the container end.
+    func bringUp(_ name: InterfaceName) throws {
+        try container.changeLink(named: name.value, LinkChange(up: true, arpNotify: true))
     }
 
     func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws {
-        try container.addAddress(prefix, interfaceIndex: try index(of: name))
-    }
-
-    func bringUp(_ name: InterfaceName) throws {
-        try container.changeLink(named: name.value, LinkChange(up: true))
+        try container.addAddress(prefix, interfaceIndex: try containerLink(name).index)
     }
 
     /// A default route the kernel says "exists" means the container already has one from
@@ -91,7 +89,7 @@ final class NetlinkContainerOperations: ContainerOperations {
     /// back.
     func addRoute(_ destination: IPPrefix, via gateway: IPAddress, dev name: InterfaceName) throws {
         let route = RouteEntry(destination: destination, gateway: gateway,
-                               interfaceIndex: try index(of: name))
+                               interfaceIndex: try containerLink(name).index)
         do {
             try container.addRoute(route)
         } catch {  // (a `catch ... where` here crashes Swift 6.3.1's SIL ownership checker)
@@ -107,38 +105,44 @@ final class NetlinkContainerOperations: ContainerOperations {
     func deleteVeth(host name: InterfaceName) throws { try host.deleteLink(named: name.value) }
 
     /// Announces the address once the host end is a working port (waiting at most 200 ms,
-    /// normally about 1 ms): re-setting the container end's MAC makes the kernel send a
-    /// gratuitous ARP, since arp_notify is on. (Sending one from an AF_PACKET socket was
-    /// measured at +18 ms per ADD: closing such a socket waits for an RCU grace period.)
-    func announce(_ address: IPv4Address, on name: InterfaceName) throws {
+    /// normally about 1 ms): re-setting the container end's MAC (flatnet's choice, known
+    /// without asking) makes the kernel send a gratuitous ARP, since arp_notify is on.
+    /// (Sending one from an AF_PACKET socket was measured at +18 ms per ADD: closing such
+    /// a socket waits for an RCU grace period.)
+    func announce(_ address: IPv4Address, on name: InterfaceName, mac: MACAddress) throws {
         let deadline = MonotonicClock.milliseconds() + 200
-        while try host.link(named: hostVeth.value)?.isOperational != true
-            && MonotonicClock.milliseconds() < deadline {
+        while true {
+            hostVethLink = try host.link(named: hostVeth.value)
+            guard hostVethLink?.isOperational != true, MonotonicClock.milliseconds() < deadline else { break }
             MonotonicClock.sleep(milliseconds: 1)
         }
-        guard let mac = try container.link(named: name.value)?.mac else { return }
         try container.changeLink(named: name.value, LinkChange(mac: mac))
     }
 
-    /// Reads back what the result reports: MACs of the three interfaces, container MTU.
+    /// What the result reports: MACs of the three interfaces, container MTU. The host end
+    /// and the container end were read on the way (their MACs and MTU do not change after);
+    /// only the bridge is asked.
     func observe(
         bridge: InterfaceName, hostVeth: InterfaceName, container name: InterfaceName
     ) throws -> AttachResult.Observed {
-        let containerLink = try container.link(named: name.value)
+        let containerLink = try containerLink(name)
+        let hostLink = try hostVethLink ?? host.link(named: hostVeth.value)
         return AttachResult.Observed(bridgeMAC: try host.link(named: bridge.value)?.mac,
-                                     hostVethMAC: try host.link(named: hostVeth.value)?.mac,
-                                     containerMAC: containerLink?.mac, containerMTU: containerLink?.mtu)
+                                     hostVethMAC: hostLink?.mac,
+                                     containerMAC: containerLink.mac, containerMTU: containerLink.mtu)
     }
 
-    /// The container interface's index, looked up once: the address and every route need it.
-    private var indexes: [InterfaceName: Int32] = [:]
+    /// The host end as last read (by `protectPort` or `announce`).
+    private var hostVethLink: LinkInfo?
+    /// The container end, read once: the address and every route need its index.
+    private var containerLinks: [InterfaceName: LinkInfo] = [:]
 
-    private func index(of name: InterfaceName) throws -> Int32 {
-        if let index = indexes[name] { return index }
+    private func containerLink(_ name: InterfaceName) throws -> LinkInfo {
+        if let link = containerLinks[name] { return link }
         guard let link = try container.link(named: name.value) else {
             throw NetlinkError(call: "rtnl_link_get_kernel", code: NLE_OBJ_NOTFOUND, subject: name.value)
         }
-        indexes[name] = link.index
-        return link.index
+        containerLinks[name] = link
+        return link
     }
 }
