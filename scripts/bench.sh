@@ -83,7 +83,8 @@ trap 'rm -rf "$work"' EXIT
 if [ "$scale_only" = yes ]; then
     say "benchmarking the scale rows only, at $sizes attached ($scale_runs runs per side, interleaved)"
 else
-    say "benchmarking ($runs runs per side, interleaved; the scale rows at $sizes attached, $scale_runs) in a throwaway network namespace; seeding 60,000-lease pools"
+    say "benchmarking ($runs runs per side, interleaved; scale rows at $sizes attached, $scale_runs runs)" \
+        "in a throwaway network namespace; seeding 60,000-lease pools"
 fi
 mkdir -p "$(dirname "$json_out")"
 in_throwaway_netns "$0" --inside "$work" "$runs" "$batch_rounds" "$scale_only" "$sizes" "$scale_runs" > "$json_out"

@@ -43,7 +43,8 @@ def run_once(side, label=None, outputs=None):
     answer = os.pread(output, os.fstat(output).st_size, 0).decode(errors="replace")
     os.close(output)
     if os.waitstatus_to_exitcode(status) != 0:
-        cni = {key: value for key, value in side.get("env", {}).items() if key in ("CNI_COMMAND", "CNI_CONTAINERID")}
+        env = side.get("env", {})
+        cni = {key: env[key] for key in ("CNI_COMMAND", "CNI_CONTAINERID") if key in env}
         sys.exit(f"{label or side.get('label')} exited with {os.waitstatus_to_exitcode(status)}: "
                  f"{side['argv']} {cni}\n{answer}")
     if outputs is not None:

@@ -29,7 +29,7 @@ def run(call):
     done = subprocess.run(call["argv"], input=call["stdin"].encode(), env=call["env"], capture_output=True)
     if done.returncode != 0:
         env = call["env"]
-        what = f"{env['CNI_COMMAND']} of {env.get('CNI_CONTAINERID', '')}" if "CNI_COMMAND" in env else call["argv"]
+        what = f"{env['CNI_COMMAND']} of {env.get('CNI_CONTAINERID')}" if "CNI_COMMAND" in env else call["argv"]
         sys.exit(f"{what} failed (exit {done.returncode}): {done.stdout.decode()} {done.stderr.decode()}")
     return json.loads(done.stdout) if done.stdout.strip() else None
 

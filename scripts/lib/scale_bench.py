@@ -88,7 +88,8 @@ class Side:
                                                              env=call["env"], capture_output=True), calls))
         failed = [f"{call['env']['CNI_CONTAINERID']}: {result.stdout.decode()} {result.stderr.decode()}"
                   for call, result in zip(calls, done) if result.returncode != 0]
-        names = [self.netns(index) for index in range(self.created)] + ([] if strict else [f"bench-s{self.prefix}"])
+        names = [self.netns(index) for index in range(self.created)]
+        names += [] if strict else [f"bench-s{self.prefix}"]
         ip_batch([f"netns del {name}" for name in names], f"{self.label}: netns del", strict)
         self.created, self.results = 0, []
         if failed and strict:
@@ -130,7 +131,8 @@ def held_leases(side, conf_path):
 
 
 def check_pool(side, size, leases, timed_adds):
-    expected = {side.container(i): address(result["ips"][0]["address"]) for i, result in enumerate(side.results)}
+    expected = {side.container(index): address(result["ips"][0]["address"])
+                for index, result in enumerate(side.results)}
     problems = []
     twice = sorted(held for held, count in Counter(held for _, held in leases).items() if count > 1)
     if twice:
@@ -142,8 +144,9 @@ def check_pool(side, size, leases, timed_adds):
         differ = sorted(set(held.items()) ^ set(expected.items()))
         problems.append(f"{len(differ)} leases differ from the ADD results (held vs returned): {differ[:10]}")
     handed = {address(json.loads(output)["ips"][0]["address"]) for output in timed_adds}
-    if handed & set(expected.values()):
-        problems.append(f"timed ADDs were handed held addresses: {sorted(handed & set(expected.values()))[:10]}")
+    clashes = sorted(handed & set(expected.values()))
+    if clashes:
+        problems.append(f"timed ADDs were handed held addresses: {clashes[:10]}")
     if problems:
         sys.exit(f"{side.label}, {size} attached: pool inconsistent: " + "; ".join(problems))
 
@@ -155,11 +158,14 @@ def timed_cases(sides, size):
         return {"name": f"{verb} at {size} attached", "a": build(flat), "b": build(reference)}
 
     def spare(side, verb):  # container N+1, in netns bench-s<prefix>
-        return attach_plan.side(side.label, side.binary, side.config, f"s{side.prefix}", verb, side.plugin_dir)
+        tag = f"s{side.prefix}"
+        return attach_plan.side(side.label, side.binary, side.config, tag, verb, side.plugin_dir)
+
+    def check_first(side):
+        return dict(side.call("CHECK", 0, dict(side.config, prevResult=side.results[0])), label=side.label)
 
     return [both("ADD", lambda side: spare(side, "ADD")), both("DEL", lambda side: spare(side, "DEL")),
-            both("CHECK", lambda side: dict(side.call("CHECK", 0, dict(side.config, prevResult=side.results[0])),
-                                            label=side.label))]
+            both("CHECK", check_first)]
 
 
 def admin_cases(flat, size, conf_path):
@@ -192,7 +198,8 @@ def measure_size(sides, floor, size, options, phases):
     rows = [abbench.measure(case, options.runs, timed_adds if case["name"].startswith("ADD ") else None)
             for case in timed_cases(sides, size) + floor.cases(size)]
     if size == options.sizes[-1]:
-        rows += [abbench.measure(case, options.admin_runs) for case in admin_cases(sides[0], size, options.conf)]
+        admin = admin_cases(sides[0], size, options.conf)
+        rows += [abbench.measure(case, options.admin_runs) for case in admin]
     for side in sides:
         check_pool(side, size, held_leases(side, options.conf), timed_adds.get(side.key, []))
     phases["timed_s"] += time.monotonic() - started
@@ -244,9 +251,9 @@ def main():
     total = time.monotonic() - started
     say(f"done in {total:.0f} s (growing {phases['grow_s']:.0f} s, timing {phases['timed_s']:.0f} s, "
         f"cleanup {phases['cleanup_s']:.0f} s)")
-    rows.append({"name": "scale part wall time", "attached": options.sizes[-1], "unit": "s",
-                 "a": dict({key: round(value, 1) for key, value in phases.items()},
-                           label="scale_bench.py", seconds=round(total, 1), runs=options.runs, sizes=options.sizes)})
+    wall = dict({key: round(value, 1) for key, value in phases.items()}, label="scale_bench.py",
+                seconds=round(total, 1), runs=options.runs, sizes=options.sizes)
+    rows.append({"name": "scale part wall time", "attached": options.sizes[-1], "unit": "s", "a": wall})
     json.dump(rows, sys.stdout, indent=2)
     print()
 

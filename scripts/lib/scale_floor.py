@@ -101,8 +101,8 @@ class FloorBridge:
         new = range(self.pairs, count)
         self.pairs = max(self.pairs, count)  # before making them: a failure half-way is cleaned up too
         ip_batch([f"netns add {netns_name(i)}" for i in new], "floor netns add")
-        ip_batch([f"link add {link_name(i)} master {FLOOR_BRIDGE} up type veth peer name eth0 netns {netns_name(i)}"
-                  for i in new], "floor veth add")
+        ip_batch([f"link add {link_name(i)} master {FLOOR_BRIDGE} up type veth peer name eth0 "
+                  f"netns {netns_name(i)}" for i in new], "floor veth add")
         for index in new:
             set_up_in_netns(netns_name(index))
 
@@ -129,7 +129,8 @@ class FloorBridge:
         while self.exists and _port_count() > 0 and time.monotonic() < deadline:
             time.sleep(0.1)
         if self.exists:
-            done = subprocess.run([attach_plan.IP, "link", "del", FLOOR_BRIDGE], capture_output=True, text=True)
+            done = subprocess.run([attach_plan.IP, "link", "del", FLOOR_BRIDGE],
+                                  capture_output=True, text=True)
             if strict and (done.returncode != 0 or _port_count() != 0):
                 sys.exit(f"floor bridge cleanup failed: {done.stderr.strip()}")
         self.pairs, self.exists = 0, False

@@ -52,7 +52,9 @@ def draw(rows):
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x_of(size):
-        return LEFT + (plot_width / 2 if high == low else (math.log10(size) - low) / (high - low) * plot_width)
+        if high == low:
+            return LEFT + plot_width / 2
+        return LEFT + (math.log10(size) - low) / (high - low) * plot_width
 
     def y_of(ms):
         return TOP + plot_height - ms / y_top * plot_height
@@ -69,19 +71,23 @@ def draw(rows):
         out.append(f'<line x1="{x_of(size):.1f}" y1="{TOP + plot_height}" x2="{x_of(size):.1f}" '
                    f'y2="{TOP + plot_height + 5}" stroke="black"/>')
         out.append(text(x_of(size), TOP + plot_height + 20, f"{size:,}"))
-    out.append(f'<polyline points="{LEFT},{TOP} {LEFT},{TOP + plot_height} {WIDTH - RIGHT},{TOP + plot_height}" '
+    corner = f"{LEFT},{TOP + plot_height}"
+    out.append(f'<polyline points="{LEFT},{TOP} {corner} {WIDTH - RIGHT},{TOP + plot_height}" '
                f'fill="none" stroke="black"/>')
     out.append(text(LEFT + plot_width / 2, HEIGHT - 14, "containers attached (log scale)"))
     out.append(text(18, TOP + plot_height / 2, "ADD median (ms)",
                     extra=f' transform="rotate(-90 18 {TOP + plot_height / 2:.1f})"'))
+    out.append(f'<rect x="{LEFT + 8}" y="{TOP + 2}" width="250" height="{len(series) * 18 + 4}" fill="white" '
+               f'fill-opacity="0.85"/>')  # the legend stays readable where a line runs behind it
     for index, (label, found, colour, dash) in enumerate(series):
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         path = " ".join(f"{x_of(size):.1f},{y_of(ms):.1f}" for size, ms in found)
         out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dashes}/>')
-        out += [f'<circle cx="{x_of(size):.1f}" cy="{y_of(ms):.1f}" r="3" fill="{colour}"/>' for size, ms in found]
+        out += [f'<circle cx="{x_of(size):.1f}" cy="{y_of(ms):.1f}" r="3" fill="{colour}"/>'
+                for size, ms in found]
         legend_y = TOP + 12 + index * 18
-        out.append(f'<line x1="{LEFT + 14}" y1="{legend_y}" x2="{LEFT + 40}" y2="{legend_y}" stroke="{colour}" '
-                   f'stroke-width="2"{dashes}/>')
+        out.append(f'<line x1="{LEFT + 14}" y1="{legend_y}" x2="{LEFT + 40}" y2="{legend_y}" '
+                   f'stroke="{colour}" stroke-width="2"{dashes}/>')
         out.append(text(LEFT + 46, legend_y + 4, label, anchor="start"))
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -40,10 +40,12 @@ def ratio(top, bottom):
 
 
 def print_table(rows, sizes):
-    print("scale: medians in ms, interleaved A/B; ratio = flatnet / bridge+host-local (Go); "
-          "floor = one `ip link add` of a veth (peer in a fresh netns, master, up) on a bridge with as many ports")
-    header = (f"{'attached':>8} |{'ADD flat':>9}{'ref':>8}{'ratio':>7} |{'DEL flat':>9}{'ref':>8}{'ratio':>7} |"
-              f"{'CHECK fl':>9}{'ref':>8}{'ratio':>7} |{'floor add':>10}{'del':>8} |{'ADD/floor':>10}")
+    print("scale: medians in ms, interleaved A/B; ratio = flatnet / bridge+host-local (Go); floor = one\n"
+          "`ip link add` of a veth (peer in a fresh netns, master, up) on a bridge with as many ports")
+    header = f"{'attached':>8} |"
+    for verb in ("ADD flat", "DEL flat", "CHECK fl"):
+        header += f"{verb:>9}{'ref':>8}{'ratio':>7} |"
+    header += f"{'floor add':>10}{'del':>8} |{'ADD/floor':>10}"
     print(header)
     print("-" * len(header))
     for size in sizes:
@@ -57,12 +59,14 @@ def print_table(rows, sizes):
 
 
 def verdict(value, limit):
-    return "-" if value is None else f"{value:.3f} (target <= {limit}: {'met' if value <= limit else 'MISSED'})"
+    if value is None:
+        return "-"
+    return f"{value:.3f} (target <= {limit}: {'met' if value <= limit else 'MISSED'})"
 
 
 def print_targets(rows, sizes):
     large = sizes[-1]
-    note = "" if large == TARGET_SIZE else f"  [targets are set at {TARGET_SIZE}; largest size measured: {large}]"
+    note = "" if large == TARGET_SIZE else f"  [targets are set at {TARGET_SIZE}; largest measured: {large}]"
     flat_add = median(rows, "ADD", large)
     print(f"target: ADD at {large}, flatnet / reference: "
           f"{verdict(ratio(flat_add, median(rows, 'ADD', large, 'b')), 0.5)}{note}")
@@ -70,8 +74,10 @@ def print_targets(rows, sizes):
           f"{verdict(ratio(flat_add, median(rows, 'floor: veth add', large)), 2.0)}{note}")
     small = GROWTH_BASE if GROWTH_BASE in sizes[:-1] else sizes[0]
     if small != large:
-        print(f"target: flatnet ADD at {large} / at {small}: {verdict(ratio(flat_add, median(rows, 'ADD', small)), 2.0)}"
-              f"  (reference: {cell(ratio(median(rows, 'ADD', large, 'b'), median(rows, 'ADD', small, 'b')), 0, 2)})")
+        growth = ratio(flat_add, median(rows, "ADD", small))
+        reference_growth = ratio(median(rows, "ADD", large, "b"), median(rows, "ADD", small, "b"))
+        print(f"target: flatnet ADD at {large} / at {small}: {verdict(growth, 2.0)}"
+              f"  (reference: {cell(reference_growth, 0, 2)})")
     print(f"target: DEL at {large}, flatnet / reference: "
           f"{verdict(ratio(median(rows, 'DEL', large), median(rows, 'DEL', large, 'b')), 1.0)}{note}")
 
@@ -91,8 +97,9 @@ def main():
     print_targets(rows, sizes)
     if wall:
         part = wall["a"]
-        print(f"scale part: {part['seconds']:.0f} s (growing {part['grow_s']:.0f} s, timing {part['timed_s']:.0f} s, "
-              f"cleanup {part['cleanup_s']:.0f} s); sizes {','.join(map(str, part['sizes']))}, "
+        print(f"scale part: {part['seconds']:.0f} s (growing {part['grow_s']:.0f} s, "
+              f"timing {part['timed_s']:.0f} s, cleanup {part['cleanup_s']:.0f} s); "
+              f"sizes {','.join(map(str, part['sizes']))}, "
               f"{part['runs']} runs per side")
 
 
