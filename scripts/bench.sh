@@ -3,34 +3,46 @@
 # (Debian containernetworking-plugins, /usr/lib/cni) in the same run, reported as
 # medians, min/max and the ratio flatnet/reference. A script, not a test: timings on a
 # shared machine are noisy, so nothing here passes or fails on a number.
-# Usage: scripts/bench.sh [--runs N] [--rounds R] [--json FILE]
-#   --runs N     executions per side and operation (default 200)
-#   --rounds R   rounds of the 100-ADD batches per plugin (default 3)
-#   --json FILE  also write the JSON report to FILE (default .build/bench.json)
+# Usage: scripts/bench.sh [--runs N] [--rounds R] [--sizes LIST] [--scale-runs N] [--scale-only] [--json FILE]
+#   --runs N        executions per side and operation (default 200)
+#   --rounds R      rounds of the 100-ADD batches per plugin (default 3)
+#   --sizes LIST    the scale rows' sizes: containers attached to each side (default 1,10,100,1000)
+#   --scale-runs N  executions per side and operation at each size (default 20)
+#   --scale-only    only the scale rows (ADD, DEL, CHECK and the kernel floor at each size;
+#                   GC, STATUS, ipam list and doctor at the largest), for a quick look
+#   --json FILE     also write the JSON report to FILE (default .build/bench.json); the scale
+#                   rows' ADD medians are drawn in FILE with .json replaced by -scale.svg
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-# Runs inside the throwaway namespace: seeds the pools, then times every case.
+# Runs inside the throwaway namespace: the scale rows first (they need empty pools), then
+# seeds the pools and times every other case.
 if [ "${1:-}" = "--inside" ]; then
-    work="$2"; runs="$3"; batch_rounds="$4"
+    work="$2"; runs="$3"; batch_rounds="$4"; scale_only="$5"; sizes="$6"; scale_runs="$7"
     mkdir -p "$work/bin" && ln -sf "$FLATNET_RELEASE_BINARY" "$work/bin/flatnet-ipam"
-    for plugin in flatnet host-local; do
-        python3 "$FLATNET_ROOT/scripts/lib/seed_pool.py" "$plugin" "$work/$plugin" s10 10 10.43.0.2
-        python3 "$FLATNET_ROOT/scripts/lib/seed_pool.py" "$plugin" "$work/$plugin" s60k 60000 10.43.0.2
-    done
     # This namespace plays the host for the attach cases; eth1 is flatnet's uplink.
     ip netns add bench-switch
     ip link add eth1 type veth peer name port1 netns bench-switch
     ip link add eth2 type veth peer name port2 netns bench-switch
     ip link add eth3 type veth peer name port3 netns bench-switch
+    # The switch ports are up, so the uplinks have carrier as on a real host (STATUS and
+    # doctor, timed by the scale rows, report an uplink without carrier as a problem).
+    for port in port1 port2 port3; do ip -n bench-switch link set "$port" up; done
     # A docker bridge for the metadata case (flatnet's link pair and rules attach to it).
     ip link add docker0 type bridge && ip addr add 172.17.0.1/16 dev docker0 && ip link set docker0 up
     lib="$FLATNET_ROOT/scripts/lib"
     {
-        python3 "$lib/bench_plan.py" "$FLATNET_RELEASE_BINARY" "$work/bin" "$work" "$runs" | python3 "$lib/abbench.py"
-        python3 "$lib/attach_plan.py" "$FLATNET_RELEASE_BINARY" "$work" "$runs" | python3 "$lib/abbench.py"
-        python3 "$lib/batch_bench.py" "$FLATNET_RELEASE_BINARY" "$work" "$batch_rounds"
-        python3 "$lib/peak_memory.py" "$FLATNET_RELEASE_BINARY" "$work"
+        python3 "$lib/scale_bench.py" "$FLATNET_RELEASE_BINARY" "$work" --sizes "$sizes" --runs "$scale_runs"
+        if [ "$scale_only" = no ]; then
+            for plugin in flatnet host-local; do
+                python3 "$lib/seed_pool.py" "$plugin" "$work/$plugin" s10 10 10.43.0.2
+                python3 "$lib/seed_pool.py" "$plugin" "$work/$plugin" s60k 60000 10.43.0.2
+            done
+            python3 "$lib/bench_plan.py" "$FLATNET_RELEASE_BINARY" "$work/bin" "$work" "$runs" | python3 "$lib/abbench.py"
+            python3 "$lib/attach_plan.py" "$FLATNET_RELEASE_BINARY" "$work" "$runs" | python3 "$lib/abbench.py"
+            python3 "$lib/batch_bench.py" "$FLATNET_RELEASE_BINARY" "$work" "$batch_rounds"
+            python3 "$lib/peak_memory.py" "$FLATNET_RELEASE_BINARY" "$work"
+        fi
     } | python3 -c 'import json, sys; rows = []; decoder = json.JSONDecoder(); text = sys.stdin.read().strip()
 while text:
     part, end = decoder.raw_decode(text); rows += part; text = text[end:].strip()
@@ -40,16 +52,23 @@ fi
 
 runs=200
 batch_rounds=3
+sizes=1,10,100,1000
+scale_runs=20
+scale_only=no
 json_out="$FLATNET_ROOT/.build/bench.json"
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs="${2:?}"; shift 2 ;;
         --rounds) batch_rounds="${2:?}"; shift 2 ;;
+        --sizes) sizes="${2:?}"; shift 2 ;;
+        --scale-runs) scale_runs="${2:?}"; shift 2 ;;
+        --scale-only) scale_only=yes; shift ;;
         --json) json_out="${2:?}"; shift 2 ;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option: $1" ;;
     esac
 done
+[[ "$sizes" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--sizes takes sizes separated by commas, like 1,10,100,1000"
 
 require_root "scripts/bench.sh"
 # ebtables + iptables: flatnet's containment rules. Debian's ebtables package alone gives only
@@ -61,12 +80,19 @@ build_release
 # State lives on disk (not tmpfs), as /var/lib/cni does on a node: fsync costs count.
 work=$(mktemp -d /var/tmp/flatnet-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-say "benchmarking ($runs runs per side, interleaved) in a throwaway network namespace; seeding 60,000-lease pools"
+if [ "$scale_only" = yes ]; then
+    say "benchmarking the scale rows only, at $sizes attached ($scale_runs runs per side, interleaved)"
+else
+    say "benchmarking ($runs runs per side, interleaved; scale rows at $sizes attached, $scale_runs runs)" \
+        "in a throwaway network namespace; seeding 60,000-lease pools"
+fi
 mkdir -p "$(dirname "$json_out")"
-in_throwaway_netns "$0" --inside "$work" "$runs" "$batch_rounds" > "$json_out"
-python3 -c 'import json, sys; json.dump([r for r in json.load(open(sys.argv[1])) if "median_ms" in r["a"]], sys.stdout)' "$json_out" \
-    | python3 "$FLATNET_ROOT/scripts/lib/benchtable.py" VERSION=0.6 ADD=0.5 DEL=1.0 "100 ADDs 8-parallel=0.5"
-python3 - "$json_out" <<'PY'
+in_throwaway_netns "$0" --inside "$work" "$runs" "$batch_rounds" "$scale_only" "$sizes" "$scale_runs" > "$json_out"
+if [ "$scale_only" = no ]; then
+    python3 -c 'import json, sys; json.dump([r for r in json.load(open(sys.argv[1]))
+        if "median_ms" in r["a"] and "attached" not in r], sys.stdout)' "$json_out" \
+        | python3 "$FLATNET_ROOT/scripts/lib/benchtable.py" VERSION=0.6 ADD=0.5 DEL=1.0 "100 ADDs 8-parallel=0.5"
+    python3 - "$json_out" <<'PY'
 import json, sys
 rows = {row["name"]: row for row in json.load(open(sys.argv[1]))}
 for small_name, large_name in (("IPAM ADD, 10 leases", "IPAM ADD, 60000 leases"), ("ADD", "ADD, 60000 leases")):
@@ -79,7 +105,13 @@ memory = rows["peak memory of one ADD"]
 print(f"peak memory of one ADD (max RSS, median of 5): flatnet {memory['a']['median_kib']:.0f} KiB, "
       f"bridge+host-local (Go) {memory['b']['median_kib']:.0f} KiB, ratio {memory['ratio']:.2f}")
 PY
-echo "machine: $(nproc) cores, kernel $(uname -r); JSON report: $json_out"
+fi
+echo
+python3 "$FLATNET_ROOT/scripts/lib/scale_summary.py" "$json_out"
+svg="${json_out%.json}-scale.svg"
+python3 "$FLATNET_ROOT/scripts/lib/scale_plot.py" "$json_out" "$svg"
+echo "machine: $(nproc) cores, kernel $(uname -r); JSON report: $json_out; scale plot: $svg"
+[ "$scale_only" = yes ] && exit 0
 # Port security's per-container step on its own: the netlink element changes an ADD, a
 # CHECK and a DEL make, with 10 and with 1,000 containers' elements already in the sets
 # (interleaved, medians; target: the 1,000 case within 1.2x of the 10 case).

@@ -10,9 +10,11 @@ around each timed run: "before" prepares (a fresh container netns for an ADD), "
 restores (a DEL after an ADD keeps a pool at the same size).
 Each iteration runs A and B once, alternating which goes first, so drift in machine
 load hits both sides alike. Timing covers posix_spawn to waitpid only (no Python
-subprocess machinery). A run whose exit status is not 0 aborts the benchmark: a
-failing plugin must not look fast. Prints a JSON report on stdout.
+subprocess machinery). A run whose exit status is not 0 aborts the benchmark with what it
+printed: a failing plugin must not look fast. Prints a JSON report on stdout.
+Other scripts import measure() to time one case (scripts/lib/scale_bench.py).
 """
+import fcntl
 import json
 import os
 import statistics
@@ -20,23 +22,33 @@ import sys
 import time
 
 
-def run_once(side, label=None):
+def run_once(side, label=None, outputs=None):
+    """Runs SIDE once and returns its wall time in ms; with OUTPUTS (a list), appends its stdout."""
     read_end, write_end = os.pipe()
     data = side.get("stdin", "").encode()
     if len(data) > 60000:
-        sys.exit("stdin too large for a pre-filled pipe")
+        # A GC's list of 1,000 attachments is larger than a default pipe holds.
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, len(data))
     os.write(write_end, data)
     os.close(write_end)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    actions = [(os.POSIX_SPAWN_DUP2, read_end, 0), (os.POSIX_SPAWN_DUP2, devnull, 1)]
+    # stdout goes to memory, not a pipe: nothing has to drain it while the clock runs, and
+    # a failing call can show what it answered.
+    output = os.memfd_create("abbench-stdout")
+    actions = [(os.POSIX_SPAWN_DUP2, read_end, 0), (os.POSIX_SPAWN_DUP2, output, 1)]
     start = time.perf_counter_ns()
     pid = os.posix_spawn(side["argv"][0], side["argv"], side.get("env", {}), file_actions=actions)
     _, status = os.waitpid(pid, 0)
     elapsed = time.perf_counter_ns() - start
     os.close(read_end)
-    os.close(devnull)
+    answer = os.pread(output, os.fstat(output).st_size, 0).decode(errors="replace")
+    os.close(output)
     if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{label or side.get('label')} exited with {os.waitstatus_to_exitcode(status)}: {side['argv']}")
+        env = side.get("env", {})
+        cni = {key: env[key] for key in ("CNI_COMMAND", "CNI_CONTAINERID") if key in env}
+        sys.exit(f"{label or side.get('label')} exited with {os.waitstatus_to_exitcode(status)}: "
+                 f"{side['argv']} {cni}\n{answer}")
+    if outputs is not None:
+        outputs.append(answer)
     return elapsed / 1e6
 
 
@@ -45,26 +57,31 @@ def summarize(samples):
             "runs": len(samples)}
 
 
+def measure(case, runs, outputs=None):
+    """One case's report row. With OUTPUTS (a dict), each timed run's stdout is appended to
+    outputs[side key] ("a" or "b"), so a caller can check what the timed calls answered."""
+    sides = [key for key in ("a", "b") if key in case]  # a case with only "a" is a plain measurement
+    times = {key: [] for key in sides}
+    for iteration in range(runs):
+        order = sides if iteration % 2 == 0 else list(reversed(sides))
+        for key in order:
+            side = case[key]
+            for step in side.get("before", []):
+                run_once(step, label=side["label"] + " (before)")
+            kept = None if outputs is None else outputs.setdefault(key, [])
+            times[key].append(run_once(side, outputs=kept))
+            for step in side.get("after", []):
+                run_once(step, label=side["label"] + " (after)")
+    row = {"name": case["name"]}
+    for key in sides:
+        row[key] = dict(summarize(times[key]), label=case[key]["label"])
+    row["ratio"] = row["a"]["median_ms"] / row["b"]["median_ms"] if "b" in row else None
+    return row
+
+
 def main():
     spec = json.load(sys.stdin)
-    report = []
-    for case in spec["cases"]:
-        sides = [key for key in ("a", "b") if key in case]  # a case with only "a" is a plain measurement
-        times = {key: [] for key in sides}
-        for iteration in range(spec["runs"]):
-            order = sides if iteration % 2 == 0 else list(reversed(sides))
-            for key in order:
-                side = case[key]
-                for step in side.get("before", []):
-                    run_once(step, label=side["label"] + " (before)")
-                times[key].append(run_once(side))
-                for step in side.get("after", []):
-                    run_once(step, label=side["label"] + " (after)")
-        row = {"name": case["name"]}
-        for key in sides:
-            row[key] = dict(summarize(times[key]), label=case[key]["label"])
-        row["ratio"] = row["a"]["median_ms"] / row["b"]["median_ms"] if "b" in row else None
-        report.append(row)
+    report = [measure(case, spec["runs"]) for case in spec["cases"]]
     json.dump(report, sys.stdout, indent=2)
     print()
 

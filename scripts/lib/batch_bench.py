@@ -28,7 +28,9 @@ def plugins(flatnet, work):
 def run(call):
     done = subprocess.run(call["argv"], input=call["stdin"].encode(), env=call["env"], capture_output=True)
     if done.returncode != 0:
-        sys.exit(f"{call['env']['CNI_COMMAND']} failed: {done.stdout.decode()} {done.stderr.decode()}")
+        env = call["env"]
+        what = f"{env['CNI_COMMAND']} of {env.get('CNI_CONTAINERID')}" if "CNI_COMMAND" in env else call["argv"]
+        sys.exit(f"{what} failed (exit {done.returncode}): {done.stdout.decode()} {done.stderr.decode()}")
     return json.loads(done.stdout) if done.stdout.strip() else None
 
 
