@@ -3,13 +3,16 @@
 # (Debian containernetworking-plugins, /usr/lib/cni) in the same run, reported as
 # medians, min/max and the ratio flatnet/reference. A script, not a test: timings on a
 # shared machine are noisy, so nothing here passes or fails on a number.
-# Usage: scripts/bench.sh [--runs N] [--rounds R] [--sizes LIST] [--scale-runs N] [--scale-only] [--json FILE]
+# Usage: scripts/bench.sh [--runs N] [--rounds R] [--sizes LIST] [--scale-runs N] [--scale-only]
+#                         [--binary PATH] [--json FILE]
 #   --runs N        executions per side and operation (default 200)
 #   --rounds R      rounds of the 100-ADD batches per plugin (default 3)
 #   --sizes LIST    the scale rows' sizes: containers attached to each side (default 1,10,100,1000)
 #   --scale-runs N  executions per side and operation at each size (default 20)
 #   --scale-only    only the scale rows (ADD, DEL, CHECK and the kernel floor at each size;
 #                   GC, STATUS, ipam list and doctor at the largest), for a quick look
+#   --binary PATH   time this flatnet binary instead of this tree's release build (a
+#                   before/after comparison; the tree is still built)
 #   --json FILE     also write the JSON report to FILE (default .build/bench.json); the scale
 #                   rows' ADD medians are drawn in FILE with .json replaced by -scale.svg
 set -euo pipefail
@@ -18,6 +21,7 @@ source "$(dirname "$0")/lib/common.sh"
 # Runs inside the throwaway namespace: the scale rows first (they need empty pools), then
 # seeds the pools and times every other case.
 if [ "${1:-}" = "--inside" ]; then
+    FLATNET_RELEASE_BINARY="${FLATNET_BENCH_BINARY:-$FLATNET_RELEASE_BINARY}"
     work="$2"; runs="$3"; batch_rounds="$4"; scale_only="$5"; sizes="$6"; scale_runs="$7"
     mkdir -p "$work/bin" && ln -sf "$FLATNET_RELEASE_BINARY" "$work/bin/flatnet-ipam"
     # This namespace plays the host for the attach cases; eth1 is flatnet's uplink.
@@ -64,7 +68,8 @@ while [ $# -gt 0 ]; do
         --scale-runs) scale_runs="${2:?}"; shift 2 ;;
         --scale-only) scale_only=yes; shift ;;
         --json) json_out="${2:?}"; shift 2 ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --binary) export FLATNET_BENCH_BINARY; FLATNET_BENCH_BINARY="$(realpath "${2:?}")"; shift 2 ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option: $1" ;;
     esac
 done

@@ -60,7 +60,7 @@ struct AttachPlanTests {
                 + " && sysctl -w net.ipv6.conf.\(veth).disable_ipv6=1 && ip link set \(veth) alias flatnet:flat-a master br-flat-a",
             ["macs { \"\(veth)\" . 02:00:00:00:00:01 }", "lladdrs { \"\(veth)\" . 0x020000000001 }", "ipv4 { \"\(veth)\" . 02:00:00:00:00:01 . 10.43.1.5 }",
              "ipv6 { \"\(veth)\" . fe80::ff:fe00:1 }", "targets { \"\(veth)\" . 0xfe80000000000000000000fffe000001 }",
-             "drops { \"\(veth)\" }"].map { "nft add element bridge \(table) " + $0 }
+             "drops { \"\(veth)\" }", "announced { \"\(veth)\" . 10.43.1.5 }"].map { "nft add element bridge \(table) " + $0 }
                 .reduce("ip link set dev \(veth) type bridge_slave group_fwd_mask 0xfffd") { $0 + "\n" + $1 },
             "ip netns exec c1 sysctl -w net.ipv4.conf.eth0.arp_notify=1 && ip -n c1 link set eth0 up",
             "ip -n c1 addr add 10.43.1.5/16 dev eth0",

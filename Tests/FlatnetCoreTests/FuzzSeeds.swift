@@ -124,7 +124,7 @@ enum FuzzSeeds {
         let protection = PortProtection(
             table: "flatnet-flat-a-62e6f9d8", port: try! InterfaceName(validating: "fl08fce37b95"),
             mac: MACAddress("02:00:00:00:00:01")!, ipv4: [IPv4Address("10.43.1.2")!],
-            ipv6: [IPv6Address("fd00::2")!])
+            ipv6: [IPv6Address("fd00::2")!], announced: IPv4Address("10.43.1.2")!)
         let owner = Attachment(containerID: "c1", ifName: "eth0")
         let stamp = ReadyStamp(digest: "0123456789abcdef", bridgeIndex: 7, dockerIndex: 3,
                                tableFingerprint: "fedcba9876543210")
@@ -134,6 +134,9 @@ enum FuzzSeeds {
             FuzzSeed("state-records", "ready stamp", text: stamp.encoded),
             FuzzSeed("state-records", "ready stamp of an older flatnet", text: "0123456789abcdef 7 -\n"),
             FuzzSeed("state-records", "port record", text: protection.record),
+            FuzzSeed("state-records", "port record of an older flatnet (no announced address)",
+                     text: #"{"table":"flatnet-flat-a-62e6f9d8","port":"fl08fce37b95","mac":"02:00:00:00:00:01","#
+                         + #""ipv4":["10.43.1.2"],"ipv6":["fd00::2"],"adopted":false}"#),
         ]
     }
 

@@ -146,6 +146,20 @@ struct PortSecurityTests {
         #expect(PortProtection(record: "not json") == nil)
     }
 
+    @Test("the announced address: one element in its own set, kept by the record; an older record has none")
+    func announced() throws {
+        let port = try InterfaceName(validating: "fl12ab123456789")
+        let (leased, allowed) = (IPv4Address("10.43.1.5")!, IPv4Address("10.43.0.100")!)
+        let protection = PortProtection(table: "t", port: port, mac: Self.mac, ipv4: [leased, allowed], announced: leased)
+        let change = try #require(protection.elementChanges.first { $0.set == "announced" })
+        #expect(change.keys == [NftElementKey.interface(port) + .ipv4(leased)], "the leased address only")
+        #expect(PortProtection(record: protection.record) == protection)
+        var older = PortProtection(table: "t", port: port, mac: Self.mac, ipv4: [leased])
+        #expect(!older.elementChanges.contains { $0.set == "announced" }, "no element: its announcements reach everyone")
+        older.announced = IPv4Address("10.43.9.9")
+        #expect(PortProtection(record: older.record) == nil, "an announced address the port does not hold is refused")
+    }
+
     @Test("adoption trusts a MAC only when one port alone has it and no recorded port does")
     func adoption() {
         let (a, b, c) = (MACAddress("02:00:00:00:00:0a")!, MACAddress("02:00:00:00:00:0b")!, MACAddress("02:00:00:00:00:0c")!)
@@ -172,6 +186,9 @@ struct PortSecurityTests {
                                               "port-rs-option", "spoof",
                                               "input", "forward", "to-link"])
         let noMetadata = try #require(PortSecurityRules.make(for: try Self.config(Valid.config.setting("metadata", to: nil))))
-        #expect(!noMetadata.chains.contains { $0.name == "forward" || $0.name == "to-link" })
+        #expect(!noMetadata.chains.contains { $0.name == "to-link" })
+        let forward = try #require(noMetadata.chains.first { $0.name == "forward" })
+        #expect(forward.rules.count == 1 && forward.rules[0].contains("@announced"),
+                "without metadata, forward holds only the announcement rule: \(forward.rules)")
     }
 }

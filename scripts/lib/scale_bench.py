@@ -3,9 +3,11 @@
 
   scale_bench.py FLATNET_BINARY WORK_DIR [--sizes 1,10,100,1000] [--runs 20] [--admin-runs 5]
 
-Runs inside the benchmark's throwaway namespace, which plays the host (eth1, flatnet's
-uplink, is plugged into a switch namespace by bench.sh), before any case that leaves an
-attachment behind: both pools must start empty. For each size N, smallest first:
+Runs inside the benchmark's throwaway namespace, before any case that leaves an attachment
+behind: both pools must start empty. Each side plays a host of its own (hostns.py: a
+namespace entered with setns, so a side's containers are the only ones on its host, as on a
+real node); flatnet's host has its uplink, eth1, plugged into bench.sh's switch namespace.
+For each size N, smallest first:
 1. Both sides grow to N attached containers the same way: one netns per container (made
    with `ip -batch`), attached by that plugin's own ADD, one after the other. flatnet uses
    attach_plan.netconfs()'s netconf (port security on, the default); the reference is the
@@ -39,9 +41,11 @@ from concurrent.futures import ThreadPoolExecutor
 import abbench
 import attach_plan
 import batch_bench
+import hostns
 from scale_floor import FloorBridge, ip_batch
 
 GO = "bridge+host-local (Go)"
+HOSTS = {"a": "sc-host-flatnet", "b": "sc-host-reference", "floor": "sc-host-floor"}
 DEL_WORKERS = 8
 
 
@@ -52,8 +56,9 @@ def say(text):
 class Side:
     """One plugin and the containers attached to it: sc-<prefix><i>, in order of attachment."""
 
-    def __init__(self, key, label, binary, config, prefix):
+    def __init__(self, key, label, binary, config, prefix, host):
         self.key, self.label, self.binary, self.config, self.prefix = key, label, binary, config, prefix
+        self.host = host  # the side's own host namespace: its containers are the only ones there
         self.plugin_dir = os.path.dirname(binary)
         self.created = 0  # namespaces made, attached or not: what a cleanup deletes
         self.results = []  # the attached containers' ADD results, by index
@@ -69,6 +74,10 @@ class Side:
                                 self.container(index), self.plugin_dir)
 
     def grow(self, count):
+        with hostns.inside(self.host):
+            self._grow(count)
+
+    def _grow(self, count):
         new = range(self.created, count)
         self.created = max(self.created, count)
         ip_batch([f"netns add {self.netns(i)}" for i in new], f"{self.label}: netns add")
@@ -79,6 +88,10 @@ class Side:
 
     def detach_all(self, strict):
         """DEL of every container (spares of the timed rows too after a failure), then their netns."""
+        with hostns.inside(self.host):  # the DEL workers, threads started here, inherit it
+            self._detach_all(strict)
+
+    def _detach_all(self, strict):
         calls = [self.call("DEL", index) for index in range(self.created)]
         if not strict:
             calls.append(attach_plan.call(self.binary, "DEL", self.config, f"bench-s{self.prefix}",
@@ -114,7 +127,7 @@ def address(text):
 
 def held_leases(side, conf_path):
     """[(containerID, address)] as the side's IPAM state holds them."""
-    if side.key == "a":
+    if side.key == "a":  # (pool state on disk: any namespace reads it)
         listing = batch_bench.run({"argv": [side.binary, "ipam", "list", "--conf", conf_path, "--json"],
                                    "env": {}, "stdin": ""})
         return [(lease["containerID"], lease["address"]) for lease in listing or []]
@@ -155,7 +168,8 @@ def timed_cases(sides, size):
     flat, reference = sides
 
     def both(verb, build):
-        return {"name": f"{verb} at {size} attached", "a": build(flat), "b": build(reference)}
+        return {"name": f"{verb} at {size} attached", "a": hostns.placed(build(flat), flat.host),
+                "b": hostns.placed(build(reference), reference.host)}
 
     def spare(side, verb):  # container N+1, in netns bench-s<prefix>
         tag = f"s{side.prefix}"
@@ -178,11 +192,12 @@ def admin_cases(flat, size, conf_path):
           "stdin": json.dumps(dict(newest, **{"cni.dev/valid-attachments": attachments}))}
     status = {"argv": [flat.binary], "env": dict(cni_env, CNI_COMMAND="STATUS"), "stdin": json.dumps(newest)}
     cli = [("ipam list", ["ipam", "list", "--conf", conf_path]), ("doctor", ["doctor", "--conf", conf_path])]
-    return ([{"name": f"GC at {size} attached", "a": dict(gc, label="flatnet GC, all attachments valid")},
-             {"name": f"STATUS at {size} attached", "a": dict(status, label="flatnet STATUS")}]
-            + [{"name": f"{name} at {size} attached",
-                "a": {"label": f"flatnet {name}", "argv": [flat.binary, *argv], "env": cli_env}}
-               for name, argv in cli])
+    cases = ([{"name": f"GC at {size} attached", "a": dict(gc, label="flatnet GC, all attachments valid")},
+              {"name": f"STATUS at {size} attached", "a": dict(status, label="flatnet STATUS")}]
+             + [{"name": f"{name} at {size} attached",
+                 "a": {"label": f"flatnet {name}", "argv": [flat.binary, *argv], "env": cli_env}}
+                for name, argv in cli])
+    return [dict(case, a=hostns.placed(case["a"], flat.host)) for case in cases]
 
 
 def measure_size(sides, floor, size, options, phases):
@@ -192,6 +207,11 @@ def measure_size(sides, floor, size, options, phases):
         side.grow(size)
     floor.grow(size)
     phases["grow_s"] += time.monotonic() - started
+    # A host in service, not one in the middle of a burst of 1,000 ADDs: every new container
+    # sends IPv6 DAD, MLD and router solicitations for seconds after it is up, each flooded
+    # to every port, on both sides alike.
+    say(f"settling for {options.settle:g} s")
+    time.sleep(options.settle)
     say(f"timing at {size} attached ({options.runs} runs per side, interleaved)")
     started = time.monotonic()
     timed_adds = {}
@@ -214,6 +234,7 @@ def parse_options():
                         type=lambda text: sorted({int(size) for size in text.split(",")}))
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--admin-runs", type=int, default=5)
+    parser.add_argument("--settle", type=float, default=10.0)
     options = parser.parse_args()
     if not options.sizes or options.sizes[0] < 1 or options.runs < 1 or options.admin_runs < 1:
         parser.error("sizes, runs and admin runs must be at least 1")
@@ -224,12 +245,16 @@ def main():
     options = parse_options()
     started = time.monotonic()
     flat_config, reference_config = attach_plan.netconfs(options.work)
-    sides = [Side("a", "flatnet", options.flatnet, flat_config, "f"),
-             Side("b", GO, attach_plan.REFERENCE_BINARY, reference_config, "r")]
+    sides = [Side("a", "flatnet", options.flatnet, flat_config, "f", HOSTS["a"]),
+             Side("b", GO, attach_plan.REFERENCE_BINARY, reference_config, "r", HOSTS["b"])]
     options.conf = os.path.join(options.work, "scale-flatnet.json")
     with open(options.conf, "w") as conf:
         json.dump(flat_config, conf)
-    floor, rows, phases = FloorBridge(), [], {"grow_s": 0.0, "timed_s": 0.0, "cleanup_s": 0.0}
+    # Each side on a host of its own (hostns.py); flatnet's has its uplink, eth1, on the switch.
+    hostns.make(HOSTS["a"], uplink=flat_config["uplink"], switch="bench-switch")
+    hostns.make(HOSTS["b"])
+    hostns.make(HOSTS["floor"])
+    floor, rows, phases = FloorBridge(HOSTS["floor"]), [], {"grow_s": 0.0, "timed_s": 0.0, "cleanup_s": 0.0}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the cleanup below runs
     for side in sides:
         check_pool(side, 0, held_leases(side, options.conf), [])  # nothing attached before us
@@ -245,6 +270,8 @@ def main():
         for side in sides:
             side.detach_all(strict=finished)
         floor.remove(strict=finished)
+        for host in HOSTS.values():
+            hostns.remove(host)
         phases["cleanup_s"] = time.monotonic() - cleanup_started
     for side in sides:
         check_pool(side, 0, held_leases(side, options.conf), [])  # every lease released

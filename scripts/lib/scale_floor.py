@@ -7,7 +7,6 @@ and carrier of a bridge with N containers, without a plugin. The timed rows are 
 `ip link add NAME master BR up type veth peer name eth0 netns NS` (the request a plugin
 could make at best) into a fresh netns, and its `ip link del`.
 """
-import ctypes
 import os
 import socket
 import struct
@@ -16,14 +15,13 @@ import sys
 import time
 
 import attach_plan
+import hostns
 
 FLOOR_BRIDGE = "scale-floor"
 SPARE = "x"  # index of the pair the timed rows add and delete
-CLONE_NEWNET = 0x40000000
 RTM_NEWLINK, NLMSG_ERROR = 16, 2
 NLM_F_REQUEST, NLM_F_ACK = 1, 4
 IFF_UP, IFLA_IFNAME = 1, 3
-_libc = ctypes.CDLL(None, use_errno=True)
 
 
 def netns_name(index):
@@ -45,21 +43,15 @@ def ip_batch(lines, what, strict=True):
         sys.exit(f"{what} failed: {done.stderr.strip()}")
 
 
-def _enter(namespace_fd):
-    """setns(2) into a network namespace, for the calling thread only."""
-    if _libc.setns(namespace_fd, CLONE_NEWNET) != 0:
-        raise OSError(ctypes.get_errno(), "setns")
-
-
 def _netlink_socket_in(netns):
     """A NETLINK_ROUTE socket bound to NETNS: it stays bound there after we switch back."""
     home = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
     target = os.open(f"/run/netns/{netns}", os.O_RDONLY)
     try:
-        _enter(target)
+        hostns.enter(target)
         sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
         try:
-            _enter(home)
+            hostns.enter(home)
         except OSError as error:
             # Going on in the container's netns would clean up and time the wrong host.
             os.write(2, f"cannot return to the host netns: {error}\n".encode())
@@ -90,11 +82,16 @@ def set_up_in_netns(netns, name="eth0"):
 class FloorBridge:
     """The floor bridge and its pairs; pairs and exists say what to clean up."""
 
-    def __init__(self):
+    def __init__(self, host):
+        self.host = host  # its own host namespace (hostns.py)
         self.pairs = 0
         self.exists = False
 
     def grow(self, count):
+        with hostns.inside(self.host):
+            self._grow(count)
+
+    def _grow(self, count):
         if not self.exists:
             ip_batch([f"link add {FLOOR_BRIDGE} type bridge", f"link set {FLOOR_BRIDGE} up"], "floor bridge")
             self.exists = True
@@ -115,12 +112,18 @@ class FloorBridge:
         make, drop = attach_plan.netns("add", netns), attach_plan.netns("del", netns)
         return [
             {"name": f"floor: veth add at {size} attached",
-             "a": dict(add, label="ip link add veth, peer in netns", before=[make], after=[delete, drop])},
+             "a": hostns.placed(dict(add, label="ip link add veth, peer in netns", before=[make],
+                                     after=[delete, drop]), self.host)},
             {"name": f"floor: veth del at {size} attached",
-             "a": dict(delete, label="ip link del veth", before=[make, add], after=[drop])},
+             "a": hostns.placed(dict(delete, label="ip link del veth", before=[make, add], after=[drop]),
+                                self.host)},
         ]
 
     def remove(self, strict):
+        with hostns.inside(self.host):
+            self._remove(strict)
+
+    def _remove(self, strict):
         """Deletes the pairs' namespaces (the kernel then deletes their veths in one batch,
         where 1,000 `ip link del` take 25 s), waits for the ports to go, then the bridge."""
         names = [netns_name(i) for i in range(self.pairs)] + ([] if strict else [netns_name(SPARE)])

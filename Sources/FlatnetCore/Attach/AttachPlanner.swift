@@ -100,7 +100,7 @@ public enum AttachPlanner {
         return PortProtection(table: PortSecurityRules.tableName(network: config.name),
                               port: InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment),
                               mac: mac, ipv4: leased + config.portSecurity.allowedAddresses + granted,
-                              ipv6: ipam.ips.compactMap { $0.address.address.v6 })
+                              ipv6: ipam.ips.compactMap { $0.address.address.v6 }, announced: leased.first)
     }
 
     /// IPAM's routes with a gateway on each (the IPv4 gateway of the result when a route

@@ -10,7 +10,7 @@ extension PortProtection {
             NftElementChange(set: "ipv6", keys: sources),
             NftElementChange(set: "targets", keys: sources),
             NftElementChange(set: "drops", keys: [port]),
-        ]
+        ] + (announced.map { [NftElementChange(set: "announced", keys: [port + .ipv4($0)])] } ?? [])
     }
 
     /// What DEL removes: the above and the port's token bucket, which the kernel made.

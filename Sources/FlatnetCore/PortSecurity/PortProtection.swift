@@ -16,13 +16,19 @@ public struct PortProtection: Equatable, Sendable {
     /// Adopted by a setup (the port was attached before port security was on): its MAC
     /// is the one the container end had then, not one flatnet chose.
     public var adopted: Bool
+    /// The leased address ADD announces (a gratuitous ARP), one of `ipv4`: its announcement
+    /// goes to the segment, not to the container's neighbours on this host (the `announced`
+    /// set, `PortSecurityRules.forwardRules`). Never an allowed address: a virtual address's
+    /// gratuitous ARP, as keepalived sends on failover, must reach every neighbour.
+    public var announced: IPv4Address?
 
     public init(table: String, port: InterfaceName, mac: MACAddress, ipv4: [IPv4Address],
-                ipv6: [IPv6Address] = [], adopted: Bool = false) {
+                ipv6: [IPv6Address] = [], adopted: Bool = false, announced: IPv4Address? = nil) {
         self.table = table
         self.port = port
         self.mac = mac
         self.adopted = adopted
+        self.announced = announced
         self.ipv6 = ipv6.filter { $0 != mac.linkLocalIPv6 }
         var seen = Set<IPv4Address>()
         self.ipv4 = ipv4.filter { seen.insert($0).inserted }
@@ -47,6 +53,7 @@ public struct PortProtection: Equatable, Sendable {
             + ipv6Sources.map { element("ipv6", "\(port) . \($0)") }
             + ipv6Sources.map { element("targets", "\(port) . \(target($0))") }
             + [element("drops", port)]
+            + (announced.map { [element("announced", "\(port) . \($0)")] } ?? [])
     }
 
     private static func hex16(_ value: UInt64) -> String {
@@ -63,6 +70,7 @@ extension PortProtection {
             "table": .string(table), "port": .string(port.value), "mac": .string(mac.description),
             "ipv4": .array(ipv4.map { .string($0.description) }),
             "ipv6": .array(ipv6.map { .string($0.description) }), "adopted": .bool(adopted),
+            "announced": announced.map { .string($0.description) } ?? .null,
         ]).serialized()
     }
 
@@ -80,8 +88,15 @@ extension PortProtection {
             assigned = v6.compactMap { $0.stringValue.flatMap { IPv6Address($0) } }
             guard assigned.count == v6.count else { return nil }
         }
+        // Records written before issue 15 have no "announced": their ports' announcements
+        // were sent to everyone, and still are.
+        var announced: IPv4Address?
+        if let text = value["announced"]?.stringValue {
+            guard let address = IPv4Address(text), addresses.contains(address) else { return nil }
+            announced = address
+        }
         self.init(table: table, port: port, mac: mac, ipv4: addresses, ipv6: assigned,
-                  adopted: value["adopted"] == .bool(true))
+                  adopted: value["adopted"] == .bool(true), announced: announced)
     }
 }
 

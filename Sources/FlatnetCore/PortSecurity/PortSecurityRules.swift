@@ -11,8 +11,9 @@
 ///   are missing matches no set, so it can send nothing: protection fails closed.
 /// - `port`: Ethernet source = the port's MAC; a broadcast/multicast budget per port;
 ///   only ARP, IPv4 and IPv6. `port-arp`, `port-ipv4`, `port-ipv6` check each protocol.
-/// - forward: from container veths into the docker link, only ARP for the reserved address
-///   and IPv4 to the metadata address (other broadcasts are dropped uncounted: flooding
+/// - forward: a container's announcement of its leased address stays off the other
+///   container ports (it goes to the segment); from container veths into the docker link,
+///   only ARP for the reserved address and IPv4 to the metadata address (other broadcasts are dropped uncounted: flooding
 ///   sends every container's ARP and neighbour discovery there); nothing from the link's
 ///   docker end is bridged on to docker0's containers.
 /// - input: nothing from a container veth reaches the host.
@@ -66,17 +67,31 @@ public struct PortSecurityRules: Equatable, Sendable {
                 "iifname \(ports) drop",
             ]),
         ]
+        var forward = [
+            // A container's own announcement (flatnet's ADD re-sets its MAC with arp_notify
+            // on: who-has A tell A for its leased address) goes to the segment, not to its
+            // neighbours on this host: none can hold an entry for an address that was just
+            // leased to it but a stale one from an earlier holder, which re-resolves
+            // itself, and flooding it to 1,000 ports made it the largest part of an ADD
+            // there (about 6 ms of 14). Allowed (virtual) addresses are not in the set:
+            // their failover announcements reach everyone.
+            "iifname \(ports) oifname \(ports) arp operation request"
+                + " iifname . arp saddr ip @announced iifname . arp daddr ip @announced drop",
+        ]
         if let metadata = config.metadata {
             let link = InterfaceNaming.linkPair(network: config.name).bridgeSide.value
             let dockerEnd = InterfaceNaming.linkPair(network: config.name).dockerSide.value
-            chains.append(Chain(name: "forward", hook: "type filter hook forward priority filter; policy accept;",
-                                rules: [
-                                    "iifname \(ports) oifname \"\(link)\" goto to-link",
-                                    // What comes out of the link's docker end is for the host
-                                    // (docker0's own MAC: input, not forward); bridged on to
-                                    // docker0's containers, it would bypass the host's routing.
-                                    "iifname \"\(dockerEnd)\" drop",
-                                ]))
+            forward += [
+                "iifname \(ports) oifname \"\(link)\" goto to-link",
+                // What comes out of the link's docker end is for the host (docker0's own
+                // MAC: input, not forward); bridged on to docker0's containers, it would
+                // bypass the host's routing.
+                "iifname \"\(dockerEnd)\" drop",
+            ]
+        }
+        chains.append(Chain(name: "forward", hook: "type filter hook forward priority filter; policy accept;",
+                            rules: forward))
+        if let metadata = config.metadata {
             chains.append(Chain(name: "to-link", hook: nil, rules: [
                 "arp daddr ip \(metadata.reservedAddress) accept",
                 "ip daddr \(metadata.address) accept",
@@ -109,6 +124,8 @@ public struct PortSecurityRules: Equatable, Sendable {
         // The same keys as macs, typed for a neighbour-discovery link-layer address option.
         NamedSet(name: "lladdrs", declaration: ["typeof iifname . @th,208,48"]),
         NamedSet(name: "drops", declaration: ["type ifname", "counter"]),
+        // The leased address each port announces (`PortProtection.announced`).
+        NamedSet(name: "announced", declaration: ["type ifname . ipv4_addr"]),
         // One token bucket per port, created by the first broadcast it sends.
         NamedSet(name: "flood", declaration: ["type ifname", "size 65535", "flags dynamic,timeout",
                                               "timeout 1m"]),

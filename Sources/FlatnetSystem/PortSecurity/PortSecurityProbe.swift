@@ -3,7 +3,7 @@ import FlatnetCore
 /// Reads one network's port security for doctor (dumps of its sets: doctor only, never
 /// on ADD, DEL or CHECK).
 enum PortSecurityProbe {
-    static let checkedSets = ["macs", "lladdrs", "ipv4", "ipv6", "targets", "drops"]
+    static let checkedSets = ["macs", "lladdrs", "ipv4", "ipv6", "targets", "drops", "announced"]
 
     static func observe(_ config: NetworkConfig) throws -> PortSecurityObservation {
         var seen = PortSecurityObservation()
