@@ -48,11 +48,7 @@ struct AnnouncementTests {
         let add = try topology.flatnet("ADD", host: "hA", container: "k1", config: holder)
         #expect(add.status == 0, "\(add.outcome.stdout)")
         try topology.exec("c1", "sysctl", "-qw", "net.ipv4.conf.eth0.arp_accept=1")
-        _ = try topology.ip("k1", "addr", "add", vip + "/16", "dev", "eth0")
-        _ = try topology.attack("arp", from: "k1", [
-            "op": "request", "sender-ip": vip, "target-ip": vip, "dst-mac": "ff:ff:ff:ff:ff:ff",
-        ], watch: [.frames("c1")], barriers: [try topology.barrier(to: "c1")])
-        let entry = try topology.neighbour(vip, in: "c1")
+        let entry = try topology.takeOver(vip, in: "k1", watchedBy: "c1")
         #expect(entry.contains(try topology.mac(of: "k1")), "c1 learned \(vip) at k1's MAC: \(entry)")
     }
 }

@@ -34,11 +34,7 @@ extension PortSecurityTrafficTests {
 
         // The failover: kA1 lets go, kB1 takes the address and announces it.
         _ = try topology.ip("kA1", "addr", "del", vip + "/16", "dev", "eth0")
-        _ = try topology.ip("kB1", "addr", "add", vip + "/16", "dev", "eth0")
-        _ = try topology.attack("arp", from: "kB1", [
-            "op": "request", "sender-ip": vip, "target-ip": vip, "dst-mac": "ff:ff:ff:ff:ff:ff",
-        ], watch: [.frames("cA1")], barriers: [try topology.barrier(to: "cA1")])
-        let entry = try topology.neighbour(vip, in: "cA1")
+        let entry = try topology.takeOver(vip, in: "kB1", watchedBy: "cA1")
         #expect(entry.contains(try topology.mac(of: "kB1")), "the gratuitous ARP moved cA1's entry: \(entry)")
         #expect(try topology.ping(from: "cA1", vip), "cA1's pings reach kB1, the only holder now")
     }

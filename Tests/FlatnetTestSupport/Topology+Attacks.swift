@@ -131,6 +131,17 @@ extension Topology {
         return try required(name.map(String.init), "no switch port with index \(peerIndex)")
     }
 
+    /// A failover as keepalived makes it: `name` takes `address` (with the subnet's /16) and
+    /// broadcasts a gratuitous ARP for it; returns once `watcher` has seen a frame (or the
+    /// barrier's bound passed), with `watcher`'s neighbour entry for the address.
+    public func takeOver(_ address: String, in name: String, watchedBy watcher: String) throws -> String {
+        _ = try ip(name, "addr", "add", address + "/16", "dev", "eth0")
+        _ = try attack("arp", from: name, [
+            "op": "request", "sender-ip": address, "target-ip": address, "dst-mac": "ff:ff:ff:ff:ff:ff",
+        ], watch: [.frames(watcher)], barriers: [try barrier(to: watcher)])
+        return try neighbour(address, in: watcher)
+    }
+
     /// `ip neigh show ADDRESS` in namespace `name` (IPv4 or IPv6).
     public func neighbour(_ address: String, in name: String) throws -> String {
         try ip(name, "neigh", "show", address)
