@@ -56,10 +56,11 @@ public enum HostStep: Equatable, Sendable {
 public enum ContainerStep: Equatable, Sendable {
     /// The veth pair: host end up, the peer born inside the netns (named, MTU, MAC); then
     /// IPv6 off on the host end, before its carrier can come up (so it never gets an
-    /// address or a route: each would make every later link event walk the host's IPv6
-    /// routes, one per port); then, in one request, the alias `flatnet:<network>`,
-    /// flatnet's record that it is this network's (the kernel ignores an alias in the
-    /// creating request), and the bridge: the kernel sets the alias before the master.
+    /// address or a route: a bridge port needs neither, and the link-local group frames
+    /// the bridge passes up a port's own stack would find nothing there); then, in one
+    /// request, the alias `flatnet:<network>`, flatnet's record that it is this network's
+    /// (the kernel ignores an alias in the creating request), and the bridge: the kernel
+    /// sets the alias before the master.
     case createVeth(host: InterfaceName, bridge: InterfaceName, container: InterfaceName, netns: String,
                     mtu: Int?, mac: MACAddress?, alias: String)
     /// The port's link-local group mask, then its elements in the network's port security

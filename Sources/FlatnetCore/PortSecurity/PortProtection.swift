@@ -18,7 +18,7 @@ public struct PortProtection: Equatable, Sendable {
     public var adopted: Bool
     /// The leased address ADD announces (a gratuitous ARP), one of `ipv4`: its announcement
     /// goes to the segment, not to the container's neighbours on this host (the `announced`
-    /// set, `PortSecurityRules.forwardRules`). Never an allowed address: a virtual address's
+    /// set and the forward chain of `PortSecurityRules.make`). Never an allowed address: a virtual address's
     /// gratuitous ARP, as keepalived sends on failover, must reach every neighbour.
     public var announced: IPv4Address?
 

@@ -12,10 +12,11 @@
 /// - `port`: Ethernet source = the port's MAC; a broadcast/multicast budget per port;
 ///   only ARP, IPv4 and IPv6. `port-arp`, `port-ipv4`, `port-ipv6` check each protocol.
 /// - forward: a container's announcement of its leased address stays off the other
-///   container ports (it goes to the segment); from container veths into the docker link,
-///   only ARP for the reserved address and IPv4 to the metadata address (other broadcasts are dropped uncounted: flooding
-///   sends every container's ARP and neighbour discovery there); nothing from the link's
-///   docker end is bridged on to docker0's containers.
+///   container ports (it goes to the segment); from container veths into the docker
+///   link, only ARP for the reserved address and IPv4 to the metadata address (other
+///   broadcasts are dropped uncounted: flooding sends every container's ARP and neighbour
+///   discovery there); nothing from the link's docker end is bridged on to docker0's
+///   containers.
 /// - input: nothing from a container veth reaches the host.
 /// - Link-local group frames (01:80:c2:00:00:0X) are handled by the bridge before its
 ///   prerouting hook: LLDP's (0x0e) is learned from and passed up the host veth's own

@@ -96,12 +96,12 @@ extension HostSetup {
     /// just been created again) join it again: they are provably this network's (the
     /// host-side record), and their containers are cut off until then. Every one also gets
     /// IPv6 off, as ADD makes them now (ports attached by an earlier flatnet had link-local
-    /// addresses and routes, which made each link event on the host walk them all).
+    /// addresses and routes, and took router advertisements sent to LLDP's group).
     func reattachContainerVeths(to bridge: LinkInfo, socket: borrowing NetlinkSocket) throws {
         for link in try socket.links() where NetworkMembership.isContainerVeth(link, of: config.name) {
             guard let name = try? InterfaceName(validating: link.name) else { continue }
-            // Best effort: a veth a DEL removes meanwhile has no sysctl left to write, and
-            // one that keeps IPv6 costs time, not safety.
+            // Best effort: a veth a DEL removes meanwhile has no sysctl left to write; with
+            // port security on, its group mask keeps those frames off its stack anyway.
             try? InterfaceSysctl.disableIPv6(on: name, unlessAlready: true)
             if link.masterIndex == nil {
                 try socket.changeLink(named: link.name, LinkChange(master: bridge.index, up: true))
