@@ -39,10 +39,11 @@ enum PlanCommand {
         let config = try OperatorCommandLine.loadConfig(options.conf!)
         let invocation = CNIInvocation(command: .add, containerID: options.container, netns: options.netns,
                                        ifName: options.ifName)
-        let (ipam, decision) = try ipamPreview(config, invocation: invocation)
+        let (ipam, decision, firstLease) = try ipamPreview(config, invocation: invocation)
         var random = SystemRandomNumberGenerator()
         let mac = config.runtime.effectiveRequests(with: invocation.arguments).mac ?? .random(using: &random)
-        let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: ipam, mac: mac)
+        let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: ipam, mac: mac,
+                                          firstLease: firstLease)
         let namespace = options.netns.split(separator: "/").last.map(String.init) ?? options.netns
         let host = plan.host.map(\.ipCommand)
         let container = plan.container.map { $0.ipCommand(namespace: namespace) }
@@ -69,11 +70,11 @@ enum PlanCommand {
     /// The addresses ADD would use, without taking them.
     static func ipamPreview(
         _ config: NetworkConfig, invocation: CNIInvocation
-    ) throws -> (CNIResult, String) {
+    ) throws -> (CNIResult, String, firstLease: Bool) {
         guard let poolConfig = config.ipam.pool else {
             // Running another plugin's ADD would allocate: the plan names it and stops there.
             return (CNIResult(), "delegated to the \(config.ipam.type) plugin on CNI_PATH"
-                + " (not run by plan; its addresses and routes are not shown)")
+                + " (not run by plan; its addresses and routes are not shown)", false)
         }
         let pool = PoolIPAM(network: config, pool: poolConfig,
                             lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
@@ -83,7 +84,9 @@ enum PlanCommand {
         let text = "\(invocation.containerID) \(invocation.ifName) \(verb)"
             + " \(decision.address)/\(poolConfig.subnet.length)"
             + " from \(pool.pool.rangesDescription) (state \(pool.store.directory), read, not written)"
-        return (pool.result(for: decision.address), text)
+        var firstLease = false
+        if case .lease(let address) = decision { firstLease = try pool.wouldBeFirstLease(address) }
+        return (pool.result(for: decision.address), text, firstLease)
     }
 
     static func noPortSecurity(_ config: NetworkConfig) -> String {

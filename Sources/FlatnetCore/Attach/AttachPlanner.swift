@@ -47,14 +47,16 @@ public enum AttachPlanner {
 
     /// The full plan, given the addresses IPAM decided on and the MAC flatnet chose.
     public static func plan(
-        config: NetworkConfig, invocation: CNIInvocation, ipam: CNIResult, mac: MACAddress
+        config: NetworkConfig, invocation: CNIInvocation, ipam: CNIResult, mac: MACAddress,
+        firstLease: Bool = false
     ) throws(CNIError) -> AttachPlan {
         let ifName = try InterfaceName(validatingEnvironment: invocation.ifName)
         let hostVeth = InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment)
         let routes = try containerRoutes(config: config, ipam: ipam)
         var steps: [ContainerStep] = [try vethStep(config: config, invocation: invocation, mac: mac)]
         // Protected before the container end is up: it can send nothing unchecked.
-        if let protection = try portProtection(config: config, invocation: invocation, ipam: ipam, mac: mac) {
+        if let protection = try portProtection(config: config, invocation: invocation, ipam: ipam, mac: mac,
+                                               firstLease: firstLease) {
             steps.append(.protectPort(protection))
         }
         // Up before the addresses: the bridge enables the host end while they are added.
@@ -82,9 +84,13 @@ public enum AttachPlanner {
 
     /// The port's protection when the network has port security: the MAC flatnet chose,
     /// the leased addresses (IPv6 ones too, from a delegated IPAM) and the allowed ones
-    /// (netconf, then the runtime's).
+    /// (netconf, then the runtime's). The leased address is `announced` (its announcement
+    /// kept off the host's other container ports) only on its first lease from the pool: an
+    /// address held before may still be in a neighbour's cache at the earlier holder's MAC,
+    /// and only the announcement corrects that at once (the red team's reuse test).
     public static func portProtection(
-        config: NetworkConfig, invocation: CNIInvocation, ipam: CNIResult, mac: MACAddress
+        config: NetworkConfig, invocation: CNIInvocation, ipam: CNIResult, mac: MACAddress,
+        firstLease: Bool = false
     ) throws(CNIError) -> PortProtection? {
         guard config.portSecurity.enabled else { return nil }
         let granted = config.runtime.effectiveAllowedAddresses(with: invocation.arguments)
@@ -100,7 +106,8 @@ public enum AttachPlanner {
         return PortProtection(table: PortSecurityRules.tableName(network: config.name),
                               port: InterfaceNaming.hostVeth(network: config.name, attachment: invocation.attachment),
                               mac: mac, ipv4: leased + config.portSecurity.allowedAddresses + granted,
-                              ipv6: ipam.ips.compactMap { $0.address.address.v6 }, announced: leased.first)
+                              ipv6: ipam.ips.compactMap { $0.address.address.v6 },
+                              announced: firstLease ? leased.first : nil)
     }
 
     /// IPAM's routes with a gateway on each (the IPv4 gateway of the result when a route

@@ -49,16 +49,16 @@ public struct FlatnetBackend: PluginBackend {
         let mac = config.runtime.effectiveRequests(with: invocation.arguments).mac ?? .random(using: &random)
         try runner.run([try AttachPlanner.vethStep(config: config, invocation: invocation, mac: mac)])
         let ipam = ipam(request)
-        let addresses: CNIResult
+        let (addresses, firstLease): (CNIResult, Bool)
         do {
-            addresses = try ipam.add(request)
+            (addresses, firstLease) = try ipam.add(request)
         } catch {
             runner.rollBack()
             throw error
         }
         do {
             let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: addresses,
-                                              mac: mac)
+                                              mac: mac, firstLease: firstLease)
             try runner.run(Array(plan.container.dropFirst()))  // the veth step ran before IPAM
             let observed = try operations.observe(bridge: config.bridge, hostVeth: plan.hostVeth,
                                                   container: try InterfaceName(validating: invocation.ifName))

@@ -17,20 +17,21 @@ public enum IPAMClient: Sendable {
         }
     }
 
-    /// ADD: the addresses for this attachment (idempotent in both cases).
-    public func add(_ request: PluginRequest) throws -> CNIResult {
+    /// ADD: the addresses for this attachment (idempotent in both cases), and whether they
+    /// were never leased before (`LeaseHistory`; a delegated plugin's history is unknown).
+    public func add(_ request: PluginRequest) throws -> (result: CNIResult, firstLease: Bool) {
         switch self {
         case .pool(let pool):
             let requested = request.config.runtime
                 .effectiveRequests(with: request.invocation.arguments).addresses
-            let address = try pool.acquire(for: request.invocation.attachment, requested: requested)
-            return pool.result(for: address)
+            let lease = try pool.acquireLease(for: request.invocation.attachment, requested: requested)
+            return (pool.result(for: lease.address), lease.firstLease)
         case .delegated(let plugin, let environment, let netconf):
             guard let result = try plugin.run(.add, environment: environment, netconf: netconf),
                   !result.ips.isEmpty else {
                 throw CNIError(.delegatedIPAMFailed, "IPAM plugin \(plugin.type) returned no address")
             }
-            return result
+            return (result, false)
         }
     }
 

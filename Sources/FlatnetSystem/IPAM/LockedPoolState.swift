@@ -9,6 +9,7 @@ public struct LockedPoolState: LeaseTable {
     func leasePath(_ address: IPv4Address) -> String { "\(directory)/addresses/\(address)" }
     func ownerPath(_ owner: Attachment) -> String { "\(directory)/owners/\(owner.storeKey)" }
     var lastPath: String { directory + "/last" }
+    var historyPath: String { directory + "/highest" }
 
     // MARK: LeaseTable
 
@@ -43,6 +44,11 @@ public struct LockedPoolState: LeaseTable {
         try StateFiles.read(lastPath).flatMap { IPv4Address($0.split(separator: "\n").first ?? "") }
     }
 
+    /// The highest address ever leased (`LeaseHistory`).
+    public func leaseHistory() throws -> LeaseHistory {
+        LeaseHistory(fileText: try StateFiles.read(historyPath))
+    }
+
     // MARK: Changes
 
     /// Gives `address` to `owner`: the owner link (intent, fsynced) first, then the lease,
@@ -57,6 +63,16 @@ public struct LockedPoolState: LeaseTable {
                                          reason: "appeared while the pool was locked")
         }
         try StateFiles.replace(lastPath, with: address.description + "\n", durable: false)
+        try raiseHistory(to: address)
+    }
+
+    /// Raises the lease history's mark (never fsynced: only a host crash loses it, and
+    /// that takes the containers, and their neighbour entries, with it).
+    func raiseHistory(to address: IPv4Address) throws {
+        let history = try leaseHistory()
+        let raised = history.recording(address)
+        guard raised != history else { return }
+        try StateFiles.replace(historyPath, with: raised.fileText, durable: false)
     }
 
     /// Makes sure the owner link names `address` (after a crash left it missing or stale).

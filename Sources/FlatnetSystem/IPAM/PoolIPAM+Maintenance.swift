@@ -120,6 +120,12 @@ extension PoolIPAM {
         }
         return try allocator.decide(for: owner, requested: requested, table: EmptyLeaseTable())
     }
+
+    /// The dry run's view of `LeaseHistory`: would leasing `address` now be its first
+    /// lease? (A pool with no state yet has leased nothing.)
+    public func wouldBeFirstLease(_ address: IPv4Address) throws -> Bool {
+        try store.withLocked(create: false) { try $0.leaseHistory().neverLeased(address) } ?? true
+    }
 }
 
 /// A pool with no state yet.

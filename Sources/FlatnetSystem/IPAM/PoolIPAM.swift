@@ -21,20 +21,32 @@ public struct PoolIPAM: Sendable {
 
     /// ADD: the address `owner` holds, leasing one if it holds none.
     public func acquire(for owner: Attachment, requested: [IPAddress]) throws -> IPv4Address {
-        let address = try store.withLocked(create: true) { state -> IPv4Address in
+        try acquireLease(for: owner, requested: requested).address
+    }
+
+    /// ADD, and whether the address was never leased from this pool before (`LeaseHistory`;
+    /// false for an address the owner already held).
+    public func acquireLease(
+        for owner: Attachment, requested: [IPAddress]
+    ) throws -> (address: IPv4Address, firstLease: Bool) {
+        let acquired = try store.withLocked(create: true) { state -> (IPv4Address, Bool) in
             let decision = try PoolAllocator(pool: pool)
                 .decide(for: owner, requested: requested, table: state)
             switch decision {
-            case .lease(let address): try state.lease(address, to: owner)
-            case .alreadyHeld(let address): try state.recordOwnership(of: address, by: owner)
+            case .lease(let address):
+                let first = try state.leaseHistory().neverLeased(address)
+                try state.lease(address, to: owner)
+                return (address, first)
+            case .alreadyHeld(let address):
+                try state.recordOwnership(of: address, by: owner)
+                return (address, false)
             }
-            return decision.address
         }
         // Durable before ADD answers, but fsynced outside the lock: a lease others see
         // before it is durable only steers them to another address; a crash before
         // this point loses a lease nobody was told about.
         try StateFiles.syncDirectory(at: store.directory + "/addresses")
-        return address!
+        return (acquired!.0, acquired!.1)
     }
 
     /// DEL: releases what `owner` holds. Nothing held, or no state at all, is success.

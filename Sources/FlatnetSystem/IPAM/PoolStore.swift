@@ -5,6 +5,8 @@
 //   layout                 "flatnet-ipam-store 2": marks the directory as flatnet's
 //   lock                   the flock(2) target that serialises every change
 //   last                   the last address handed out (round-robin resume point)
+//   highest                the highest address ever leased, or "none" (LeaseHistory:
+//                          above it, a first lease; missing in pools made before issue 15)
 //   addresses/<address>    one symlink per held address -> "flatnet-lease-1:<cid>:<ifname>"
 //   owners/<cid>:<ifname>  a symlink whose target is the text of the owner's address
 //
@@ -92,7 +94,7 @@ public struct PoolStore: Sendable {
     }
 
     /// A directory without flatnet's layout marker may hold only what an interrupted
-    /// initialisation leaves (the lock, temp files, empty subdirectories); anything else
+    /// initialisation leaves (the lock, `highest`, temp files, empty subdirectories); anything else
     /// means it is not flatnet's.
     private func refuseForeign(_ entries: [String]) throws {
         if entries.contains("layout") { return }
@@ -100,7 +102,7 @@ public struct PoolStore: Sendable {
             let isSubdirectory = entry == "addresses" || entry == "owners"
             let emptySubdirectory = try isSubdirectory
                 && (StateFiles.list(directory + "/" + entry))?.isEmpty == true
-            return entry != "lock" && !entry.hasPrefix(".tmp.") && !emptySubdirectory
+            return entry != "lock" && entry != "highest" && !entry.hasPrefix(".tmp.") && !emptySubdirectory
         }
         guard foreign.isEmpty else {
             let sample = foreign.sorted().prefix(3).joined(separator: ", ")
@@ -124,6 +126,11 @@ public struct PoolStore: Sendable {
         } else {
             try refuseForeign(try StateFiles.list(directory) ?? [])
             guard create else { return }
+            // A new pool has leased nothing: every address it hands out is a first lease
+            // until it wraps (`LeaseHistory`). Written before the marker: a crash in
+            // between leaves a directory the next call initialises again.
+            try StateFiles.replace(directory + "/highest", with: LeaseHistory.nothingLeased.fileText,
+                                   durable: false)
             try StateFiles.replace(markerPath, with: PoolStore.layoutMarker, durable: true)
         }
         if create {
