@@ -46,6 +46,14 @@ struct SetupDuringADDsTests {
         let ports = try topology.ip("hA", "-br", "link", "show", "master", "br-flat-a")
             .split(separator: "\n").filter { $0.hasPrefix("fl") }
         #expect(ports.count == names.count, "every container's veth is on the bridge: \(ports.count)")
+        // A setup between an ADD's bridge join and its port protection adopts the port: the
+        // ADD's own record must win (its MAC, its announced address), and doctor agrees.
+        let doctor = try topology.operatorCommand(host: "hA", "doctor", "--conf", file)
+        #expect(doctor.status == 0 && !doctor.stdout.contains("FAIL"), "\(doctor.stdout)\(doctor.stderr)")
+        let elements = try topology.exec("hA", "sh", "-c",
+                                         "nft list ruleset | sed -n '/set announced/,/}/p' | grep -o '10\\.43\\.1\\.[0-9]*' | wc -l")
+        #expect(elements.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(names.count)",
+                "every ADD's port has its announced element: \(elements.stdout)")
     }
 }
 
