@@ -175,4 +175,39 @@ struct PoolStoreTests {
         #expect(try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: []).description == "10.43.1.3")
         #expect(try pool.ipam.usage() == (held: 1, capacity: 3))
     }
+
+    @Test("first leases: every address until the pool wraps, a requested one above the mark; none after a wrap or in an older pool")
+    func firstLeases() throws {
+        let pool = try PoolFixture(ranges: ("10.43.1.2", "10.43.1.4"))
+        let owner = { (name: String) in Owner(containerID: name, ifName: "eth0") }
+        let a = try pool.ipam.acquireLease(for: owner("a"), requested: [])
+        #expect(a.address.description == "10.43.1.2" && a.firstLease)
+        #expect(try pool.ipam.acquireLease(for: owner("a"), requested: []).firstLease == false, "already held")
+        let requested = try pool.ipam.acquireLease(for: owner("r"), requested: [.v4(IPv4Address("10.43.1.4")!)])
+        #expect(requested.firstLease, "10.43.1.4 was never held")
+        try pool.ipam.release(for: owner("r"))
+        let b = try pool.ipam.acquireLease(for: owner("b"), requested: [])
+        #expect(b.address.description == "10.43.1.3" && !b.firstLease, "below the mark the request raised")
+        let again = try pool.ipam.acquireLease(for: owner("c"), requested: [])
+        #expect(again.address.description == "10.43.1.4" && !again.firstLease, "held before, by r")
+        #expect(try String(contentsOfFile: pool.directory + "/highest", encoding: .utf8) == "10.43.1.4\n")
+        try pool.ipam.release(for: owner("a"))
+        try FileManager.default.removeItem(atPath: pool.directory + "/highest")  // a pool from before issue 15
+        let older = try pool.ipam.acquireLease(for: owner("d"), requested: [])
+        #expect(older.address.description == "10.43.1.2" && !older.firstLease, "unknown history: not a first lease")
+        #expect(!FileManager.default.fileExists(atPath: pool.directory + "/highest"), "unknown stays unknown")
+    }
+
+    @Test("the lease history reads what it writes; anything else is unknown")
+    func leaseHistoryText() {
+        let address = IPv4Address("10.43.1.7")!
+        for history in [LeaseHistory.nothingLeased, .highest(address)] {
+            #expect(LeaseHistory(fileText: history.fileText) == history)
+        }
+        for text in [nil, "", "garbage\n", "10.43.1.300\n"] { #expect(LeaseHistory(fileText: text) == .unknown) }
+        #expect(LeaseHistory.nothingLeased.recording(address) == .highest(address))
+        #expect(LeaseHistory.highest(address).recording(IPv4Address("10.43.1.3")!) == .highest(address), "never lowered")
+        #expect(!LeaseHistory.unknown.neverLeased(address) && !LeaseHistory.highest(address).neverLeased(address))
+        #expect(LeaseHistory.highest(address).neverLeased(IPv4Address("10.43.1.8")!))
+    }
 }
