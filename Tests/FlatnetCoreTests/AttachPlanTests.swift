@@ -40,7 +40,11 @@ struct AttachPlanTests {
 
     @Test("steps in order, each with its ip equivalent")
     func steps() throws {
-        let plan = try AttachPlanner.plan(config: try Self.config(), invocation: Self.invocation, ipam: try Self.poolResult, mac: Self.mac)
+        let plan = try AttachPlanner.plan(config: try Self.config(), invocation: Self.invocation, ipam: try Self.poolResult, mac: Self.mac,
+                                          firstLease: true)
+        let reuse = try AttachPlanner.plan(config: try Self.config(), invocation: Self.invocation, ipam: try Self.poolResult, mac: Self.mac)
+        #expect(reuse.container[1].ipCommand(namespace: "c1").contains("announced") == false,
+                "an address leased before is announced to everyone: no announced element")
         let pair = InterfaceNaming.linkPair(network: "flat-a")
         #expect(plan.host[2] == .ensureRules(ContainmentRules.make(for: try Self.config())!), "rules before any port joins")
         #expect(plan.host[3] == .ensurePortSecurity(PortSecurityRules.make(for: try Self.config())!))

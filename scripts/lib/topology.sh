@@ -94,7 +94,9 @@ down() {
         local inode
         inode="$(stat -L -c %i "/run/netns/$namespace" 2>/dev/null || true)"
         if [ -n "$inode" ] && [ -d /run/flatnet ]; then
-            find /run/flatnet -mindepth 2 -maxdepth 2 -name "net-$inode.*" -exec rm -rf {} + 2>/dev/null || true
+            # (Files are net-<inode>.<network>; the host claims are a directory, net-<inode>.)
+            find /run/flatnet -mindepth 2 -maxdepth 2 \( -name "net-$inode.*" -o -name "net-$inode" \) \
+                -exec rm -rf {} + 2>/dev/null || true
         fi
         ip netns del "$namespace" 2>/dev/null || true
     done
