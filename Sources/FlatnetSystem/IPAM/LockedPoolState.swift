@@ -55,7 +55,11 @@ public struct LockedPoolState: LeaseTable {
     /// then the round-robin hint (never fsynced: losing it only changes the next address).
     /// The lease's directory is fsynced by the caller after the lock is released
     /// (`PoolIPAM.acquire`), so concurrent ADDs do not queue behind each other's fsync.
-    public func lease(_ address: IPv4Address, to owner: Attachment) throws {
+    /// Returns whether this is the address's first lease from the pool (`LeaseHistory`, read
+    /// once and raised here).
+    @discardableResult
+    public func lease(_ address: IPv4Address, to owner: Attachment) throws -> Bool {
+        let history = try leaseHistory()
         try StateFiles.replaceLink(ownerPath(owner), target: address.description)
         guard try StateFiles.createLinkExclusively(leasePath(address),
                                                    target: LeaseRecord.encode(owner)) else {
@@ -63,16 +67,11 @@ public struct LockedPoolState: LeaseTable {
                                          reason: "appeared while the pool was locked")
         }
         try StateFiles.replace(lastPath, with: address.description + "\n", durable: false)
-        try raiseHistory(to: address)
-    }
-
-    /// Raises the lease history's mark (never fsynced: only a host crash loses it, and
-    /// that takes the containers, and their neighbour entries, with it).
-    func raiseHistory(to address: IPv4Address) throws {
-        let history = try leaseHistory()
+        // The mark is never fsynced: only a host crash loses it, and that takes the
+        // containers, and their neighbour entries, with it.
         let raised = history.recording(address)
-        guard raised != history else { return }
-        try StateFiles.replace(historyPath, with: raised.fileText, durable: false)
+        if raised != history { try StateFiles.replace(historyPath, with: raised.fileText, durable: false) }
+        return history.neverLeased(address)
     }
 
     /// Makes sure the owner link names `address` (after a crash left it missing or stale).

@@ -34,9 +34,7 @@ public struct PoolIPAM: Sendable {
                 .decide(for: owner, requested: requested, table: state)
             switch decision {
             case .lease(let address):
-                let first = try state.leaseHistory().neverLeased(address)
-                try state.lease(address, to: owner)
-                return (address, first)
+                return (address, try state.lease(address, to: owner))
             case .alreadyHeld(let address):
                 try state.recordOwnership(of: address, by: owner)
                 return (address, false)
