@@ -8,15 +8,9 @@ source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/leftovers.sh"
 
 require_root "scripts/test.sh"
-# containernetworking-plugins: the reference bridge and host-local, driven by the tests.
-# ebtables + iptables: flatnet's containment rules, and the switch's counters in the tests.
-# Debian's ebtables package alone gives only ebtables-legacy, which this kernel (nf_tables
-# only) rejects; ebtables-nft, which flatnet prefers and the tests call by name, comes with
-# the iptables package (podman used to pull it in, which hid the gap).
-# podman, crun, busybox-static: the podman suite (busybox root filesystems, no registry).
-# nftables: nft makes the port-security tables the netlink tests fill, and lists them back.
-ensure_packages "${BUILD_PACKAGES[@]}" iproute2 util-linux python3 containernetworking-plugins iputils-ping ebtables iptables \
-    podman crun busybox-static nftables
+# SUITE_PACKAGES (lib/common.sh): what the suites drive. podman, crun, busybox-static: the
+# podman suite (busybox root filesystems, no registry).
+ensure_packages "${BUILD_PACKAGES[@]}" "${SUITE_PACKAGES[@]}" podman crun busybox-static
 build_release
 build_tests
 # cnitool, the reference CNI client, built offline from Debian's sources (for its suite).

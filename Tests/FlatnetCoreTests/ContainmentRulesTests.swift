@@ -96,7 +96,8 @@ struct ContainmentRulesTests {
     func convergeFromEmpty() throws {
         let rules = try Self.rules
         let batch = try #require(RuleConvergence.batch(desired: rules, live: Self.save([])))
-        #expect(batch.hasPrefix("*filter\n:FN-flat-a-b886f0-F RETURN\n") && batch.hasSuffix("COMMIT\n"))
+        #expect(batch.hasPrefix("*filter\n:FN-flat-a-b886f0-F RETURN\n"))
+        #expect(!batch.contains("COMMIT"), "ebtables-legacy-restore refuses COMMIT; both tools commit at the end")
         #expect(batch.contains("-I FORWARD 1 -j FN-flat-a-b886f0-F") && batch.contains("-I OUTPUT 1 -j FN-flat-a-b886f0-O"))
         #expect(RuleConvergence.batch(desired: rules, live: Self.save(Self.liveComplete(rules))) == nil)
         #expect(RuleConvergence.drift(desired: rules, live: Self.save(Self.liveComplete(rules))).isEmpty)
@@ -110,7 +111,7 @@ struct ContainmentRulesTests {
         live.append("-A INPUT -j FN-flat-a-b886f0-I")
         let batch = try #require(RuleConvergence.batch(desired: rules, live: Self.save(live)))
         #expect(batch == "*filter\n:FN-flat-a-b886f0-F RETURN\n-F FN-flat-a-b886f0-F\n" + rules.chains[0].rules.map(\.restoreLine).joined(separator: "\n")
-            + "\n-D INPUT -j FN-flat-a-b886f0-I\n-D INPUT -j FN-flat-a-b886f0-I\n-I INPUT 1 -j FN-flat-a-b886f0-I\nCOMMIT\n")
+            + "\n-D INPUT -j FN-flat-a-b886f0-I\n-D INPUT -j FN-flat-a-b886f0-I\n-I INPUT 1 -j FN-flat-a-b886f0-I\n")
         let drift = RuleConvergence.drift(desired: rules, live: Self.save(live))
         #expect(drift == ["ebtables rule missing: \(rules.chains[0].rules[8].restoreLine)",
                           "INPUT jumps to FN-flat-a-b886f0-I 2 times, expected once"])

@@ -87,7 +87,7 @@ struct AttachTopologyTests {
             return "link \(name)" + value("master") + value("state")
         }
         let tables = try topology.exec(host, "nft", "list", "tables").stdout.split(separator: "\n").map { "nft \($0)" }
-        let chains = try topology.exec(host, "ebtables-nft-save").stdout.split(separator: "\n")
+        let chains = try topology.exec(host, TestHost.ebtablesSave).stdout.split(separator: "\n")
             .filter { $0.hasPrefix(":") || $0.hasPrefix("-A") }.map { "ebtables \($0)" }
         let inode = try topology.shell(host, "stat -L -c %i /proc/self/ns/net").stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)

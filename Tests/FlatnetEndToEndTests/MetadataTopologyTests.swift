@@ -67,9 +67,9 @@ struct MetadataTopologyTests {
         #expect(try topology.fetchMetadata(from: "cA1") == "hA", "the host must ARP for the container, from the reserved address")
 
         // Negative control: the original design's rule set (no ARP requests from the reserved address).
-        let save = try topology.exec("hA", "ebtables-nft-save").stdout
+        let save = try topology.exec("hA", TestHost.ebtablesSave).stdout
         let gapRule = try #require(save.split(separator: "\n").first { $0.contains("--arp-op Request") && $0.contains("-i flb-") })
-        let delete = try topology.exec("hA", "sh", "-c", "ebtables-nft -D" + gapRule.dropFirst(2))
+        let delete = try topology.exec("hA", "sh", "-c", TestHost.ebtables + " -D" + gapRule.dropFirst(2))
         #expect(delete.status == 0, "\(delete.stderr)")
         try flushHost()
         #expect(try topology.fetchMetadata(from: "cA1") == nil, "with the gap open, the reply cannot reach the container")
@@ -90,7 +90,7 @@ struct MetadataTopologyTests {
         let topology = try Self.attached().topology
         // Counters on the switch: ARP frames naming 10.43.0.2, as sender or target.
         for field in ["--arp-ip-src", "--arp-ip-dst"] {
-            _ = try topology.exec("sw", "ebtables-nft", "-A", "FORWARD", "-p", "ARP", field, "10.43.0.2", "-j", "CONTINUE")
+            _ = try topology.exec("sw", TestHost.ebtables, "-A", "FORWARD", "-p", "ARP", field, "10.43.0.2", "-j", "CONTINUE")
         }
         for container in ["cA1", "cB1"] {
             try topology.run(["/usr/sbin/ip", "-n", topology.namespace(container), "neigh", "flush", "all"])
@@ -113,7 +113,7 @@ struct MetadataTopologyTests {
         #expect(before.contains(try Self.mac(topology, "hA", interface: "docker0")), "and it names hostA's docker0")
         // Control: without hostA's rule dropping reserved-address ARP from the uplink, the same reply lands.
         let uplinkRule = "\(ContainmentRules.chainName("flat-a", "F")) -p ARP -i eth1 --arp-ip-src 10.43.0.2 -j DROP"
-        let delete = try topology.shell("hA", "ebtables-nft -D \(uplinkRule)")
+        let delete = try topology.shell("hA", "\(TestHost.ebtables) -D \(uplinkRule)")
         #expect(delete.status == 0, "\(delete.stderr)")
         #expect(try forge().status == 0)
         let poisoned = try topology.ip("cA1", "neigh", "show", "10.43.0.2")
@@ -171,7 +171,7 @@ struct MetadataTopologyTests {
                 "both entries unchanged")
         // Control: without the docker-end rule the Docker container's forgery lands.
         let dockerEnd = InterfaceNaming.linkPair(network: "flat-a").dockerSide.value
-        let delete = try topology.shell("hA", "ebtables-nft -D \(ContainmentRules.chainName("flat-a", "F")) -o \(dockerEnd) -j DROP")
+        let delete = try topology.shell("hA", "\(TestHost.ebtables) -D \(ContainmentRules.chainName("flat-a", "F")) -o \(dockerEnd) -j DROP")
         #expect(delete.status == 0, "\(delete.stderr)")
         #expect(try forge("hA-dk", "10.43.0.2", "cA1", attached.a).status == 0)
         let poisoned = try neighbour("cA1", "10.43.0.2")
@@ -192,7 +192,7 @@ struct MetadataTopologyTests {
         """
 
     static func counters(_ topology: Topology) throws -> [Int] {
-        try topology.exec("sw", "ebtables-nft", "-L", "FORWARD", "--Lc").stdout.split(separator: "\n")
+        try topology.exec("sw", TestHost.ebtables, "-L", "FORWARD", "--Lc").stdout.split(separator: "\n")
             .filter { $0.contains("10.43.0.2") }
             .compactMap { line in line.split(separator: "pcnt = ").last?.split(separator: " ").first.flatMap { Int($0) } }
     }

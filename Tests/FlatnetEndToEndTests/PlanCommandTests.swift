@@ -10,7 +10,7 @@ struct PlanCommandTests {
     static func snapshot(_ topology: Topology) throws -> String {
         let state = (FileManager.default.subpaths(atPath: topology.stateDirectory + "/hA") ?? []).sorted().joined(separator: "\n")
         return try [topology.ip("hA", "link"), topology.ip("hA", "addr"), topology.ip("hA", "route"),
-                    topology.exec("hA", "ebtables-nft-save").stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n"),
+                    topology.exec("hA", TestHost.ebtablesSave).stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n"),
                     state].joined(separator: "\n----\n")
     }
 
@@ -52,8 +52,8 @@ struct PlanCommandTests {
         let nft = "ebtables() { ebtables-nft \"$@\"; }\n"
         let pasted = try topology.exec("hB", "sh", "-e", "-c", nft + commands.stdout)
         #expect(pasted.status == 0, "\(pasted.stderr)")
-        let installed = LiveRules(saveOutput: try topology.exec("hA", "ebtables-nft-save").stdout)
-        let fromPaste = LiveRules(saveOutput: try topology.exec("hB", "ebtables-nft-save").stdout)
+        let installed = LiveRules(saveOutput: try topology.exec("hA", TestHost.ebtablesSave).stdout)
+        let fromPaste = LiveRules(saveOutput: try topology.exec("hB", TestHost.ebtablesSave).stdout)
         #expect(!installed.rules.isEmpty && installed.rules == fromPaste.rules)
         #expect(installed.chains == fromPaste.chains)
         // The port security table too (its sets' elements are per host: not compared).
@@ -65,7 +65,8 @@ struct PlanCommandTests {
             .drift(from: tableOnA) == [], "the listing parses back to exactly the rendered rules")
 
         let restore = try topology.operatorCommand(host: "hB", "rules", "--conf", file, "--format", "restore")
-        #expect(restore.stdout.contains("*filter") && restore.stdout.hasSuffix("COMMIT\n"))
+        #expect(restore.stdout.contains("*filter\n") && !restore.stdout.contains("COMMIT"),
+                "a batch both ebtables-nft-restore and ebtables-legacy-restore take: \(restore.stdout)")
     }
 }
 

@@ -1,3 +1,4 @@
+import FlatnetCore
 import Foundation
 
 /// Where the tests are running, and what they may do there.
@@ -41,6 +42,17 @@ public enum TestHost {
               FileManager.default.isExecutableFile(atPath: path) else { return nil }
         return path
     }
+
+    /// The ebtables backend flatnet is expected to use, and the tests read and edit rules
+    /// with: FLATNET_TEST_EBTABLES, `nf_tables` (the default) or `legacy` (scripts/vm-test.sh
+    /// runs the containment suites once with each, on a kernel that has both).
+    public static var ebtablesBackend: EbtablesBackend {
+        ProcessInfo.processInfo.environment["FLATNET_TEST_EBTABLES"].flatMap(EbtablesBackend.init(rawValue:)) ?? .nfTables
+    }
+
+    /// That backend's `ebtables` and `ebtables-save`.
+    public static var ebtables: String { ebtablesBackend.tool }
+    public static var ebtablesSave: String { ebtablesBackend.tool + "-save" }
 
     /// "device:inode" of a namespace file, as `stat -L -c %d:%i` prints it.
     private static func namespaceIdentity(_ path: String) -> String? {

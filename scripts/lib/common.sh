@@ -20,7 +20,7 @@ require_root() {
 # ensure_packages PKG...: installs the Debian packages that are missing, and only then
 # runs apt-get update (a fresh machine's package lists may be empty or stale).
 ensure_packages() {
-    local missing=()
+    local missing=() package
     for package in "$@"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
     done
@@ -32,6 +32,15 @@ ensure_packages() {
 
 # What building flatnet needs (libnl headers and static archives, pkg-config).
 BUILD_PACKAGES=(libnl-3-dev libnl-route-3-dev pkg-config)
+
+# What the suites drive, on this machine and inside scripts/vm-test.sh's guest (which runs
+# this machine's own files). containernetworking-plugins: the reference bridge and
+# host-local. ebtables + iptables: flatnet's containment rules, and the switch's counters in
+# the tests; Debian's ebtables package alone gives only ebtables-legacy, which this kernel
+# (nf_tables only) rejects; ebtables-nft, which flatnet prefers and the tests call by name,
+# comes with the iptables package. nftables: nft makes the port-security tables the netlink
+# tests fill, and lists them back. tcpdump: the captures on the VLAN trunk.
+SUITE_PACKAGES=(iproute2 util-linux python3 containernetworking-plugins iputils-ping ebtables iptables nftables tcpdump)
 
 require_swift() {
     command -v swift >/dev/null 2>&1 || die "swift not found: this machine kind ships Swift 6.3 in /opt/swift"

@@ -18,7 +18,15 @@ public enum RuleConvergence {
             }
             lines += jumpLines(chain, live: live)
         }
-        return lines.isEmpty ? nil : (["*filter"] + lines + ["COMMIT"]).joined(separator: "\n") + "\n"
+        return restoreBatch(lines)
+    }
+
+    /// The filter-table batch both restore tools take, or nil for no lines. No `COMMIT`:
+    /// ebtables-legacy-restore refuses it ("Bad argument : 'COMMIT'", seen on Debian 12's
+    /// kernel under scripts/vm-test.sh), and both tools apply the batch at the end of input,
+    /// all or nothing.
+    static func restoreBatch(_ lines: [String]) -> String? {
+        lines.isEmpty ? nil : (["*filter"] + lines).joined(separator: "\n") + "\n"
     }
 
     /// Nothing when the base chain jumps to `chain` once and first (see
@@ -40,7 +48,7 @@ public enum RuleConvergence {
             lines += Array(repeating: "-D \(chain.base) -j \(chain.name)", count: jumps)
             if live.chains.contains(chain.name) { lines += ["-F \(chain.name)", "-X \(chain.name)"] }
         }
-        return lines.isEmpty ? nil : (["*filter"] + lines + ["COMMIT"]).joined(separator: "\n") + "\n"
+        return restoreBatch(lines)
     }
 
     /// Every difference between desired and live, one sentence each (CHECK, doctor).
