@@ -11,8 +11,8 @@ import Testing
 /// only because no frame crosses between segments. Tests run in source order and share
 /// the layout (`.vlanTrunk`); the last one tears it down.
 @Suite("VLAN isolation on a trunk: vlan 100, vlan 200 and untagged networks on one uplink (root, 802.1Q)",
-       .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil, "run scripts/test.sh"),
        .enabled(if: TestHost.hasVLANSupport || TestHost.isStrict, Comment(rawValue: TestHost.vlanSkipReason)),
+       .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil, "run scripts/test.sh"),
        .serialized, .vlanTrunk)
 struct VLANIsolationTests {
     @Test("the three networks share eth1 on both hosts: eth1.100 and eth1.200 in their bridges, eth1 in the untagged one, doctor healthy")
@@ -29,7 +29,8 @@ struct VLANIsolationTests {
                     #expect(details.contains("\(port)@eth1:") && details.contains("vlan protocol 802.1Q id \(vlan) "),
                             "\(host): \(port) is eth1 tagged \(vlan): \(details)")
                 }
-                let doctor = try topology.operatorCommand(host: host, "doctor", "--conf", try trunk.file(segment, host: host))
+                let file = try trunk.file(segment, host: host)
+                let doctor = try topology.operatorCommand(host: host, "doctor", "--conf", file)
                 #expect(doctor.status == 0, "\(host) \(segment.network):\n\(doctor.stdout)\(doctor.stderr)")
             }
             #expect(Set(try topology.vlanInterfaces(of: "eth1", on: host)) == ["eth1.100", "eth1.200"])
@@ -46,12 +47,15 @@ struct VLANIsolationTests {
             for other in TrunkSegment.allCases {
                 expected.append((source, try trunk.address(of: other.container(on: "hB")), other == segment))
                 expected.append((source, other.gateway, other == segment))
-                if other != segment { expected.append((source, try trunk.address(of: other.container(on: "hA")), false)) }
+                if other != segment {
+                    expected.append((source, try trunk.address(of: other.container(on: "hA")), false))
+                }
             }
         }
         let answered = try topology.answeredPings(expected.map { ($0.from, $0.to) })
         for (from, to, reached) in expected {
-            #expect(answered.contains("\(from) \(to)") == reached, "\(from) -> \(to) must \(reached ? "" : "not ")be answered")
+            #expect(answered.contains("\(from) \(to)") == reached,
+                    "\(from) -> \(to) must \(reached ? "" : "not ")be answered")
         }
         for segment in TrunkSegment.allCases {
             let (source, peer) = (segment.container(on: "hA"), segment.container(on: "hB"))
@@ -115,8 +119,10 @@ struct VLANIsolationTests {
         #expect(FrameCapture.vlanTag(of: line) == 200, "\(line)")
 
         #expect(try topology.flatnet("DEL", host: "hA", container: "l200", config: config).status == 0)
-        let teardown = try topology.operatorCommand(host: "hA", "teardown", "--conf", try topology.write(config, as: "flat-l.json"))
-        #expect(teardown.status == 0 && teardown.stdout.contains("removed vlan \(name)"), "\(teardown.stdout)\(teardown.stderr)")
+        let file = try topology.write(config, as: "flat-l.json")
+        let teardown = try topology.operatorCommand(host: "hA", "teardown", "--conf", file)
+        #expect(teardown.status == 0 && teardown.stdout.contains("removed vlan \(name)"),
+                "\(teardown.stdout)\(teardown.stderr)")
         #expect(try topology.link(name, on: "hA") == nil && topology.link(bridge, on: "hA") == nil,
                 "\(name) and \(bridge) are gone")
         #expect(try topology.vlanInterfaces(of: uplink, on: "hA").isEmpty)
@@ -129,7 +135,8 @@ struct VLANIsolationTests {
         let trunk = try VLANTrunkScope.trunk()
         let topology = trunk.topology
         let protectedFile = try trunk.file(.untagged, host: "hA")
-        let unprotected = TrunkSegment.untagged.netconf(topology, host: "hA").settingKey("portSecurity", to: .bool(false))
+        let unprotected = TrunkSegment.untagged.netconf(topology, host: "hA")
+            .settingKey("portSecurity", to: .bool(false))
         let unprotectedFile = try topology.write(unprotected, as: "flat-u-hA-off.json")
         for protection in Protection.allCases {
             if protection == .off {
@@ -160,11 +167,13 @@ struct VLANIsolationTests {
             let order = host == "hA" ? TrunkSegment.allCases : TrunkSegment.allCases.reversed()
             for segment in order {
                 let name = segment.container(on: host)
-                let del = try topology.flatnet("DEL", host: host, container: name, config: segment.netconf(topology, host: host))
+                let config = segment.netconf(topology, host: host)
+                let del = try topology.flatnet("DEL", host: host, container: name, config: config)
                 #expect(del.status == 0, "DEL \(name): \(del.outcome.stdout)")
             }
             for segment in order {
-                let teardown = try topology.operatorCommand(host: host, "teardown", "--conf", try trunk.file(segment, host: host))
+                let file = try trunk.file(segment, host: host)
+                let teardown = try topology.operatorCommand(host: host, "teardown", "--conf", file)
                 #expect(teardown.status == 0, "\(host) \(segment.network): \(teardown.stdout)\(teardown.stderr)")
                 if let vlan = segment.vlan {
                     #expect(teardown.stdout.contains("removed vlan eth1.\(vlan)"), "\(host): \(teardown.stdout)")
@@ -205,6 +214,7 @@ struct TaggedProbe {
         #expect(lines.contains { $0.contains(barrierLine) }, "the capture saw the barrier: \(lines)")
         victimFrames = seen.frames(at: "b100")
         trunkFrames = seen.frames(at: "tsw", interface: "to-hA")
-        taggedLines = lines.filter { $0.contains("who-has \(victim) tell \(attacker)") && FrameCapture.vlanTag(of: $0) == 100 }
+        let request = "who-has \(victim) tell \(attacker)"
+        taggedLines = lines.filter { $0.contains(request) && FrameCapture.vlanTag(of: $0) == 100 }
     }
 }

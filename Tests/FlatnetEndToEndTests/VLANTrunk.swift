@@ -69,7 +69,8 @@ struct VLANTrunk: Sendable {
         for host in Self.hosts {
             for segment in TrunkSegment.allCases {
                 let name = segment.container(on: host)
-                let add = try topology.attach([name], host: host, config: segment.netconf(topology, host: host))[name]
+                let config = segment.netconf(topology, host: host)
+                let add = try topology.attach([name], host: host, config: config)[name]
                 addresses[name] = try #require(add?.address, "ADD of \(name) gave no address")
             }
         }
@@ -117,7 +118,7 @@ struct VLANTrunkScope: SuiteTrait, TestScoping {
 
 /// A strict run on a kernel without 802.1Q: the suite cannot run here, and must not skip.
 struct NoVLANSupport: Error, CustomStringConvertible {
-    var description: String { "this kernel has no 802.1Q; the suite " + TestHost.vlanSkipReason }
+    var description: String { "a strict run on a kernel without 802.1Q: this suite " + TestHost.vlanSkipReason }
 }
 
 extension Trait where Self == VLANTrunkScope {

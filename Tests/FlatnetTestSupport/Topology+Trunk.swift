@@ -30,8 +30,8 @@ extension Topology {
 
     /// `ip -d -o link show NAME` on `host` (kind, VLAN id, master), or nil when there is none.
     public func linkDetails(_ name: String, on host: String) throws -> String? {
-        let outcome = try ProcessRunner.run(["/usr/sbin/ip", "-n", namespace(host), "-d", "-o", "link", "show", name],
-                                            environment: Self.path)
+        let argv = ["/usr/sbin/ip", "-n", namespace(host), "-d", "-o", "link", "show", name]
+        let outcome = try ProcessRunner.run(argv, environment: Self.path)
         return outcome.status == 0 ? outcome.stdout : nil
     }
 
