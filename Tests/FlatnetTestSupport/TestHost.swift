@@ -29,6 +29,26 @@ public enum TestHost {
         "needs root inside a throwaway network namespace: run scripts/test.sh"
     }
 
+    /// True when the running kernel can make 802.1Q (VLAN) interfaces: the 8021q module is
+    /// loaded or built in (/sys/module/8021q), or the kernel's own module tree holds it (it
+    /// loads on the first `ip link add ... type vlan`). This machine kind's kernel has neither
+    /// (CONFIG_VLAN_8021Q unset); Debian's, as scripts/vm-test.sh boots it, has the module.
+    public static var hasVLANSupport: Bool {
+        let files = FileManager.default
+        if files.fileExists(atPath: "/sys/module/8021q") { return true }
+        let directory = "/lib/modules/\(kernelRelease)/kernel/net/8021q/"
+        return ["8021q.ko", "8021q.ko.xz", "8021q.ko.zst"].contains { files.fileExists(atPath: directory + $0) }
+    }
+
+    public static var vlanSkipReason: String { "needs a kernel with 802.1Q: run scripts/vm-test.sh" }
+
+    /// `uname -r`.
+    static var kernelRelease: String {
+        var names = utsname()
+        uname(&names)
+        return withUnsafeBytes(of: names.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+
     /// cnitool built from Debian's sources (scripts/lib/build_cnitool.sh), from FLATNET_CNITOOL.
     public static var cnitool: String? {
         guard let path = ProcessInfo.processInfo.environment["FLATNET_CNITOOL"],

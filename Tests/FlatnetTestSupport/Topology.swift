@@ -12,10 +12,18 @@ public final class Topology: @unchecked Sendable {  // immutable after init
             .deletingLastPathComponent().appendingPathComponent("scripts/lib/topology.sh").path
     }
 
-    public init() throws {
+    /// What a topology is built as (a verb of scripts/lib/topology.sh).
+    public enum Layout: String, Sendable {
+        /// Two hosts on two plain switch segments and a router (TESTING.md).
+        case reference = "up"
+        /// Two hosts and a router on trunk ports of a VLAN-aware switch (needs 802.1Q).
+        case trunk
+    }
+
+    public init(_ layout: Layout = .reference) throws {
         prefix = "t" + ProcessRunner.uniqueSuffix().prefix(5)
         stateDirectory = NSTemporaryDirectory() + "flatnet-topology-" + prefix
-        try run([Self.script, "up", prefix])
+        try run([Self.script, layout.rawValue, prefix])
     }
 
     deinit {

@@ -9,6 +9,8 @@
 #   topology.sh metadata P HOST     docker0 (172.17.0.1/16) in P-HOST, with P-HOST-md, a
 #                           metadata service at 169.254.169.250:80 answering "HOST", and
 #                           P-HOST-dk, another namespace on docker0 (172.17.0.9)
+#   topology.sh trunk P     the VLAN layout instead of `up`: P-tsw (a VLAN-aware switch),
+#                           P-hA, P-hB, P-rt on trunk ports (see trunk() below); needs 802.1Q
 #   topology.sh down P      kills the processes in, and deletes, every namespace P-*
 #
 # Hosts: eth1 on segment 1 (switch bridge "sw"), eth2 on segment 2 (bridge "sw"), both
@@ -41,6 +43,47 @@ up() {
     plug "$p-sw" "$p-rt" eth1
     ip -n "$p-rt" addr add 10.43.0.1/16 dev eth1
     ip -n "$p-rt" link set eth1 up
+}
+
+# trunk_port NS IFNAME PORT: port PORT of P-tsw's VLAN-aware bridge, its peer IFNAME born
+# in NS; a trunk: VLANs 100 and 200 tagged, untagged frames in the default VLAN 1.
+trunk_port() {
+    ip -n "$p-tsw" link add "$3" type veth peer name "$2" netns "$1"
+    ip -n "$p-tsw" link set "$3" master sw up
+    bridge -n "$p-tsw" vlan add dev "$3" vid 100
+    bridge -n "$p-tsw" vlan add dev "$3" vid 200
+}
+
+# trunk P: a trunk switch P-tsw (bridge sw, vlan_filtering 1); hosts P-hA and P-hB with
+# uplink eth1 on trunk ports to-hA and to-hB (hA also trunk-uplink0 on to-hA-long: its
+# name plus ".200" exceeds 15 bytes); a router P-rt on trunk port to-rt, gateway of one
+# subnet, 10.60.0.0/24, on three L2 segments: untagged 10.60.0.129 (eth1), vlan 100
+# 10.60.0.1 (eth1.100), vlan 200 10.60.0.65 (eth1.200), with MACs 02:60:00:00:00:00,
+# 02:60:00:00:01:00 and 02:60:00:00:02:00, so that an answer names its segment. One
+# subnet, so nothing but L2 separates the segments: the router reaches each quarter of it
+# through its own segment (a /26 route each; the containers' ranges lie in them) and
+# answers ARP only for the address of the segment asked on (arp_ignore 1).
+trunk() {
+    p="$1"
+    netns "$p-tsw"
+    ip -n "$p-tsw" link add sw type bridge vlan_filtering 1
+    ip -n "$p-tsw" link set sw up
+    for host in hA hB; do netns "$p-$host"; trunk_port "$p-$host" eth1 "to-$host"; done
+    trunk_port "$p-hA" trunk-uplink0 to-hA-long
+    netns "$p-rt"
+    trunk_port "$p-rt" eth1 to-rt
+    ip netns exec "$p-rt" sysctl -qw net.ipv4.conf.all.arp_ignore=1
+    ip -n "$p-rt" link set eth1 address 02:60:00:00:00:00 up
+    ip -n "$p-rt" addr add 10.60.0.129/24 dev eth1
+    ip -n "$p-rt" route add 10.60.0.128/26 dev eth1
+    local vlan segment
+    for vlan in 100 200; do
+        segment=$(( vlan / 100 ))
+        ip -n "$p-rt" link add link eth1 name "eth1.$vlan" address "02:60:00:00:0$segment:00" type vlan id "$vlan"
+        ip -n "$p-rt" link set "eth1.$vlan" up
+        ip -n "$p-rt" addr add "10.60.0.$(( (segment - 1) * 64 + 1 ))/24" dev "eth1.$vlan"
+        ip -n "$p-rt" route add "10.60.0.$(( (segment - 1) * 64 ))/26" dev "eth1.$vlan"
+    done
 }
 
 # on_docker0 HOSTNS NS IFNAME ADDRESS: NS gets IFNAME on HOSTNS's docker0, ADDRESS, default via docker0.
@@ -105,7 +148,8 @@ down() {
 case "${1:-}" in
     up) up "$2" ;;
     container) netns "$2-$3" ;;
+    trunk) trunk "$2" ;;
     metadata) metadata "$2" "$3" ;;
     down) down "$2" ;;
-    *) echo "usage: topology.sh up|container|metadata|down PREFIX [NAME]" >&2; exit 2 ;;
+    *) echo "usage: topology.sh up|trunk|container|metadata|down PREFIX [NAME]" >&2; exit 2 ;;
 esac
