@@ -188,7 +188,9 @@ struct PortSecurityTests {
         let noMetadata = try #require(PortSecurityRules.make(for: try Self.config(Valid.config.setting("metadata", to: nil))))
         #expect(!noMetadata.chains.contains { $0.name == "to-link" })
         let forward = try #require(noMetadata.chains.first { $0.name == "forward" })
-        #expect(forward.rules.count == 1 && forward.rules[0].contains("@announced"),
-                "without metadata, forward holds only the announcement rule: \(forward.rules)")
+        #expect(forward.rules.count == 2 && forward.rules[1].contains("@announced"),
+                "without metadata, forward holds the VLAN and announcement rules: \(forward.rules)")
+        #expect(forward.rules[0] == "oifname \"\(InterfaceNaming.hostVethPrefix(network: "flat-a"))*\" ether type { 8021q, 8021ad } drop",
+                "no tagged frame reaches a container port, with or without metadata")
     }
 }

@@ -132,6 +132,34 @@ struct VLANIsolationTests {
 
     @Test("802.1Q-tagged frames from a container on the untagged network reach neither vlan 100's peer nor the trunk; with portSecurity false they leave tagged 100")
     func taggedFramesFromUntaggedNetwork() throws {
+        try Self.withAndWithoutPortSecurity { trunk, protection in
+            let probe = try TaggedProbe(trunk)
+            protection.expect(landed: probe.victimFrames > 0, "vlan 100's b100 receives the tagged ARP request")
+            protection.expect(landed: probe.trunkFrames > 0, "the tagged frames reach the trunk")
+            protection.expect(landed: !probe.taggedLines.isEmpty,
+                              "the trunk carries `vlan 100 ... who-has` from a0: \(probe.taggedLines)")
+        }
+    }
+
+    @Test("frames of a VLAN hA has no network for (vlan 300 on the trunk) reach no container of its untagged network; with portSecurity false they arrive, still tagged")
+    func foreignVLANStaysOut() throws {
+        try Self.withAndWithoutPortSecurity { trunk, protection in
+            let capture = try trunk.topology.capture(in: "a0", interface: "eth0")
+            defer { capture.stop() }
+            // From the router's trunk port: three broadcast ARP requests tagged 300, then an
+            // untagged one (the barrier: it reaches a0 after them, whatever the verdict).
+            let sent = try trunk.topology.exec("rt", "python3", "-c", Self.foreignFrames, "eth1")
+            #expect(sent.status == 0, "\(sent.stderr)")
+            let lines = capture.lines(awaiting: ["who-has 10.60.0.252"])
+            #expect(lines.contains { $0.contains("who-has 10.60.0.252") }, "a0 got the barrier: \(lines)")
+            let foreign = lines.filter { FrameCapture.vlanTag(of: $0) == 300 }
+            protection.expect(landed: !foreign.isEmpty, "a0 receives vlan 300's broadcasts: \(foreign)")
+        }
+    }
+
+    /// Runs `body` on the trunk with flat-u (untagged) on hA as set up, port security on by
+    /// default, then with `portSecurity` false (the control), restoring it afterwards.
+    static func withAndWithoutPortSecurity(_ body: (VLANTrunk, Protection) throws -> Void) throws {
         let trunk = try VLANTrunkScope.trunk()
         let topology = trunk.topology
         let protectedFile = try trunk.file(.untagged, host: "hA")
@@ -149,13 +177,25 @@ struct VLANIsolationTests {
                     #expect(restored?.status == 0, "port security restored on flat-u: \(restored?.stdout ?? "")")
                 }
             }
-            let probe = try TaggedProbe(trunk)
-            protection.expect(landed: probe.victimFrames > 0, "vlan 100's b100 receives the tagged ARP request")
-            protection.expect(landed: probe.trunkFrames > 0, "the tagged frames reach the trunk")
-            protection.expect(landed: !probe.taggedLines.isEmpty,
-                              "the trunk carries `vlan 100 ... who-has` from a0: \(probe.taggedLines)")
+            try body(trunk, protection)
         }
     }
+
+    /// Three ARP requests (who-has 10.60.0.250) tagged 300, then one untagged (who-has
+    /// 10.60.0.252), broadcast from argv[1].
+    static let foreignFrames = """
+        import socket, sys
+        raw = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        raw.bind((sys.argv[1], 0))
+        source = bytes.fromhex("026000000300")
+        def request(target):
+            return (b"\\x00\\x01\\x08\\x00\\x06\\x04\\x00\\x01" + source + socket.inet_aton("10.60.0.129")
+                    + bytes(6) + socket.inet_aton(target))
+        header = b"\\xff" * 6 + source
+        for _ in range(3):
+            raw.send(header + b"\\x81\\x00\\x01\\x2c" + b"\\x08\\x06" + request("10.60.0.250"))
+        raw.send(header + b"\\x08\\x06" + request("10.60.0.252"))
+        """
 
     @Test("DEL of every container and teardown of the three networks leave eth1 on both hosts with no VLAN interface, no master and no bridge")
     func teardownLeavesUplinkBare() throws {

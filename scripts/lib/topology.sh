@@ -46,12 +46,12 @@ up() {
 }
 
 # trunk_port NS IFNAME PORT: port PORT of P-tsw's VLAN-aware bridge, its peer IFNAME born
-# in NS; a trunk: VLANs 100 and 200 tagged, untagged frames in the default VLAN 1.
+# in NS; a trunk: VLANs 100, 200 and 300 tagged (no host has a network on 300: the
+# foreign VLAN), untagged frames in the default VLAN 1.
 trunk_port() {
     ip -n "$p-tsw" link add "$3" type veth peer name "$2" netns "$1"
     ip -n "$p-tsw" link set "$3" master sw up
-    bridge -n "$p-tsw" vlan add dev "$3" vid 100
-    bridge -n "$p-tsw" vlan add dev "$3" vid 200
+    for vid in 100 200 300; do bridge -n "$p-tsw" vlan add dev "$3" vid "$vid"; done
 }
 
 # trunk P: a trunk switch P-tsw (bridge sw, vlan_filtering 1); hosts P-hA and P-hB with

@@ -11,7 +11,9 @@
 ///   are missing matches no set, so it can send nothing: protection fails closed.
 /// - `port`: Ethernet source = the port's MAC; a broadcast/multicast budget per port;
 ///   only ARP, IPv4 and IPv6. `port-arp`, `port-ipv4`, `port-ipv6` check each protocol.
-/// - forward: a container's announcement of its leased address stays off the other
+/// - forward: no VLAN-tagged frame reaches a container port (an untagged network's bridge
+///   gets, still tagged, the frames of VLANs this host has no interface for); a
+///   container's announcement of its leased address stays off the other
 ///   container ports (it goes to the segment); from container veths into the docker
 ///   link, only ARP for the reserved address and IPv4 to the metadata address (other
 ///   broadcasts are dropped uncounted: flooding sends every container's ARP and neighbour
@@ -69,6 +71,12 @@ public struct PortSecurityRules: Equatable, Sendable {
             ]),
         ]
         var forward = [
+            // 802.1Q and 802.1ad frames go to no container. An untagged network's bridge
+            // holds the uplink itself, and the kernel hands it, still tagged, every frame
+            // of a VLAN this host has no VLAN interface for: without this rule its
+            // containers received other VLANs' broadcasts and flooded frames (seen on a
+            // trunk in the VM lane, VLANIsolationTests). Not the container's doing: uncounted.
+            "oifname \(ports) ether type { 8021q, 8021ad } drop",
             // A container's own announcement (flatnet's ADD re-sets its MAC with arp_notify
             // on: who-has A tell A for its leased address) goes to the segment, not to its
             // neighbours on this host: none can hold an entry for an address that was just
