@@ -5,9 +5,9 @@ public enum RuleConvergence {
     /// The `--noflush` batch making `desired` true, or nil when it already is. A chain
     /// whose rules differ in any way (missing, extra, reordered) is recreated whole;
     /// each jump is made to appear exactly once, first (`jumpLines`). A live chain is declared and
-    /// then flushed explicitly: ebtables-nft-restore flushes a declared chain anyway,
-    /// and the explicit `-F` keeps the batch correct with ebtables-legacy-restore too,
-    /// whose handling of a redeclared chain cannot be checked on an nf_tables-only kernel.
+    /// then flushed explicitly: ebtables-nft-restore flushes a declared chain anyway;
+    /// ebtables-legacy-restore keeps its rules, and the `-F` empties it (both seen on
+    /// Debian 12's kernel, scripts/vm-test.sh).
     public static func batch(desired: ContainmentRules, live: LiveRules) -> String? {
         var lines: [String] = []
         for chain in desired.chains {
@@ -22,9 +22,9 @@ public enum RuleConvergence {
     }
 
     /// The filter-table batch both restore tools take, or nil for no lines. No `COMMIT`:
-    /// ebtables-legacy-restore refuses it ("Bad argument : 'COMMIT'", seen on Debian 12's
-    /// kernel under scripts/vm-test.sh), and both tools apply the batch at the end of input,
-    /// all or nothing.
+    /// ebtables-legacy-restore refuses it ("Bad argument : 'COMMIT'"), and both tools
+    /// apply the batch at the end of input, all or nothing (a bad last line left the
+    /// table as it was, with either: seen on Debian 12's kernel, scripts/vm-test.sh).
     static func restoreBatch(_ lines: [String]) -> String? {
         lines.isEmpty ? nil : (["*filter"] + lines).joined(separator: "\n") + "\n"
     }

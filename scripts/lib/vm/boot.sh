@@ -4,6 +4,9 @@
 VM_KVM_PROBE_SECONDS=20   # a KVM guest reaches its initramfs in ~1 s; on nested machines it hangs
 VM_BOOT_SECONDS=240       # under TCG the guest is up in ~7 s on an idle machine
 VM_MEMORY_MB=3072
+# This boot's nonce: the guest's report lines carry it (`flatnet-vm NONCE: ...`), so that
+# no test output can pass for them.
+VM_NONCE="$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 
 # vm_start ACCEL LANES LOG: starts qemu in the background (VM_PID), serial console to LOG.
 vm_start() {
@@ -14,11 +17,12 @@ vm_start() {
     esac
     local append="console=ttyS0 panic=-1 quiet flatnet.guest=$FLATNET_ROOT/scripts/lib/vm/guest.sh"
     append+=" flatnet.root=$FLATNET_ROOT flatnet.lanes=$lanes flatnet.modules=$VM_KERNEL_MODULES"
+    append+=" flatnet.nonce=$VM_NONCE"
     : > "$log"
     # In a subshell of its own, so that qemu's own end (an abort when KVM refuses the CPU)
     # is reported in LOG.qemu, not on this script's terminal; TERM reaches qemu through it.
     (
-        trap 'kill "$qemu" 2>/dev/null; wait "$qemu"; exit 143' TERM
+        trap 'vm_stop "$qemu"; exit 143' TERM
         qemu-system-x86_64 "${cpu[@]}" -m "$VM_MEMORY_MB" -smp "$(nproc)" -no-reboot -nic none \
             -display none -monitor none -serial "file:$log" \
             -kernel "$VM_KERNEL_IMAGE" -initrd "$VM_DIR/initrd.gz" -append "$append" \
@@ -27,6 +31,16 @@ vm_start() {
         wait "$qemu"
     ) < /dev/null > "$log.qemu" 2>&1 &
     VM_PID=$!
+    trap vm_kill EXIT
+}
+
+# vm_stop PID: TERM, then KILL if qemu has not ended 10 s later (a guest hung in KVM may
+# not end on TERM).
+vm_stop() {
+    kill "$1" 2>/dev/null || return 0
+    local tick
+    for tick in $(seq 20); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.5; done
+    kill -KILL "$1" 2>/dev/null || true
 }
 
 # vm_follow LOG MARKER BOOT_SECONDS TOTAL_SECONDS: echoes the guest's report lines as they
@@ -52,11 +66,12 @@ vm_show_new() {
     local count
     count=$(wc -l < "$1")
     tail -n "+$(($2 + 1))" "$1" | head -n "$((count - $2))" | tr -d '\r' \
-        | LC_ALL=C.UTF-8 grep -E '^flatnet-vm:|^[^ ]+ (Test .* (failed|recorded an issue)|(Test|Suite) .* skipped)' >&2 || true
+        | LC_ALL=C.UTF-8 grep -E "^flatnet-vm( $VM_NONCE)?:|^[^ ]+ (Test .* (failed|recorded an issue)|(Test|Suite) .* skipped)" \
+        | sed "s/^flatnet-vm $VM_NONCE:/flatnet-vm:/" >&2 || true
     echo "$count"
 }
 
-vm_kill() { kill "$VM_PID" 2>/dev/null; wait "$VM_PID" 2>/dev/null || true; }
+vm_kill() { vm_stop "$VM_PID"; wait "$VM_PID" 2>/dev/null || true; }
 
 # vm_run ACCEL LANES SECONDS LOG: boots (KVM first when ACCEL is auto), waits, judges.
 vm_run() {
@@ -76,7 +91,7 @@ vm_run() {
     fi
     say "vm: booting under TCG (software emulation)"
     vm_start tcg "$lanes" "$log"
-    status=0; vm_follow "$log" "flatnet-vm: guest up" "$VM_BOOT_SECONDS" "$seconds" || status=$?
+    status=0; vm_follow "$log" "flatnet-vm $VM_NONCE: guest up" "$VM_BOOT_SECONDS" "$seconds" || status=$?
     vm_verdict "$log" "$status" "$seconds"
 }
 
@@ -87,10 +102,11 @@ vm_qemu_error() { head -n 1 "$1.qemu" 2>/dev/null | cut -c1-120 | grep . || echo
 vm_verdict() {
     local log="$1" status="$2" seconds="$3" summary
     case "$status" in
-        3) tail -n 20 "$log" >&2; die "vm: the guest did not boot within ${VM_BOOT_SECONDS}s ($(vm_qemu_error "$log")); serial log: $log" ;;
+        3) tail -n 20 "$log" >&2; die "vm: the guest did not come up within ${VM_BOOT_SECONDS}s ($(vm_qemu_error "$log")); serial log: $log" ;;
         4) tail -n 20 "$log" >&2; die "vm: the guest was still running after ${seconds}s and was stopped; serial log: $log" ;;
     esac
-    summary=$(tr -d '\r' < "$log" | grep -E '^flatnet-vm: [0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+    summary=$(tr -d '\r' < "$log" | { grep -E "^flatnet-vm $VM_NONCE: [0-9]+ passed, [0-9]+ failed\$" || true; } \
+        | tail -n 1 | sed "s/^flatnet-vm $VM_NONCE:/flatnet-vm:/")
     if [ -z "$summary" ]; then
         tail -n 30 "$log" >&2
         die "vm: the guest stopped before its summary (a crash or a panic); serial log: $log"
