@@ -65,6 +65,28 @@ struct PortSecurityRedTeamOperatorTests {
         #expect(check.code == 106, "CHECK of xA must say its protection is gone: \(check.outcome.stdout)")
     }
 
+    @Test("a table from before issue 16 (forward without its VLAN rule): CHECK 106 naming the chain, STATUS 51; `flatnet setup` restores it")
+    func tableWithoutVLANRule() throws {
+        let topology = try Topology()
+        let config = topology.flatA(host: "hA")
+        let add = try #require(try topology.attach(["xA"], host: "hA", config: config)["xA"])
+        #expect(try topology.check("xA", host: "hA", config: config, add: add).status == 0, "control: CHECK passes")
+        let listing = "nft -a list chain bridge \(Self.table) forward | sed -n 's/.*8021q.*# handle //p'"
+        let handle = try topology.shell("hA", listing).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(!handle.isEmpty, "this version's forward chain holds the VLAN rule")
+        try topology.shell("hA", "nft delete rule bridge \(Self.table) forward handle \(handle)")
+
+        let check = try topology.check("xA", host: "hA", config: config, add: add)
+        #expect(check.code == 106 && check.outcome.stdout.contains("chain forward"), "\(check.outcome.stdout)")
+        let status = try topology.flatnet("STATUS", host: "hA", container: "", config: config)
+        #expect(status.code == 51, "\(status.outcome.stdout)")
+        let file = try topology.write(config, as: "flat-a.json")
+        let setup = try topology.operatorCommand(host: "hA", "setup", "--conf", file)
+        #expect(setup.status == 0, "\(setup.stdout)\(setup.stderr)")
+        #expect(try topology.check("xA", host: "hA", config: config, add: add).status == 0, "CHECK passes after setup")
+        #expect(try !topology.shell("hA", listing).stdout.isEmpty, "the VLAN rule is back")
+    }
+
     @Test("a floodLimit lowered during a flood applies to the flooding port too, not only to new ports")
     func floodLimitLoweredDuringFlood() throws {
         let topology = try Topology()
