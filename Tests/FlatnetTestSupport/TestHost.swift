@@ -66,8 +66,13 @@ public enum TestHost {
     /// The ebtables backend flatnet is expected to use, and the tests read and edit rules
     /// with: FLATNET_TEST_EBTABLES, `nf_tables` (the default) or `legacy` (scripts/vm-test.sh
     /// runs the containment suites once with each, on a kernel that has both).
+    /// A value that names neither stops the run: it would have tested nf_tables silently.
     public static var ebtablesBackend: EbtablesBackend {
-        ProcessInfo.processInfo.environment["FLATNET_TEST_EBTABLES"].flatMap(EbtablesBackend.init(rawValue:)) ?? .nfTables
+        guard let value = ProcessInfo.processInfo.environment["FLATNET_TEST_EBTABLES"] else { return .nfTables }
+        guard let backend = EbtablesBackend(rawValue: value) else {
+            fatalError("FLATNET_TEST_EBTABLES=\(value): use nf_tables or legacy")
+        }
+        return backend
     }
 
     /// That backend's `ebtables` and `ebtables-save`.

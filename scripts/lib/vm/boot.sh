@@ -95,7 +95,7 @@ vm_run() {
     vm_verdict "$log" "$status" "$seconds"
 }
 
-# What qemu itself said when it gave up (the first line), or "no output".
+# What qemu itself said when it gave up (its first line), or "hung" when it said nothing.
 vm_qemu_error() { head -n 1 "$1.qemu" 2>/dev/null | cut -c1-120 | grep . || echo "hung"; }
 
 # vm_verdict LOG STATUS SECONDS: exit 0 only on the guest's own "N passed, 0 failed" (N > 0).

@@ -2,8 +2,8 @@
 # The guest's PID 1 after the initramfs (scripts/lib/vm/init): this machine's files seen
 # through a tmpfs overlay, on Debian's kernel. Runs the VM lanes, each as the host runs its
 # suites (the test bundle as root in a throwaway network namespace, strict), prints one line
-# per lane and a closing "flatnet-vm: N passed, M failed" on the serial console, and powers
-# the guest off. Never run it anywhere else: it mounts over /run and /proc.
+# per lane and a closing "flatnet-vm NONCE: N passed, M failed" on the serial console, and
+# powers the guest off. Never run it anywhere else: it mounts over /run and /proc.
 set -u
 # Only as PID 1 of a VM booted by scripts/vm-test.sh, whose root is the initramfs's
 # overlay: PID 1 of a container is not enough.
