@@ -8,13 +8,21 @@
 //                  CNamespace (setns); also file and process wrappers.
 //   CNetlink       system-library target over libnl-3 / libnl-route-3 (pkg-config).
 //   CNamespace     a tiny C shim for setns(2), which Swift's Glibc module does not expose.
-//   flatnet        the executable: reads env/stdin, runs the dispatcher, writes stdout.
+//   CBuildStamp    reads the build stamp (commit, date, Swift version) that build_release
+//                  links in as a separate object; absent from plain `swift build`s.
+//   flatnet        the executable: reads env/stdin, runs the dispatcher, writes stdout; the
+//                  operator command line (no CNI_COMMAND) on swift-argument-parser.
 import PackageDescription
 
 let package = Package(
     name: "flatnet",
     products: [
         .executable(name: "flatnet", targets: ["flatnet"]),
+    ],
+    dependencies: [
+        // The operator command line only; the plugin path never reaches it (README
+        // "Operator command line": start-up measured with and without it).
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(name: "FlatnetCore"),
@@ -24,8 +32,12 @@ let package = Package(
             providers: [.apt(["libnl-3-dev", "libnl-route-3-dev"])]
         ),
         .target(name: "CNamespace"),
-        .target(name: "FlatnetSystem", dependencies: ["FlatnetCore", "CNetlink", "CNamespace"]),
-        .executableTarget(name: "flatnet", dependencies: ["FlatnetCore", "FlatnetSystem"]),
+        .target(name: "CBuildStamp"),
+        .target(name: "FlatnetSystem", dependencies: ["FlatnetCore", "CNetlink", "CNamespace", "CBuildStamp"]),
+        .executableTarget(name: "flatnet", dependencies: [
+            "FlatnetCore", "FlatnetSystem",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // libFuzzer targets for the parsers that read untrusted input (README "Testing").
         // Not part of the plugin: the normal build compiles it as a corpus replayer; the
         // fuzz lane (scripts/lib/fuzz_lane.sh) builds it alone with -sanitize=fuzzer.

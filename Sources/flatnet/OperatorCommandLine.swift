@@ -1,125 +1,88 @@
+import ArgumentParser
 import FlatnetCore
 import FlatnetSystem
+import Glibc
 
-/// `flatnet` run by a person: arguments and no CNI_COMMAND in the environment.
+/// `flatnet` run by a person: arguments and no CNI_COMMAND in the environment. The parser
+/// is swift-argument-parser's; this is its `main`, written out so that a usage error is
+/// one line and exits 2 (the parser's own prints its whole usage and exits 64), help goes
+/// to stdout wrapped to 80 columns, and a command's output that cannot be written fails.
 enum OperatorCommandLine {
-    static let usage = """
-        usage: flatnet <command> [options]
-
-        As a CNI plugin, flatnet is run by a container runtime with CNI_COMMAND set
-        (ADD, DEL, CHECK, STATUS, GC, VERSION) and the network configuration on stdin.
-
-        Commands for operators (FILE is a conflist or a flatnet plugin object):
-          plan --conf FILE [--container ID] [--netns PATH] [--ifname NAME] [--json]
-                      the dry run: every step ADD would take on this host, in order,
-                      each with its ip/ebtables/nft equivalent, and the address IPAM would
-                      hand out (read from the pool's state, written nowhere). Changes
-                      nothing; uses the same planner as ADD.
-          rules --conf FILE [--format commands|restore|nft]
-                      the network's ebtables rules and port security table: shell
-                      commands to review and paste (both), a batch for
-                      ebtables-restore --noflush, or a script for nft -f -
-          doctor --conf FILE [--json]
-                      live state against expected: bridge, uplink, MTUs, link pair,
-                      reserved address, every ebtables rule (with packet counters),
-                      bridge ports that are not the network's, container veths cut
-                      off from the bridge or on an old MTU, leases without a
-                      container, unreadable leases, addresses in use without a lease,
-                      duplicates, the port security table and every container's
-                      elements, with its dropped-frame count; each problem with a
-                      one-line fix. Containers are
-                      found from the host side. Exit 0 when healthy, 1 when it found
-                      problems.
-          ipam list --conf FILE [--json]
-                      the pool's leases: address, container, ifname, age; exit 1 when
-                      some lease cannot be read (named as a problem)
-          ipam usage --conf FILE [--json]
-                      per range: addresses held of those it can hand out, with a bar
-          ipam release --conf FILE (--container ID [--ifname NAME] | --address IP)
-                       [--dry-run]
-                      release one lease by owner or by address
-          ipam gc --conf FILE [--live ID,ID,...] [--dry-run]
-                      release leases whose container's host veth is gone from this
-                      host (and, with --live, whose container id is not listed); an
-                      address whose veth exists is in use and is never released.
-                      Decided under the pool lock, safe while ADDs run.
-          netconf render --template conflist|multus-nad|fleet --answers FILE
-                         [--set key=value ...] [--host NAME [--output DIR]] [--catalog DIR]
-                      render a catalog template from typed answers (see
-                      netconf/questions.json); a fleet answers file renders per host:
-                      a JSON object by network name, or with --output DIR one
-                      DIR/<network>.conflist per network
-          netconf validate FILE... [--catalog DIR]
-                      validate conflists, plugin objects, NetworkAttachmentDefinitions
-                      and fleet answers files (ranges overlapping across hosts, shared
-                      bridges, VLANs, reserved addresses or derived names on a host);
-                      network files given together are checked as one host's networks
-          setup --conf FILE
-                      run the network's host setup now, as the next ADD would: it
-                      also repairs what drifted (a re-created docker0, a deleted
-                      bridge, a changed uplink or MTU)
-          teardown --conf FILE [--force] [--dry-run]
-                      remove the network's host setup from this host: the link veth
-                      pair to the docker bridge, the reserved address, its ebtables
-                      chains, its port security table, and the bridge and VLAN interface if flatnet created
-                      them. Refuses while containers are attached; --force removes
-                      them first (veth and lease), naming each.
-          version     print flatnet's version and the CNI versions it supports
-          help        print this text (also --help, -h)
-
-        Unknown options and stray arguments are usage errors. --dry-run prints
-        "would ..." lines and changes nothing.
-        Exit status: 0 success, 1 the command failed or found problems (the reason
-        on stderr), 2 usage error.
-        """
-
-    /// What one command printed, and the exit status it asks for (0, or 1 for "found
-    /// problems" when it ran fine: doctor, netconf validate, ipam list).
-    struct Outcome {
-        var output: String
-        var status: Int32 = 0
-    }
-
     /// Runs the command line; returns the process exit status.
     static func run(_ arguments: [String]) -> Int32 {
-        switch arguments.first {
-        case nil:
-            StandardStreams.writeDiagnostic(FlatnetBuild.about + "\n\n" + usage + "\n")
-            return 0
-        case "help", "--help", "-h":
-            return output(usage + "\n", status: 0)
-        case "version", "--version":
-            return output(FlatnetBuild.about + "\n", status: 0)
-        case let command?:
-            // One usage text covers every command, so `flatnet COMMAND --help` prints it too.
-            if arguments.contains("--help") || arguments.contains("-h") {
-                return output(usage + "\n", status: 0)
-            }
-            return run(command, Array(arguments.dropFirst()))
-        }
-    }
-
-    static func run(_ command: String, _ arguments: [String]) -> Int32 {
+        // `--version` as the convention has it; the parser's own would be added to every
+        // subcommand's options (and help, completions, man page), where it means nothing.
+        let arguments = arguments == ["--version"] ? ["version"] : arguments
+        let command: any ParsableCommand
+        let path: CommandPath
         do {
-            let outcome: Outcome
-            switch command {
-            case "plan", "rules": outcome = try PlanCommand.run(command, arguments)
-            case "doctor": outcome = try DoctorCommand.run(arguments)
-            case "ipam": outcome = try IPAMCommand.run(arguments)
-            case "netconf": outcome = try NetconfCommand.run(arguments)
-            case "teardown": outcome = try HostCommands.teardown(arguments)
-            case "setup": outcome = try HostCommands.setup(arguments)
-            default: throw UsageError("unknown command \"\(command.bounded(80))\"", command: "")
-            }
+            path = try CommandPath.resolve(arguments)
+            try path.checkRepeatedOptions()
+            command = try FlatnetCommand.parseAsRoot(arguments)
+        } catch let failure as UsageFailure {
+            return usageError(failure)
+        } catch {
+            return parserExit(error, path: try? CommandPath.resolve(arguments))
+        }
+        guard let operatorCommand = command as? any OperatorCommand else {
+            return runBuiltIn(command, path: path)
+        }
+        if let reason = type(of: operatorCommand).needsRoot, geteuid() != 0 {
+            let name = path.words.joined(separator: " ")
+            StandardStreams.writeDiagnostic("flatnet: \(name) must run as root (\(reason))\n")
+            return 1
+        }
+        do {
+            let outcome = try operatorCommand.execute()
             return output(outcome.output, status: outcome.status)
         } catch let error as UsageError {
-            let help = error.command.isEmpty
-                ? "flatnet --help" : "flatnet \(error.command.split(separator: " ")[0]) --help"
-            StandardStreams.writeDiagnostic("flatnet: \(error.message)\ntry `\(help)`\n")
-            return 2
+            return usageError(UsageFailure(qualified(error.message, path), help: path.helpCommand))
         } catch {
             return failure(error)
         }
+    }
+
+    /// The parser's own commands (help) and `flatnet` alone, which prints the about text.
+    static func runBuiltIn(_ command: any ParsableCommand, path: CommandPath) -> Int32 {
+        var command = command
+        do {
+            try command.run()
+            return 0
+        } catch is AboutRequested {
+            let help = FlatnetCommand.helpMessage(columns: TextWrapping.width)
+            StandardStreams.writeDiagnostic(FlatnetBuild.about + "\n\n" + help + "\n")
+            return 0
+        } catch {
+            return parserExit(error, path: path)
+        }
+    }
+
+    /// Help, a version or a completion script (exit 0, stdout), or a usage error (exit 2).
+    static func parserExit(_ error: any Error, path: CommandPath?) -> Int32 {
+        if FlatnetCommand.exitCode(for: error) == .success {
+            return output(FlatnetCommand.fullMessage(for: error, columns: TextWrapping.width) + "\n", status: 0)
+        }
+        let help = path?.helpCommand ?? "flatnet --help"
+        return usageError(UsageFailure(qualified(firstLine(FlatnetCommand.message(for: error)), path), help: help))
+    }
+
+    /// The parser's message as one line of flatnet's: "Unknown option '--liv'. Did you
+    /// mean '--live'?" becomes "unknown option '--liv'; did you mean '--live'?".
+    static func firstLine(_ message: String) -> String {
+        let line = message.split(separator: "\n").first.map(String.init) ?? "invalid command line"
+        let sentence = line.components(separatedBy: ". Did you mean").joined(separator: "; did you mean")
+        return sentence.prefix(1).lowercased() + sentence.dropFirst()
+    }
+
+    /// "ipam gc: --live needs ..." for a message about one command.
+    static func qualified(_ message: String, _ path: CommandPath?) -> String {
+        guard let words = path?.words, !words.isEmpty else { return message }
+        return words.joined(separator: " ") + ": " + message
+    }
+
+    static func usageError(_ failure: UsageFailure) -> Int32 {
+        StandardStreams.writeDiagnostic(failure.text)
+        return 2
     }
 
     static func loadConfig(_ path: String) throws -> NetworkConfig {

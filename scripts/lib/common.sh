@@ -46,11 +46,38 @@ require_swift() {
     command -v swift >/dev/null 2>&1 || die "swift not found: this machine kind ships Swift 6.3 in /opt/swift"
 }
 
-# The shipped binary: static, FoundationEssentials only (PLATFORM-NOTES).
+# build_stamp: writes the object that tells `flatnet version` its commit, date and
+# compiler (Sources/CBuildStamp) and prints its path. The date is the commit's, not the
+# clock's (SOURCE_DATE_EPOCH overrides it), so building one commit twice gives the same
+# stamp; a tree with uncommitted changes says "+dirty". The file is named after its
+# content: a new stamp is a new linker argument, which makes SwiftPM relink (only relink).
+build_stamp() {
+    local commit date swift_version text directory name
+    commit="$(git -C "$FLATNET_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
+    if [ "$commit" != unknown ] && [ -n "$(git -C "$FLATNET_ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+        commit="$commit+dirty"
+    fi
+    date="$(date -u -d "@${SOURCE_DATE_EPOCH:-$(git -C "$FLATNET_ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}" +%Y-%m-%dT%H:%M:%SZ)"
+    swift_version="$(swift --version 2>/dev/null | sed -n 's/.*Swift version \([^ ]*\).*/\1/p' | head -n 1)"
+    text="commit=$commit\ndate=$date\nswift=${swift_version:-unknown}\n"
+    directory="$FLATNET_ROOT/.build/build-stamp"
+    name="stamp-$(printf '%s' "$text" | sha256sum | cut -c1-16)"
+    mkdir -p "$directory"
+    if [ ! -f "$directory/$name.o" ]; then
+        printf 'const char flatnet_build_stamp_text[] = "%s";\n' "$text" >"$directory/$name.c"
+        cc -c -O2 -o "$directory/$name.o" "$directory/$name.c" || die "cannot compile the build stamp"
+    fi
+    printf '%s\n' "$directory/$name.o"
+}
+
+# The shipped binary: static, FoundationEssentials only (PLATFORM-NOTES), with its stamp.
 build_release() {
     require_swift
+    local stamp
+    stamp="$(build_stamp)"
     say "building the static release binary"
-    (cd "$FLATNET_ROOT" && swift build -c release -Xswiftc -static-executable -Xlinker --strip-all --product flatnet 2>&1 \
+    (cd "$FLATNET_ROOT" && swift build -c release -Xswiftc -static-executable -Xlinker --strip-all \
+        -Xlinker "$stamp" --product flatnet 2>&1 \
         | grep -v -E "statically linked applications requires at runtime" | tail -n 3) >&2
     [ -x "$FLATNET_RELEASE_BINARY" ] || die "release build failed"
 }

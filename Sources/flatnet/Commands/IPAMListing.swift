@@ -4,8 +4,9 @@ import FlatnetSystem
 /// `flatnet ipam list` and `ipam usage`: what the pool holds, as a table or JSON.
 enum IPAMListing {
     /// Exit 1 when some leases could not be read: they are named as problems (on stderr
-    /// with --json, whose stdout stays the array of readable leases).
-    static func list(_ pool: PoolIPAM, json: Bool) throws -> OperatorCommandLine.Outcome {
+    /// with --json, whose stdout stays the array of readable leases). With `truncate`, ids
+    /// that would push the table past 80 columns show their first 12 characters.
+    static func list(_ pool: PoolIPAM, json: Bool, truncate: Bool) throws -> CommandOutcome {
         let (leases, problems) = try pool.leases()
         let status: Int32 = problems.isEmpty ? 0 : 1
         if json {
@@ -18,10 +19,14 @@ enum IPAMListing {
                          "ifname": .string($0.owner.ifName), "ageSeconds": .number(Double($0.ageSeconds))])
             }).prettyPrinted() + "\n", status: status)
         }
-        let rows = leases.map {
+        var rows = leases.map {
             [$0.address.description, $0.owner.containerID, $0.owner.ifName, age($0.ageSeconds)]
         }
-        return .init(output: table(["ADDRESS", "CONTAINER", "IFNAME", "AGE"], rows)
+        let header = ["ADDRESS", "CONTAINER", "IFNAME", "AGE"]
+        if truncate && tableWidth(header, rows) > TextWrapping.width {
+            rows = rows.map { row in [row[0], shortened(row[1]), row[2], row[3]] }
+        }
+        return .init(output: table(header, rows)
             + problems.map { "problem: unreadable lease, counted as held: \($0)\n" }.joined()
             + "\(leases.count) lease(s) in \(pool.store.directory)\n", status: status)
     }
@@ -36,9 +41,10 @@ enum IPAMListing {
         }
         return ranges.map { entry in
             let fraction = entry.capacity == 0 ? 1.0 : Double(entry.held) / Double(entry.capacity)
-            let filled = Int((fraction * 30).rounded())
+            // 20 columns: the widest line (two 15-character addresses, 65534/65534) fits 80.
+            let filled = Int((fraction * 20).rounded())
             let bar = "[" + String(repeating: "#", count: filled)
-                + String(repeating: ".", count: 30 - filled) + "]"
+                + String(repeating: ".", count: 20 - filled) + "]"
             let percent = Int((fraction * 100).rounded())
             return "\(entry.range)  \(bar) \(entry.held)/\(entry.capacity) held (\(percent)%)\n"
         }.joined()
@@ -51,8 +57,21 @@ enum IPAMListing {
             : "\(seconds / 86400)d"
     }
 
+    /// docker's short form: the first 12 characters, enough to tell containers apart.
+    static func shortened(_ containerID: String) -> String {
+        containerID.count > 12 ? String(containerID.prefix(12)) : containerID
+    }
+
+    static func columnWidths(_ header: [String], _ rows: [[String]]) -> [Int] {
+        header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+    }
+
+    static func tableWidth(_ header: [String], _ rows: [[String]]) -> Int {
+        columnWidths(header, rows).reduce(0, +) + 2 * (header.count - 1)
+    }
+
     static func table(_ header: [String], _ rows: [[String]]) -> String {
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        let widths = columnWidths(header, rows)
         return ([header] + rows).map { row in
             row.enumerated()
                 .map { $0.element + String(repeating: " ", count: widths[$0.offset] - $0.element.count) }

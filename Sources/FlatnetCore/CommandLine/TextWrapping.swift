@@ -1,0 +1,94 @@
+/// Human output that fits a terminal: lines broken at spaces to a width, continuation
+/// lines indented. A word longer than the width stays whole (a path or an id must not
+/// be cut in two).
+public enum TextWrapping {
+    /// The width flatnet's human output keeps to (help, plan, doctor, listings).
+    public static let width = 80
+
+    /// `text` (one line) broken into lines of at most `width` characters; lines after the
+    /// first start with `indent`.
+    public static func wrap(_ text: String, width: Int = width, indent: String = "") -> [String] {
+        var lines: [String] = [], current: String?
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            guard let line = current else { current = word; continue }
+            // A line of nothing but its indentation takes the next word whatever its length.
+            if line.count + 1 + word.count <= width || line.trimmingSpaces().isEmpty {
+                current = line + " " + word
+            } else {
+                lines.append(line)
+                current = indent + word
+            }
+        }
+        return lines + [current ?? ""]
+    }
+
+    /// A shell command broken to `width` with `\` continuations, so the wrapped text pastes
+    /// and runs as the one line did. Breaks only at spaces outside quotes.
+    public static func wrapCommand(_ command: String, width: Int = width, indent: String = "    ") -> String {
+        var lines: [String] = [], current: String?
+        for word in shellWords(command) {
+            guard let line = current else { current = word; continue }
+            // Two columns stay free for the " \" a break adds.
+            if line.count + 1 + word.count + 2 <= width || line.trimmingSpaces().isEmpty {
+                current = line + " " + word
+            } else {
+                lines.append(line + " \\")
+                current = indent + word
+            }
+        }
+        return (lines + [current ?? ""]).joined(separator: "\n")
+    }
+
+    /// A shell script (commands, one a line) with each command wrapped as by `wrapCommand`;
+    /// a here-document's body (`<<'EOF'` to `EOF`) is data and stays as it is.
+    public static func wrapScript(_ script: String, width: Int = width) -> String {
+        var lines: [String] = [], terminator: String?
+        for line in script.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if let end = terminator {
+                lines.append(line)
+                if line == end { terminator = nil }
+                continue
+            }
+            lines.append(wrapCommand(line, width: width))
+            terminator = hereDocumentTerminator(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `EOF` for a line that opens `<<'EOF'` or `<<EOF`; nil otherwise.
+    static func hereDocumentTerminator(_ line: String) -> String? {
+        guard let marker = line.components(separatedBy: "<<").dropFirst().last else { return nil }
+        let word = marker.split(separator: " ").first.map(String.init) ?? ""
+        let bare = word.filter { $0 != "'" && $0 != "\"" && $0 != "-" }
+        return bare.isEmpty ? nil : bare
+    }
+
+    /// Splits at spaces that are outside single and double quotes; a word keeps its quotes.
+    /// A comment (`#` at the start of a word) is one word to the end: a `\` inside a comment
+    /// would not continue the line, and its next line would run as a command.
+    static func shellWords(_ command: String) -> [String] {
+        var words: [String] = [], current = "", quote: Character?
+        for (offset, character) in command.enumerated() {
+            if quote == nil, current.isEmpty, character == "#" {
+                return words + [String(command.dropFirst(offset))]
+            }
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if character == " " {
+                words.append(current)
+                current = ""
+                continue
+            }
+            current.append(character)
+        }
+        return words + [current]
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import FlatnetCore
+
+/// `flatnet ipam release`: one lease, by owner or by address.
+struct IPAMReleaseCommand: OperatorCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "release",
+        abstract: "Release one lease by owner or by address.",
+        usage: "flatnet ipam release --conf <file> (--container <id> [--ifname <name>] | --address <ip>) [--dry-run]",
+        discussion: "Release one lease by owner (--container, with --ifname when it is not eth0) or by address"
+            + " (--address): one of the two.")
+
+    static let needsRoot: String? = "it changes the pool's leases under the pool lock"
+
+    @OptionGroup var network: NetworkFileOption
+    @Option(help: ArgumentHelp("The owner's container id.", valueName: "id"))
+    var container: String?
+    @Option(help: ArgumentHelp("The owner's interface (default: eth0); only with --container.", valueName: "name"))
+    var ifname: String?
+    @Option(help: ArgumentHelp("The leased IPv4 address.", valueName: "ip"))
+    var address: String?
+    @OptionGroup var dryRun: DryRunOption
+
+    func validate() throws {
+        switch (container, address) {
+        case (nil, nil): throw ValidationError("needs --container ID [--ifname NAME] or --address IP")
+        case (.some, .some): throw ValidationError("takes --container or --address, not both")
+        default: break
+        }
+        if ifname != nil && container == nil { throw ValidationError("--ifname goes with --container") }
+        if let address, IPv4Address(address) == nil {
+            throw ValidationError("--address \(address.bounded(80)) is not an IPv4 address")
+        }
+    }
+
+    func execute() throws -> CommandOutcome {
+        let pool = try IPAMCommand.pool(network).1
+        let verb = dryRun.enabled ? "would release" : "released"
+        if let text = address, let address = IPv4Address(text) {
+            guard let owner = try pool.release(address: address, dryRun: dryRun.enabled) else {
+                return .init(output: "\(address) was not held\n")
+            }
+            return .init(output: "\(verb) \(address) (container \(owner.containerID.bounded(80)) \(owner.ifName))\n")
+        }
+        let owner = Attachment(containerID: container ?? "", ifName: ifname ?? "eth0")
+        guard let address = try pool.address(heldBy: owner) else {
+            return .init(output: "container \(owner.containerID.bounded(80)) \(owner.ifName) holds no address\n")
+        }
+        if !dryRun.enabled { try pool.release(for: owner) }
+        return .init(output: "\(verb) \(address) (container \(owner.containerID.bounded(80)) \(owner.ifName))\n")
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import FlatnetCore
+import FlatnetSystem
+
+/// `flatnet plan`: what ADD would do, printed from the same planner ADD executes
+/// (`AttachPlanner`), changing nothing.
+struct PlanCommand: OperatorCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "The dry run: every step ADD would take on this host.",
+        discussion: """
+            The dry run: every step ADD would take on this host, in order, each with its \
+            ip/ebtables/nft equivalent, and the address IPAM would hand out (read from the pool's \
+            state, written nowhere). Changes nothing; uses the same planner as ADD.
+            """)
+
+    static let needsRoot: String? = "it reads the pool's leases under the pool lock"
+
+    @OptionGroup var network: NetworkFileOption
+    @Option(help: ArgumentHelp("The container id ADD would get (CNI_CONTAINERID).", valueName: "id"))
+    var container = "plan-preview"
+    @Option(help: ArgumentHelp("The container's network namespace (CNI_NETNS).", valueName: "path"))
+    var netns = "/var/run/netns/CONTAINER"
+    @Option(help: ArgumentHelp("The interface inside the container (CNI_IFNAME).", valueName: "name"))
+    var ifname = "eth0"
+    @OptionGroup var json: JSONOption
+
+    func execute() throws -> CommandOutcome {
+        let config = try network.load()
+        let invocation = CNIInvocation(command: .add, containerID: container, netns: netns, ifName: ifname)
+        let preview = try IPAMPreview.make(config, invocation: invocation)
+        var random = SystemRandomNumberGenerator()
+        let mac = config.runtime.effectiveRequests(with: invocation.arguments).mac ?? .random(using: &random)
+        let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: preview.result, mac: mac,
+                                          firstLease: preview.firstLease)
+        let namespace = netns.split(separator: "/").last.map(String.init) ?? netns
+        if json.enabled {
+            return .init(output: JSONValue.object([
+                "network": .string(config.name), "container": .string(container), "ifname": .string(ifname),
+                "netns": .string(netns), "ipam": preview.fields,
+                "hostSetup": .array(plan.host.map(\.fields)),
+                "containerSetup": .array(plan.container.map { $0.fields(namespace: namespace) }),
+            ]).prettyPrinted() + "\n")
+        }
+        let title = "flatnet plan: ADD of \(container) \(ifname) to network \(config.name) on this host"
+        let lines = TextWrapping.wrap(title)
+            + ["", "Host setup (once per network; an ADD on a prepared host skips it):"]
+            + Self.numbered(plan.host.map(\.ipCommand))
+            + [""] + TextWrapping.wrap("IPAM: " + preview.text, indent: "  ")
+            + ["", "Container (CNI_NETNS=\(netns)):"]
+            + Self.numbered(plan.container.map { $0.ipCommand(namespace: namespace) })
+        return .init(output: lines.joined(separator: "\n") + "\n")
+    }
+
+    /// "  1. command", continuation lines indented under the command, each wrapped to 80
+    /// columns with `\` so it still pastes.
+    static func numbered(_ steps: [String]) -> [String] {
+        steps.enumerated().map { index, step in
+            let label = "  \(index + 1). "
+            let body = TextWrapping.wrapScript(step, width: TextWrapping.width - label.count)
+            return label + body.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: label.count))
+        }
+    }
+}
+
+/// The addresses ADD would use, without taking them.
+struct IPAMPreview {
+    var result: CNIResult
+    var text: String
+    var fields: JSONValue
+    var firstLease = false
+
+    static func make(_ config: NetworkConfig, invocation: CNIInvocation) throws -> IPAMPreview {
+        guard let poolConfig = config.ipam.pool else {
+            // Running another plugin's ADD would allocate: the plan names it and stops there.
+            return IPAMPreview(
+                result: CNIResult(),
+                text: "delegated to the \(config.ipam.type) plugin on CNI_PATH"
+                    + " (not run by plan; its addresses and routes are not shown)",
+                fields: .object(["plugin": .string(config.ipam.type), "decision": .string("delegated")]))
+        }
+        let pool = PoolIPAM(network: config, pool: poolConfig,
+                            lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
+        let requested = config.runtime.effectiveRequests(with: invocation.arguments).addresses
+        let decision = try pool.preview(for: invocation.attachment, requested: requested)
+        let held = if case .alreadyHeld = decision { true } else { false }
+        let address = "\(decision.address)/\(poolConfig.subnet.length)"
+        let text = "\(invocation.containerID) \(invocation.ifName) \(held ? "already holds" : "would get")"
+            + " \(address) from \(pool.pool.rangesDescription) (state \(pool.store.directory), read, not written)"
+        var firstLease = false
+        if case .lease(let address) = decision { firstLease = try pool.wouldBeFirstLease(address) }
+        let fields = JSONValue.object([
+            "plugin": .string(config.ipam.type), "decision": .string(held ? "alreadyHeld" : "lease"),
+            "address": .string(address), "ranges": .string(pool.pool.rangesDescription),
+            "stateDirectory": .string(pool.store.directory), "firstLease": .bool(firstLease),
+        ])
+        return IPAMPreview(result: pool.result(for: decision.address), text: text, fields: fields,
+                           firstLease: firstLease)
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        components(separatedBy: target).joined(separator: replacement)  // FlatnetCore's split
+    }
+}
