@@ -49,7 +49,7 @@ enum OperatorCommandLine {
             try command.run()
             return 0
         } catch is AboutRequested {
-            let help = FlatnetCommand.helpMessage(columns: TextWrapping.width)
+            let help = fitted(FlatnetCommand.helpMessage(columns: TextWrapping.width))
             StandardStreams.writeDiagnostic(FlatnetBuild.about + "\n\n" + help + "\n")
             return 0
         } catch {
@@ -60,10 +60,25 @@ enum OperatorCommandLine {
     /// Help, a version or a completion script (exit 0, stdout), or a usage error (exit 2).
     static func parserExit(_ error: any Error, path: CommandPath?) -> Int32 {
         if FlatnetCommand.exitCode(for: error) == .success {
-            return output(FlatnetCommand.fullMessage(for: error, columns: TextWrapping.width) + "\n", status: 0)
+            let text = FlatnetCommand.fullMessage(for: error, columns: TextWrapping.width)
+            return output((isHelp(error) ? fitted(text) : text) + "\n", status: 0)
         }
         let help = path?.helpCommand ?? "flatnet --help"
         return usageError(UsageFailure(qualified(firstLine(FlatnetCommand.message(for: error)), path), help: help))
+    }
+
+    /// Help text (not a completion script or a dump, which must stay as they are).
+    static func isHelp(_ error: any Error) -> Bool {
+        FlatnetCommand.fullMessage(for: error, columns: TextWrapping.width).hasPrefix("OVERVIEW:")
+    }
+
+    /// The parser wraps help text to 80 columns but not the USAGE line: that one is broken
+    /// here, between bracketed groups, continuation lines under the command.
+    static func fitted(_ help: String) -> String {
+        help.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line in
+            line.count <= TextWrapping.width ? [String(line)]
+                : TextWrapping.wrapUsage(String(line), indent: String(repeating: " ", count: 9))
+        }.joined(separator: "\n")
     }
 
     /// The parser's message as one line of flatnet's: "Unknown option '--liv'. Did you

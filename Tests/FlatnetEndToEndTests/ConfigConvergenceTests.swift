@@ -109,7 +109,7 @@ struct ConfigConvergenceTests {
         }
         let veth = InterfaceNaming.hostVeth(network: "flat-a", attachment: Attachment(containerID: "c1", ifName: "eth0")).value
         let doctor = try topology.operatorCommand(host: "hA", "doctor", "--conf", try topology.write(after, as: "flat-a.json"))
-        #expect(doctor.status == 1 && doctor.stdout.contains("\(veth)") && doctor.stdout.contains("MTU 1500"), "\(doctor.stdout)")
+        #expect(doctor.status == 1 && doctor.stdout.contains("\(veth)") && doctor.unwrappedStdout.contains("MTU 1500"), "\(doctor.stdout)")
     }
 
     @Test("teardown --force removes every attached container fully (veth and lease) and names each one")

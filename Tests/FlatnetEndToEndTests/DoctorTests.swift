@@ -22,7 +22,7 @@ struct DoctorTests {
 
         let healthy = try doctor()
         #expect(healthy.status == 0, "\(healthy.stdout)")
-        #expect(healthy.stdout.contains("network flat-a: healthy") && healthy.stdout.contains("packets)"))
+        #expect(healthy.unwrappedStdout.contains("network flat-a: healthy") && healthy.unwrappedStdout.contains("packets)"))
 
         let save = try topology.exec("hA", "ebtables-nft-save").stdout
         let rule = try #require(save.split(separator: "\n").first { $0.contains("--arp-op Reply") })
@@ -43,9 +43,11 @@ struct DoctorTests {
             "FAIL  address 10.43.1.8: in use behind",
             "FAIL  address 10.43.1.3: configured behind both",
         ] {
-            #expect(sick.stdout.contains(expected), "missing «\(expected)» in:\n\(sick.stdout)")
+            #expect(sick.unwrappedStdout.contains(expected), "missing «\(expected)» in:\n\(sick.stdout)")
         }
         #expect(sick.stdout.components(separatedBy: "      fix: ").count > 6, "every problem has a fix line")
+        #expect((healthy.stdout + sick.stdout).split(separator: "\n").allSatisfy { $0.count <= 80 },
+                "lines wrap at 80 columns:\n\(sick.stdout)")
         #expect(!sick.stdout.contains(vethB), "flat-a's doctor never names flat-b's container")
         let doctorB = try topology.operatorCommand(host: "hA", "doctor", "--conf", try topology.write(flatB, as: "flat-b.json"))
         #expect(doctorB.status == 0, "flat-b is healthy while flat-a is sick:\n\(doctorB.stdout)")

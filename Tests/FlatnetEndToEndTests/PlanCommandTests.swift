@@ -29,12 +29,24 @@ struct PlanCommandTests {
         let after = try Self.snapshot(topology)
         let changed = Set(after.split(separator: "\n")).symmetricDifference(Set(before.split(separator: "\n")))
         #expect(after == before, "plan changed something: \(changed.sorted().prefix(6))")
-        #expect(plan.stdout.contains("c2 eth0 would get 10.43.1.3/16"), "\(plan.stdout)")
-        #expect(plan.stdout.contains("ip -n \(topology.namespace("c2")) route add 169.254.169.250/32 via 10.43.0.2 dev eth0"))
+        // Lines wrap at 80 columns; a command's continuation ends in " \\" (it still pastes).
+        #expect(plan.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(plan.stdout)")
+        let unwrapped = plan.stdout.split(whereSeparator: \.isWhitespace).filter { $0 != "\\" }.joined(separator: " ")
+        #expect(unwrapped.contains("c2 eth0 would get 10.43.1.3/16"), "\(plan.stdout)")
+        #expect(unwrapped.contains("ip -n \(topology.namespace("c2")) route add 169.254.169.250/32 via 10.43.0.2 dev eth0"))
         let add = try topology.flatnet("ADD", host: "hA", container: "c2", config: config)
         #expect(add.address == "10.43.1.3", "the ADD that followed got what plan said")
-        let json = try topology.operatorCommand(host: "hA", "plan", "--conf", file, "--container", "c1", "--json")
-        #expect(try JSONValue.parse(json.stdout)["ipam"]?.stringValue?.contains("c1 eth0 already holds 10.43.1.2") == true)
+        let json = try JSONValue.parse(try topology.operatorCommand(host: "hA", "plan", "--conf", file, "--container", "c1",
+                                                                    "--json").stdout)
+        #expect(json["ipam"]?["decision"] == .string("alreadyHeld") && json["ipam"]?["address"] == .string("10.43.1.2/16"),
+                "\(json)")
+        let hostSteps = try #require(json["hostSetup"]?.arrayElements)
+        #expect(hostSteps.first?["step"] == .string("ensureBridge") && hostSteps.first?["bridge"] == .string("br-flat-a"))
+        let containerSteps = try #require(json["containerSetup"]?.arrayElements)
+        let address = try #require(containerSteps.first { $0["step"] == .string("addAddress") })
+        #expect(address["address"] == .string("10.43.1.2/16") && address["interface"] == .string("eth0"))
+        let shell = (hostSteps + containerSteps).flatMap { $0["shell"]?.arrayElements ?? [] }
+        #expect(!shell.isEmpty && shell.allSatisfy { $0.stringValue?.contains("\n") == false }, "one command a string")
     }
 
     @Test("the rules printed by `flatnet rules`, pasted into a fresh host, are the rules ADD installs")
@@ -86,8 +98,10 @@ struct IPAMCommandTests {
         }
         let list = try ipam(["list"])
         #expect(list.status == 0 && list.stdout.contains("10.43.1.2  c1") && list.stdout.contains("3 lease(s)"), "\(list.stdout)")
+        #expect(list.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(list.stdout)")
         let usage = try ipam(["usage"])
         #expect(usage.stdout.contains("10.43.1.2-10.43.1.9") && usage.stdout.contains("3/8 held (38%)"), "\(usage.stdout)")
+        #expect(usage.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(usage.stdout)")
         #expect(try ipam(["release", "--address", "10.43.1.2"]).stdout == "released 10.43.1.2 (container c1 eth0)\n")
         try topology.deleteNamespaceWithoutDEL("c3", host: "hA", network: "flat-a")
         let gc = try ipam(["gc"])

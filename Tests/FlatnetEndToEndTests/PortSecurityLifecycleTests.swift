@@ -133,7 +133,7 @@ struct PortSecurityLifecycleTests {
             #expect(try topology.ping(from: name, "10.43.0.1"), "\(name) still reaches the router")
         }
         let doctor = try topology.operatorCommand(host: "hA", ["doctor", "--conf", try topology.write(on, as: "a.json")])
-        #expect(doctor.stdout.contains("port security of \(Self.veth("c2"))") && doctor.stdout.contains("adopted"),
+        #expect(doctor.unwrappedStdout.contains("port security of \(Self.veth("c2"))") && doctor.unwrappedStdout.contains("adopted"),
                 "\(doctor.stdout)")
         // The adopted port is held to what it had: spoofing another source is dropped.
         try topology.shell("c2", "ip addr add 10.43.1.200/16 dev eth0")
@@ -146,7 +146,7 @@ struct PortSecurityLifecycleTests {
         let file = try topology.write(config, as: "a.json")
         let dropped = { (name: String) throws -> Int in
             let doctor = try topology.operatorCommand(host: "hA", ["doctor", "--conf", file])
-            let line = try #require(doctor.stdout.split(separator: "\n").first { $0.contains("port security of \(Self.veth(name))") })
+            let line = try #require(doctor.unwrappedStdout.split(separator: "\n").first { $0.contains("port security of \(Self.veth(name))") })
             let words = line.split(separator: " ")
             let index = try #require(words.firstIndex { $0.hasPrefix("frame") })
             return try #require(Int(words[index - 1]))

@@ -50,7 +50,7 @@ struct TwoNetworksOneHostTests {
         #expect(try topology.link(derived("c2"), on: "hA") != nil, "DEL left the foreign link on the derived name alone")
         #expect(try topology.ip("c1", "-br", "link").contains("eth0"), "control: the valid container is untouched")
         let doctor = try topology.operatorCommand(host: "hA", "doctor", "--conf", try topology.write(config, as: "flat-a.json"))
-        #expect(doctor.stdout.contains("bridge port \(lookAlike): unexpected"), "doctor names the look-alike:\n\(doctor.stdout)")
+        #expect(doctor.unwrappedStdout.contains("bridge port \(lookAlike): unexpected"), "doctor names the look-alike:\n\(doctor.stdout)")
     }
 
     @Test("a network refused for one shared claim holds none of the others: flat-b can still take the uplink it asked for")
@@ -119,9 +119,9 @@ struct TwoNetworksOneHostTests {
         try topology.shell("c2", "ip addr add 10.43.1.101/16 dev eth0 && ip link set eth0 alias '\(aliasC3)'")
         let doctor = try topology.operatorCommand(host: "hA", "doctor", "--conf", file)
         #expect(doctor.status == 1, "\(doctor.stdout)")
-        #expect(doctor.stdout.contains("address 10.43.1.100: in use behind \(veth("c1")) without a lease"), "\(doctor.stdout)")
-        #expect(doctor.stdout.contains("address 10.43.1.101: in use behind \(veth("c2")) without a lease"), "\(doctor.stdout)")
-        #expect(!doctor.stdout.contains("behind \(veth("c3"))"), "c3 is blamed for nothing:\n\(doctor.stdout)")
+        #expect(doctor.unwrappedStdout.contains("address 10.43.1.100: in use behind \(veth("c1")) without a lease"), "\(doctor.stdout)")
+        #expect(doctor.unwrappedStdout.contains("address 10.43.1.101: in use behind \(veth("c2")) without a lease"), "\(doctor.stdout)")
+        #expect(!doctor.unwrappedStdout.contains("behind \(veth("c3"))"), "c3 is blamed for nothing:\n\(doctor.stdout)")
     }
 
     @Test("ADD refuses a network whose derived names collide with one already set up, and a second network on the same bridge")

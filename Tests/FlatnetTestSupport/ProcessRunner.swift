@@ -5,6 +5,21 @@ public struct ProcessOutcome: Sendable {
     public let status: Int32
     public let stdout: String
     public let stderr: String
+
+    /// stdout with wrapped lines joined back: flatnet's human output wraps at 80 columns
+    /// and indents a continuation 8 columns or more (doctor), so a phrase a test looks for
+    /// may have been broken in two.
+    public var unwrappedStdout: String {
+        var lines: [String] = []
+        for line in stdout.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix(String(repeating: " ", count: 8)), let last = lines.popLast() {
+                lines.append(last + " " + line.drop { $0 == " " })
+            } else {
+                lines.append(String(line))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
 }
 
 /// Runs commands for tests: the plugin binary under test, and `ip` to build fixtures.

@@ -39,8 +39,11 @@ BUILD_PACKAGES=(libnl-3-dev libnl-route-3-dev pkg-config)
 # the tests; Debian's ebtables package alone gives only ebtables-legacy, which this kernel
 # (nf_tables only) rejects; ebtables-nft, which flatnet prefers and the tests call by name,
 # comes with the iptables package. nftables: nft makes the port-security tables the netlink
-# tests fill, and lists them back. tcpdump: the captures on the VLAN trunk.
-SUITE_PACKAGES=(iproute2 util-linux python3 containernetworking-plugins iputils-ping ebtables iptables nftables tcpdump)
+# tests fill, and lists them back. tcpdump: the captures on the VLAN trunk. groff-base: the
+# man page `flatnet generate-manual` prints is rendered with warnings on (util-linux's
+# setpriv runs the binary as nobody).
+SUITE_PACKAGES=(iproute2 util-linux python3 containernetworking-plugins iputils-ping ebtables iptables nftables tcpdump
+    groff-base)
 
 require_swift() {
     command -v swift >/dev/null 2>&1 || die "swift not found: this machine kind ships Swift 6.3 in /opt/swift"
@@ -70,13 +73,27 @@ build_stamp() {
     printf '%s\n' "$directory/$name.o"
 }
 
+# How the shipped binary is compiled (build_release; startup_figures.sh builds its unstripped
+# twin with the same flags). Static: no runtime dependencies, the fastest start
+# (PLATFORM-NOTES). -disable-concrete-type-metadata-mangled-name-accessors, for every module:
+# the Swift runtime's first protocol-conformance lookup scans every conformance record in
+# the binary (about 56 instructions each), and generic metadata built from a mangled name
+# (the [String: String] of the environment) checks its Hashable requirement that way.
+# swift-argument-parser brings FoundationEssentials in, 1,747 more records: CNI VERSION
+# went from 567k to 668k instructions without running any of it. With the flag the
+# metadata comes from direct accessor calls, witness tables passed in: no lookup, no
+# demangling. Every module, the dependencies too: the linker keeps one of the identical
+# weak copies of a specialization (_NativeDictionary<String, String>), from any of them.
+RELEASE_BUILD_FLAGS=(-c release -Xswiftc -static-executable
+    -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors)
+
 # The shipped binary: static, FoundationEssentials only (PLATFORM-NOTES), with its stamp.
 build_release() {
     require_swift
     local stamp
     stamp="$(build_stamp)"
     say "building the static release binary"
-    (cd "$FLATNET_ROOT" && swift build -c release -Xswiftc -static-executable -Xlinker --strip-all \
+    (cd "$FLATNET_ROOT" && swift build "${RELEASE_BUILD_FLAGS[@]}" -Xlinker --strip-all \
         -Xlinker "$stamp" --product flatnet 2>&1 \
         | grep -v -E "statically linked applications requires at runtime" | tail -n 3) >&2
     [ -x "$FLATNET_RELEASE_BINARY" ] || die "release build failed"

@@ -67,7 +67,7 @@ directory="$FLATNET_ROOT/.build/startup-figures"
 mkdir -p "$directory"
 
 say "building flatnet without --strip-all (the size stripping saves), then as shipped"
-(cd "$FLATNET_ROOT" && swift build -c release -Xswiftc -static-executable --product flatnet 2>&1 \
+(cd "$FLATNET_ROOT" && swift build "${RELEASE_BUILD_FLAGS[@]}" --product flatnet 2>&1 \
     | grep -v -E "statically linked applications requires at runtime" | tail -n 1) >&2
 cp "$FLATNET_RELEASE_BINARY" "$directory/flatnet-unstripped"
 build_release

@@ -8,8 +8,31 @@ public enum TextWrapping {
     /// `text` (one line) broken into lines of at most `width` characters; lines after the
     /// first start with `indent`.
     public static func wrap(_ text: String, width: Int = width, indent: String = "") -> [String] {
+        greedy(text.split(separator: " ", omittingEmptySubsequences: false).map(String.init), width: width,
+               indent: indent)
+    }
+
+    /// A usage line (`USAGE: flatnet plan --conf <file> [--container <id>] ...`) broken as
+    /// `wrap` does, but never inside brackets or parentheses: `[--ifname <name>]` stays one.
+    public static func wrapUsage(_ line: String, width: Int = width, indent: String = "") -> [String] {
+        var words: [String] = [], current = "", depth = 0
+        for character in line {
+            if character == "[" || character == "(" { depth += 1 }
+            if character == "]" || character == ")" { depth = max(0, depth - 1) }
+            if character == " " && depth == 0 {
+                words.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        return greedy(words + [current], width: width, indent: indent)
+    }
+
+    /// Words joined by single spaces into lines of at most `width`, first fit.
+    static func greedy(_ words: [String], width: Int, indent: String) -> [String] {
         var lines: [String] = [], current: String?
-        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+        for word in words {
             guard let line = current else { current = word; continue }
             // A line of nothing but its indentation takes the next word whatever its length.
             if line.count + 1 + word.count <= width || line.trimmingSpaces().isEmpty {

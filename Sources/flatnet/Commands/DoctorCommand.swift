@@ -28,13 +28,17 @@ struct DoctorCommand: OperatorCommand {
                      status: Doctor.isHealthy(findings) ? 0 : 1)
     }
 
-    /// One line a check ("ok    check"), a problem and its fix indented under it; long
-    /// lines wrap under their own text.
+    /// One line a check ("ok    check"), a problem and its fix ("      fix: ") under it.
+    /// Lines longer than 80 columns wrap; a continuation is indented 8 columns or more, so
+    /// it never reads as a fix line (6) and a reader (or a test) can join it back.
     static func text(_ findings: [DoctorFinding], network: String) -> String {
         let problems = findings.filter { $0.problem != nil }.count
+        let continuation = String(repeating: " ", count: 8)
         let lines = findings.flatMap { finding -> [String] in
-            guard let problem = finding.problem else { return TextWrapping.wrap("ok    \(finding.check)", indent: "      ") }
-            return TextWrapping.wrap("FAIL  \(finding.check): \(problem)", indent: "      ")
+            guard let problem = finding.problem else {
+                return TextWrapping.wrap("ok    \(finding.check)", indent: continuation)
+            }
+            return TextWrapping.wrap("FAIL  \(finding.check): \(problem)", indent: continuation)
                 + TextWrapping.wrap("      fix: \(finding.fix ?? "-")", indent: "           ")
         }
         let verdict = problems == 0 ? "network \(network): healthy (\(findings.count) checks)"
