@@ -18,7 +18,8 @@ struct CommandPath {
     static func resolve(_ arguments: [String]) throws(UsageFailure) -> CommandPath {
         var path = CommandPath(commands: [FlatnetCommand.self], rest: arguments)
         // `flatnet help ipam gc` names a command as `flatnet ipam gc` does.
-        let helpRequested = arguments.first == "help" || arguments.contains("--help") || arguments.contains("-h")
+        let helpRequested = arguments.first == "help" || arguments.contains("--help")
+            || arguments.contains("-h")
         if arguments.first == "help" { path.rest.removeFirst() }
         while let current = path.commands.last, !current.configuration.subcommands.isEmpty {
             guard let word = path.rest.first, !word.hasPrefix("-") else {
@@ -28,7 +29,8 @@ struct CommandPath {
                 }
                 break
             }
-            guard let next = current.configuration.subcommands.first(where: { $0._commandName == word }) else {
+            let subcommands = current.configuration.subcommands
+            guard let next = subcommands.first(where: { $0._commandName == word }) else {
                 throw unknown(word, under: path)
             }
             path.commands.append(next)
@@ -41,8 +43,9 @@ struct CommandPath {
     static func unknown(_ word: String, under path: CommandPath) -> UsageFailure {
         let candidates = names(path.commands.last!) + (path.commands.count == 1 ? ["help"] : [])
         let noun = (path.words + ["command"]).joined(separator: " ")
-        let suggestion = CommandSuggestion.closest(to: word, among: candidates).map { "; did you mean \"\($0)\"?" }
-        return UsageFailure("unknown \(noun) \"\(word.bounded(80))\"" + (suggestion ?? ""), help: path.helpCommand)
+        let suggestion = CommandSuggestion.closest(to: word, among: candidates)
+            .map { "; did you mean \"\($0)\"?" } ?? ""
+        return UsageFailure("unknown \(noun) \"\(word.bounded(80))\"" + suggestion, help: path.helpCommand)
     }
 
     /// The subcommands a reader may type (hidden ones left out).

@@ -64,7 +64,8 @@ enum OperatorCommandLine {
             return output((isHelp(error) ? fitted(text) : text) + "\n", status: 0)
         }
         let help = path?.helpCommand ?? "flatnet --help"
-        return usageError(UsageFailure(qualified(firstLine(FlatnetCommand.message(for: error)), path), help: help))
+        let message = qualified(firstLine(FlatnetCommand.message(for: error)), path)
+        return usageError(UsageFailure(message, help: help))
     }
 
     /// Help text (not a completion script or a dump, which must stay as they are).

@@ -63,18 +63,47 @@ struct TextWrappingTests {
                 "a backslash inside a comment would not continue the line")
     }
 
-    @Test("a here-document's body is data: left as it is")
+    @Test("a here-document (nft's script) wraps too; its terminator stays alone on its line")
     func hereDocument() {
-        let body = "table bridge flatnet_flat_a { chain forward { type filter hook forward priority 0; policy accept; } }"
+        let body = "add chain bridge flatnet_flat_a forward { type filter hook forward priority filter; policy accept; }"
         let script = "nft -f - <<'EOF'\n" + body + "\nEOF\nip link set br0 up"
         let wrapped = TextWrapping.wrapScript(script, width: 40)
-        #expect(wrapped.contains("\n" + body + "\nEOF\n"))
-        #expect(wrapped.hasSuffix("ip link set br0 up"))
+        let lines = wrapped.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= 40 }, "\(lines)")
+        #expect(lines.first == "nft -f - <<'EOF'" && lines.contains("EOF") && lines.last == "ip link set br0 up")
+        #expect(wrapped.replacingEvery(" \\\n    ", with: " ") == script, "rejoins to the same script")
     }
 }
 
 extension String {
     func replacingEvery(_ target: String, with replacement: String) -> String {
         components(separatedBy: target).joined(separator: replacement)
+    }
+}
+
+@Suite("text tables: aligned columns, long ids shortened to fit 80 columns")
+struct TextTableTests {
+    static let id = String(repeating: "0123456789abcdef", count: 4)
+
+    @Test("columns two spaces apart, no trailing spaces")
+    func rendered() {
+        let table = TextTable(header: ["ADDRESS", "CONTAINER", "AGE"], rows: [["10.43.1.2", "c1", "5s"]])
+        #expect(table.rendered() == "ADDRESS    CONTAINER  AGE\n10.43.1.2  c1         5s\n")
+    }
+
+    @Test("a 64-character container id is shortened to 12 when the table would pass 80 columns")
+    func shortened() {
+        let table = TextTable(header: ["ADDRESS", "CONTAINER", "IFNAME", "AGE"],
+                              rows: [["10.43.1.2", Self.id, "eth0", "5s"]])
+        #expect(table.width > 80)
+        let fitted = table.fitting(shortening: 1)
+        #expect(fitted.rows == [["10.43.1.2", "0123456789ab", "eth0", "5s"]])
+        #expect(fitted.rendered().split(separator: "\n").allSatisfy { $0.count <= 80 })
+    }
+
+    @Test("a table that fits is left whole")
+    func fits() {
+        let table = TextTable(header: ["ADDRESS", "CONTAINER"], rows: [["10.43.1.2", String(Self.id.prefix(40))]])
+        #expect(table.fitting(shortening: 1) == table)
     }
 }

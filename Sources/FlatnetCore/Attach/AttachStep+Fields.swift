@@ -29,7 +29,8 @@ extension HostStep {
         case .disableIPv6(let name):
             fields = ["interface": .name(name)]
         case .ensureLinkPair(let bridgeSide, let dockerSide, let bridge, let dockerBridge, let mtu):
-            fields = ["bridgeSide": .name(bridgeSide), "dockerSide": .name(dockerSide), "bridge": .name(bridge),
+            fields = ["bridgeSide": .name(bridgeSide), "dockerSide": .name(dockerSide),
+                      "bridge": .name(bridge),
                       "dockerBridge": .name(dockerBridge), "mtu": .optionalNumber(mtu)]
         case .ensureReservedAddress(let prefix, let dockerBridge):
             fields = ["address": .string(prefix.description), "dockerBridge": .name(dockerBridge)]
@@ -40,7 +41,7 @@ extension HostStep {
             fields = ["table": .string(rules.table), "chains": .array(rules.chains.map { .string($0.name) })]
         }
         fields["step"] = .string(name)
-        fields["shell"] = .array(ipCommand.split(separator: "\n").map { .string(String($0)) })
+        fields["shell"] = .shellLines(ipCommand)
         return .object(fields.filter { $0.value != .null })
     }
 }
@@ -75,14 +76,15 @@ extension ContainerStep {
         case .addAddress(let prefix, let name):
             fields = ["address": .string(prefix.description), "interface": .name(name)]
         case .addRoute(let destination, let gateway, let name):
-            fields = ["destination": .string(destination.description), "gateway": .string(gateway.description),
+            fields = ["destination": .string(destination.description),
+                      "gateway": .string(gateway.description),
                       "interface": .name(name)]
         case .announce(let address, let name, let mac):
             fields = ["address": .string(address.description), "interface": .name(name),
                       "mac": .string(mac.description)]
         }
         fields["step"] = .string(name)
-        fields["shell"] = .array(ipCommand(namespace: namespace).split(separator: "\n").map { .string(String($0)) })
+        fields["shell"] = .shellLines(ipCommand(namespace: namespace))
         return .object(fields.filter { $0.value != .null })
     }
 }
@@ -90,4 +92,8 @@ extension ContainerStep {
 extension JSONValue {
     static func name(_ name: InterfaceName) -> JSONValue { .string(name.value) }
     static func optionalNumber(_ number: Int?) -> JSONValue { number.map { .number(Double($0)) } ?? .null }
+    /// A step's shell text, one line an element.
+    static func shellLines(_ text: String) -> JSONValue {
+        .array(text.split(separator: "\n").map { .string(String($0)) })
+    }
 }

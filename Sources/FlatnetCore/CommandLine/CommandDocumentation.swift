@@ -65,7 +65,8 @@ public struct CommandDocumentation: Equatable, Sendable {
     /// The long options that take one value and may be given once (`--conf`): the parser
     /// keeps the last of two silently, flatnet refuses the second.
     public var singleValueOptions: [String] {
-        arguments.filter { $0.kind == .option && !$0.isRepeating }.flatMap(\.names).filter { $0.hasPrefix("--") }
+        arguments.filter { $0.kind == .option && !$0.isRepeating }.flatMap(\.names)
+            .filter { $0.hasPrefix("--") }
     }
 }
 

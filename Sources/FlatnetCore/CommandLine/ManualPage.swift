@@ -34,10 +34,13 @@ public struct ManualPage: Sendable {
     /// The page, in section 1.
     public func roff() -> String {
         let name = tool.name
-        var lines = [".TH \(name.uppercased()) 1 \(Self.quoted(date)) \(Self.quoted(source)) \"User Commands\"",
+        let header = ".TH \(name.uppercased()) 1 \(Self.quoted(date)) \(Self.quoted(source))"
+            + " \"User Commands\""
+        var lines = [header,
                      ".SH NAME", "\(Self.escaped(name)) \\- \(Self.escaped(Self.sentence(tool.abstract)))",
                      ".SH SYNOPSIS"]
-        lines += tool.shownCommands.filter { $0.subcommands.isEmpty }.flatMap { [".br", synopsis($0)] }.dropFirst()
+        let leaves = tool.shownCommands.filter { $0.subcommands.isEmpty }
+        lines += leaves.flatMap { [".br", synopsis($0)] }.dropFirst()
         lines += [".SH DESCRIPTION"] + Self.paragraphs(tool.discussion)
         lines += [".SH COMMANDS"] + tool.shownCommands.dropFirst().flatMap(commandSection)
         for section in sections {
@@ -45,7 +48,8 @@ public struct ManualPage: Sendable {
             lines += section.entries.flatMap { [".TP", Self.escaped($0.term), Self.escaped($0.text)] }
         }
         if !seeAlso.isEmpty {
-            lines += [".SH SEE ALSO", seeAlso.map { "\(Self.bold(Self.escaped($0.name)))(\($0.section))" }.joined(separator: ", ")]
+            let pages = seeAlso.map { "\(Self.bold(Self.escaped($0.name)))(\($0.section))" }
+            lines += [".SH SEE ALSO", pages.joined(separator: ", ")]
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -54,8 +58,9 @@ public struct ManualPage: Sendable {
     func synopsis(_ command: CommandDocumentation) -> String {
         let words = command.arguments.map { argument -> String in
             let value = argument.valueName.map { Self.italic(Self.escaped($0)) }
+            let name = Self.bold(Self.escaped(argument.displayName))
             var word = argument.kind == .positional ? (value ?? "")
-                : Self.bold(Self.escaped(argument.displayName)) + (argument.kind == .option ? " " + (value ?? "") : "")
+                : name + (argument.kind == .option ? " " + (value ?? "") : "")
             if argument.isRepeating { word += " ..." }
             return argument.isOptional ? "[" + word + "]" : word
         }
@@ -67,12 +72,14 @@ public struct ManualPage: Sendable {
         if command.subcommands.isEmpty { lines += [synopsis(command), ".br"] }
         lines += Self.paragraphs(command.discussion.isEmpty ? command.abstract : command.discussion)
         for argument in command.arguments where !argument.abstract.isEmpty {
-            let spelled = argument.kind == .positional
-                ? Self.italic(Self.escaped(argument.valueName ?? ""))
+            let value = Self.italic(Self.escaped(argument.valueName ?? ""))
+            let spelled = argument.kind == .positional ? value
                 : argument.names.map { Self.bold(Self.escaped($0)) }.joined(separator: ", ")
-                    + (argument.kind == .option ? " " + Self.italic(Self.escaped(argument.valueName ?? "")) : "")
+                    + (argument.kind == .option ? " " + value : "")
             var text = argument.abstract
-            if !argument.allowedValues.isEmpty { text += " One of: " + argument.allowedValues.joined(separator: ", ") + "." }
+            if !argument.allowedValues.isEmpty {
+                text += " One of: " + argument.allowedValues.joined(separator: ", ") + "."
+            }
             if let value = argument.defaultValue { text += " Default: \(value)." }
             lines += [".TP", spelled, Self.escaped(text)]
         }
@@ -106,7 +113,8 @@ public struct ManualPage: Sendable {
     static func sentence(_ text: String) -> String {
         let phrase = text.hasSuffix(".") ? String(text.dropLast()) : text
         let firstWord = phrase.prefix { $0 != " " }
-        guard firstWord.count == 1 || firstWord.dropFirst().contains(where: \.isLowercase) else { return phrase }
+        let isAcronym = firstWord.count > 1 && !firstWord.dropFirst().contains(where: \.isLowercase)
+        guard !isAcronym else { return phrase }
         return phrase.prefix(1).lowercased() + phrase.dropFirst()
     }
 }

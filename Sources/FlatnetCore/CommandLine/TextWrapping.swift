@@ -62,18 +62,20 @@ public enum TextWrapping {
         return (lines + [current ?? ""]).joined(separator: "\n")
     }
 
-    /// A shell script (commands, one a line) with each command wrapped as by `wrapCommand`;
-    /// a here-document's body (`<<'EOF'` to `EOF`) is data and stays as it is.
+    /// A shell script (commands, one a line) with each line wrapped as by `wrapCommand`.
+    /// A here-document's lines too: the only one flatnet prints is an `nft -f -` script,
+    /// and nft reads a backslash-newline as a space (checked with nft 1.0.6, in a set's
+    /// type and inside a chain's braces); its terminator line stays as it is.
     public static func wrapScript(_ script: String, width: Int = width) -> String {
         var lines: [String] = [], terminator: String?
         for line in script.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if let end = terminator {
+            if line == terminator {
                 lines.append(line)
-                if line == end { terminator = nil }
+                terminator = nil
                 continue
             }
             lines.append(wrapCommand(line, width: width))
-            terminator = hereDocumentTerminator(line)
+            if terminator == nil { terminator = hereDocumentTerminator(line) }
         }
         return lines.joined(separator: "\n")
     }

@@ -16,8 +16,9 @@ struct GenerateManualCommand: OperatorCommand {
         let tool = try CommandDocumentation(toolInfo: try JSONValue.parse(FlatnetCommand._dumpHelp()))
         let report = BuildFacts.report
         let date = report.buildDate == "unknown" ? "" : String(report.buildDate.prefix(10))
-        return .init(output: ManualPage(tool: tool, source: "flatnet \(report.version)", date: date,
-                                        sections: Self.sections, seeAlso: [("ip", 8), ("ebtables", 8), ("nft", 8)]).roff())
+        let page = ManualPage(tool: tool, source: "flatnet \(report.version)", date: date,
+                              sections: Self.sections, seeAlso: [("ip", 8), ("ebtables", 8), ("nft", 8)])
+        return .init(output: page.roff())
     }
 
     /// What the parser does not know: exit statuses, environment, files.

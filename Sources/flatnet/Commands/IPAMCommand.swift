@@ -7,7 +7,9 @@ struct IPAMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ipam",
         abstract: "The network's address pool: list, usage, release, gc.",
-        subcommands: [IPAMListCommand.self, IPAMUsageCommand.self, IPAMReleaseCommand.self, IPAMGCCommand.self])
+        subcommands: [
+            IPAMListCommand.self, IPAMUsageCommand.self, IPAMReleaseCommand.self, IPAMGCCommand.self,
+        ])
 
     static let needsRoot = "it reads the pool's leases under the pool lock"
 
@@ -16,7 +18,8 @@ struct IPAMCommand: ParsableCommand {
         let config = try file.load()
         guard let poolConfig = config.ipam.pool else {
             throw CNIError(.invalidNetworkConfig,
-                           "network \(config.name) uses the \(config.ipam.type) IPAM plugin, not flatnet-ipam")
+                           "network \(config.name) uses the \(config.ipam.type) IPAM plugin,"
+                               + " not flatnet-ipam")
         }
         return (config, PoolIPAM(network: config, pool: poolConfig,
                                  lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds))

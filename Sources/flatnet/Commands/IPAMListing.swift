@@ -19,14 +19,12 @@ enum IPAMListing {
                          "ifname": .string($0.owner.ifName), "ageSeconds": .number(Double($0.ageSeconds))])
             }).prettyPrinted() + "\n", status: status)
         }
-        var rows = leases.map {
+        let rows = leases.map {
             [$0.address.description, $0.owner.containerID, $0.owner.ifName, age($0.ageSeconds)]
         }
-        let header = ["ADDRESS", "CONTAINER", "IFNAME", "AGE"]
-        if truncate && tableWidth(header, rows) > TextWrapping.width {
-            rows = rows.map { row in [row[0], shortened(row[1]), row[2], row[3]] }
-        }
-        return .init(output: table(header, rows)
+        let full = TextTable(header: ["ADDRESS", "CONTAINER", "IFNAME", "AGE"], rows: rows)
+        let table = truncate ? full.fitting(shortening: 1) : full
+        return .init(output: table.rendered()
             + problems.map { "problem: unreadable lease, counted as held: \($0)\n" }.joined()
             + "\(leases.count) lease(s) in \(pool.store.directory)\n", status: status)
     }
@@ -55,33 +53,5 @@ enum IPAMListing {
             : seconds < 7200 ? "\(seconds / 60)m"
             : seconds < 172_800 ? "\(seconds / 3600)h"
             : "\(seconds / 86400)d"
-    }
-
-    /// docker's short form: the first 12 characters, enough to tell containers apart.
-    static func shortened(_ containerID: String) -> String {
-        containerID.count > 12 ? String(containerID.prefix(12)) : containerID
-    }
-
-    static func columnWidths(_ header: [String], _ rows: [[String]]) -> [Int] {
-        header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-    }
-
-    static func tableWidth(_ header: [String], _ rows: [[String]]) -> Int {
-        columnWidths(header, rows).reduce(0, +) + 2 * (header.count - 1)
-    }
-
-    static func table(_ header: [String], _ rows: [[String]]) -> String {
-        let widths = columnWidths(header, rows)
-        return ([header] + rows).map { row in
-            row.enumerated()
-                .map { $0.element + String(repeating: " ", count: widths[$0.offset] - $0.element.count) }
-                .joined(separator: "  ").trimmingTrailingSpaces() + "\n"
-        }.joined()
-    }
-}
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        String(reversed().drop { $0 == " " }.reversed())
     }
 }

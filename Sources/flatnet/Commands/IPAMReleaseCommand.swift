@@ -6,16 +6,18 @@ struct IPAMReleaseCommand: OperatorCommand {
     static let configuration = CommandConfiguration(
         commandName: "release",
         abstract: "Release one lease by owner or by address.",
-        usage: "flatnet ipam release --conf <file> (--container <id> [--ifname <name>] | --address <ip>) [--dry-run]",
-        discussion: "Release one lease by owner (--container, with --ifname when it is not eth0) or by address"
-            + " (--address): one of the two.")
+        usage: "flatnet ipam release --conf <file> (--container <id> [--ifname <name>] | --address <ip>)"
+            + " [--dry-run]",
+        discussion: "Release one lease by owner (--container, with --ifname when it is not eth0) or by"
+            + " address (--address): one of the two.")
 
     static let needsRoot: String? = "it changes the pool's leases under the pool lock"
 
     @OptionGroup var network: NetworkFileOption
     @Option(help: ArgumentHelp("The owner's container id.", valueName: "id"))
     var container: String?
-    @Option(help: ArgumentHelp("The owner's interface (default: eth0); only with --container.", valueName: "name"))
+    @Option(help: ArgumentHelp("The owner's interface (default: eth0); only with --container.",
+                               valueName: "name"))
     var ifname: String?
     @Option(help: ArgumentHelp("The leased IPv4 address.", valueName: "ip"))
     var address: String?
@@ -40,13 +42,18 @@ struct IPAMReleaseCommand: OperatorCommand {
             guard let owner = try pool.release(address: address, dryRun: dryRun.enabled) else {
                 return .init(output: "\(address) was not held\n")
             }
-            return .init(output: "\(verb) \(address) (container \(owner.containerID.bounded(80)) \(owner.ifName))\n")
+            return .init(output: "\(verb) \(address) (\(Self.describe(owner)))\n")
         }
         let owner = Attachment(containerID: container ?? "", ifName: ifname ?? "eth0")
         guard let address = try pool.address(heldBy: owner) else {
-            return .init(output: "container \(owner.containerID.bounded(80)) \(owner.ifName) holds no address\n")
+            return .init(output: "\(Self.describe(owner)) holds no address\n")
         }
         if !dryRun.enabled { try pool.release(for: owner) }
-        return .init(output: "\(verb) \(address) (container \(owner.containerID.bounded(80)) \(owner.ifName))\n")
+        return .init(output: "\(verb) \(address) (\(Self.describe(owner)))\n")
+    }
+
+    /// "container ID eth0", the id bounded (it came from the command line or a lease file).
+    static func describe(_ owner: Attachment) -> String {
+        "container \(owner.containerID.bounded(80)) \(owner.ifName)"
     }
 }

@@ -70,7 +70,8 @@ struct NetconfValidateCommand: OperatorCommand {
                 let document = try NetconfCommand.readJSON(file)
                 if document["networks"] != nil {
                     let rendered = try catalog.renderFleet(try FleetFile.parse(document))
-                    result.summary = "\(rendered.count) network(s) on \(Set(rendered.map(\.host)).count) host(s)"
+                    let hosts = Set(rendered.map(\.host)).count
+                    result.summary = "\(rendered.count) network(s) on \(hosts) host(s)"
                 } else {
                     let config = try NetconfFile.load(document: document)
                     result.summary = "network \(config.name)"
@@ -82,7 +83,8 @@ struct NetconfValidateCommand: OperatorCommand {
             }
             results.append(result)
         }
-        let indexByName = Dictionary(networks.map { ($0.config.name, $0.index) }, uniquingKeysWith: { first, _ in first })
+        let indexByName = Dictionary(networks.map { ($0.config.name, $0.index) },
+                                     uniquingKeysWith: { first, _ in first })
         let conflicts = HostClaims.conflicts(networks.map(\.config)).compactMap { conflict in
             indexByName[conflict.second].map { ($0, "\(conflict.claim.field): \(conflict) on one host") }
         }

@@ -31,8 +31,8 @@ struct PlanCommand: OperatorCommand {
         let preview = try IPAMPreview.make(config, invocation: invocation)
         var random = SystemRandomNumberGenerator()
         let mac = config.runtime.effectiveRequests(with: invocation.arguments).mac ?? .random(using: &random)
-        let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: preview.result, mac: mac,
-                                          firstLease: preview.firstLease)
+        let plan = try AttachPlanner.plan(config: config, invocation: invocation, ipam: preview.result,
+                                          mac: mac, firstLease: preview.firstLease)
         let namespace = netns.split(separator: "/").last.map(String.init) ?? netns
         if json.enabled {
             return .init(output: JSONValue.object([
@@ -58,7 +58,8 @@ struct PlanCommand: OperatorCommand {
         steps.enumerated().map { index, step in
             let label = "  \(index + 1). "
             let body = TextWrapping.wrapScript(step, width: TextWrapping.width - label.count)
-            return label + body.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: label.count))
+            let pad = String(repeating: " ", count: label.count)
+            return label + body.replacingOccurrences(of: "\n", with: "\n" + pad)
         }
     }
 }
@@ -86,7 +87,8 @@ struct IPAMPreview {
         let held = if case .alreadyHeld = decision { true } else { false }
         let address = "\(decision.address)/\(poolConfig.subnet.length)"
         let text = "\(invocation.containerID) \(invocation.ifName) \(held ? "already holds" : "would get")"
-            + " \(address) from \(pool.pool.rangesDescription) (state \(pool.store.directory), read, not written)"
+            + " \(address) from \(pool.pool.rangesDescription)"
+            + " (state \(pool.store.directory), read, not written)"
         var firstLease = false
         if case .lease(let address) = decision { firstLease = try pool.wouldBeFirstLease(address) }
         let fields = JSONValue.object([

@@ -31,10 +31,13 @@ struct RulesCommand: OperatorCommand {
         if format == .nft {
             return .init(output: portSecurity.map { header + $0.script() } ?? Self.noPortSecurity(config))
         }
-        let nftSection = portSecurity.map { header + HostStep.ensurePortSecurity($0).ipCommand + "\n" }
+        let nftSection = portSecurity.map {
+            header + TextWrapping.wrapScript(HostStep.ensurePortSecurity($0).ipCommand) + "\n"
+        }
             ?? Self.noPortSecurity(config)
         guard let rules = ContainmentRules.make(for: config) else {
-            let none = "# network \(config.name) has no metadata block: flatnet installs no ebtables rules for it\n"
+            let none = "# network \(config.name) has no metadata block:"
+                + " flatnet installs no ebtables rules for it\n"
             return .init(output: format == .restore ? none : none + nftSection)
         }
         if format == .restore {

@@ -20,7 +20,8 @@ struct SetupCommand: OperatorCommand {
 
     func execute() throws -> CommandOutcome {
         let config = try network.load()
-        let setup = HostSetup(config: config, lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
+        let setup = HostSetup(config: config,
+                              lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
         try setup.invalidate()
         _ = try setup.ensure(socket: try NetlinkSocket())
         return .init(output: "network \(config.name): host setup in place on \(config.bridge)\n")

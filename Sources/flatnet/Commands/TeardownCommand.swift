@@ -23,7 +23,8 @@ struct TeardownCommand: OperatorCommand {
 
     func execute() throws -> CommandOutcome {
         let config = try network.load()
-        let lines = try HostTeardown(config: config, lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
+        let lines = try HostTeardown(config: config,
+                                     lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
             .run(force: force, dryRun: dryRun.enabled)
         let text = lines.isEmpty ? ["nothing to remove for network \(config.name)"] : lines
         return .init(output: text.joined(separator: "\n") + "\n")
