@@ -61,25 +61,22 @@ enum OperatorCommandLine {
     static func parserExit(_ error: any Error, path: CommandPath?) -> Int32 {
         if FlatnetCommand.exitCode(for: error) == .success {
             let text = FlatnetCommand.fullMessage(for: error, columns: TextWrapping.width)
-            return output((isHelp(error) ? fitted(text) : text) + "\n", status: 0)
+            // Help is fitted; a completion script or a tool-info dump must stay as it is.
+            return output((text.hasPrefix("OVERVIEW:") ? fitted(text) : text) + "\n", status: 0)
         }
         let help = path?.helpCommand ?? "flatnet --help"
         let message = qualified(firstLine(FlatnetCommand.message(for: error)), path)
         return usageError(UsageFailure(message, help: help))
     }
 
-    /// Help text (not a completion script or a dump, which must stay as they are).
-    static func isHelp(_ error: any Error) -> Bool {
-        FlatnetCommand.fullMessage(for: error, columns: TextWrapping.width).hasPrefix("OVERVIEW:")
-    }
-
     /// The parser wraps help text to 80 columns but not the USAGE line: that one is broken
-    /// here, between bracketed groups, continuation lines under the command.
+    /// here, between bracketed groups, continuation lines under the command. No newline at
+    /// the end (the parser's text has one or two).
     static func fitted(_ help: String) -> String {
         help.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line in
             line.count <= TextWrapping.width ? [String(line)]
                 : TextWrapping.wrapUsage(String(line), indent: String(repeating: " ", count: 9))
-        }.joined(separator: "\n")
+        }.joined(separator: "\n").trimmingTrailingNewlines()
     }
 
     /// The parser's message as one line of flatnet's: "Unknown option '--liv'. Did you
@@ -125,5 +122,11 @@ enum OperatorCommandLine {
             StandardStreams.writeDiagnostic("flatnet: cannot write to stdout: \(error)\n")
             return 1
         }
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        String(reversed().drop { $0 == "\n" }.reversed())
     }
 }

@@ -26,6 +26,7 @@ struct OperatorCommandLineTests {
         let words = command.split(separator: " ").map(String.init)
         let help = try ProcessRunner.run([Self.binary] + words + ["--help"])
         #expect(help.status == 0 && help.stderr.isEmpty, "\(help.stderr)")
+        #expect(!help.stdout.hasSuffix("\n\n"), "no blank line at the end")
         #expect(help.stdout.contains("USAGE: flatnet \(command)"), "\(help.stdout)")
         #expect(Self.lines(help.stdout).allSatisfy { $0.count <= 80 }, "\(help.stdout)")
         let viaHelp = try ProcessRunner.run([Self.binary, "help"] + words)
@@ -209,6 +210,7 @@ struct NonRootCommandTests {
         #expect(outcome.status == 1 && outcome.stdout.isEmpty, "\(command): \(outcome.status) \(outcome.stderr)")
         #expect(outcome.stderr.hasPrefix("flatnet: \(name) must run as root (it "), "\(outcome.stderr)")
         #expect(outcome.stderr.filter { $0 == "\n" }.count == 1 && !outcome.stderr.contains("errno"), "\(outcome.stderr)")
+        #expect(outcome.stderr.count <= 81, "one line within 80 columns: \(outcome.stderr)")
     }
 
     @Test("control: commands that need no root run as nobody (rules, netconf validate, version)")

@@ -16,7 +16,7 @@ struct DoctorCommand: OperatorCommand {
             Containers are found from the host side. Exit 0 when healthy, 1 when it found problems.
             """)
 
-    static let needsRoot: String? = "it reads the network's links, rules, nftables table and leases"
+    static let needsRoot: String? = "it reads links, rules and leases"
 
     @OptionGroup var network: NetworkFileOption
     @OptionGroup var json: JSONOption

@@ -11,7 +11,7 @@ struct IPAMCommand: ParsableCommand {
             IPAMListCommand.self, IPAMUsageCommand.self, IPAMReleaseCommand.self, IPAMGCCommand.self,
         ])
 
-    static let needsRoot = "it reads the pool's leases under the pool lock"
+    static let needsRoot = "it reads the pool under its lock"
 
     /// The pool of the network in `file`, which must use flatnet-ipam.
     static func pool(_ file: NetworkFileOption) throws -> (NetworkConfig, PoolIPAM) {

@@ -13,7 +13,7 @@ struct IPAMGCCommand: OperatorCommand {
             never released. Decided under the pool lock, safe while ADDs run.
             """)
 
-    static let needsRoot: String? = "it reads this host's links and changes the pool's leases"
+    static let needsRoot: String? = "it reads links and changes leases"
 
     @OptionGroup var network: NetworkFileOption
     @Option(help: ArgumentHelp("The container ids the runtime knows; a lease of any other may go.",

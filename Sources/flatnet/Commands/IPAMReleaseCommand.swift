@@ -11,7 +11,7 @@ struct IPAMReleaseCommand: OperatorCommand {
         discussion: "Release one lease by owner (--container, with --ifname when it is not eth0) or by"
             + " address (--address): one of the two.")
 
-    static let needsRoot: String? = "it changes the pool's leases under the pool lock"
+    static let needsRoot: String? = "it changes the pool's leases"
 
     @OptionGroup var network: NetworkFileOption
     @Option(help: ArgumentHelp("The owner's container id.", valueName: "id"))

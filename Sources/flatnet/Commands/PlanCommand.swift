@@ -14,7 +14,7 @@ struct PlanCommand: OperatorCommand {
             state, written nowhere). Changes nothing; uses the same planner as ADD.
             """)
 
-    static let needsRoot: String? = "it reads the pool's leases under the pool lock"
+    static let needsRoot: String? = "it reads the pool under its lock"
 
     @OptionGroup var network: NetworkFileOption
     @Option(help: ArgumentHelp("The container id ADD would get (CNI_CONTAINERID).", valueName: "id"))

@@ -14,7 +14,7 @@ struct SetupCommand: OperatorCommand {
             (a re-created docker0, a deleted bridge, a changed uplink or MTU).
             """)
 
-    static let needsRoot: String? = "it changes the host's links, addresses and rules"
+    static let needsRoot: String? = "it changes links, addresses and rules"
 
     @OptionGroup var network: NetworkFileOption
 

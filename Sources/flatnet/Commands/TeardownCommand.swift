@@ -14,7 +14,7 @@ struct TeardownCommand: OperatorCommand {
             attached; --force removes them first (veth and lease), naming each.
             """)
 
-    static let needsRoot: String? = "it changes the host's links, addresses and rules"
+    static let needsRoot: String? = "it changes links, addresses and rules"
 
     @OptionGroup var network: NetworkFileOption
     @Flag(help: "Remove attached containers first (veth and lease), naming each.")
