@@ -1,10 +1,10 @@
 import FlatnetCore
 
-extension JSONValue {
-    /// The elements of an array, or nil for any other JSON type: with `#require`, a test
-    /// whose fixture changed shape fails instead of returning early as if it had passed.
-    public var arrayElements: [JSONValue]? {
-        if case .array(let elements) = self { return elements }
-        return nil
-    }
+/// Literals for expected JSON in tests: `["a": 1, "b": .array(["x"])]`.
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
 }

@@ -46,12 +46,26 @@ require_swift() {
     command -v swift >/dev/null 2>&1 || die "swift not found: this machine kind ships Swift 6.3 in /opt/swift"
 }
 
+# run_build LABEL ARGS...: swift build ARGS in the project; its last lines on success, and
+# on failure enough of them to read the error, then stop (an older binary left in .build
+# must never stand in for a build that failed).
+run_build() {
+    local label="$1" log status=0
+    shift
+    log="$(cd "$FLATNET_ROOT" && swift build "$@" 2>&1)" || status=$?
+    log="$(grep -v -E "statically linked applications requires at runtime" <<<"$log" || true)"
+    if [ "$status" -ne 0 ]; then
+        grep -E "error:" -A3 <<<"$log" | head -n 40 >&2 || tail -n 40 <<<"$log" >&2
+        die "$label failed (swift build $*)"
+    fi
+    tail -n 3 <<<"$log" >&2
+}
+
 # The shipped binary: static, FoundationEssentials only (PLATFORM-NOTES).
 build_release() {
     require_swift
     say "building the static release binary"
-    (cd "$FLATNET_ROOT" && swift build -c release -Xswiftc -static-executable -Xlinker --strip-all --product flatnet 2>&1 \
-        | grep -v -E "statically linked applications requires at runtime" | tail -n 3) >&2
+    run_build "release build" -c release -Xswiftc -static-executable -Xlinker --strip-all --product flatnet
     [ -x "$FLATNET_RELEASE_BINARY" ] || die "release build failed"
 }
 
@@ -59,11 +73,12 @@ build_release() {
 build_tests() {
     require_swift
     say "building the tests"
-    (cd "$FLATNET_ROOT" && swift build --build-tests 2>&1 | tail -n 3) >&2
+    run_build "test build" --build-tests
 }
 
 # in_throwaway_netns CMD...: runs CMD as root in a new network and mount namespace,
-# with private /run/netns and /run/flatnet (flatnet's host locks) and lo up, so nothing it creates touches the machine's own
+# with private /run/netns, /run/flatnet (flatnet's host locks) and /var/log (the audit
+# log's default place) and lo up, so nothing it creates touches the machine's own
 # network and everything it creates vanishes when it exits (TESTING.md safety rules).
 # FLATNET_OUTER_NETNS records the namespace we started in (device:inode), so tests can
 # prove they are somewhere else before creating anything.
@@ -74,6 +89,7 @@ in_throwaway_netns() {
         mount --make-rprivate /
         mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
         mkdir -p /run/flatnet && mount -t tmpfs tmpfs /run/flatnet
+        mount -t tmpfs tmpfs /var/log
         ip link set lo up
         exec "$@"' flatnet-netns "$@"
 }

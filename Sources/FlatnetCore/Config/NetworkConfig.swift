@@ -22,6 +22,8 @@ public struct NetworkConfig: Equatable, Sendable {
     public var metadata: MetadataConfig?
     /// What each container port may send; on by default.
     public var portSecurity: PortSecurityConfig = PortSecurityConfig()
+    /// Where each call's audit line goes (README "Audit log").
+    public var audit = AuditSettings()
     public var ipam: IPAMConfig
     /// What the runtime supplied for this one call (requests, chaining, GC list).
     public var runtime: RuntimeInputs

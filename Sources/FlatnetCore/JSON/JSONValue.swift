@@ -37,6 +37,12 @@ public enum JSONValue: Equatable, Sendable {
         return nil
     }
 
+    /// The elements of an array, or nil for any other JSON type.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
     /// Member lookup on an object; nil for a missing key or a non-object.
     public subscript(key: String) -> JSONValue? {
         objectValue?[key]
