@@ -64,6 +64,10 @@ enum OperatorCommandLine {
                       chains, its port security table, and the bridge and VLAN interface if flatnet created
                       them. Refuses while containers are attached; --force removes
                       them first (veth and lease), naming each.
+          who ADDRESS [--at TIME] [--conf FILE | --log FILE] [--json]
+                      which container (and pod) held ADDRESS at TIME (default now) and
+                      since when, from the audit log (with --conf: the network's logFile
+                      and its lease now); exit 1 when no one did or the log cannot tell
           version     print flatnet's version and the CNI versions it supports
           help        print this text (also --help, -h)
 
@@ -109,6 +113,7 @@ enum OperatorCommandLine {
             case "netconf": outcome = try NetconfCommand.run(arguments)
             case "teardown": outcome = try HostCommands.teardown(arguments)
             case "setup": outcome = try HostCommands.setup(arguments)
+            case "who": outcome = try WhoCommand.run(arguments)
             default: throw UsageError("unknown command \"\(command.bounded(80))\"", command: "")
             }
             return output(outcome.output, status: outcome.status)

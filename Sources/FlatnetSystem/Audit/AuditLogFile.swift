@@ -53,6 +53,9 @@ public struct AuditLogFile {
             }
         }
         guard rename(path, "\(path).1") == 0 else { throw SystemCallError(call: "rename(\(path))", errno: errno) }
+        // Files past `keep`, left when logKeep was lowered: the setting is the bound.
+        var extra = keep + 1
+        while unlink("\(path).\(extra)") == 0 { extra += 1 }
     }
 
     /// Opens (creating it 0640, and its directory 0750, when missing) for appending.
@@ -65,5 +68,15 @@ public struct AuditLogFile {
         }
         guard descriptor >= 0 else { throw SystemCallError(call: "open(\(path))", errno: errno) }
         return descriptor
+    }
+}
+
+extension AuditLogFile {
+    /// The log's files that exist, oldest first: `<file>.N` ... `<file>.1`, `<file>`.
+    /// Rotated files are looked for up to 100 (the most `logKeep` allows).
+    public static func files(of path: String) -> [String] {
+        let exists = { (file: String) in access(file, F_OK) == 0 }
+        let rotated = (1...100).map { (index: Int) in "\(path).\(index)" }.prefix(while: exists)
+        return (rotated.reversed() + [path]).filter(exists)
     }
 }
