@@ -123,3 +123,43 @@ struct AuditLogTests {
         #expect(remaining.sorted() == ["audit.log", "audit.log.1", "audit.log.2"], "\(remaining.sorted())")
     }
 }
+
+/// `logSyslog`: the same line reaches the local syslog socket.
+@Suite("Audit log to syslog (root, throwaway netns)",
+       .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil, "run scripts/test.sh"))
+struct AuditSyslogTests {
+    @Test("with logSyslog true and logFile \"\", one datagram on /dev/log carries the line, tagged flatnet")
+    func syslogLine() throws {
+        let topology = try Topology()
+        let directory = topology.stateDirectory + "/syslog"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let config = topology.flatA(host: "hA").setting("logFile", to: "").setting("logSyslog", to: true)
+        // A private /dev (this machine has no syslog daemon): /dev/log is the test's socket.
+        // The receiver is ready before the plugin runs (it binds, then prints "ready").
+        let script = """
+            python3 -c '
+            import socket, sys
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(60)
+            print("ready", flush=True); sys.stdout.write(s.recv(65536).decode()); sys.stdout.flush()
+            ' "$DIR/log" > "$DIR/received" &
+            until grep -q ready "$DIR/received" 2>/dev/null; do sleep 0.05; done
+            printf '%s' "$CONFIG" | unshare --mount sh -c 'mount -t tmpfs tmpfs /dev && ln -s "$DIR/log" /dev/log \
+              && exec ip netns exec "$HOST" "$BINARY"'
+            echo "status $?"
+            wait
+            """
+        let run = try ProcessRunner.run(["/bin/bash", "-c", script], environment: [
+            "DIR": directory, "CONFIG": config.serialized(), "HOST": topology.namespace("hA"),
+            "BINARY": TestHost.binary ?? "", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
+            "CNI_COMMAND": "STATUS", "CNI_PATH": "/usr/lib/cni",
+        ])
+        #expect(run.stdout.contains("status 0"), "\(run.stdout) \(run.stderr)")
+        let received = try String(contentsOfFile: directory + "/received", encoding: .utf8)
+        let datagram = try #require(received.split(separator: "\n", maxSplits: 1).last.map(String.init))
+        #expect(datagram.hasPrefix("<30>"), "facility daemon (3), severity info (6): \(datagram)")
+        #expect(datagram.contains(" flatnet["), "\(datagram)")
+        let json = try #require(datagram.firstIndex(of: "{").map { String(datagram[$0...]) })
+        let line = try JSONValue.parse(json)
+        #expect(line["verb"] == "STATUS" && line["network"] == "flat-a" && line["code"] == 0, "\(json)")
+    }
+}
