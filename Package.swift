@@ -30,6 +30,8 @@ let package = Package(
         // Not part of the plugin: the normal build compiles it as a corpus replayer; the
         // fuzz lane (scripts/lib/fuzz_lane.sh) builds it alone with -sanitize=fuzzer.
         .executableTarget(name: "FlatnetFuzz", dependencies: ["FlatnetCore"]),
+        // What the audit log adds to a call, timed in-process (scripts/bench.sh). Not shipped.
+        .executableTarget(name: "FlatnetBench", dependencies: ["FlatnetCore", "FlatnetSystem"]),
         // Tests: pure (no root), system (root in a throwaway netns), end to end (the built
         // binary). FlatnetTestSupport holds tables and fixtures the suites share.
         .target(name: "FlatnetTestSupport", dependencies: ["FlatnetCore"], path: "Tests/FlatnetTestSupport"),
