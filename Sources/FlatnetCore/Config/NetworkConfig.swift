@@ -1,6 +1,6 @@
 /// One flatnet network, as the runtime hands it to the plugin on stdin (the plugin
 /// object of a conflist, with `name` and `cniVersion` injected). Every field is
-/// documented in the README ("Netconf reference").
+/// documented in README.md#netconf-reference.
 public struct NetworkConfig: Equatable, Sendable {
     public var cniVersion: CNIVersion
     /// The network name: also names the state directory and derived interfaces.
