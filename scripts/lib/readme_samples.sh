@@ -2,9 +2,9 @@
 # Re-runs the output samples of README.md and docs/design.md on the reference topology
 # (scripts/lib/topology.sh), so that every sample there is real and anyone can reproduce
 # it: each block is printed as "$ command", its output and its exit status.
-# Usage: scripts/lib/readme_samples.sh [--no-build]   (root; about 30 s with a built binary)
-# Everything runs in a throwaway network and mount namespace; /var/lib/cni is a private
-# tmpfs there, so the samples show the default dataDir without touching the machine's.
+# Usage: scripts/lib/readme_samples.sh [--no-build]   (root; about 5 s with a built binary)
+# Everything runs in a throwaway network and mount namespace; /var/lib is a private tmpfs
+# there, so the samples show the default dataDir without touching the machine's disk.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -16,7 +16,7 @@ if [ "${1:-}" != "--inside" ]; then
     exit
 fi
 
-mount -t tmpfs tmpfs /var/lib/cni
+mount -t tmpfs tmpfs /var/lib && mkdir /var/lib/cni
 topology="$FLATNET_ROOT/scripts/lib/topology.sh"
 work=$(mktemp -d)
 trap '"$topology" down rs; rm -rf "$work"' EXIT
