@@ -2,7 +2,7 @@
 # Re-runs the output samples of README.md and docs/design.md on the reference topology
 # (scripts/lib/topology.sh), so that every sample there is real and anyone can reproduce
 # it: each block is printed as "$ command", its output and its exit status.
-# Usage: scripts/lib/readme_samples.sh [--no-build]   (root; about 5 s with a built binary)
+# Usage: scripts/lib/readme_samples.sh [--no-build]   (root; about 10 s with a built binary)
 # Everything runs in a throwaway network and mount namespace; /var/lib is a private tmpfs
 # there, so the samples show the default dataDir without touching the machine's disk.
 set -euo pipefail
