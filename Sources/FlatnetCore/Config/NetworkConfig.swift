@@ -22,7 +22,7 @@ public struct NetworkConfig: Equatable, Sendable {
     public var metadata: MetadataConfig?
     /// What each container port may send; on by default.
     public var portSecurity: PortSecurityConfig = PortSecurityConfig()
-    /// Where each call's audit line goes (README "Audit log").
+    /// Where each call's audit line goes (README.md#audit-log).
     public var audit = AuditSettings()
     public var ipam: IPAMConfig
     /// What the runtime supplied for this one call (requests, chaining, GC list).
