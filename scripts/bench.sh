@@ -78,7 +78,7 @@ done
 require_root "scripts/bench.sh"
 # ebtables + iptables: flatnet's containment rules. Debian's ebtables package alone gives only
 # ebtables-legacy, which nf_tables-only kernels reject; ebtables-nft (the backend flatnet
-# prefers) comes with the iptables package. flatnet picks the backend itself (README).
+# prefers) comes with the iptables package. flatnet picks the backend itself (README.md#which-ebtables).
 ensure_packages "${BUILD_PACKAGES[@]}" containernetworking-plugins iproute2 util-linux python3 ebtables iptables nftables time
 build_release
 

@@ -46,26 +46,59 @@ require_swift() {
     command -v swift >/dev/null 2>&1 || die "swift not found: this machine kind ships Swift 6.3 in /opt/swift"
 }
 
-# run_build LABEL ARGS...: swift build ARGS in the project; its last lines on success, and
-# on failure enough of them to read the error, then stop (an older binary left in .build
-# must never stand in for a build that failed).
+# run_build [--progress] LABEL ARGS...: swift build ARGS in the project; its last lines on
+# success, and on failure enough of them to read the error, then stop (an older binary left
+# in .build must never stand in for a build that failed). With --progress (the demo), each
+# build step is shown as it happens instead (show_build_progress).
 run_build() {
-    local label="$1" log status=0
+    local progress=0 label log status=0 output
+    if [ "$1" = "--progress" ]; then progress=1; shift; fi
+    label="$1"
     shift
-    log="$(cd "$FLATNET_ROOT" && swift build "$@" 2>&1)" || status=$?
+    if [ "$progress" -eq 1 ]; then
+        output="$(mktemp)"
+        (cd "$FLATNET_ROOT" && { swift build "$@" 2>&1 || status=$?; echo "$status" >"$output.status"; }) \
+            | tee "$output" | show_build_progress >&2
+        status="$(cat "$output.status")"
+        log="$(cat "$output")"
+        rm -f "$output" "$output.status"
+    else
+        log="$(cd "$FLATNET_ROOT" && swift build "$@" 2>&1)" || status=$?
+    fi
     log="$(grep -v -E "statically linked applications requires at runtime" <<<"$log" || true)"
     if [ "$status" -ne 0 ]; then
         grep -E "error:" -A3 <<<"$log" | head -n 40 >&2 || tail -n 40 <<<"$log" >&2
         die "$label failed (swift build $*)"
     fi
-    tail -n 3 <<<"$log" >&2
+    [ "$progress" -eq 1 ] || tail -n 3 <<<"$log" >&2
+}
+
+# Reads swift build's output: prints its "[step/steps] ..." lines as they come (cut to 90
+# columns) and its summary, each after the seconds since the build began, and a line every
+# 15 s without one (swift build reports a step when it ends, and compiling one module takes
+# minutes).
+show_build_progress() {
+    local started=$SECONDS line status
+    while true; do
+        if IFS= read -r -t 15 line; then
+            case "$line" in
+                "["[0-9]*/[0-9]*"]"*|*"Build of product"*)
+                    printf '  %4ss  %s\n' "$((SECONDS - started))" "${line:0:90}" ;;
+            esac
+        else
+            status=$?
+            [ "$status" -gt 128 ] || break  # end of the output; above 128: the timeout
+            printf '  %4ss  ... still compiling\n' "$((SECONDS - started))"
+        fi
+    done
 }
 
 # The shipped binary: static, FoundationEssentials only (PLATFORM-NOTES).
+# build_release [--progress]: with --progress, each build step is shown as it happens.
 build_release() {
     require_swift
     say "building the static release binary"
-    run_build "release build" -c release -Xswiftc -static-executable -Xlinker --strip-all --product flatnet
+    run_build ${1:+"$1"} "release build" -c release -Xswiftc -static-executable -Xlinker --strip-all --product flatnet
     [ -x "$FLATNET_RELEASE_BINARY" ] || die "release build failed"
 }
 
