@@ -64,7 +64,7 @@ cni() {
 "$topology" up rs
 "$topology" metadata rs hA
 "$topology" metadata rs hB
-for container in c1 c2 c3 c4 c5; do ip netns add "$container"; done
+for container in c1 c2 c3 c4 c5 c6; do ip netns add "$container"; done
 cp "$FLATNET_ROOT/netconf/examples/flat-a.conflist" flat-a.conflist
 cp "$FLATNET_ROOT/netconf/examples/fleet/hostA/flat-b.conflist" flat-b.conflist
 
@@ -90,6 +90,22 @@ sample "ADD c1, c2, c3 of flat-a and c4 of flat-b on hostA (addresses)"
 for container in c1 c2 c3; do cni ADD hA "$container" flat-a.conflist | python3 -c \
     "import json, sys; print('$container', json.load(sys.stdin)['ips'][0]['address'])"; done
 cni ADD hA c4 flat-b.conflist | python3 -c "import json, sys; print('c4', json.load(sys.stdin)['ips'][0]['address'])"
+
+sample "the audit log and flatnet who (README: Audit log)"
+plugin flat-a.conflist | CNI_COMMAND=ADD CNI_CONTAINERID=c6 CNI_NETNS=/run/netns/c6 CNI_IFNAME=eth0 \
+    CNI_PATH=/usr/lib/cni CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAMESPACE=payments;K8S_POD_NAME=ledger-0" \
+    ip netns exec rs-hA flatnet >/dev/null
+added="$(tail -n 1 /var/log/flatnet/audit.log)"
+address="$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["addresses"][0].split("/")[0])' "$added")"
+echo '$ tail -n 1 /var/log/flatnet/audit.log'
+echo "$added"
+on hA flatnet who "$address" --conf flat-a.conflist
+plugin flat-a.conflist | CNI_COMMAND=DEL CNI_CONTAINERID=c6 CNI_NETNS=/run/netns/c6 CNI_IFNAME=eth0 \
+    CNI_PATH=/usr/lib/cni ip netns exec rs-hA flatnet
+on hA flatnet who "$address" --conf flat-a.conflist
+at="$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["time"])' "$added")"
+on hA flatnet who "$address" --at "$at"
+on hA flatnet who "$address" --at 2026-01-01
 
 sample "c1 sends as 10.43.1.50, an address it was not leased: port security drops it (doctor counts it)"
 ip -n c1 addr add 10.43.1.50/32 dev eth0

@@ -43,9 +43,9 @@ public struct WhoReport: Sendable {
             let details = [holder.hostVeth.map { "host veth \($0)" }, holder.mac.map { "MAC \($0)" }].compactMap { $0 }
             if !details.isEmpty { lines.append("    " + details.joined(separator: ", ")) }
         }
-        if let lease, leaseCovers, let leaseSince {
+        if let lease, leaseCovers {
             lines.append("  lease now: container \(lease.owner.containerID) ifname \(lease.owner.ifName),"
-                + " held since about \(leaseSince)")
+                + " taken \(lease.ageSeconds) s ago")
         }
         if !found { lines.append("  " + absence) }
         lines.append(coverage)
@@ -75,7 +75,8 @@ public struct WhoReport: Sendable {
         object["logStart"] = history.firstTime.map { .string($0.rfc3339) }
         if let lease, leaseCovers, let leaseSince {
             object["lease"] = .object(["containerID": .string(lease.owner.containerID),
-                                       "ifname": .string(lease.owner.ifName), "since": .string(leaseSince.rfc3339)])
+                                       "ifname": .string(lease.owner.ifName), "since": .string(leaseSince.rfc3339),
+                                       "ageSeconds": .number(Double(lease.ageSeconds))])
         }
         return .object(object)
     }
