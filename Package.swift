@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // flatnet: a CNI plugin that puts containers on the host's physical layer-2 network.
 //
-// Architecture, one target per layer (see README "Code map"):
+// Architecture, one target per layer (see docs/architecture.md#code-map):
 //   FlatnetCore    pure decisions: CNI protocol, netconf model and validation, address math.
 //                  No Glibc, no I/O; tested without root.
 //   FlatnetSystem  the thin shell: the only code that imports CNetlink (libnl-3) and
@@ -38,10 +38,12 @@ let package = Package(
             "FlatnetCore", "FlatnetSystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // libFuzzer targets for the parsers that read untrusted input (README "Testing").
+        // libFuzzer targets for the parsers that read untrusted input (docs/testing.md).
         // Not part of the plugin: the normal build compiles it as a corpus replayer; the
         // fuzz lane (scripts/lib/fuzz_lane.sh) builds it alone with -sanitize=fuzzer.
         .executableTarget(name: "FlatnetFuzz", dependencies: ["FlatnetCore"]),
+        // What the audit log adds to a call, timed in-process (scripts/bench.sh). Not shipped.
+        .executableTarget(name: "FlatnetBench", dependencies: ["FlatnetCore", "FlatnetSystem"]),
         // Tests: pure (no root), system (root in a throwaway netns), end to end (the built
         // binary). FlatnetTestSupport holds tables and fixtures the suites share.
         .target(name: "FlatnetTestSupport", dependencies: ["FlatnetCore"], path: "Tests/FlatnetTestSupport"),

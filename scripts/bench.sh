@@ -78,7 +78,7 @@ done
 require_root "scripts/bench.sh"
 # ebtables + iptables: flatnet's containment rules. Debian's ebtables package alone gives only
 # ebtables-legacy, which nf_tables-only kernels reject; ebtables-nft (the backend flatnet
-# prefers) comes with the iptables package. flatnet picks the backend itself (README).
+# prefers) comes with the iptables package. flatnet picks the backend itself (README.md#which-ebtables).
 ensure_packages "${BUILD_PACKAGES[@]}" containernetworking-plugins iproute2 util-linux python3 ebtables iptables nftables time
 build_release
 
@@ -117,6 +117,16 @@ svg="${json_out%.json}-scale.svg"
 python3 "$FLATNET_ROOT/scripts/lib/scale_plot.py" "$json_out" "$svg"
 echo "machine: $(nproc) cores, kernel $(uname -r); JSON report: $json_out; scale plot: $svg"
 [ "$scale_only" = yes ] && exit 0
+# The audit log's share of a call, in-process on a release build (Sources/FlatnetBench):
+# parse stdin again, build the line, append it to a file on disk, one call at a time; the
+# "ADD, audit log on vs off" row above is the same difference seen from outside, within
+# the noise of whole plugin runs.
+say "audit log: what writing one ADD's line costs (2,000 calls, release build)"
+run_build "benchmark build" -c release --product FlatnetBench
+audit_dir="$work/audit-bench" && mkdir -p "$audit_dir"  # on disk, removed by the EXIT trap
+"$FLATNET_ROOT/.build/release/FlatnetBench" "$audit_dir" 2000 | python3 -c 'import json, sys
+for row in map(json.loads, sys.stdin):
+    print("%s: median %d us, p90 %d us (%d calls)" % (row["name"], row["median_us"], row["p90_us"], row["calls"]))'
 # Port security's per-container step on its own: the netlink element changes an ADD, a
 # CHECK and a DEL make, with 10 and with 1,000 containers' elements already in the sets
 # (interleaved, medians; target: the 1,000 case within 1.2x of the 10 case).

@@ -11,6 +11,10 @@ require_root "scripts/test.sh"
 # SUITE_PACKAGES (lib/common.sh): what the suites drive. podman, crun, busybox-static: the
 # podman suite (busybox root filesystems, no registry).
 ensure_packages "${BUILD_PACKAGES[@]}" "${SUITE_PACKAGES[@]}" podman crun busybox-static
+# The documentation's links and anchors, and the code's citations of them (well under a
+# second): first shown failing on broken links of its own, then run on the repository.
+python3 "$FLATNET_ROOT/scripts/lib/check_links.py" --self-test
+python3 "$FLATNET_ROOT/scripts/lib/check_links.py"
 build_release
 build_tests
 # cnitool, the reference CNI client, built offline from Debian's sources (for its suite).

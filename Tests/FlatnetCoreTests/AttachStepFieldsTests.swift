@@ -17,7 +17,7 @@ struct AttachStepFieldsTests {
         let objects = plan.host.map(\.fields) + plan.container.map { $0.fields(namespace: "c1") }
         for (object, name) in zip(objects, plan.host.map(\.name) + plan.container.map(\.name)) {
             #expect(object["step"] == .string(name))
-            let shell = try #require(object["shell"]?.arrayElements, "\(name): no shell")
+            let shell = try #require(object["shell"]?.arrayValue, "\(name): no shell")
             #expect(!shell.isEmpty && shell.allSatisfy { $0.stringValue?.contains("\n") == false }, "\(name)")
             #expect((object.objectValue?.count ?? 0) > 2, "\(name) has fields besides step and shell")
         }

@@ -114,7 +114,7 @@ struct AttachTopologyTests {
             #expect(host.split(separator: "\n").contains { ($0.contains(" \(name):") || $0.contains(" \(name)@")) && $0.contains("mtu 1400") },
                     "\(name): \(host)")
         }
-        let interfaces = try #require(add.reply?["interfaces"]?.arrayElements, "no interfaces: \(add.outcome.stdout)")
+        let interfaces = try #require(add.reply?["interfaces"]?.arrayValue, "no interfaces: \(add.outcome.stdout)")
         try #require(interfaces.count == 3, "the bridge, the host veth and the container's eth0: \(interfaces)")
         #expect(interfaces[2]["mac"] == .string("0a:58:0a:2b:01:02") && interfaces[2]["mtu"] == .number(1400))
     }

@@ -15,7 +15,7 @@ struct CatalogExamplesTests {
     static func pluginObject(_ relative: String, dataDir: String) throws -> JSONValue {
         var document = try JSONValue.parse(try String(contentsOfFile: examples + "/" + relative, encoding: .utf8))
         if let embedded = document["spec"]?["config"]?.stringValue { document = try JSONValue.parse(embedded) }
-        var plugin = try #require(document["plugins"]?.arrayElements?.first?.objectValue, "\(relative): no plugins[0]")
+        var plugin = try #require(document["plugins"]?.arrayValue?.first?.objectValue, "\(relative): no plugins[0]")
         plugin["name"] = document["name"]
         plugin["cniVersion"] = document["cniVersion"]
         return JSONValue.object(plugin).setting("ipam.dataDir", to: .string(dataDir))

@@ -15,7 +15,7 @@ struct OperatorCommandLineTests {
     }
 
     /// Every command a person can run, as typed after `flatnet`.
-    static let commands = ["plan", "rules", "doctor", "version", "ipam list", "ipam usage", "ipam release",
+    static let commands = ["plan", "rules", "doctor", "who", "version", "ipam list", "ipam usage", "ipam release",
                            "ipam gc", "netconf render", "netconf validate", "setup", "teardown"]
 
     static func lines(_ text: String) -> [Substring] { text.split(separator: "\n", omittingEmptySubsequences: false) }
@@ -60,7 +60,7 @@ struct OperatorCommandLineTests {
         for group in ["READ-ONLY SUBCOMMANDS:", "ADDRESS POOL SUBCOMMANDS:", "HOST-CHANGING SUBCOMMANDS:"] {
             #expect(help.stdout.contains(group))
         }
-        for command in ["plan", "rules", "doctor", "version", "ipam", "netconf", "setup", "teardown"] {
+        for command in ["plan", "rules", "doctor", "who", "version", "ipam", "netconf", "setup", "teardown"] {
             #expect(lines.contains { $0.hasPrefix("  \(command) ") }, "\(command)")
         }
         #expect(!help.stdout.contains("generate-manual"), "hidden")
@@ -96,6 +96,9 @@ struct OperatorCommandLineTests {
         (["netconf", "render", "--template", "conflist", "--answers", "a", "--set", "mtu"],
          "netconf render: --set mtu: expected key=value", "flatnet netconf render --help"),
         (["version", "extra"], "version: unexpected argument 'extra'", "flatnet version --help"),
+        (["who"], "who: missing expected argument '<address>'", "flatnet who --help"),
+        (["who", "10.43.1.300"], #"who: "10.43.1.300" is not an IP address"#, "flatnet who --help"),
+        (["who", "10.43.1.3", "--at", "yesterday"], #"who: --at "yesterday" is not a time like"#, "flatnet who --help"),
     ]
 
     @Test("a usage error: exit 2, stdout empty, two lines on stderr: what, and which --help", arguments: refused)

@@ -40,12 +40,12 @@ struct PlanCommandTests {
                                                                     "--json").stdout)
         #expect(json["ipam"]?["decision"] == .string("alreadyHeld") && json["ipam"]?["address"] == .string("10.43.1.2/16"),
                 "\(json)")
-        let hostSteps = try #require(json["hostSetup"]?.arrayElements)
+        let hostSteps = try #require(json["hostSetup"]?.arrayValue)
         #expect(hostSteps.first?["step"] == .string("ensureBridge") && hostSteps.first?["bridge"] == .string("br-flat-a"))
-        let containerSteps = try #require(json["containerSetup"]?.arrayElements)
+        let containerSteps = try #require(json["containerSetup"]?.arrayValue)
         let address = try #require(containerSteps.first { $0["step"] == .string("addAddress") })
         #expect(address["address"] == .string("10.43.1.2/16") && address["interface"] == .string("eth0"))
-        let shell = (hostSteps + containerSteps).flatMap { $0["shell"]?.arrayElements ?? [] }
+        let shell = (hostSteps + containerSteps).flatMap { $0["shell"]?.arrayValue ?? [] }
         #expect(!shell.isEmpty && shell.allSatisfy { $0.stringValue?.contains("\n") == false }, "one command a string")
     }
 

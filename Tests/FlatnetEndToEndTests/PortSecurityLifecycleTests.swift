@@ -84,7 +84,8 @@ struct PortSecurityLifecycleTests {
         #expect(Set(ports) == [Substring(Self.veth("c0"))], "only c0's elements remain:\n\(listing)")
         #expect(try Self.records(topology) == [Self.veth("c0")])
         // Every veth flatnet marked (and so every port on the bridge) is c0's. A veth killed
-        // before its mark is nobody's, off the bridge, and left to its netns (README).
+        // before its mark is nobody's, off the bridge, and left to its netns
+        // (README.md#port-security-on-by-default, known limits).
         let marked = try topology.ip("hA", "-o", "link").split(separator: "\n").filter { $0.contains("alias flatnet:flat-a") }
         #expect(marked.count == 1 && marked[0].contains(Self.veth("c0")), "\(marked)")
         let bridgePorts = try topology.ip("hA", "-br", "link", "show", "master", "br-flat-a").split(separator: "\n")

@@ -58,7 +58,7 @@ struct ReferenceBridgeTests {
         let add = try setup.bridgePlugin("ADD", stdin: config)
         #expect(add.status == 0, "\(add.stdout) \(add.stderr)")
         let result = try JSONValue.parse(add.stdout)
-        let ips = try #require(result["ips"]?.arrayElements, "no ips in \(add.stdout)")
+        let ips = try #require(result["ips"]?.arrayValue, "no ips in \(add.stdout)")
         #expect(ips.first?["address"] == .string("10.43.3.10/16"))
 
         let inside = try ProcessRunner.run(["/usr/sbin/ip", "-n", setup.namespace, "-4", "-o", "addr", "show", "eth0"])

@@ -39,7 +39,7 @@ struct ReferenceControlTests {
             try ProcessRunner.ip("netns", "add", name)
             let add = try plugin("ADD", name)
             #expect(add.status == 0, "\(add.stdout) \(add.stderr)")
-            let address = try JSONValue.parse(add.stdout)["ips"]?.arrayElements?.first?["address"]?.stringValue
+            let address = try JSONValue.parse(add.stdout)["ips"]?.arrayValue?.first?["address"]?.stringValue
             addresses.append(String(try #require(address, "no address in \(add.stdout)").split(separator: "/")[0]))
         }
         #expect(Set(addresses).count == 2, "two different addresses: \(addresses)")

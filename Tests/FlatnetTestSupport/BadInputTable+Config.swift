@@ -6,7 +6,18 @@ extension BadInputTable {
     }
 
     static let configCases: [BadInput] = topLevelCases + poolCases + metadataCases + runtimeCases
-        + portSecurityCases
+        + portSecurityCases + auditCases
+
+    static let auditCases: [BadInput] = [
+        bad("logFile relative", stdin: config("logFile", .string("audit.log")), code: 7, names: "logFile"),
+        bad("logFile climbing out", stdin: config("logFile", .string("/var/log/../../etc/x")), code: 7, names: "logFile"),
+        bad("logFile under /proc", stdin: config("logFile", .string("/proc/self/fd/1")), code: 7, names: "logFile"),
+        bad("logFile as a number", stdin: config("logFile", .number(1)), code: 7, names: "logFile"),
+        bad("logSyslog as a string", stdin: config("logSyslog", .string("yes")), code: 7, names: "logSyslog"),
+        bad("logMaxBytes too small", stdin: config("logMaxBytes", .number(100)), code: 7, names: "logMaxBytes"),
+        bad("logKeep of 0", stdin: config("logKeep", .number(0)), code: 7, names: "logKeep"),
+        bad("logKeep of 101", stdin: config("logKeep", .number(101)), code: 7, names: "logKeep"),
+    ]
 
     static let portSecurityCases: [BadInput] = [
         bad("portSecurity as a string", stdin: config("portSecurity", .string("no")), code: 7, names: "portSecurity"),

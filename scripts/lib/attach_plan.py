@@ -104,6 +104,12 @@ def main():
         # Port security's own share of an ADD: the same flatnet, on (the default) and off.
         {"name": "ADD, port security on vs off", "a": side("flatnet", flatnet, flat, "f", "ADD", plugin_dir),
          "b": side("flatnet, portSecurity false", flatnet, unprotected, "u", "ADD", plugin_dir)},
+        # The audit log's share of an ADD (README "Audit log"): a file on disk (the work
+        # directory is under /var/tmp, as /var/log is on a node) against logging off.
+        {"name": "ADD, audit log on vs off",
+         "a": side("flatnet, logFile on disk", flatnet, dict(flat, logFile=f"{work}/audit/audit.log"), "f", "ADD",
+                   plugin_dir),
+         "b": side("flatnet, logFile \"\"", flatnet, dict(flat, logFile=""), "g", "ADD", plugin_dir)},
         {"name": "ADD, 60000 leases", "a": side("flatnet", flatnet, scale_netconfs(work)[0], "s", "ADD", plugin_dir),
          "b": side(go, REFERENCE_BINARY, scale_netconfs(work)[1], "t", "ADD", plugin_dir)},
         {"name": "DEL", "a": side("flatnet", flatnet, flat, "f", "DEL", plugin_dir),

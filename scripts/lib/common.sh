@@ -49,6 +49,53 @@ require_swift() {
     command -v swift >/dev/null 2>&1 || die "swift not found: this machine kind ships Swift 6.3 in /opt/swift"
 }
 
+# run_build [--progress] LABEL ARGS...: swift build ARGS in the project; its last lines on
+# success, and on failure enough of them to read the error, then stop (an older binary left
+# in .build must never stand in for a build that failed). With --progress (the demo), each
+# build step is shown as it happens instead (show_build_progress).
+run_build() {
+    local progress=0 label log status=0 output
+    if [ "$1" = "--progress" ]; then progress=1; shift; fi
+    label="$1"
+    shift
+    if [ "$progress" -eq 1 ]; then
+        output="$(mktemp)"
+        (cd "$FLATNET_ROOT" && { swift build "$@" 2>&1 || status=$?; echo "$status" >"$output.status"; }) \
+            | tee "$output" | show_build_progress >&2
+        status="$(cat "$output.status")"
+        log="$(cat "$output")"
+        rm -f "$output" "$output.status"
+    else
+        log="$(cd "$FLATNET_ROOT" && swift build "$@" 2>&1)" || status=$?
+    fi
+    log="$(grep -v -E "statically linked applications requires at runtime" <<<"$log" || true)"
+    if [ "$status" -ne 0 ]; then
+        grep -E "error:" -A3 <<<"$log" | head -n 40 >&2 || tail -n 40 <<<"$log" >&2
+        die "$label failed (swift build $*)"
+    fi
+    [ "$progress" -eq 1 ] || tail -n 3 <<<"$log" >&2
+}
+
+# Reads swift build's output: prints its "[step/steps] ..." lines as they come (cut to 90
+# columns) and its summary, each after the seconds since the build began, and a line every
+# 15 s without one (swift build reports a step when it ends, and compiling one module takes
+# minutes).
+show_build_progress() {
+    local started=$SECONDS line status
+    while true; do
+        if IFS= read -r -t 15 line; then
+            case "$line" in
+                "["[0-9]*/[0-9]*"]"*|*"Build of product"*)
+                    printf '  %4ss  %s\n' "$((SECONDS - started))" "${line:0:90}" ;;
+            esac
+        else
+            status=$?
+            [ "$status" -gt 128 ] || break  # end of the output; above 128: the timeout
+            printf '  %4ss  ... still compiling\n' "$((SECONDS - started))"
+        fi
+    done
+}
+
 # build_stamp: writes the object that tells `flatnet version` its commit, date and
 # compiler (Sources/CBuildStamp) and prints its path. The date is the commit's, not the
 # clock's (SOURCE_DATE_EPOCH overrides it), so building one commit twice gives the same
@@ -88,14 +135,14 @@ RELEASE_BUILD_FLAGS=(-c release -Xswiftc -static-executable
     -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors)
 
 # The shipped binary: static, FoundationEssentials only (PLATFORM-NOTES), with its stamp.
+# build_release [--progress]: with --progress, each build step is shown as it happens.
 build_release() {
     require_swift
     local stamp
     stamp="$(build_stamp)"
     say "building the static release binary"
-    (cd "$FLATNET_ROOT" && swift build "${RELEASE_BUILD_FLAGS[@]}" -Xlinker --strip-all \
-        -Xlinker "$stamp" --product flatnet 2>&1 \
-        | grep -v -E "statically linked applications requires at runtime" | tail -n 3) >&2
+    run_build ${1:+"$1"} "release build" "${RELEASE_BUILD_FLAGS[@]}" -Xlinker --strip-all -Xlinker "$stamp" \
+        --product flatnet
     [ -x "$FLATNET_RELEASE_BINARY" ] || die "release build failed"
 }
 
@@ -103,11 +150,12 @@ build_release() {
 build_tests() {
     require_swift
     say "building the tests"
-    (cd "$FLATNET_ROOT" && swift build --build-tests 2>&1 | tail -n 3) >&2
+    run_build "test build" --build-tests
 }
 
 # in_throwaway_netns CMD...: runs CMD as root in a new network and mount namespace,
-# with private /run/netns and /run/flatnet (flatnet's host locks) and lo up, so nothing it creates touches the machine's own
+# with private /run/netns, /run/flatnet (flatnet's host locks) and /var/log (the audit
+# log's default place) and lo up, so nothing it creates touches the machine's own
 # network and everything it creates vanishes when it exits (TESTING.md safety rules).
 # FLATNET_OUTER_NETNS records the namespace we started in (device:inode), so tests can
 # prove they are somewhere else before creating anything.
@@ -118,6 +166,7 @@ in_throwaway_netns() {
         mount --make-rprivate /
         mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
         mkdir -p /run/flatnet && mount -t tmpfs tmpfs /run/flatnet
+        mount -t tmpfs tmpfs /var/log
         ip link set lo up
         exec "$@"' flatnet-netns "$@"
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fuzz lane: libFuzzer on every parser flatnet runs on untrusted input (the targets
-# are Sources/FlatnetFuzz, one per parser; README "Testing"). Builds FlatnetFuzz once with
+# are Sources/FlatnetFuzz, one per parser; docs/testing.md). Builds FlatnetFuzz once with
 # -sanitize=fuzzer,address into .build-fuzz (the plugin's own build is untouched), then
 # runs each target for a fixed number of executions from its committed seed corpus
 # (Tests/FuzzCorpus/<target>). Fails on any crash, leak, timeout or out-of-memory, and

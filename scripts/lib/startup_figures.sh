@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's start-up and size figures, measured again (README "Performance", "What
-# bounds it"). Usage: scripts/lib/startup_figures.sh [--runs N]   (root: apt, netns)
+# The start-up and size figures of docs/performance.md, measured again (its "What bounds
+# it"). Usage: scripts/lib/startup_figures.sh [--runs N]   (root: apt, netns)
 #
 # Builds flatnet as scripts/test.sh ships it (static, stripped) and, for the size that
 # stripping saves, once more without --strip-all; then three static, stripped hello-world
@@ -95,7 +95,7 @@ for name in hello hello-essentials hello-json; do
     [ -x "$directory/$name" ] || die "building $name failed"
 done
 
-# The reference Go plugin's start-up, for the README's comparison with Go.
+# The reference Go plugin's start-up, for docs/performance.md's comparison with Go.
 cp /usr/lib/cni/bridge "$directory/bridge-go"
 
 say "measuring ($runs interleaved runs each) in a throwaway network namespace"

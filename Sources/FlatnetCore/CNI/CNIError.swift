@@ -1,5 +1,5 @@
 /// CNI error codes. 1-99 are the specification's; 100 and above are flatnet's own and
-/// are listed in the README ("Error codes").
+/// are listed in README.md#error-codes.
 public struct CNIErrorCode: RawRepresentable, Hashable, Sendable {
     public let rawValue: Int
     public init(rawValue: Int) { self.rawValue = rawValue }

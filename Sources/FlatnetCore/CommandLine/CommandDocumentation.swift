@@ -48,9 +48,9 @@ public struct CommandDocumentation: Equatable, Sendable {
         abstract = command["abstract"]?.stringValue ?? ""
         discussion = command["discussion"]?.stringValue ?? ""
         isShown = command["shouldDisplay"] != .bool(false)
-        arguments = (command["arguments"]?.arrayElements ?? []).compactMap(Argument.init(json:))
+        arguments = (command["arguments"]?.arrayValue ?? []).compactMap(Argument.init(json:))
         var subcommands: [CommandDocumentation] = []
-        for subcommand in command["subcommands"]?.arrayElements ?? [] {
+        for subcommand in command["subcommands"]?.arrayValue ?? [] {
             subcommands.append(try CommandDocumentation(command: subcommand, parentPath: path))
         }
         self.subcommands = subcommands
@@ -76,7 +76,7 @@ extension CommandDocumentation.Argument {
     init?(json: JSONValue) {
         guard json["shouldDisplay"] != .bool(false), let kindText = json["kind"]?.stringValue,
               let kind = Kind(rawValue: kindText) else { return nil }
-        let names = (json["names"]?.arrayElements ?? []).compactMap { name -> String? in
+        let names = (json["names"]?.arrayValue ?? []).compactMap { name -> String? in
             guard let text = name["name"]?.stringValue else { return nil }
             return (name["kind"]?.stringValue == "short" ? "-" : "--") + text
         }
@@ -88,7 +88,7 @@ extension CommandDocumentation.Argument {
         isRepeating = json["isRepeating"] == .bool(true)
         abstract = json["abstract"]?.stringValue ?? ""
         defaultValue = json["defaultValue"]?.stringValue
-        allowedValues = (json["allValues"]?.arrayElements ?? []).compactMap(\.stringValue)
+        allowedValues = (json["allValues"]?.arrayValue ?? []).compactMap(\.stringValue)
     }
 }
 

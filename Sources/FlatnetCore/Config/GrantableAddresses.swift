@@ -1,4 +1,4 @@
-/// Per-container grants of extra addresses (README "Port security", allowed addresses).
+/// Per-container grants of extra addresses (README.md#port-security-on-by-default, allowed addresses).
 ///
 /// A runtime's grant is per container and may come from whoever writes a pod's
 /// annotations (Multus turns `cni-args` into `args.cni`). Hosts share the subnet with

@@ -1,6 +1,6 @@
 /// One flatnet network, as the runtime hands it to the plugin on stdin (the plugin
 /// object of a conflist, with `name` and `cniVersion` injected). Every field is
-/// documented in the README ("Netconf reference").
+/// documented in README.md#netconf-reference.
 public struct NetworkConfig: Equatable, Sendable {
     public var cniVersion: CNIVersion
     /// The network name: also names the state directory and derived interfaces.
@@ -22,6 +22,8 @@ public struct NetworkConfig: Equatable, Sendable {
     public var metadata: MetadataConfig?
     /// What each container port may send; on by default.
     public var portSecurity: PortSecurityConfig = PortSecurityConfig()
+    /// Where each call's audit line goes (README.md#audit-log).
+    public var audit = AuditSettings()
     public var ipam: IPAMConfig
     /// What the runtime supplied for this one call (requests, chaining, GC list).
     public var runtime: RuntimeInputs

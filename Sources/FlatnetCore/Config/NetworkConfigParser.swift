@@ -14,10 +14,10 @@ public enum NetworkConfigParser {
     ]
 
     /// flatnet's own top-level keys.
-    public static let flatnetKeys: Set<String> = [
+    public static let flatnetKeys = Set<String>([
         "bridge", "uplink", "vlan", "mtu", "defaultRoute", "metadata", "ipam",
         "portSecurity", "allowedAddresses", "grantableAddresses", "floodLimit",
-    ]
+    ]).union(AuditSettings.keys)
 
     /// Who is reading the netconf.
     public enum Mode: Sendable {
@@ -50,6 +50,7 @@ public enum NetworkConfigParser {
         }
         let portSecurity = isPlugin ? top.portSecurity() : PortSecurityConfig()
         let runtime = RuntimeInputsParser.parse(top)
+        let audit = AuditSettings.read(top)
         guard let ipam else { throw ConfigError(log.problems) }
         var config = NetworkConfig(
             cniVersion: cniVersion, name: name, type: type,
@@ -57,6 +58,7 @@ public enum NetworkConfigParser {
             uplink: uplink, vlan: vlan, mtu: mtu, defaultRoute: defaultRoute, metadata: metadata,
             ipam: ipam, runtime: runtime, raw: document)
         config.portSecurity = portSecurity
+        config.audit = audit
         // Cross-field rules run even after field problems, so one reply lists them all.
         NetworkConfigValidator.check(config, log: log)
         try log.throwIfAny()

@@ -66,17 +66,21 @@ enum PoolValidator {
     /// Components are cut at "/" scalars, as the kernel cuts bytes: cut by Characters, a
     /// "/" followed by a combining mark is no separator, and "/x/../\u{301}y" hid its "..".
     static func checkDataDirectory(_ path: String, log: ProblemLog) {
+        checkStatePath(path, field: "ipam.dataDir", log: log)
+    }
+
+    /// The rules above for any path flatnet writes state under (`dataDir`, `logFile`).
+    static func checkStatePath(_ path: String, field: String, log: ProblemLog) {
         let components = path.unicodeScalars.split(separator: "/").map { String(Substring($0)) }
         if path.unicodeScalars.first != "/" {
-            log.add("ipam.dataDir", "\"\(path)\" must be an absolute path")
+            log.add(field, "\"\(path)\" must be an absolute path")
         } else if components.contains("..") || components.contains(".") || path.contains("\0") {
-            log.add("ipam.dataDir", "\"\(path)\" must not contain . or .. components")
+            log.add(field, "\"\(path)\" must not contain . or .. components")
         } else if path.utf8.count > 1024 {
-            log.add("ipam.dataDir", "is \(path.utf8.count) bytes; at most 1024 are allowed"
-                + " (it holds the lease paths)")
+            log.add(field, "is \(path.utf8.count) bytes; at most 1024 are allowed")
         } else if let first = components.first, pseudoFilesystems.contains(String(first)) {
-            log.add("ipam.dataDir", "\"\(path)\" is under /\(first), a kernel pseudo-filesystem;"
-                + " state needs a real one (default \(PoolConfig.defaultDataDirectory))")
+            log.add(field, "\"\(path)\" is under /\(first), a kernel pseudo-filesystem;"
+                + " state needs a real filesystem")
         }
     }
 }

@@ -1,4 +1,4 @@
-/// Port security (README "Port security"): what a container port may send. On unless
+/// Port security (README.md#port-security-on-by-default): what a container port may send. On unless
 /// the netconf says `"portSecurity": false`, which is documented as unsafe.
 public struct PortSecurityConfig: Equatable, Sendable {
     public var enabled: Bool

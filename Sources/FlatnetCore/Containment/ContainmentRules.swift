@@ -1,4 +1,5 @@
-/// The ebtables rules that contain one network's metadata link (README "Containment").
+/// The ebtables rules that contain one network's metadata link
+/// (README.md#the-metadata-link-and-its-containment-metadata).
 ///
 /// One chain per base chain, named from the network (identity must live in chain names:
 /// this ebtables has no comment match), each jumped to exactly once, first:

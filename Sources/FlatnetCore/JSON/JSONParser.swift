@@ -2,7 +2,7 @@
 ///
 /// flatnet parses JSON itself instead of using JSONDecoder: linking FoundationEssentials
 /// and running JSONDecoder cost about 0.45 ms of the plugin's ~1.2 ms start-up (measured
-/// side by side against a plain static Swift binary; README "Performance"), and the
+/// side by side against a plain static Swift binary; docs/performance.md), and the
 /// runtime pays that on every exec. It also gives line:column errors, and a nesting
 /// limit so hostile input cannot exhaust the stack.
 public struct JSONParser {

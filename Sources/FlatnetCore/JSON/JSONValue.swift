@@ -31,16 +31,15 @@ public enum JSONValue: Equatable, Sendable {
         return nil
     }
 
-    /// The elements of an array, or nil for any other JSON type: with `#require`, a test
-    /// whose fixture changed shape fails instead of returning early as if it had passed.
-    public var arrayElements: [JSONValue]? {
-        if case .array(let elements) = self { return elements }
-        return nil
-    }
-
     /// The text of a string, or nil for any other JSON type.
     public var stringValue: String? {
         if case .string(let text) = self { return text }
+        return nil
+    }
+
+    /// The elements of an array, or nil for any other JSON type.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
         return nil
     }
 

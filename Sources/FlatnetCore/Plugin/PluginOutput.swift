@@ -3,6 +3,11 @@ public struct PluginOutput: Equatable, Sendable {
     public var stdout: String
     public var exitStatus: Int32
 
+    public init(stdout: String, exitStatus: Int32) {
+        self.stdout = stdout
+        self.exitStatus = exitStatus
+    }
+
     public static let success = PluginOutput(stdout: "", exitStatus: 0)
 
     public static func result(_ json: JSONValue) -> PluginOutput {

@@ -1,4 +1,5 @@
-/// One network's port security: an nftables bridge table (README "Port security").
+/// One network's port security: an nftables bridge table
+/// (README.md#port-security-on-by-default).
 ///
 /// The table's rules are the same for every container; what differs per container lives
 /// in sets keyed by the host veth's name (`PortProtection`), so attaching one more

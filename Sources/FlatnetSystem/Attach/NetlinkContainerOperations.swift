@@ -84,7 +84,7 @@ final class NetlinkContainerOperations: ContainerOperations {
     /// A default route the kernel says "exists" means the container already has one from
     /// another network (Multus's primary, say): the fix is a setting, so the message says
     /// what is wrong and the details name the setting. Code 101 is kept: a libnl call did
-    /// fail, the README lists a refused route under 101, and whatever matches on the code
+    /// fail, README.md#error-codes lists a refused route under 101, and whatever matches on the code
     /// sees what it saw before. ADD's rollback then removes the veth and gives the address
     /// back.
     func addRoute(_ destination: IPPrefix, via gateway: IPAddress, dev name: InterfaceName) throws {

@@ -22,7 +22,7 @@ struct FlatnetCommand: ParsableCommand {
         subcommands: [GenerateManualCommand.self],
         groupedSubcommands: [
             CommandGroup(name: "Read-only", subcommands: [
-                PlanCommand.self, RulesCommand.self, DoctorCommand.self, VersionCommand.self,
+                PlanCommand.self, RulesCommand.self, DoctorCommand.self, WhoCommand.self, VersionCommand.self,
             ]),
             CommandGroup(name: "Address pool", subcommands: [IPAMCommand.self]),
             CommandGroup(name: "Configuration file", subcommands: [NetconfCommand.self]),
