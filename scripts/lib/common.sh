@@ -12,6 +12,9 @@ fi
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# print_usage SCRIPT: a script's --help, its header comment (line 2 to the first line
+# that is not a comment).
+print_usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$1"; }
 
 require_root() {
     [ "$(id -u)" -eq 0 ] || die "$1 needs root (network namespaces, apt-get)"
