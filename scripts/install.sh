@@ -3,8 +3,9 @@
 # Usage: scripts/install.sh [options]
 #   --bin-dir DIR    the CNI plugin directory: DIR/flatnet, and DIR/flatnet-ipam as a
 #                    link to it (default: $CNI_BIN_DIR, else /opt/cni/bin)
-#   --prefix DIR     PREFIX/sbin/flatnet, a link to the plugin for the operator commands
-#                    (default: /usr/local)
+#   --prefix DIR     PREFIX/sbin/flatnet (a link to the plugin, for the operator
+#                    commands), its manual page and its bash, zsh and fish completions
+#                    under PREFIX/share (default: /usr/local)
 #   --share-dir DIR  the netconf catalog, as DIR/netconf (default: PREFIX/share/flatnet).
 #                    flatnet finds it without --catalog in /usr/local/share/flatnet or
 #                    /usr/share/flatnet only
@@ -70,6 +71,9 @@ if [ -z "$binary" ]; then
 fi
 "$binary" version >/dev/null 2>&1 || die "$binary does not run: is it flatnet's static release binary?"
 
+generated_paths "$prefix"
+learn_package_owners "$bin_dir/flatnet" "$bin_dir/flatnet-ipam" "$prefix/sbin/flatnet" "$share_dir/netconf" \
+    "$MANUAL_PAGE" "$BASH_COMPLETION" "$ZSH_COMPLETION" "$FISH_COMPLETION"
 manifest_load "$manifest"
 make_dirs "$bin_dir"
 make_dirs "$prefix/sbin"
@@ -79,6 +83,7 @@ install_binary "$binary" "$bin_dir"
 replace_link flatnet "$bin_dir/flatnet-ipam"
 replace_link "$(cd "$bin_dir" && pwd)/flatnet" "$prefix/sbin/flatnet"
 install_catalog "$share_dir"
+install_manual_and_completions "$binary" "$prefix"
 manifest_write "$manifest"
 case "$share_dir" in
     /usr/local/share/flatnet|/usr/share/flatnet) ;;

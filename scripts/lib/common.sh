@@ -102,6 +102,17 @@ build_release() {
     [ -x "$FLATNET_RELEASE_BINARY" ] || die "release build failed"
 }
 
+# What the binary generates from its argument parser, for scripts/package.sh and
+# scripts/install.sh: the manual page (gzip'd, reproducibly) and a shell's completion.
+manual_page() {  # manual_page BINARY
+    "$1" generate-manual | gzip -9n
+}
+
+completion_script() {  # completion_script BINARY bash|zsh|fish
+    # Without the "#!/bin/bash" line the bash script starts with: the file is sourced.
+    "$1" --generate-completion-script "$2" | sed '1{/^#!/d}'
+}
+
 # The test bundle (debug): built once, run by every suite with --skip-build.
 build_tests() {
     require_swift

@@ -62,7 +62,11 @@ check_install_into_prefix() {  # check_install_into_prefix BINARY SCRATCH
     expect "install.sh installs into $prefix" "$INSTALL_SCRIPT" "${args[@]}"
     expect "the plugin, its IPAM link, the command link, the catalog and the manifest" exists \
         "$prefix/cni/bin/flatnet" "$prefix/sbin/flatnet" "$prefix/share/flatnet/netconf/questions.json" \
-        "$prefix/share/flatnet/install-manifest"
+        "$prefix/share/flatnet/install-manifest" "$prefix/share/zsh/site-functions/_flatnet" \
+        "$prefix/share/fish/vendor_completions.d/flatnet.fish"
+    expect "its manual page renders, without warnings" manual_renders "$prefix/share/man/man1/flatnet.1.gz"
+    expect "bash loads its completion" output_contains "complete -o filenames -F _flatnet flatnet" \
+        bash_completes "$prefix/share/bash-completion/completions/flatnet"
     expect "flatnet-ipam is the plugin" resolves_to "$prefix/cni/bin/flatnet-ipam" "$prefix/cni/bin/flatnet"
     expect "PREFIX/sbin/flatnet runs (flatnet version)" \
         output_contains "flatnet $(flatnet_upstream_version)" "$prefix/sbin/flatnet" version
@@ -99,6 +103,8 @@ check_install_with_defaults() {  # check_install_with_defaults BINARY DEB
     expect "install.sh adopts an install from before the catalog link" "$INSTALL_SCRIPT" "${args[@]}"
     expect "/usr/local/share/flatnet/netconf is now a link" \
         catalog_is_a_versioned_link /usr/local/share/flatnet
+    expect "man -w flatnet finds /usr/local's manual page" \
+        man_finds flatnet /usr/local/share/man/man1/flatnet.1.gz
     expect "/usr/local/sbin/flatnet finds /usr/local's catalog" \
         catalog_found_by_default /usr/local/sbin/flatnet /usr/local/share/flatnet/netconf
     expect "the package installs over it, naming the /usr/local catalog that comes first" \
@@ -109,7 +115,8 @@ check_install_with_defaults() {  # check_install_with_defaults BINARY DEB
         output_contains "left /opt/cni/bin/flatnet: it belongs to the Debian package flatnet" \
         "$INSTALL_SCRIPT" --uninstall
     expect "--uninstall removed its own files" missing /usr/local/share/flatnet/netconf \
-        /usr/local/share/flatnet/install-manifest /usr/local/sbin/flatnet
+        /usr/local/share/flatnet/install-manifest /usr/local/sbin/flatnet \
+        /usr/local/share/man/man1/flatnet.1.gz /usr/local/share/bash-completion/completions/flatnet
     expect "dpkg --verify: the package's files are intact" dpkg --verify flatnet
     expect "dpkg purges flatnet" dpkg --purge flatnet
 }

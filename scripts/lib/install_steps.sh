@@ -52,10 +52,19 @@ make_dirs() {
     done
 }
 
-# owning_package PATH: the Debian package that owns PATH, if any.
-owning_package() {
+# Which of the paths install.sh writes a Debian package owns, asked once: dpkg-query -S
+# reads every package's file list (0.2-0.4 s a call here).
+PACKAGE_OWNERS=""
+
+learn_package_owners() {  # learn_package_owners PATH...
     command -v dpkg-query >/dev/null 2>&1 || return 0
-    { dpkg-query -S "$1" 2>/dev/null || true; } | sed -n 's/^\([^:]*\): .*/\1/p' | head -n 1
+    PACKAGE_OWNERS="$(dpkg-query -S "$@" 2>/dev/null || true)"
+}
+
+# owning_package PATH: the package that owns PATH ("package: /path" in dpkg-query -S).
+owning_package() {
+    awk -v path="$1" '{ split($0, owner, ": "); if (substr($0, length(owner[1]) + 3) == path) { print owner[1]; exit } }' \
+        <<< "$PACKAGE_OWNERS"
 }
 
 refuse_package_owned() {  # refuse_package_owned PATH: a package's file is apt's to replace
@@ -84,6 +93,43 @@ replace_link() {  # replace_link TARGET LINK: LINK points to TARGET, swapped in 
         mv -T "$2.new" "$2"
     fi
     manifest_add link "$2"
+}
+
+# install_generated FILE COMMAND...: COMMAND's output as FILE, replaced by rename when it
+# differs (compared first, so that an unchanged file is not touched).
+install_generated() {
+    local target="$1"
+    shift
+    refuse_package_owned "$target"
+    if ! cmp -s <("$@") "$target"; then
+        "$@" > "$target.new"
+        chmod 0644 "$target.new"
+        mv -f "$target.new" "$target"
+        say "installed $target"
+    fi
+    manifest_add file "$target"
+}
+
+# generated_paths PREFIX: where the manual page and the completions go, where man and the
+# shells look under /usr/local (zsh's fpath has PREFIX/share/zsh/site-functions;
+# vendor-completions is for packages).
+generated_paths() {
+    MANUAL_PAGE="$1/share/man/man1/flatnet.1.gz"
+    BASH_COMPLETION="$1/share/bash-completion/completions/flatnet"
+    ZSH_COMPLETION="$1/share/zsh/site-functions/_flatnet"
+    FISH_COMPLETION="$1/share/fish/vendor_completions.d/flatnet.fish"
+}
+
+install_manual_and_completions() {  # install_manual_and_completions BINARY PREFIX
+    local binary="$1" path
+    generated_paths "$2"
+    for path in "$MANUAL_PAGE" "$BASH_COMPLETION" "$ZSH_COMPLETION" "$FISH_COMPLETION"; do
+        make_dirs "$(dirname "$path")"
+    done
+    install_generated "$MANUAL_PAGE" manual_page "$binary"
+    install_generated "$BASH_COMPLETION" completion_script "$binary" bash
+    install_generated "$ZSH_COMPLETION" completion_script "$binary" zsh
+    install_generated "$FISH_COMPLETION" completion_script "$binary" fish
 }
 
 # catalog_id: a digest of the catalog's content, so that an unchanged catalog is left alone.
@@ -141,6 +187,7 @@ uninstall_from_manifest() {
     local manifest="$1" kind path package entries=() index
     mapfile -t entries < "$manifest"
     rm -f "$manifest"
+    learn_package_owners "${entries[@]#* }"
     for ((index = ${#entries[@]} - 1; index >= 0; index--)); do
         read -r kind path <<< "${entries[index]}"
         package="$(owning_package "$path")"

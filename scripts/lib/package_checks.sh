@@ -8,6 +8,9 @@ PACKAGE_PATHS=(
     /usr/sbin/flatnet /usr/share/flatnet/netconf/questions.json
     /usr/share/flatnet/netconf/templates/conflist.json
     /usr/share/doc/flatnet/copyright /usr/share/doc/flatnet/changelog.Debian.gz
+    /usr/share/man/man1/flatnet.1.gz /usr/share/man/man1/flatnet-ipam.1.gz
+    /usr/share/bash-completion/completions/flatnet /usr/share/zsh/vendor-completions/_flatnet
+    /usr/share/fish/vendor_completions.d/flatnet.fish
 )
 
 # Host state, as a host that ran containers has it: a real lease (flatnet-ipam, run as a
@@ -61,6 +64,20 @@ catalog_found_by_default() {
     diff <(printf '%s\n' "$rendered") "$examples/flat-a.conflist"
 }
 
+# manual_renders FILE: man renders FILE as flatnet(1), and groff warns about nothing.
+manual_renders() {
+    local warnings page
+    warnings="$(MANPAGER=cat man --warnings -l "$1" 2>&1 >/dev/null)"
+    page="$(MANPAGER=cat man -l "$1" 2>&1)"
+    [ -z "$warnings" ] || { printf 'warnings:\n%s\n' "$warnings"; return 1; }
+    grep -q '^FLATNET(1)' <<< "$page" || { printf 'not flatnet(1):\n%s\n' "$page" | head -n 5; return 1; }
+}
+
+# bash_completes FILE: bash loads FILE and then completes flatnet with it.
+bash_completes() {
+    bash -c 'source "$1" && complete -p flatnet' bash-completion-check "$1"
+}
+
 check_installed() {  # check_installed VERSION
     expect "dpkg: flatnet $1 is installed" dpkg_status_is "install ok installed $1"
     expect "dpkg --audit finds nothing half-done" dpkg_audit_clean
@@ -72,6 +89,13 @@ check_installed() {  # check_installed VERSION
     expect "/opt/cni/bin/flatnet-ipam is the plugin" resolves_to /opt/cni/bin/flatnet-ipam /usr/lib/cni/flatnet
     expect "/usr/lib/cni/flatnet-ipam is the plugin" resolves_to /usr/lib/cni/flatnet-ipam /usr/lib/cni/flatnet
     expect "/usr/sbin/flatnet is the plugin" resolves_to /usr/sbin/flatnet /usr/lib/cni/flatnet
+    expect "man -w flatnet finds the manual page" \
+        man_finds flatnet /usr/share/man/man1/flatnet.1.gz
+    expect "the manual page renders, without warnings" manual_renders /usr/share/man/man1/flatnet.1.gz
+    expect "man flatnet-ipam renders flatnet's page" manual_renders /usr/share/man/man1/flatnet-ipam.1.gz
+    expect "bash loads the completion (complete -p flatnet)" \
+        output_contains "complete -o filenames -F _flatnet flatnet" \
+        bash_completes /usr/share/bash-completion/completions/flatnet
     expect "flatnet netconf render finds the packaged catalog" \
         catalog_found_by_default /usr/sbin/flatnet /usr/share/flatnet/netconf
 }

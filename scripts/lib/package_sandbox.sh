@@ -75,6 +75,12 @@ resolves_to() {  # resolves_to LINK TARGET: LINK leads (through any links) to TA
     [ "$resolved" = "$2" ] || { echo "$1 resolves to ${resolved:-nothing}, not $2"; return 1; }
 }
 
+man_finds() {  # man_finds PAGE FILE: `man -w PAGE` names FILE (or a path through links to it)
+    local found
+    found="$(man -w "$1" 2>&1)" || { echo "$found"; return 1; }
+    [ "$(readlink -f "$found")" = "$2" ] || { echo "man -w $1: $found"; return 1; }
+}
+
 dpkg_status_is() {  # dpkg_status_is "STATUS VERSION": dpkg's record of flatnet, or "unknown to dpkg"
     local seen
     seen="$(dpkg-query -W -f='${Status} ${Version}' flatnet 2>/dev/null)" || seen="unknown to dpkg"

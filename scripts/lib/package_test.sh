@@ -43,6 +43,10 @@ if [ "${1:-}" = --inside ]; then
     work="$1" outer_mount_namespace="$2" binary="$3"
     enter_package_sandbox "$work/sandbox" "$outer_mount_namespace"
     mkdir -p /run/flatnet-package-test
+    # man-db's trigger rebuilds the whole manual database after each dpkg run (seconds
+    # each); without this file (Debian's man-db/auto-update) it skips that. `man -w` and
+    # `man -l`, which the checks use, need no database.
+    rm -f /var/lib/man-db/auto-update
     check_package_lifecycle "$work/debs/old.deb" "$work/debs/new.deb"
     check_install_into_prefix "$binary" "$work/sandbox"
     check_install_with_defaults "$binary" "$work/debs/new.deb"
