@@ -6,12 +6,14 @@
 
 SANDBOX_TREES=(usr etc var opt run)
 
-# enter_package_sandbox SCRATCH OUTER_MOUNT_NAMESPACE: refuses unless this process is in
-# another mount namespace than OUTER (device:inode of /proc/self/ns/mnt outside); then
+# enter_package_sandbox SCRATCH: refuses unless this process is in another mount namespace
+# than its parent (which started it with `unshare --mount`), both read without doubt; then
 # overlays each tree, upper layers on a tmpfs mounted on SCRATCH.
 enter_package_sandbox() {
-    local scratch="$1" outer="$2" tree
-    [ "$(stat -L -c '%d:%i' /proc/self/ns/mnt)" != "$outer" ] \
+    local scratch="$1" tree here parent
+    here="$(stat -L -c '%d:%i' /proc/self/ns/mnt)" || die "cannot read this process's mount namespace"
+    parent="$(stat -L -c '%d:%i' "/proc/$PPID/ns/mnt")" || die "cannot read the parent's mount namespace"
+    [ -n "$here" ] && [ -n "$parent" ] && [ "$here" != "$parent" ] \
         || die "the package sandbox needs a private mount namespace (unshare --mount)"
     mount --make-rprivate /
     mount -t tmpfs flatnet-sandbox "$scratch"

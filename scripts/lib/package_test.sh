@@ -40,8 +40,8 @@ if [ "${1:-}" = --inside ]; then
     source "$(dirname "$0")/package_checks.sh"
     source "$(dirname "$0")/install_checks.sh"
     shift
-    work="$1" outer_mount_namespace="$2" binary="$3"
-    enter_package_sandbox "$work/sandbox" "$outer_mount_namespace"
+    work="$1" binary="$2"
+    enter_package_sandbox "$work/sandbox"
     mkdir -p /run/flatnet-package-test
     # man-db's trigger rebuilds the whole manual database after each dpkg run (seconds
     # each); without this file (Debian's man-db/auto-update) it skips that. `man -w` and
@@ -83,7 +83,7 @@ runuser -u nobody -- env HOME=/nonexistent lintian --display-info --pedantic \
 before="$(machine_fingerprint "$work/debs/new.deb")"
 say "the package and install.sh in a private mount namespace with disposable /usr /etc /var /opt /run"
 status=0
-unshare --mount --net -- "$0" --inside "$work" "$(stat -L -c '%d:%i' /proc/self/ns/mnt)" "$binary" || status=$?
+unshare --mount --net -- "$0" --inside "$work" "$binary" || status=$?
 after="$(machine_fingerprint "$work/debs/new.deb")"
 diff <(printf '%s\n' "$before") <(printf '%s\n' "$after") \
     || die "the machine's own files changed during the package test (above)"
