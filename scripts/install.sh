@@ -50,7 +50,8 @@ if [ "$action" = uninstall ]; then
         "(an install older than the manifest: run scripts/install.sh with the same options, then --uninstall)"
     uninstall_from_manifest "$manifest"
     say "kept flatnet's host state: /var/lib/cni/flatnet (leases), /run/flatnet, /var/log/flatnet," \
-        "and each network's bridge and rules (flatnet teardown --conf FILE removes those; run it before uninstalling)"
+        "and each network's bridge and rules (flatnet teardown --conf FILE removes those;" \
+        "run it before uninstalling)"
     exit 0
 fi
 

@@ -154,5 +154,6 @@ EOF
 
 # built_using PACKAGE...: "source (= version)" of each installed package, deduplicated.
 built_using() {
-    dpkg-query -W -f='${source:Package} (= ${source:Version})\n' "$@" | sort -u | paste -s -d, | sed 's/,/, /g'
+    dpkg-query -W -f='${source:Package} (= ${source:Version})\n' "$@" | sort -u | paste -s -d, \
+        | sed 's/,/, /g'
 }

@@ -44,7 +44,8 @@ catalog_never_missing() {
     done
     kill "$reader"
     wait "$reader" 2>/dev/null || true
-    [ "${targets[0]}" != "${targets[1]}" ] || { echo "the catalog was not replaced: ${targets[*]}"; return 1; }
+    [ "${targets[0]}" != "${targets[1]}" ] \
+        || { echo "the catalog was not replaced: ${targets[*]}"; return 1; }
     [ ! -s "$gaps" ] || { echo "no catalog at $(wc -l < "$gaps") of the reader's looks"; return 1; }
 }
 

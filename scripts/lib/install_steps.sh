@@ -63,8 +63,10 @@ learn_package_owners() {  # learn_package_owners PATH...
 
 # owning_package PATH: the package that owns PATH ("package: /path" in dpkg-query -S).
 owning_package() {
-    awk -v path="$1" '{ split($0, owner, ": "); if (substr($0, length(owner[1]) + 3) == path) { print owner[1]; exit } }' \
-        <<< "$PACKAGE_OWNERS"
+    awk -v path="$1" '{
+        split($0, owner, ": ")
+        if (substr($0, length(owner[1]) + 3) == path) { print owner[1]; exit }
+    }' <<< "$PACKAGE_OWNERS"
 }
 
 refuse_package_owned() {  # refuse_package_owned PATH: a package's file is apt's to replace

@@ -86,8 +86,10 @@ check_installed() {  # check_installed VERSION
     expect "the changelog is $1's" changelog_names "$1"
     expect "/opt/cni/bin/flatnet runs (flatnet version)" \
         output_contains "flatnet $(flatnet_upstream_version)" /opt/cni/bin/flatnet version
-    expect "/opt/cni/bin/flatnet-ipam is the plugin" resolves_to /opt/cni/bin/flatnet-ipam /usr/lib/cni/flatnet
-    expect "/usr/lib/cni/flatnet-ipam is the plugin" resolves_to /usr/lib/cni/flatnet-ipam /usr/lib/cni/flatnet
+    local ipam
+    for ipam in /opt/cni/bin/flatnet-ipam /usr/lib/cni/flatnet-ipam; do
+        expect "$ipam is the plugin" resolves_to "$ipam" /usr/lib/cni/flatnet
+    done
     expect "/usr/sbin/flatnet is the plugin" resolves_to /usr/sbin/flatnet /usr/lib/cni/flatnet
     expect "man -w flatnet finds the manual page" \
         man_finds flatnet /usr/share/man/man1/flatnet.1.gz
