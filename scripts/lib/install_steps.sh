@@ -93,6 +93,7 @@ replace_link() {  # replace_link TARGET LINK: LINK points to TARGET, swapped in 
     if [ "$(readlink "$2" 2>/dev/null)" != "$1" ]; then
         ln -sfn "$1" "$2.new"
         mv -T "$2.new" "$2"
+        say "linked $2 -> $1"
     fi
     manifest_add link "$2"
 }
