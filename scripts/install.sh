@@ -55,6 +55,16 @@ if [ "$action" = uninstall ]; then
     exit 0
 fi
 
+# What this run writes: a path the flatnet Debian package owns is refused before anything
+# is installed or built.
+generated_paths "$prefix"
+targets=("$bin_dir/flatnet" "$bin_dir/flatnet-ipam" "$prefix/sbin/flatnet" "$share_dir/netconf"
+    "$MANUAL_PAGE" "$BASH_COMPLETION" "$ZSH_COMPLETION" "$FISH_COMPLETION")
+learn_package_owners "${targets[@]}"
+for target in "${targets[@]}"; do
+    refuse_package_owned "$target"
+done
+
 if [ "$install_packages" = 1 ]; then
     require_root "scripts/install.sh (it installs Debian packages; --no-deps skips them)"
     # ebtables + iptables: flatnet's containment rules (metadata block). Debian's ebtables
@@ -72,9 +82,6 @@ if [ -z "$binary" ]; then
 fi
 "$binary" version >/dev/null 2>&1 || die "$binary does not run: is it flatnet's static release binary?"
 
-generated_paths "$prefix"
-learn_package_owners "$bin_dir/flatnet" "$bin_dir/flatnet-ipam" "$prefix/sbin/flatnet" "$share_dir/netconf" \
-    "$MANUAL_PAGE" "$BASH_COMPLETION" "$ZSH_COMPLETION" "$FISH_COMPLETION"
 manifest_load "$manifest"
 make_dirs "$bin_dir"
 make_dirs "$prefix/sbin"
