@@ -12,6 +12,9 @@ fi
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# print_usage SCRIPT: a script's --help, its header comment (line 2 to the first line
+# that is not a comment).
+print_usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$1"; }
 
 require_root() {
     [ "$(id -u)" -eq 0 ] || die "$1 needs root (network namespaces, apt-get)"
@@ -144,6 +147,17 @@ build_release() {
     run_build ${1:+"$1"} "release build" "${RELEASE_BUILD_FLAGS[@]}" -Xlinker --strip-all -Xlinker "$stamp" \
         --product flatnet
     [ -x "$FLATNET_RELEASE_BINARY" ] || die "release build failed"
+}
+
+# What the binary generates from its argument parser, for scripts/package.sh and
+# scripts/install.sh: the manual page (gzip'd, reproducibly) and a shell's completion.
+manual_page() {  # manual_page BINARY
+    "$1" generate-manual | gzip -9n
+}
+
+completion_script() {  # completion_script BINARY bash|zsh|fish
+    # Without the "#!/bin/bash" line the bash script starts with: the file is sourced.
+    "$1" --generate-completion-script "$2" | sed '1{/^#!/d}'
 }
 
 # The test bundle (debug): built once, run by every suite with --skip-build.

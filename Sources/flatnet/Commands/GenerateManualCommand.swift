@@ -45,8 +45,9 @@ struct GenerateManualCommand: OperatorCommand {
             ("/run/flatnet", "Host setup locks, readiness stamps, the record of what setup created, "
                 + "and claims on host names; gone at reboot, rebuilt by the next ADD or setup."),
             ("/var/log/flatnet/audit.log", "The audit log's default place: one JSON line per CNI verb."),
-            ("/usr/local/share/flatnet/netconf", "The installed catalog that netconf render and "
-                + "validate read when there is no ./netconf and no --catalog."),
+            ("/usr/local/share/flatnet/netconf, /usr/share/flatnet/netconf", "The installed catalog "
+                + "(scripts/install.sh's, then the Debian package's) that netconf render and validate "
+                + "read when there is no ./netconf and no --catalog."),
         ]),
     ]
 }

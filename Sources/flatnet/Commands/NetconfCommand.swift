@@ -9,15 +9,18 @@ struct NetconfCommand: ParsableCommand {
         abstract: "Network files: render from the catalog, validate.",
         subcommands: [NetconfRenderCommand.self, NetconfValidateCommand.self])
 
-    /// Where the catalog files are: --catalog DIR, else ./netconf, else the installed copy.
-    static let installedCatalog = "/usr/local/share/flatnet/netconf"
+    /// Where the catalog files are: --catalog DIR, else ./netconf, else an installed copy:
+    /// scripts/install.sh's in /usr/local first (the administrator's, as /usr/local comes
+    /// before /usr on PATH), then the Debian package's.
+    static let installedCatalogs = ["/usr/local/share/flatnet/netconf", "/usr/share/flatnet/netconf"]
 
     static let catalogHelp = ArgumentHelp(
-        "The catalog (questions.json, templates/); default: ./netconf, else \(installedCatalog).",
+        "The catalog (questions.json, templates/); default: ./netconf, else "
+            + installedCatalogs.joined(separator: ", else ") + ".",
         valueName: "dir")
 
     static func loadCatalog(_ directory: String?) throws -> Catalog {
-        let candidates = directory.map { [$0] } ?? ["netconf", installedCatalog]
+        let candidates = directory.map { [$0] } ?? ["netconf"] + installedCatalogs
         guard let root = candidates.first(where: {
             (try? StateFiles.read($0 + "/questions.json")) != nil
         }) else {
