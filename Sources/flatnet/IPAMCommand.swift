@@ -37,25 +37,17 @@ enum IPAMCommand {
         _ pool: PoolIPAM, options: CommandOptions, spec: CommandOptions.Spec
     ) throws -> String {
         let dryRun = options.has("--dry-run")
-        let verb = dryRun ? "would release" : "released"
         if let text = options.value("--address") {
             guard let address = IPv4Address(text) else {
                 throw UsageError("ipam release: --address \(text.bounded(80)) is not an IPv4 address", spec)
             }
-            guard let owner = try pool.release(address: address, dryRun: dryRun) else {
-                return "\(address) was not held\n"
-            }
-            return "\(verb) \(address) (container \(owner.containerID.bounded(80)) \(owner.ifName))\n"
+            return try pool.operatorRelease(address: address, dryRun: dryRun).text + "\n"
         }
         guard let container = options.value("--container") else {
             throw UsageError("ipam release needs --container ID [--ifname NAME] or --address IP", spec)
         }
         let owner = Attachment(containerID: container, ifName: options.value("--ifname") ?? "eth0")
-        guard let address = try pool.address(heldBy: owner) else {
-            return "container \(owner.containerID.bounded(80)) \(owner.ifName) holds no address\n"
-        }
-        if !dryRun { try pool.release(for: owner) }
-        return "\(verb) \(address) (container \(owner.containerID.bounded(80)) \(owner.ifName))\n"
+        return try pool.operatorRelease(owner: owner, dryRun: dryRun).text + "\n"
     }
 
     /// GC, decided under the pool lock. A lease is released only when its container's host
@@ -92,9 +84,8 @@ enum IPAMCommand {
             let veth = InterfaceNaming.hostVeth(network: config.name, attachment: lease.owner).value
             return !present!.contains(veth) && !(listed?.contains(lease.owner.containerID) ?? false)
         }
-        let verb = dryRun ? "would release" : "released"
         let released = outcome.released.map {
-            "\(verb) \($0.address) (container \($0.owner.containerID) \($0.owner.ifName))\n"
+            IPAMReleaseOutcome.released($0.address, owner: $0.owner, dryRun: dryRun).text + "\n"
         }
         return released.joined()
             + outcome.problems.map { "problem: \($0)\n" }.joined()
