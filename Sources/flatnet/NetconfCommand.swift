@@ -3,9 +3,6 @@ import FlatnetSystem
 
 /// `flatnet netconf render|validate`: the catalog, for operators.
 enum NetconfCommand {
-    /// Where the catalog files are: --catalog DIR, else ./netconf, else the installed copy.
-    static let installedCatalog = "/usr/local/share/flatnet/netconf"
-
     static let renderSpec = CommandOptions.Spec(
         command: "netconf render", values: ["--template", "--answers", "--host", "--output", "--catalog"],
         repeatable: ["--set"])
@@ -18,44 +15,20 @@ enum NetconfCommand {
             let parsed = try CommandOptions.parse(Array(arguments.dropFirst()), renderSpec)
             var options: [String: String] = [:]
             for name in renderSpec.values { options[name] = parsed.value(name) }
-            let catalog = try loadCatalog(options["--catalog"])
+            let catalog = try CatalogFiles.load(options["--catalog"])
             return .init(output: try render(catalog, options: options, sets: parsed.all("--set")))
         case "validate":
             let parsed = try CommandOptions.parse(Array(arguments.dropFirst()), validateSpec)
             guard !parsed.positionals.isEmpty else {
                 throw UsageError("netconf validate needs at least one FILE", validateSpec)
             }
-            let catalog = try loadCatalog(parsed.value("--catalog"))
-            let (output, healthy) = try validate(catalog, files: parsed.positionals)
-            return .init(output: output, status: healthy ? 0 : 1)
+            let verdicts = NetconfValidation.verdicts(paths: parsed.positionals,
+                                                      catalogDirectory: parsed.value("--catalog"))
+            return .init(output: NetconfValidation.text(verdicts),
+                         status: verdicts.allSatisfy(\.isValid) ? 0 : 1)
         default:
             let given = arguments.first.map { "unknown netconf command \"\($0.bounded(80))\"; " } ?? ""
             throw UsageError("netconf: \(given)use render or validate", command: "netconf")
-        }
-    }
-
-    static func loadCatalog(_ directory: String?) throws -> Catalog {
-        let candidates = directory.map { [$0] } ?? ["netconf", installedCatalog]
-        guard let root = candidates.first(where: {
-            (try? StateFiles.read($0 + "/questions.json")) != nil
-        }) else {
-            throw CNIError(.ioFailure, "cannot find the catalog (questions.json)",
-                           details: "looked in \(candidates.joined(separator: ", ")); use --catalog DIR")
-        }
-        let questions = try CatalogQuestion.parseList(try readJSON(root + "/questions.json"))
-        var templates: [String: JSONValue] = [:]
-        for name in (try StateFiles.list(root + "/templates") ?? []) where name.hasSuffix(".json") {
-            templates[String(name.dropLast(5))] = try readJSON(root + "/templates/" + name)
-        }
-        return Catalog(questions: questions, templates: templates)
-    }
-
-    static func readJSON(_ path: String) throws -> JSONValue {
-        guard let text = try StateFiles.read(path) else {
-            throw CNIError(.ioFailure, "cannot read \(path): no such file")
-        }
-        do { return try JSONValue.parse(text) } catch {
-            throw CNIError(.decodingFailure, "\(path) is not valid JSON", details: error.description)
         }
     }
 
@@ -63,7 +36,7 @@ enum NetconfCommand {
         guard let name = options["--template"], let answersPath = options["--answers"] else {
             throw UsageError("netconf render needs --template NAME and --answers FILE", renderSpec)
         }
-        var answers = try readJSON(answersPath)
+        var answers = try CatalogFiles.readJSON(answersPath)
         if name == "fleet" || answers["networks"] != nil {
             guard sets.isEmpty else {
                 throw UsageError("netconf render: --set applies to single-network answers;"
@@ -101,40 +74,6 @@ enum NetconfCommand {
             answers = answers.settingMember(parts[0], to: typed ?? .string(parts[1]))
         }
         return try catalog.render(template: name, answers: answers.objectValue ?? [:]).prettyPrinted() + "\n"
-    }
-
-    /// Validates conflists, plugin objects, NetworkAttachmentDefinitions and fleet files.
-    /// Network files given together are also checked as one host's networks: two that
-    /// would share a bridge, an uplink, a reserved address or a derived name are refused,
-    /// as ADD would refuse the second on a live host.
-    static func validate(_ catalog: Catalog, files: [String]) throws -> (output: String, healthy: Bool) {
-        var lines: [String] = [], healthy = true, networks: [(file: String, config: NetworkConfig)] = []
-        for file in files {
-            do {
-                let document = try readJSON(file)
-                if document["networks"] != nil {
-                    let rendered = try catalog.renderFleet(try FleetFile.parse(document))
-                    let hosts = Set(rendered.map(\.host)).count
-                    lines.append("\(file): ok (\(rendered.count) network(s) on \(hosts) host(s))")
-                } else {
-                    let config = try NetconfFile.load(document: document)
-                    lines.append("\(file): ok (network \(config.name))")
-                    networks.append((file, config))
-                }
-            } catch {
-                healthy = false
-                let problems = (error as? ConfigError)?.problems.map(\.description)
-                    ?? [CNIErrorMapping.cniError(for: error).message]
-                lines += problems.map { "\(file): \($0)" }
-            }
-        }
-        let files = Dictionary(networks.map { ($0.config.name, $0.file) },
-                               uniquingKeysWith: { first, _ in first })
-        for conflict in HostClaims.conflicts(networks.map(\.config)) {
-            healthy = false
-            lines.append("\(files[conflict.second] ?? ""): \(conflict.claim.field): \(conflict) on one host")
-        }
-        return (lines.joined(separator: "\n") + "\n", healthy)
     }
 }
 
