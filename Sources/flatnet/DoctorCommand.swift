@@ -7,8 +7,9 @@ enum DoctorCommand {
 
     static func run(_ arguments: [String]) throws -> OperatorCommandLine.Outcome {
         let options = try CommandOptions.parse(arguments, spec)
-        let config = try OperatorCommandLine.loadConfig(try options.required("--conf", spec))
-        let findings = Doctor.examine(config, try DoctorProbe.observe(config))
+        let path = try options.required("--conf", spec)
+        let config = try OperatorCommandLine.loadConfig(path)
+        let findings = Doctor.examine(config, try DoctorProbe.observe(config), confPath: path)
         return .init(output: options.has("--json") ? json(findings) : text(findings, network: config.name),
                      status: Doctor.isHealthy(findings) ? 0 : 1)
     }
