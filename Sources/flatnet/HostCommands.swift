@@ -1,7 +1,7 @@
 import FlatnetCore
 import FlatnetSystem
 
-/// `flatnet teardown` and `flatnet setup`: the network's host side, on this host.
+/// `flatnet teardown` and `flatnet repair`: the network's host side, on this host.
 enum HostCommands {
     static let teardownSpec = CommandOptions.Spec(command: "teardown", values: ["--conf"],
                                                   flags: ["--force", "--dry-run"])
@@ -16,18 +16,16 @@ enum HostCommands {
         return .init(output: text.joined(separator: "\n") + "\n")
     }
 
-    static let setupSpec = CommandOptions.Spec(command: "setup", values: ["--conf"])
+    static let repairSpec = CommandOptions.Spec(command: "repair", values: ["--conf"], flags: ["--dry-run"])
 
-    /// Runs the network's full host setup now, as the next ADD would (it also repairs what
-    /// drifted: a re-created docker0, a deleted bridge). For hosts where no ADD comes,
-    /// e.g. a Kubernetes node that a failing STATUS took out of scheduling.
-    static func setup(_ arguments: [String]) throws -> OperatorCommandLine.Outcome {
-        let options = try CommandOptions.parse(arguments, setupSpec)
-        let config = try OperatorCommandLine.loadConfig(try options.required("--conf", setupSpec))
-        let setup = HostSetup(config: config,
-                              lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
-        try setup.invalidate()
-        _ = try setup.ensure(socket: try NetlinkSocket())
-        return .init(output: "network \(config.name): host setup in place on \(config.bridge)\n")
+    /// `flatnet repair` (alias `setup`): the network's full host setup now, as the next
+    /// ADD would run it, and what it changed (`HostRepair`).
+    static func repair(_ arguments: [String]) throws -> OperatorCommandLine.Outcome {
+        let options = try CommandOptions.parse(arguments, repairSpec)
+        let path = try options.required("--conf", repairSpec)
+        let repair = HostRepair(config: try OperatorCommandLine.loadConfig(path), confPath: path)
+        if options.has("--dry-run") { return .init(output: try repair.preview()) }
+        let (text, status) = try repair.run()
+        return .init(output: text, status: status)
     }
 }

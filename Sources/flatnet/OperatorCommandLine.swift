@@ -27,17 +27,22 @@ enum OperatorCommandLine {
                       container, unreadable leases, addresses in use without a lease,
                       duplicates, the port security table and every container's
                       elements, with its dropped-frame count; each problem with a
-                      one-line fix. Containers are
-                      found from the host side. Exit 0 when healthy, 1 when it found
-                      problems.
+                      fix, a command (often flatnet repair --conf FILE). Containers
+                      are found from the host side. Exit 0 when healthy, 1 when it
+                      found problems, 3 when nothing of the network is on this host
+                      yet (then one line says so).
           ipam list --conf FILE [--json]
                       the pool's leases: address, container, ifname, age; exit 1 when
-                      some lease cannot be read (named as a problem)
+                      some lease cannot be read (named as a problem). Before the first
+                      address is handed out here, a line says there is no state
+                      directory yet (usage and doctor say it too)
           ipam usage --conf FILE [--json]
                       per range: addresses held of those it can hand out, with a bar
           ipam release --conf FILE (--container ID [--ifname NAME] | --address IP)
                        [--dry-run]
-                      release one lease by owner or by address
+                      release one lease by owner or by address, and say what
+                      happened: released (and whose it was), not held (exit 0), or
+                      an address outside the subnet (exit 1)
           ipam gc --conf FILE [--live ID,ID,...] [--dry-run]
                       release leases whose container's host veth is gone from this
                       host (and, with --live, whose container id is not listed); an
@@ -53,11 +58,17 @@ enum OperatorCommandLine {
                       validate conflists, plugin objects, NetworkAttachmentDefinitions
                       and fleet answers files (ranges overlapping across hosts, shared
                       bridges, VLANs, reserved addresses or derived names on a host);
-                      network files given together are checked as one host's networks
-          setup --conf FILE
+                      network files given together are checked as one host's networks.
+                      Only fleet files need the catalog. An answers file is named as
+                      one, with the render command for it (exit 1)
+          repair --conf FILE [--dry-run]
                       run the network's host setup now, as the next ADD would: it
-                      also repairs what drifted (a re-created docker0, a deleted
-                      bridge, a changed uplink or MTU)
+                      sets up a host no ADD reached and repairs what drifted (a
+                      re-created docker0, a deleted bridge, flushed rules, a changed
+                      uplink or MTU); prints what it repaired and the problems it
+                      leaves (with their fixes). Exit 1 when a problem host setup
+                      owns remains. --dry-run: what it would repair. `setup` is the
+                      same command.
           teardown --conf FILE [--force] [--dry-run]
                       remove the network's host setup from this host: the link veth
                       pair to the docker bridge, the reserved address, its ebtables
@@ -108,7 +119,7 @@ enum OperatorCommandLine {
             case "ipam": outcome = try IPAMCommand.run(arguments)
             case "netconf": outcome = try NetconfCommand.run(arguments)
             case "teardown": outcome = try HostCommands.teardown(arguments)
-            case "setup": outcome = try HostCommands.setup(arguments)
+            case "repair", "setup": outcome = try HostCommands.repair(arguments)
             default: throw UsageError("unknown command \"\(command.bounded(80))\"", command: "")
             }
             return output(outcome.output, status: outcome.status)
