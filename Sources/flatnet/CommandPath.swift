@@ -30,7 +30,9 @@ struct CommandPath {
                 break
             }
             let subcommands = current.configuration.subcommands
-            guard let next = subcommands.first(where: { $0._commandName == word }) else {
+            guard let next = subcommands.first(where: {
+                $0._commandName == word || $0.configuration.aliases.contains(word)
+            }) else {
                 throw unknown(word, under: path)
             }
             path.commands.append(next)

@@ -54,7 +54,7 @@ struct EbtablesBackendChoiceTests {
         var seen = DoctorObservation()
         seen.ebtablesBackends = facts
         seen.liveRules = live
-        return Doctor.examine(try config, seen)
+        return Doctor.examine(try config, seen, confPath: "/etc/cni/net.d/flat-a.conflist")
     }
 
     static func complete() throws -> LiveRules {
@@ -87,19 +87,20 @@ struct EbtablesBackendChoiceTests {
     func doctorUnavailable() throws {
         let none = try Self.examine(Facts(), live: nil)
         let problem = try #require(none.first { $0.check == "ebtables backend" })
-        #expect(problem.problem == "none works on this host" && problem.fix == EbtablesBackend.fixWhenNoneWorks)
+        #expect(problem.problem == "none works on this host" && problem.fix == EbtablesBackend.fixCommandWhenNoneWorks)
         let broken = try Self.examine(Facts(recorded: .nfTables, working: [.legacy]), live: nil)
         let named = broken.first { $0.check == "ebtables backend nf_tables (ebtables-nft)" }
-        #expect(named?.fix == EbtablesBackend.nfTables.fix && named?.problem != nil)
+        #expect(named?.fix == EbtablesBackend.nfTables.fixCommand && named?.problem != nil)
     }
 
-    @Test("doctor's fix for an unexpected rule names the backend's tool")
+    @Test("doctor's fix for an unexpected rule is the repair, or the backend's tool")
     func doctorUnexpectedRule() throws {
         let rules = try ContainmentRulesTests.rules
         let stray = "-A \(rules.chains[1].name) -i eth9 -j DROP"
         let live = ContainmentRulesTests.save(ContainmentRulesTests.liveComplete(rules) + [stray])
         let findings = try Self.examine(Facts(recorded: .nfTables, working: [.nfTables]), live: live)
         let unexpected = try #require(findings.first { $0.check == "rule \(stray)" })
-        #expect(unexpected.fix == "ebtables-nft -t filter -D \(rules.chains[1].name) -i eth9 -j DROP")
+        #expect(unexpected.fix == "flatnet repair --conf /etc/cni/net.d/flat-a.conflist"
+            + "  # or: ebtables-nft -t filter -D \(rules.chains[1].name) -i eth9 -j DROP")
     }
 }

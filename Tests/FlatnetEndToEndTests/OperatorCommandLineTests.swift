@@ -16,7 +16,7 @@ struct OperatorCommandLineTests {
 
     /// Every command a person can run, as typed after `flatnet`.
     static let commands = ["plan", "rules", "doctor", "who", "version", "ipam list", "ipam usage", "ipam release",
-                           "ipam gc", "netconf render", "netconf validate", "setup", "teardown"]
+                           "ipam gc", "netconf render", "netconf validate", "repair", "teardown"]
 
     static func lines(_ text: String) -> [Substring] { text.split(separator: "\n", omittingEmptySubsequences: false) }
 
@@ -35,7 +35,8 @@ struct OperatorCommandLineTests {
 
     @Test("the usage text's prose survives in the per-command help", arguments: [
         ("plan", "each with its ip/ebtables/nft equivalent, and the address IPAM would hand out"),
-        ("doctor", "Containers are found from the host side. Exit 0 when healthy, 1 when it found problems."),
+        ("doctor", "Containers are found from the host side. Exit 0 when healthy, 1 when it found problems,"
+            + " 3 when nothing of the network is on this host yet"),
         ("ipam gc", "an address whose veth exists is in use and is never released. Decided under the pool lock,"
             + " safe while ADDs run."),
         ("teardown", "Refuses while containers are attached; --force removes them first (veth and lease), naming each."),
@@ -43,7 +44,8 @@ struct OperatorCommandLineTests {
             + " DIR one DIR/<network>.conflist per network."),
         ("netconf validate", "network files given together are checked as one host's networks"),
         ("rules", "a batch for ebtables-restore --noflush, or a script for nft -f -"),
-        ("setup", "it also repairs what drifted (a re-created docker0, a deleted bridge, a changed uplink or MTU)"),
+        ("repair", "repairs what drifted (a re-created docker0, a deleted bridge, flushed rules, a changed uplink or MTU)"),
+        ("setup", "`flatnet setup` is the same command."),
     ])
     func prose(_ command: String, _ sentence: String) throws {
         let help = try ProcessRunner.run([Self.binary] + command.split(separator: " ").map(String.init) + ["--help"])
@@ -60,8 +62,8 @@ struct OperatorCommandLineTests {
         for group in ["READ-ONLY SUBCOMMANDS:", "ADDRESS POOL SUBCOMMANDS:", "HOST-CHANGING SUBCOMMANDS:"] {
             #expect(help.stdout.contains(group))
         }
-        for command in ["plan", "rules", "doctor", "who", "version", "ipam", "netconf", "setup", "teardown"] {
-            #expect(lines.contains { $0.hasPrefix("  \(command) ") }, "\(command)")
+        for command in ["plan", "rules", "doctor", "who", "version", "ipam", "netconf", "repair", "teardown"] {
+            #expect(lines.contains { $0.hasPrefix("  \(command) ") || $0.hasPrefix("  \(command), ") }, "\(command)")
         }
         #expect(!help.stdout.contains("generate-manual"), "hidden")
         #expect(try Self.flatnet("help").stdout == help.stdout)
@@ -153,7 +155,7 @@ struct OperatorCommandLineTests {
         let script = try Self.flatnet("--generate-completion-script", shell)
         #expect(script.status == 0 && script.stdout.count > 1000)
         // fish spells options without their dashes (`-l 'conf'`).
-        for word in ["plan", "rules", "doctor", "ipam", "netconf", "setup", "teardown", "conf", "dry-run", "live"] {
+        for word in ["plan", "rules", "doctor", "ipam", "netconf", "repair", "teardown", "conf", "dry-run", "live"] {
             #expect(script.stdout.contains(word), "\(shell): \(word)")
         }
         #expect(!script.stdout.contains("generate-manual"), "hidden")
@@ -202,8 +204,8 @@ struct NonRootCommandTests {
         return path
     }
 
-    @Test("setup, teardown, doctor, plan and the ipam commands refuse: `flatnet: X must run as root (...)`, exit 1",
-          arguments: [["setup"], ["teardown"], ["doctor"], ["plan"], ["ipam", "list"], ["ipam", "usage"],
+    @Test("repair, teardown, doctor, plan and the ipam commands refuse: `flatnet: X must run as root (...)`, exit 1",
+          arguments: [["repair"], ["teardown"], ["doctor"], ["plan"], ["ipam", "list"], ["ipam", "usage"],
                       ["ipam", "gc"], ["ipam", "release", "--address", "10.43.1.2"]])
     func refused(_ command: [String]) throws {
         let file = try Self.conflist()

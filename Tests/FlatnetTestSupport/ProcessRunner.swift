@@ -12,7 +12,8 @@ public struct ProcessOutcome: Sendable {
     public var unwrappedStdout: String {
         var lines: [String] = []
         for line in stdout.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix(String(repeating: " ", count: 8)), let last = lines.popLast() {
+            if line.hasPrefix(String(repeating: " ", count: 8)), var last = lines.popLast() {
+                if last.hasSuffix(" \\") { last.removeLast(2) }  // a wrapped command's continuation
                 lines.append(last + " " + line.drop { $0 == " " })
             } else {
                 lines.append(String(line))

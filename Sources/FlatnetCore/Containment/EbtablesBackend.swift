@@ -38,6 +38,20 @@ public enum EbtablesBackend: String, CaseIterable, Sendable, CustomStringConvert
     public static var fixWhenNoneWorks: String {
         "\(EbtablesBackend.nfTables.fix); or \(EbtablesBackend.legacy.fix)"
     }
+
+    /// `fix` as a command line doctor prints (a command, then why).
+    public var fixCommand: String {
+        switch self {
+        case .nfTables: return "apt-get install iptables  # it provides ebtables-nft"
+        case .legacy: return "modprobe ebtable_filter  # the legacy ebtables tables, for ebtables-legacy"
+        }
+    }
+
+    /// `fixWhenNoneWorks` as a command line.
+    public static var fixCommandWhenNoneWorks: String {
+        "apt-get install iptables  # it provides ebtables-nft;"
+            + " or, for ebtables-legacy: modprobe ebtable_filter"
+    }
 }
 
 /// What flatnet knows about the backends for one network on this host.

@@ -7,12 +7,21 @@ public struct DoctorFinding: Equatable, Sendable {
     /// rather than the world around it (a cable unplugged: STATUS and doctor report it,
     /// but the container's attachment is as flatnet made it).
     public var isSetupDrift = true
+    /// Whether the network's host setup converges it (`flatnet repair`, the next full
+    /// setup of an ADD): then the fix starts with the repair.
+    public var isRepairable = false
 
     public static func ok(_ check: String) -> DoctorFinding {
         DoctorFinding(check: check, problem: nil, fix: nil)
     }
     public static func problem(_ check: String, _ problem: String, fix: String) -> DoctorFinding {
         DoctorFinding(check: check, problem: problem, fix: fix)
+    }
+    /// A problem host setup converges; `fix` is the repair command (with any narrower one).
+    static func repairable(_ check: String, _ problem: String, fix: String) -> DoctorFinding {
+        var finding = DoctorFinding(check: check, problem: problem, fix: fix)
+        finding.isRepairable = true
+        return finding
     }
 }
 
@@ -43,25 +52,43 @@ public struct DoctorObservation: Sendable {
     /// (found from the host side, `ContainerFinder`).
     public var containerAddresses: [String: [IPPrefix]] = [:]
     public var portSecurity = PortSecurityObservation()
+    /// Whether flatnet's records on this host say a setup of the network ran here (what
+    /// it applied, or its ready stamp) and was not torn down.
+    public var setupRecorded = false
+    /// The pool's state directory (flatnet-ipam), and whether it exists: none until the
+    /// first address is handed out on this host.
+    public var poolStateDirectory: String?
+    public var poolStateDirectoryExists = true
 
     public init() {}
 }
 
 /// Live state against expected, in pure code: every check a finding.
 public enum Doctor {
-    public static func examine(_ config: NetworkConfig, _ seen: DoctorObservation) -> [DoctorFinding] {
-        var findings = hostFindings(config, seen)
-        if config.metadata != nil { findings += DoctorRuleChecks.rules(config, seen) }
-        findings += DoctorPortChecks.ports(config, seen) + DoctorLeaseChecks.leases(config, seen)
-        findings += DoctorPortSecurityChecks.findings(config, seen)
+    /// Every check; each problem's fix names `confPath`, the netconf file doctor was given.
+    public static func examine(
+        _ config: NetworkConfig, _ seen: DoctorObservation, confPath: String
+    ) -> [DoctorFinding] {
+        let fixes = DoctorFixes(confPath: confPath)
+        var findings = hostFindings(config, seen, fixes)
+        if config.metadata != nil { findings += DoctorRuleChecks.rules(config, seen, fixes) }
+        findings += DoctorPortChecks.ports(config, seen, fixes)
+        findings += DoctorLeaseChecks.leases(config, seen, fixes)
+        findings += DoctorPortSecurityChecks.findings(config, seen, fixes)
         return findings
     }
 
     /// The host side alone (bridge, uplink, docker link, reserved address): what CHECK
-    /// and STATUS judge too.
+    /// and STATUS judge too (they print problems, never fixes).
     public static func hostFindings(_ config: NetworkConfig, _ seen: DoctorObservation) -> [DoctorFinding] {
-        DoctorHostChecks.bridge(config, seen) + DoctorHostChecks.uplink(config, seen)
-            + (config.metadata == nil ? [] : DoctorHostChecks.metadataLink(config, seen))
+        hostFindings(config, seen, .unprinted)
+    }
+
+    static func hostFindings(
+        _ config: NetworkConfig, _ seen: DoctorObservation, _ fixes: DoctorFixes
+    ) -> [DoctorFinding] {
+        DoctorHostChecks.bridge(config, seen, fixes) + DoctorHostChecks.uplink(config, seen, fixes)
+            + (config.metadata == nil ? [] : DoctorHostChecks.metadataLink(config, seen, fixes))
     }
 
     /// True when nothing is wrong (exit 0).

@@ -8,13 +8,11 @@ enum DoctorLeaseChecks {
         return Dictionary(vethsAndOwners, uniquingKeysWith: { first, _ in first })
     }
 
-    static func leases(_ config: NetworkConfig, _ seen: DoctorObservation) -> [DoctorFinding] {
+    static func leases(
+        _ config: NetworkConfig, _ seen: DoctorObservation, _ fixes: DoctorFixes
+    ) -> [DoctorFinding] {
         guard let pool = config.ipam.pool else { return [] }
-        var findings = seen.unreadableLeases.map { problem in
-            DoctorFinding.problem("lease", "unreadable, counted as held: \(problem)",
-                                  fix: "check which container (if any) uses that address,"
-                                    + " then remove the file")
-        }
+        var findings = seen.unreadableLeases.map(unreadable)
         let veths = Set(seen.hostVeths.map(\.name))
         let derivedVeth = { (owner: Attachment) in
             InterfaceNaming.hostVeth(network: config.name, attachment: owner).value
@@ -22,16 +20,34 @@ enum DoctorLeaseChecks {
         for lease in seen.leases where !veths.contains(derivedVeth(lease.owner)) {
             let owner = "container \(lease.owner.containerID) \(lease.owner.ifName)"
             findings.append(.problem("lease \(lease.address)", "\(owner) has no host veth (leaked)",
-                                     fix: "flatnet ipam gc --conf FILE"))
+                                     fix: fixes.collectLeases))
         }
         findings += addressFindings(config, seen, subnet: pool.subnet)
         let owners = ownersByVeth(config, seen)
         for veth in seen.hostVeths where owners[veth.name] == nil {
             findings.append(.problem("host veth \(veth.name)", "has no lease",
-                                     fix: "DEL its container, or ip link del \(veth.name)"))
+                                     fix: DoctorFixes.reattach("ip link del \(veth.name)",
+                                                               "its address is not leased: another ADD could"
+                                                                   + " hand it out")))
         }
-        if findings.isEmpty { findings.append(.ok("\(seen.leases.count) lease(s) match their containers")) }
+        if findings.isEmpty { findings.append(.ok(noProblemCheck(config, seen))) }
         return findings
+    }
+
+    /// "3 lease(s) match their containers", or, before the first address was handed out
+    /// here, that there is no state directory yet (not an empty table).
+    static func noProblemCheck(_ config: NetworkConfig, _ seen: DoctorObservation) -> String {
+        guard let directory = seen.poolStateDirectory, !seen.poolStateDirectoryExists else {
+            return "\(seen.leases.count) lease(s) match their containers"
+        }
+        return PoolListingNote.noStateDirectory(network: config.name, directory: directory)
+    }
+
+    /// An unreadable lease (its reason starts with the file's path): it counts as held.
+    static func unreadable(_ reason: String) -> DoctorFinding {
+        let path = reason.split(separator: ":", maxSplits: 1).first.map(String.init) ?? reason
+        return .problem("lease", "unreadable, counted as held: \(reason)",
+                        fix: "rm -r \(ShellWord.quoted(path))  # once no container uses that address")
     }
 
     /// Addresses configured in containers: each must be leased to the container it is on,
@@ -48,15 +64,20 @@ enum DoctorLeaseChecks {
         for (veth, addresses) in seen.containerAddresses.sorted(by: { $0.key < $1.key }) {
             for address in addresses.compactMap({ $0.address.v4 }) where subnet.contains(address) {
                 if let other = behind[address] {
+                    // The one the lease is not for is the intruder (the second, when neither holds it).
+                    let intruder = leased[address] == veth ? other : veth
                     findings.append(.problem("address \(address)",
                                              "configured behind both \(other) and \(veth) (duplicate)",
-                                             fix: "DEL one of the two containers"))
+                                             fix: DoctorFixes.reattach("ip link del \(intruder)",
+                                                                       "its container uses \(address)"
+                                                                           + " without holding it")))
                 }
                 behind[address] = veth
                 if leased[address] != veth {
                     findings.append(.problem("address \(address)", "in use behind \(veth) without a lease",
-                                             fix: "DEL and ADD that container,"
-                                                + " or release the address in use elsewhere"))
+                                             fix: DoctorFixes.reattach("ip link del \(veth)",
+                                                                       "its container uses an address"
+                                                                           + " it does not hold")))
                 }
             }
         }

@@ -17,45 +17,50 @@ public struct PortSecurityObservation: Sendable {
 /// Doctor's port security checks: the table against the netconf, then every attached
 /// container's protection and how many of its frames were dropped.
 enum DoctorPortSecurityChecks {
-    static func findings(_ config: NetworkConfig, _ seen: DoctorObservation) -> [DoctorFinding] {
+    static func findings(
+        _ config: NetworkConfig, _ seen: DoctorObservation, _ fixes: DoctorFixes
+    ) -> [DoctorFinding] {
         guard let rules = PortSecurityRules.make(for: config) else {
             return [.ok("port security: off (\"portSecurity\": false; containers may spoof)")]
         }
         let observed = seen.portSecurity
         if let unreadable = observed.unreadable {
-            return [.problem("port security table \(rules.table)", unreadable, fix: NftFix.install)]
+            return [.problem("port security table \(rules.table)", unreadable, fix: NftFix.install(fixes))]
         }
         let drift = rules.drift(from: observed.table)
         var findings = drift.map {
-            DoctorFinding.problem("port security table \(rules.table)", $0,
-                                  fix: "flatnet setup --conf FILE (rewrites the table, keeps the sets)")
+            DoctorFinding.repairable("port security table \(rules.table)", $0,
+                                     fix: fixes.repair(because: "rewrites the table, keeps the sets"))
         }
         if drift.isEmpty { findings.append(.ok("port security table \(rules.table) matches the netconf")) }
         guard observed.table != nil else { return findings }
         let owners = DoctorLeaseChecks.ownersByVeth(config, seen)
-        let records = Dictionary(observed.records.map { ($0.port.value, $0) }, uniquingKeysWith: { a, _ in a })
+        let records = Dictionary(observed.records.map { ($0.port.value, $0) },
+                                 uniquingKeysWith: { first, _ in first })
         for veth in seen.hostVeths.sorted(by: { $0.name < $1.name }) {
             let who = owners[veth.name].map { " (container \($0.containerID) \($0.ifName))" } ?? ""
-            findings.append(port(veth.name, who: who, record: records[veth.name], observed))
+            findings.append(port(veth.name, who: who, record: records[veth.name], observed, fixes))
         }
         return findings
     }
 
     /// One port: protected as recorded (with its drop count), or what is missing.
     static func port(
-        _ name: String, who: String, record: PortProtection?, _ observed: PortSecurityObservation
+        _ name: String, who: String, record: PortProtection?, _ observed: PortSecurityObservation,
+        _ fixes: DoctorFixes
     ) -> DoctorFinding {
         let check = "port security of \(name)\(who)"
         guard let record else {
-            return .problem(check, "no record: attached without port security, it can send nothing",
-                            fix: "DEL and ADD the container")
+            let adopt = fixes.repair(because: "adopts the port (MAC and addresses read from the host side)")
+            return .repairable(check, "no record: attached without port security, it can send nothing",
+                               fix: adopt)
         }
         let missing = record.elementChanges.filter { change in
             !change.keys.allSatisfy { observed.elements[change.set]?.contains($0) == true }
         }.map(\.set)
         guard missing.isEmpty else {
-            return .problem(check, "elements missing from set(s) \(missing.joined(separator: ", "))",
-                            fix: "flatnet setup --conf FILE (restores every recorded port)")
+            return .repairable(check, "elements missing from set(s) \(missing.joined(separator: ", "))",
+                               fix: fixes.repair(because: "restores every recorded port"))
         }
         let dropped = observed.drops[name]
         let addresses = record.ipv4.map(\.description).joined(separator: ", ")
@@ -67,6 +72,8 @@ enum DoctorPortSecurityChecks {
 }
 
 enum NftFix {
-    static let install = "apt-get install nftables (port security needs nft and nf_tables bridge"
-        + " support), or set \"portSecurity\": false (unsafe)"
+    static func install(_ fixes: DoctorFixes) -> String {
+        "apt-get install nftables  # port security needs nft and nf_tables bridge support;"
+            + " or set \"portSecurity\": false in \(fixes.conf) (unsafe)"
+    }
 }

@@ -1,7 +1,9 @@
 /// Doctor's checks of the ebtables rules: the backend they live in, then each rule
 /// compared as a parsed value, with counters.
 enum DoctorRuleChecks {
-    static func rules(_ config: NetworkConfig, _ seen: DoctorObservation) -> [DoctorFinding] {
+    static func rules(
+        _ config: NetworkConfig, _ seen: DoctorObservation, _ fixes: DoctorFixes
+    ) -> [DoctorFinding] {
         guard let desired = ContainmentRules.make(for: config) else { return [] }
         let facts = seen.ebtablesBackends
         guard case .use(let backend) = EbtablesBackendChoice.choose(facts) else {
@@ -15,7 +17,7 @@ enum DoctorRuleChecks {
         }
         guard let live = seen.liveRules else { return findings }
         for chain in desired.chains {
-            findings += ruleFindings(chain, live: live, tool: backend.tool)
+            findings += ruleFindings(chain, live: live, tool: backend.tool, fixes)
         }
         return findings
     }
@@ -30,9 +32,10 @@ enum DoctorRuleChecks {
         if let recorded = facts.recorded {
             return .problem("ebtables backend \(recorded)",
                             "recorded for this network, but it does not work here",
-                            fix: recorded.fix)
+                            fix: recorded.fixCommand)
         }
-        return .problem("ebtables backend", "none works on this host", fix: EbtablesBackend.fixWhenNoneWorks)
+        return .problem("ebtables backend", "none works on this host",
+                        fix: EbtablesBackend.fixCommandWhenNoneWorks)
     }
 
     /// The commands removing the network's chains from a backend it must not use.
@@ -43,36 +46,40 @@ enum DoctorRuleChecks {
         }.joined(separator: "; ")
     }
 
+    /// Setup rewrites a chain whose rules differ in any way (`RuleConvergence`): every
+    /// rule problem is repairable.
     static func ruleFindings(
-        _ chain: ContainmentRules.Chain, live: LiveRules, tool: String
+        _ chain: ContainmentRules.Chain, live: LiveRules, tool: String, _ fixes: DoctorFixes
     ) -> [DoctorFinding] {
         var findings: [DoctorFinding] = []
         let present = live.rules(in: chain.name)
-        let repair = "run CHECK or flatnet teardown + ADD; or paste `flatnet rules`"
         for rule in chain.rules {
             let check = "rule \(rule.restoreLine)"
             findings.append(present.contains(rule) ? .ok(check + " (\(live.packets[rule] ?? 0) packets)")
-                : .problem(check, "missing", fix: repair))
+                : .repairable(check, "missing", fix: fixes.repair))
         }
         for rule in present where !chain.rules.contains(rule) {
-            findings.append(.problem("rule \(rule.restoreLine)", "unexpected in \(chain.name)",
-                                     fix: "\(tool) -t filter -D " + rule.restoreLine.dropFirst(3)))
+            let delete = "\(tool) -t filter -D " + rule.restoreLine.dropFirst(3)
+            findings.append(.repairable("rule \(rule.restoreLine)", "unexpected in \(chain.name)",
+                                        fix: fixes.repair(or: delete)))
         }
-        findings.append(jumpFinding(chain, live: live))
+        findings.append(jumpFinding(chain, live: live, fixes))
         return findings
     }
 
     /// The base chain must jump to `chain` once, before any rule flatnet did not write.
-    static func jumpFinding(_ chain: ContainmentRules.Chain, live: LiveRules) -> DoctorFinding {
+    static func jumpFinding(
+        _ chain: ContainmentRules.Chain, live: LiveRules, _ fixes: DoctorFixes
+    ) -> DoctorFinding {
         let jumps = live.jumps(from: chain.base, to: chain.name)
         let jump = "jump \(chain.base) -> \(chain.name)"
         guard jumps == 1 else {
-            return .problem(jump, "present \(jumps) times",
-                            fix: "run an ADD after CHECK (it converges to exactly one)")
+            return .repairable(jump, "present \(jumps) times",
+                               fix: fixes.repair(because: "leaves exactly one"))
         }
         guard live.jumpComesFirst(from: chain.base, to: chain.name) else {
-            return .problem(jump, "behind a rule flatnet did not write; it must come first",
-                            fix: "flatnet setup --conf FILE (moves the jump first)")
+            return .repairable(jump, "behind a rule flatnet did not write; it must come first",
+                               fix: fixes.repair(because: "moves the jump first"))
         }
         return .ok(jump)
     }

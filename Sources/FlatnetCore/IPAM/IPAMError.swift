@@ -11,6 +11,8 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
     case corruptState(path: String, reason: String)
     case lockTimeout(path: String, milliseconds: Int)
     case notHeld(Attachment, expected: IPv4Address?)
+    /// `flatnet ipam release --address` of an address this network can never hold.
+    case releaseOutsideSubnet(IPv4Address, subnet: IPv4Prefix)
 
     public var description: String {
         cniError.message + (cniError.details.isEmpty ? "" : ": " + cniError.details)
@@ -54,6 +56,9 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
             let what = expected.map { "\($0)" } ?? "an address"
             return CNIError(.checkFailed,
                             "container \(owner.containerID) \(owner.ifName) does not hold \(what)")
+        case .releaseOutsideSubnet(let address, let subnet):
+            return CNIError(.addressUnavailable,
+                            "\(address) is outside the network's subnet \(subnet): nothing released")
         }
     }
 }

@@ -9,12 +9,13 @@ public enum DoctorProbe {
             (seen.liveRules, seen.ebtablesBackends) = try Ebtables.doctorView(network: config.name)
         }
         if case .pool(let pool) = config.ipam {
-            let listing = try PoolIPAM(network: config, pool: pool,
-                                       lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
-                .leases()
-            seen.leases = listing.leases
-            seen.unreadableLeases = listing.problems
+            let ipam = PoolIPAM(network: config, pool: pool,
+                                lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
+            (seen.leases, seen.unreadableLeases) = try ipam.leases()
+            seen.poolStateDirectory = ipam.store.directory
+            seen.poolStateDirectoryExists = try ipam.hasStateDirectory
         }
+        seen.setupRecorded = try HostSetup(config: config, lockTimeoutMilliseconds: 0).hasRecords()
         let links = try socket.links()
         seen.bridgePorts = seen.bridge.map { bridge in links.filter { $0.masterIndex == bridge.index } } ?? []
         seen.hostVeths = links.filter { NetworkMembership.isContainerVeth($0, of: config.name) }

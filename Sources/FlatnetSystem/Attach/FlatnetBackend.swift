@@ -232,7 +232,7 @@ public struct FlatnetBackend: PluginBackend {
         try? setup.invalidate()
         throw CNIError(.notAvailableDegraded, "network \(config.name) is degraded on this host: \(first)",
                        details: "the next ADD on this network repairs it,"
-                           + " as does `flatnet setup --conf FILE`;"
+                           + " as does `flatnet repair --conf FILE`;"
                            + " `flatnet doctor --conf FILE` shows every problem")
     }
 

@@ -129,7 +129,7 @@ public struct HostSetup: Sendable {
     }
 
     /// Forgets that setup completed, so the next ADD re-verifies and repairs it (after
-    /// CHECK found drift the fast path cannot see, like a flushed ruleset; `flatnet setup`).
+    /// CHECK found drift the fast path cannot see, like a flushed ruleset; `flatnet repair`).
     public func invalidate() throws {
         try StateFiles.remove(try path(in: HostSetup.readyDirectory))
     }
@@ -137,6 +137,11 @@ public struct HostSetup: Sendable {
     /// Whether a setup ever ran for this network on this host (and was not torn down).
     public func wasApplied() throws -> Bool {
         try StateFiles.read(try path(in: HostSetup.appliedDirectory)) != nil
+    }
+
+    /// Whether any record of a setup is here: what it applied, or its ready stamp.
+    public func hasRecords() throws -> Bool {
+        try wasApplied() || StateFiles.read(try path(in: HostSetup.readyDirectory)) != nil
     }
 
     /// The bridge index when everything is already in place, else nil: the stamp matches

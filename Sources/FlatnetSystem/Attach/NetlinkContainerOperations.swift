@@ -30,7 +30,7 @@ final class NetlinkContainerOperations: ContainerOperations {
     /// end is up and so before the host end has a carrier: no address or route is ever
     /// made); then alias and bridge in one request, the kernel setting the alias first. The
     /// veth joins the bridge only once it carries flatnet's record: a host setup running
-    /// meanwhile (another ADD, `flatnet setup`) would refuse an unmarked port as unknown
+    /// meanwhile (another ADD, `flatnet repair`) would refuse an unmarked port as unknown
     /// (the red-team saw 4-6 of 80 ADDs fail that way when the master came first). A pair
     /// that could not be finished is deleted: an unmarked veth would be nobody's.
     func createVeth(host name: InterfaceName, container peer: InterfaceName, mtu: Int?, mac: MACAddress?,

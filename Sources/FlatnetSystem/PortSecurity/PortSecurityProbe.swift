@@ -14,8 +14,10 @@ enum PortSecurityProbe {
             seen.unreadable = "\(error)"
             return seen
         }
-        guard seen.table != nil else { return seen }
+        // Read whether or not the table is there: a record left without its table is
+        // part of the network (doctor then does not call the host "not set up").
         seen.records = try PortGuard(network: config.name).records.all()
+        guard seen.table != nil else { return seen }
         let socket = try PortGuard.socket()
         for set in checkedSets {
             let elements = try PortGuard.mapped { try socket.elements(table: rules.table, set: set) }

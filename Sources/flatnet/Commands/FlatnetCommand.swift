@@ -27,7 +27,7 @@ struct FlatnetCommand: ParsableCommand {
             CommandGroup(name: "Address pool", subcommands: [IPAMCommand.self]),
             CommandGroup(name: "Configuration file", subcommands: [NetconfCommand.self]),
             CommandGroup(name: "Host-changing", subcommands: [
-                SetupCommand.self, TeardownCommand.self,
+                RepairCommand.self, TeardownCommand.self,
             ]),
         ]
     )

@@ -26,9 +26,13 @@ struct GenerateManualCommand: OperatorCommand {
         ManualPage.Section(title: "Exit status", entries: [
             ("0", "Success; doctor found no problem; every file validated."),
             ("1", "The command failed (the reason on stderr), or found problems: doctor, ipam list, "
-                + "netconf validate. A non-root run of a command that needs root exits 1 too."),
+                + "netconf validate, repair (a problem it owns is still there), who (no one held the "
+                + "address, or the log cannot tell). A non-root run of a command that needs root "
+                + "exits 1 too."),
             ("2", "Usage error: an unknown command or option, a missing or malformed value, a stray "
                 + "argument. One line on stderr says what, a second which --help to read."),
+            ("3", "doctor: nothing of the network is on this host yet (no ADD has run here); one "
+                + "line says so and names the repair command."),
         ]),
         ManualPage.Section(title: "Environment", entries: [
             ("CNI_COMMAND", "Set (ADD, DEL, CHECK, STATUS, GC, VERSION): flatnet is the CNI plugin, reads "

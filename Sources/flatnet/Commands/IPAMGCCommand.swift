@@ -58,9 +58,8 @@ struct IPAMGCCommand: OperatorCommand {
             let veth = InterfaceNaming.hostVeth(network: config.name, attachment: lease.owner).value
             return !present!.contains(veth) && !(listed?.contains(lease.owner.containerID) ?? false)
         }
-        let verb = dryRun.enabled ? "would release" : "released"
         let released = outcome.released.map {
-            "\(verb) \($0.address) (container \($0.owner.containerID) \($0.owner.ifName))\n"
+            IPAMReleaseOutcome.released($0.address, owner: $0.owner, dryRun: dryRun.enabled).text + "\n"
         }
         return .init(output: released.joined()
             + outcome.problems.map { "problem: \($0)\n" }.joined()

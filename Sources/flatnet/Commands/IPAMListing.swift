@@ -19,6 +19,7 @@ enum IPAMListing {
                          "ifname": .string($0.owner.ifName), "ageSeconds": .number(Double($0.ageSeconds))])
             }).prettyPrinted() + "\n", status: status)
         }
+        if let note = try pool.noStateDirectoryNote() { return .init(output: note) }
         let rows = leases.map {
             [$0.address.description, $0.owner.containerID, $0.owner.ifName, age($0.ageSeconds)]
         }
@@ -37,7 +38,7 @@ enum IPAMListing {
                          "capacity": .number(Double($0.capacity))])
             }).prettyPrinted() + "\n"
         }
-        return ranges.map { entry in
+        return (try pool.noStateDirectoryNote() ?? "") + ranges.map { entry in
             let fraction = entry.capacity == 0 ? 1.0 : Double(entry.held) / Double(entry.capacity)
             // 20 columns: the widest line (two 15-character addresses, 65534/65534) fits 80.
             let filled = Int((fraction * 20).rounded())

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlatnetCore
+import FlatnetSystem
 
 /// `flatnet ipam release`: one lease, by owner or by address.
 struct IPAMReleaseCommand: OperatorCommand {
@@ -9,7 +10,8 @@ struct IPAMReleaseCommand: OperatorCommand {
         usage: "flatnet ipam release --conf <file> (--container <id> [--ifname <name>] | --address <ip>)"
             + " [--dry-run]",
         discussion: "Release one lease by owner (--container, with --ifname when it is not eth0) or by"
-            + " address (--address): one of the two.")
+            + " address (--address): one of the two. Says what happened: released (and whose it was),"
+            + " not held (exit 0), or an address outside the subnet (exit 1).")
 
     static let needsRoot: String? = "it changes the pool's leases"
 
@@ -35,25 +37,14 @@ struct IPAMReleaseCommand: OperatorCommand {
         }
     }
 
+    /// Says what happened (`IPAMReleaseOutcome`): released and whose it was, not held
+    /// (exit 0: a release is idempotent), or an address outside the subnet (exit 1).
     func execute() throws -> CommandOutcome {
         let pool = try IPAMCommand.pool(network).1
-        let verb = dryRun.enabled ? "would release" : "released"
         if let text = address, let address = IPv4Address(text) {
-            guard let owner = try pool.release(address: address, dryRun: dryRun.enabled) else {
-                return .init(output: "\(address) was not held\n")
-            }
-            return .init(output: "\(verb) \(address) (\(Self.describe(owner)))\n")
+            return .init(output: try pool.operatorRelease(address: address, dryRun: dryRun.enabled).text + "\n")
         }
         let owner = Attachment(containerID: container ?? "", ifName: ifname ?? "eth0")
-        guard let address = try pool.address(heldBy: owner) else {
-            return .init(output: "\(Self.describe(owner)) holds no address\n")
-        }
-        if !dryRun.enabled { try pool.release(for: owner) }
-        return .init(output: "\(verb) \(address) (\(Self.describe(owner)))\n")
-    }
-
-    /// "container ID eth0", the id bounded (it came from the command line or a lease file).
-    static func describe(_ owner: Attachment) -> String {
-        "container \(owner.containerID.bounded(80)) \(owner.ifName)"
+        return .init(output: try pool.operatorRelease(owner: owner, dryRun: dryRun.enabled).text + "\n")
     }
 }

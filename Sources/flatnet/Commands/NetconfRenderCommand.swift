@@ -40,8 +40,8 @@ struct NetconfRenderCommand: OperatorCommand {
     }
 
     func execute() throws -> CommandOutcome {
-        let catalog = try NetconfCommand.loadCatalog(catalog)
-        let document = try NetconfCommand.readJSON(answers)
+        let catalog = try CatalogFiles.load(catalog)
+        let document = try CatalogFiles.readJSON(answers)
         if template == "fleet" || document["networks"] != nil {
             return .init(output: try renderFleet(catalog, document))
         }

@@ -1,0 +1,32 @@
+/// What `flatnet ipam release` did, and the sentence that says it. Releasing what is not
+/// held is not an error (release is idempotent, exit 0) but says so; an address outside
+/// the network's subnet is (`IPAMError.releaseOutsideSubnet`, exit 1).
+public enum IPAMReleaseOutcome: Equatable, Sendable {
+    case released(IPv4Address, owner: Attachment, dryRun: Bool)
+    case addressNotHeld(IPv4Address)
+    case ownerHoldsNothing(Attachment)
+
+    public var text: String {
+        switch self {
+        case .released(let address, let owner, let dryRun):
+            return "\(dryRun ? "would release" : "released") \(address) (\(Self.describe(owner)))"
+        case .addressNotHeld(let address):
+            return "\(address) was not held: nothing released"
+        case .ownerHoldsNothing(let owner):
+            return "\(Self.describe(owner)) holds no address: nothing released"
+        }
+    }
+
+    /// "container c1 ifname eth0" (the id bounded: it came from the command line or a lease).
+    static func describe(_ owner: Attachment) -> String {
+        "container \(owner.containerID.bounded(80)) ifname \(owner.ifName)"
+    }
+
+    /// Refuses an address the pool's subnet does not contain: no lease can exist for it,
+    /// so the operator mistyped the address or chose the wrong netconf.
+    public static func checkReleasable(_ address: IPv4Address, from pool: AddressPool) throws(IPAMError) {
+        guard pool.subnet.contains(address) else {
+            throw IPAMError.releaseOutsideSubnet(address, subnet: pool.subnet)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import FlatnetCore
+
+/// What `flatnet ipam release`, `list` and `usage` need beyond the plugin's verbs.
+extension PoolIPAM {
+    /// `ipam release --address`: releases whatever lease holds `address` and says what
+    /// happened. Throws `IPAMError.releaseOutsideSubnet` for an address the network
+    /// cannot hold.
+    public func operatorRelease(address: IPv4Address, dryRun: Bool) throws -> IPAMReleaseOutcome {
+        try IPAMReleaseOutcome.checkReleasable(address, from: pool)
+        guard let owner = try release(address: address, dryRun: dryRun) else {
+            return .addressNotHeld(address)
+        }
+        return .released(address, owner: owner, dryRun: dryRun)
+    }
+
+    /// `ipam release --container ID [--ifname NAME]`.
+    public func operatorRelease(owner: Attachment, dryRun: Bool) throws -> IPAMReleaseOutcome {
+        guard let address = try address(heldBy: owner) else { return .ownerHoldsNothing(owner) }
+        if !dryRun { try release(for: owner) }
+        return .released(address, owner: owner, dryRun: dryRun)
+    }
+
+    /// Whether the pool's state directory exists: it does from the first lease here on.
+    public var hasStateDirectory: Bool {
+        get throws { try StateFiles.list(store.directory) != nil }
+    }
+
+    /// The line the listings print instead of an empty table when there is no state
+    /// directory; nil when there is one.
+    public func noStateDirectoryNote() throws -> String? {
+        try hasStateDirectory ? nil
+            : PoolListingNote.noStateDirectory(network: pool.network, directory: store.directory) + "\n"
+    }
+}
