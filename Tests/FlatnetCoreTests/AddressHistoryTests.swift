@@ -83,6 +83,19 @@ struct AddressHistoryTests {
         #expect(history.holders(at: Self.at(7)).map(\.containerID) == ["c2"])
     }
 
+    @Test("an operator's release of the attachment's lease ends the holding, as a DEL does")
+    func operatorRelease() {
+        for verb in ["ipam release", "ipam gc", "teardown"] {
+            let history = Self.history([
+                Self.line(1, "ADD", addresses: ["10.43.1.9/16"]), Self.line(3, verb, container: "other"),
+                Self.line(4, verb),
+            ])
+            #expect(history.holders(at: Self.at(3)).map(\.containerID) == ["c1"], "another's release: \(verb)")
+            #expect(history.holders(at: Self.at(4)).isEmpty, "\(verb)")
+            #expect(history.holdings.first?.endedBy == "flatnet \(verb)")
+        }
+    }
+
     @Test("lines that are not audit lines are counted, not trusted")
     func unreadable() {
         let history = Self.history([

@@ -55,6 +55,43 @@ struct AuditLogTests {
         #expect(unknown.status == 1 && unknown.stdout.contains("unknown: the log starts at"), "\(unknown.stdout)")
     }
 
+    @Test("operator releases (ipam release, ipam gc, teardown --force) are logged with who ran them; who sees them end")
+    func operatorReleases() throws {
+        let topology = try Topology()
+        let log = topology.stateDirectory + "/audit.log"
+        let config = topology.flatA(host: "hA").setting("logFile", to: .string(log))
+        let conf = try topology.write(config, as: "flat-a.json")
+        var addresses: [String: String] = [:]
+        for name in ["c1", "c2", "c3"] {
+            _ = try topology.container(name)
+            let add = try topology.flatnet("ADD", host: "hA", container: name, config: config)
+            addresses[name] = try #require(add.address, "\(add.outcome.stdout)")
+        }
+        let c1 = try #require(addresses["c1"])
+        let dryRun = try topology.operatorCommand(host: "hA", "ipam", "release", "--conf", conf, "--address", c1,
+                                                  "--dry-run")
+        #expect(try dryRun.status == 0 && Self.lines(log).count == 3, "a dry run writes no line")
+        #expect(try topology.operatorCommand(host: "hA", "ipam", "release", "--conf", conf, "--address", c1).status == 0)
+        try topology.deleteNamespaceWithoutDEL("c2", host: "hA", network: "flat-a")
+        #expect(try topology.operatorCommand(host: "hA", "ipam", "gc", "--conf", conf).status == 0)
+        let teardown = try topology.operatorCommand(host: "hA", "teardown", "--conf", conf, "--force")
+        #expect(teardown.status == 0, "\(teardown.stdout) \(teardown.stderr)")
+        let released = try Self.lines(log).dropFirst(3)
+        #expect(released.map { $0["verb"]?.stringValue } == ["ipam release", "ipam gc", "teardown"], "\(released)")
+        for (line, name) in zip(released, ["c1", "c2", "c3"]) {
+            #expect(line["containerID"]?.stringValue == name && line["operator"] == "uid 0" && line["code"] == 0)
+            #expect(line["addresses"] == .array([.string(addresses[name] ?? "")]), "\(line)")
+        }
+        for (name, verb) in [("c1", "ipam release"), ("c2", "ipam gc"), ("c3", "teardown")] {
+            let who = try topology.operatorCommand(host: "hA", "who", addresses[name] ?? "", "--conf", conf)
+            #expect(who.status == 1 && who.stdout.contains("no one"), "\(who.stdout)")
+            let added = try #require(try Self.lines(log).first { $0["containerID"]?.stringValue == name })
+            let at = try #require(added["time"]?.stringValue)
+            let then = try topology.operatorCommand(host: "hA", "who", addresses[name] ?? "", "--conf", conf, "--at", at)
+            #expect(then.status == 0 && then.stdout.contains("(flatnet \(verb))"), "\(then.stdout)")
+        }
+    }
+
     @Test("a failed call is logged with its code; a log that cannot be written fails nothing and says so on stderr")
     func failuresAndUnwritableLog() throws {
         let topology = try Topology()

@@ -1,11 +1,12 @@
 /// Who held an address when: the answer `flatnet who` gives, read from audit lines.
 ///
 /// A holding starts with a successful ADD whose result lists the address, and ends with
-/// the first of: a successful DEL of the same attachment (network, container, ifname); a
+/// the first of: a successful DEL of the same attachment (network, container, ifname), or
+/// an operator command's release of its lease (`ipam release`, `ipam gc`, `teardown`); a
 /// successful GC of that network whose valid attachments leave it out (GC releases
 /// exactly those); a later successful ADD that hands the same address, on the same
 /// network, to another attachment (the lease was released some other way, e.g.
-/// `flatnet ipam release`, at the latest then). Lines that are not audit lines are
+/// a release that was not logged, at the latest then). Lines that are not audit lines are
 /// counted, not trusted.
 public struct AddressHistory: Sendable {
     public struct Holding: Equatable, Sendable {
@@ -74,9 +75,9 @@ public struct AddressHistory: Sendable {
             holdings.append(Holding(
                 network: network, containerID: container, ifName: ifName, pod: record["pod"]?.stringValue,
                 hostVeth: record["hostVeth"]?.stringValue, mac: record["mac"]?.stringValue, since: time))
-        case "DEL":
+        case "DEL", _ where AuditRecord.operatorReleaseVerbs.contains(verb):
             end(openHoldings(network).filter { $0.containerID == container && $0.ifName == ifName },
-                at: time, by: "DEL")
+                at: time, by: verb == "DEL" ? "DEL" : "flatnet \(verb)")
         case "GC":
             let valid = Set((record["validAttachments"]?.arrayValue ?? []).map {
                 ($0["containerID"]?.stringValue ?? "") + "\u{0}" + ($0["ifname"]?.stringValue ?? "")

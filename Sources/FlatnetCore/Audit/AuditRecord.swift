@@ -61,6 +61,23 @@ public struct AuditRecord: Equatable, Sendable {
         self.fields = fields
     }
 
+    /// The verbs of an operator's lease release (`flatnet ipam release`, `ipam gc`,
+    /// `teardown --force`): they end a holding as a DEL does (`AddressHistory`).
+    public static let operatorReleaseVerbs: Set<String> = ["ipam release", "ipam gc", "teardown"]
+
+    /// A line for a lease an operator command released: which, whose, and who ran it
+    /// (`operator`: the user id, and the sudo user when sudo ran it).
+    public init(operatorRelease verb: String, network: String, owner: Attachment, address: String?,
+                operator user: String, time: AuditTime) {
+        var fields: [String: JSONValue] = [
+            "time": .string(time.rfc3339), "verb": .string(verb), "plugin": .string("flatnet (operator command)"),
+            "network": .string(network.bounded(256)), "containerID": .string(owner.containerID.bounded(256)),
+            "ifname": .string(owner.ifName.bounded(64)), "operator": .string(user.bounded(256)), "code": .number(0),
+        ]
+        fields["addresses"] = address.map { .array([.string($0)]) }
+        self.fields = fields
+    }
+
     /// The line, without its newline: compact JSON with sorted keys.
     public var line: String { JSONValue.object(fields).serialized() }
 

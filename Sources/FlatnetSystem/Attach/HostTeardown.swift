@@ -166,8 +166,11 @@ public struct HostTeardown {
         case .container(let veth, let owner):
             try socket.deleteLink(named: veth)
             if let owner, let pool = config.ipam.pool {
-                try PoolIPAM(network: config, pool: pool,
-                             lockTimeoutMilliseconds: setup.lockTimeoutMilliseconds).release(for: owner)
+                let pool = PoolIPAM(network: config, pool: pool, lockTimeoutMilliseconds: setup.lockTimeoutMilliseconds)
+                let address = try pool.address(heldBy: owner)
+                try pool.release(for: owner)
+                // `flatnet who` must see this holding end: the runtime will send no DEL for it.
+                AuditTrail.recordRelease(config, verb: "teardown", owner: owner, address: address?.description)
             }
         case .linkPair(let name):
             try socket.deleteLink(named: name)

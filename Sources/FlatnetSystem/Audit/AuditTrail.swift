@@ -8,7 +8,12 @@ public enum AuditTrail {
         guard AuditRecord.isAudited(call.environment) else { return }
         let settings = AuditSettings.lenient(call.stdin)
         guard !settings.isOff else { return }
-        let line = AuditRecord(call).line
+        write(AuditRecord(call).line, settings: settings)
+    }
+
+    /// Appends `line` to the file and/or syslog the settings name; a failure is reported
+    /// on stderr only.
+    static func write(_ line: String, settings: AuditSettings) {
         if let file = settings.file {
             do {
                 try AuditLogFile(path: file, maxBytes: settings.maxBytes, keep: settings.keep).append(line + "\n")
@@ -24,5 +29,22 @@ public enum AuditTrail {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return AuditTime(millisecondsSinceEpoch: Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000)
+    }
+}
+
+extension AuditTrail {
+    /// The line for a lease an operator command released (`AuditRecord(operatorRelease:)`),
+    /// where the network's netconf sends its audit lines. Not for a dry run.
+    public static func recordRelease(_ config: NetworkConfig, verb: String, owner: Attachment, address: String?) {
+        let record = AuditRecord(operatorRelease: verb, network: config.name, owner: owner, address: address,
+                                 operator: operatorIdentity(), time: now())
+        write(record.line, settings: config.audit)
+    }
+
+    /// `uid 0`, and `(sudo: alice)` when sudo ran the command: SUDO_USER is set by sudo,
+    /// which only root can have run it as, so it names the person, not the account.
+    static func operatorIdentity() -> String {
+        let sudo = ProcessEnvironment.current()["SUDO_USER"].map { " (sudo: \($0))" } ?? ""
+        return "uid \(getuid())\(sudo)"
     }
 }

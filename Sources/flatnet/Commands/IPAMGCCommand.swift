@@ -58,6 +58,11 @@ struct IPAMGCCommand: OperatorCommand {
             let veth = InterfaceNaming.hostVeth(network: config.name, attachment: lease.owner).value
             return !present!.contains(veth) && !(listed?.contains(lease.owner.containerID) ?? false)
         }
+        if !dryRun.enabled {
+            for lease in outcome.released {
+                AuditTrail.recordRelease(config, verb: "ipam gc", owner: lease.owner, address: lease.address.description)
+            }
+        }
         let released = outcome.released.map {
             IPAMReleaseOutcome.released($0.address, owner: $0.owner, dryRun: dryRun.enabled).text + "\n"
         }

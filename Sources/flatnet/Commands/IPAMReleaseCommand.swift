@@ -39,12 +39,19 @@ struct IPAMReleaseCommand: OperatorCommand {
 
     /// Says what happened (`IPAMReleaseOutcome`): released and whose it was, not held
     /// (exit 0: a release is idempotent), or an address outside the subnet (exit 1).
+    /// A release is written to the network's audit log (`flatnet who` reads it).
     func execute() throws -> CommandOutcome {
-        let pool = try IPAMCommand.pool(network).1
+        let (config, pool) = try IPAMCommand.pool(network)
+        let outcome: IPAMReleaseOutcome
         if let text = address, let address = IPv4Address(text) {
-            return .init(output: try pool.operatorRelease(address: address, dryRun: dryRun.enabled).text + "\n")
+            outcome = try pool.operatorRelease(address: address, dryRun: dryRun.enabled)
+        } else {
+            let owner = Attachment(containerID: container ?? "", ifName: ifname ?? "eth0")
+            outcome = try pool.operatorRelease(owner: owner, dryRun: dryRun.enabled)
         }
-        let owner = Attachment(containerID: container ?? "", ifName: ifname ?? "eth0")
-        return .init(output: try pool.operatorRelease(owner: owner, dryRun: dryRun.enabled).text + "\n")
+        if case .released(let address, let owner, dryRun: false) = outcome {
+            AuditTrail.recordRelease(config, verb: "ipam release", owner: owner, address: address.description)
+        }
+        return .init(output: outcome.text + "\n")
     }
 }
