@@ -83,7 +83,7 @@ plugin flat-a.conflist | CNI_COMMAND=ADD CNI_CONTAINERID=c5 CNI_NETNS=/run/netns
     unshare --mount sh -c "$hide && exec ip netns exec rs-hB flatnet" || true; echo
 
 sample "the port security table after setup, no container yet: hostB (docs/design.md)"
-on hB flatnet setup --conf flat-a.conflist
+on hB flatnet repair --conf flat-a.conflist
 on hB nft list table bridge flatnet-flat-a-62e6f9d8
 
 sample "ADD c1, c2, c3 of flat-a and c4 of flat-b on hostA (addresses)"
@@ -138,11 +138,11 @@ on hA flatnet ipam gc --conf flat-a.conflist
 on hA flatnet ipam gc --conf flat-a.conflist --liv c1
 SHOWN='flatnet ipam gc --conf flat-a.conflist --live ""' on hA flatnet ipam gc --conf flat-a.conflist --live ""
 
-sample "setup refuses the stray port, then repairs the rest"
-on hA flatnet setup --conf flat-a.conflist
+sample "repair refuses the stray port, then repairs the rest"
+on hA flatnet repair --conf flat-a.conflist
 ip -n rs-hA link del stray0
 ip -n c1 addr del 10.43.1.8/16 dev eth0
-on hA flatnet setup --conf flat-a.conflist
+on hA flatnet repair --conf flat-a.conflist
 
 sample "a network whose derived names collide with flat-a's, on hostB (README: One host, several networks)"
 plugin flat-a.conflist name='"flat-1553"' bridge='"br-twin"' uplink='"eth2"' \
