@@ -96,6 +96,20 @@ struct AddressHistoryTests {
         }
     }
 
+    @Test("a DEL's holding ends when the DEL is done; a GC whose valid list was dropped ends nothing")
+    func delDurationAndDroppedList() throws {
+        var del = try JSONValue.parse(Self.line(5, "DEL")).objectValue ?? [:]
+        del["durationMs"] = .number(90_000)
+        var gc = try JSONValue.parse(Self.line(8, "GC", container: "")).objectValue ?? [:]
+        gc["validAttachmentsDropped"] = .number(100_000)
+        let history = Self.history([Self.line(1, "ADD", addresses: ["10.43.1.9/16"]),
+                                    JSONValue.object(del).serialized()])
+        #expect(history.holders(at: Self.at(5)).map(\.containerID) == ["c1"], "the DEL ran until 10:06:30")
+        #expect(history.holders(at: Self.at(6)).isEmpty)
+        let kept = Self.history([Self.line(1, "ADD", addresses: ["10.43.1.9/16"]), JSONValue.object(gc).serialized()])
+        #expect(kept.holders(at: Self.at(9)).map(\.containerID) == ["c1"])
+    }
+
     @Test("lines that are not audit lines are counted, not trusted")
     func unreadable() {
         let history = Self.history([

@@ -115,4 +115,40 @@ struct AuditRecordTests {
                                                    cniVersion: CNIVersion(1, 1, 0))
         #expect(parsed.audit.file == "/srv/b.log")
     }
+
+    @Test("the default file is shared: a netconf may keep more of it, never less; its own file as it says")
+    func defaultFileFloor() throws {
+        let small = AuditSettings.lenient(try JSONValue.parse(#"{"logMaxBytes": 4096, "logKeep": 1}"#))
+        #expect(small.maxBytes == AuditSettings.defaultMaxBytes && small.keep == AuditSettings.defaultKeep)
+        let more = AuditSettings.lenient(try JSONValue.parse(#"{"logMaxBytes": 104857600, "logKeep": 20}"#))
+        #expect(more.maxBytes == 104_857_600 && more.keep == 20)
+        let own = AuditSettings.lenient(try JSONValue.parse(
+            #"{"logFile": "/srv/own.log", "logMaxBytes": 4096, "logKeep": 1}"#))
+        #expect(own.maxBytes == 4096 && own.keep == 1)
+    }
+
+    @Test("a line stays within 16 KiB: many labels are dropped (truncated), then a GC's huge valid list")
+    func boundedLine() throws {
+        let labels = JSONValue.array((0..<64).map { index in
+            .object(["key": .string("k\(index)"), "value": .string(String(repeating: "\u{1}", count: 256))])
+        })
+        let stdin = try #require(Self.stdin.objectValue).merging(["args": .object(["cni": .object(["labels": labels])])]) { $1 }
+        let line = Self.record(stdin: .object(stdin), output: PluginOutput(stdout: Self.addResult, exitStatus: 0)).line
+        #expect(line.utf8.count <= AuditRecord.maximumLineBytes)
+        let fields = try JSONValue.parse(line)
+        #expect(fields["truncated"] == true && fields["labels"] == nil && fields["addresses"] != nil)
+
+        let valid = JSONValue.array((0..<100_000).map { .object(["containerID": .string("c\($0)"), "ifname": "eth0"]) })
+        let gc = Self.record(["CNI_COMMAND": "GC"], stdin: .object(["name": "flat-a", "cni.dev/valid-attachments": valid]),
+                             output: .success).line
+        #expect(gc.utf8.count <= AuditRecord.maximumLineBytes)
+        #expect(try JSONValue.parse(gc)["validAttachmentsDropped"] == 100_000)
+    }
+
+    @Test("bounded text is a prefix: one character too big ends it")
+    func boundedPrefix() {
+        let text = "ledger-" + "0" + String(repeating: "\u{301}", count: 300) + "X"
+        #expect(text.bounded(16).hasPrefix("ledger-…"), "\(text.bounded(16))")
+        #expect(!text.bounded(16).contains("X"))
+    }
 }

@@ -92,6 +92,44 @@ struct AuditLogTests {
         }
     }
 
+    @Test("a logFile that is not an audit log (another file, a FIFO) is refused and left as it was; the call goes on")
+    func foreignLogFile() throws {
+        let topology = try Topology()
+        let foreign = topology.stateDirectory + "/passwd"
+        let content = "root:x:0:0:root:/root:/bin/bash\n" + String(repeating: "daemon:x:1:1::/:/bin/sh\n", count: 300)
+        try FileManager.default.createDirectory(atPath: topology.stateDirectory, withIntermediateDirectories: true)
+        try content.write(toFile: foreign, atomically: true, encoding: .utf8)
+        let config = topology.flatA(host: "hA").setting("logFile", to: .string(foreign))
+            .setting("logMaxBytes", to: 4096).setting("logKeep", to: 1)
+        let status = try topology.flatnet("STATUS", host: "hA", container: "", config: config)
+        #expect(status.status == 0, "\(status.outcome.stdout)")
+        #expect(status.outcome.stderr.contains("audit log \(foreign) not written: \(foreign) is refused"),
+                "\(status.outcome.stderr)")
+        #expect(try String(contentsOfFile: foreign, encoding: .utf8) == content)
+        #expect(!FileManager.default.fileExists(atPath: foreign + ".1"), "nothing rotated away")
+
+        let fifo = topology.stateDirectory + "/fifo"
+        #expect(try ProcessRunner.run(["/usr/bin/mkfifo", fifo]).status == 0)
+        let guarded = try ProcessRunner.run(["/usr/bin/timeout", "60", "/usr/sbin/ip", "netns", "exec",
+                                             topology.namespace("hA"), TestHost.binary ?? ""],
+                                            environment: ["CNI_COMMAND": "STATUS", "CNI_PATH": "/usr/lib/cni"],
+                                            stdin: topology.flatA(host: "hA").setting("logFile", to: .string(fifo))
+                                                .serialized())
+        #expect(guarded.status == 0 && guarded.stderr.contains("not a regular file"), "\(guarded.status) \(guarded.stderr)")
+    }
+
+    @Test("a line cut short (a full disk) does not swallow the next one")
+    func cutShortLine() throws {
+        let topology = try Topology()
+        let log = topology.stateDirectory + "/audit.log"
+        try FileManager.default.createDirectory(atPath: topology.stateDirectory, withIntermediateDirectories: true)
+        try #"{"time":"2026-12-03T10:00:00.000Z","verb":"ADD","netw"#.write(toFile: log, atomically: true, encoding: .utf8)
+        let config = topology.flatA(host: "hA").setting("logFile", to: .string(log))
+        #expect(try topology.flatnet("STATUS", host: "hA", container: "", config: config).status == 0)
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2 && (try? JSONValue.parse(String(lines[1])))?["verb"] == "STATUS", "\(lines)")
+    }
+
     @Test("a failed call is logged with its code; a log that cannot be written fails nothing and says so on stderr")
     func failuresAndUnwritableLog() throws {
         let topology = try Topology()
@@ -149,7 +187,8 @@ struct AuditLogTests {
         #expect(Set(seen.keys) == expected && seen.values.allSatisfy { $0 == 1 },
                 "\(seen.count) distinct of \(expected.count); repeated: \(seen.filter { $0.value > 1 }.keys.sorted())")
 
-        // With logKeep 2, only the live file and two rotated ones remain.
+        // With logKeep 2 (a fresh file), only the live file and two rotated ones remain.
+        try FileManager.default.removeItem(atPath: directory)
         let kept = config.replacingOccurrences(of: "\"logKeep\":100", with: "\"logKeep\":2")
         let capped = try ProcessRunner.run(["/bin/bash", "-c", script],
                                            environment: ["CONFIG": kept, "BINARY": TestHost.binary ?? "",
@@ -194,9 +233,43 @@ struct AuditSyslogTests {
         let received = try String(contentsOfFile: directory + "/received", encoding: .utf8)
         let datagram = try #require(received.split(separator: "\n", maxSplits: 1).last.map(String.init))
         #expect(datagram.hasPrefix("<30>"), "facility daemon (3), severity info (6): \(datagram)")
-        #expect(datagram.contains(" flatnet["), "\(datagram)")
+        #expect(datagram.hasPrefix("<30>flatnet["), "\(datagram)")
         let json = try #require(datagram.firstIndex(of: "{").map { String(datagram[$0...]) })
         let line = try JSONValue.parse(json)
         #expect(line["verb"] == "STATUS" && line["network"] == "flat-a" && line["code"] == 0, "\(json)")
+    }
+
+    @Test("a syslog daemon that stopped reading never holds up a call: the line is dropped, said on stderr")
+    func syslogNotReading() throws {
+        let topology = try Topology()
+        let directory = topology.stateDirectory + "/syslog"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let config = topology.flatA(host: "hA").setting("logFile", to: "").setting("logSyslog", to: true)
+        // The socket is bound and never read: its queue fills after a few datagrams. Each
+        // call runs under `timeout` (a hang guard, not a time assertion): 124 is a hang.
+        let script = """
+            python3 -c '
+            import socket, sys, time
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])
+            print("ready", flush=True); time.sleep(600)
+            ' "$DIR/log" > "$DIR/ready" &
+            receiver=$!
+            until grep -q ready "$DIR/ready" 2>/dev/null; do sleep 0.05; done
+            for call in $(seq 40); do
+              printf '%s' "$CONFIG" | timeout 30 unshare --mount sh -c 'mount -t tmpfs tmpfs /dev \
+                && ln -s "$DIR/log" /dev/log && exec ip netns exec "$HOST" "$BINARY"' 2>>"$DIR/stderr"
+              echo "status $?"
+            done
+            kill $receiver
+            """
+        let run = try ProcessRunner.run(["/bin/bash", "-c", script], environment: [
+            "DIR": directory, "CONFIG": config.serialized(), "HOST": topology.namespace("hA"),
+            "BINARY": TestHost.binary ?? "", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
+            "CNI_COMMAND": "STATUS", "CNI_PATH": "/usr/lib/cni",
+        ])
+        let statuses = run.stdout.split(separator: "\n").filter { $0.hasPrefix("status ") }
+        #expect(statuses.count == 40 && statuses.allSatisfy { $0 == "status 0" }, "\(run.stdout) \(run.stderr)")
+        let stderr = try String(contentsOfFile: directory + "/stderr", encoding: .utf8)
+        #expect(stderr.contains("audit line not sent to syslog (/dev/log)"), "\(stderr)")
     }
 }

@@ -218,6 +218,22 @@ struct NonRootCommandTests {
         #expect(outcome.stderr.count <= 81, "one line within 80 columns: \(outcome.stderr)")
     }
 
+    @Test("who as a user who cannot read the log: an error naming it, never \"no one held it\"")
+    func whoUnreadableLog() throws {
+        let directory = NSTemporaryDirectory() + "flatnet-who-" + ProcessRunner.uniqueSuffix()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try #"{"time":"2026-12-03T10:00:00.000Z","verb":"ADD","network":"flat-a","containerID":"c1","ifname":"eth0","code":0,"addresses":["10.43.1.2/16"]}"#
+            .appending("\n").write(toFile: directory + "/audit.log", atomically: true, encoding: .utf8)
+        let outcome = try Self.asNobody(["who", "10.43.1.2", "--log", directory + "/audit.log"])
+        #expect(outcome.status == 1 && !outcome.stdout.contains("no one"), "\(outcome.stdout)")
+        #expect(outcome.stderr.contains("Permission denied") && outcome.stderr.contains(directory), "\(outcome.stderr)")
+        let control = try ProcessRunner.run([TestHost.binary ?? "", "who", "10.43.1.2", "--log", directory + "/audit.log",
+                                             "--at", "2026-12-03T10:00:01Z"])
+        #expect(control.status == 0 && control.stdout.contains("container c1"), "root reads it: \(control.stdout)")
+    }
+
     @Test("control: commands that need no root run as nobody (rules, netconf validate, version)")
     func allowed() throws {
         let file = try Self.conflist()

@@ -76,10 +76,16 @@ public struct AddressHistory: Sendable {
                 network: network, containerID: container, ifName: ifName, pod: record["pod"]?.stringValue,
                 hostVeth: record["hostVeth"]?.stringValue, mac: record["mac"]?.stringValue, since: time))
         case "DEL", _ where AuditRecord.operatorReleaseVerbs.contains(verb):
+            // A DEL's holding ends when the DEL is done (its time is its start).
+            let duration = Int64((record["durationMs"].flatMap { if case .number(let n) = $0 { n } else { nil } }
+                ?? 0).rounded(.up))
+            let done = AuditTime(millisecondsSinceEpoch: time.millisecondsSinceEpoch + max(0, duration))
             end(openHoldings(network).filter { $0.containerID == container && $0.ifName == ifName },
-                at: time, by: verb == "DEL" ? "DEL" : "flatnet \(verb)")
+                at: done, by: verb == "DEL" ? "DEL" : "flatnet \(verb)")
         case "GC":
-            let valid = Set((record["validAttachments"]?.arrayValue ?? []).map {
+            // A line whose valid list was dropped (too long) cannot say what GC released.
+            guard let listed = record["validAttachments"]?.arrayValue else { return }
+            let valid = Set(listed.map {
                 ($0["containerID"]?.stringValue ?? "") + "\u{0}" + ($0["ifname"]?.stringValue ?? "")
             })
             end(openHoldings(network).filter { !valid.contains($0.containerID + "\u{0}" + $0.ifName) },

@@ -78,8 +78,26 @@ public struct AuditRecord: Equatable, Sendable {
         self.fields = fields
     }
 
+    /// The most one line may take. Each value is bounded, but a runtime can pass many
+    /// labels, and escaping can multiply a value's bytes: past this, the runtime's
+    /// labels, CNI_ARGS and message are dropped (`truncated`), then a GC's valid list
+    /// (`validAttachmentsDropped`: `flatnet who` then ends no holding at that GC).
+    public static let maximumLineBytes = 16 * 1024
+
     /// The line, without its newline: compact JSON with sorted keys.
-    public var line: String { JSONValue.object(fields).serialized() }
+    public var line: String {
+        var fields = fields
+        var text = JSONValue.object(fields).serialized()
+        guard text.utf8.count > AuditRecord.maximumLineBytes else { return text }
+        for key in ["labels", "cniArgs"] { fields[key] = nil }
+        fields["message"] = fields["message"]?.stringValue.map { .string($0.bounded(256)) }
+        fields["truncated"] = .bool(true)
+        text = JSONValue.object(fields).serialized()
+        guard text.utf8.count > AuditRecord.maximumLineBytes else { return text }
+        let valid = fields.removeValue(forKey: "validAttachments")?.arrayValue?.count ?? 0
+        fields["validAttachmentsDropped"] = .number(Double(valid))
+        return JSONValue.object(fields).serialized()
+    }
 
     /// `pod` (namespace/name) and `cniArgs` from CNI_ARGS, `labels` from `args.cni.labels`.
     static func runtimeLabels(_ cniArgs: String?, stdin: JSONValue?) -> [String: JSONValue] {

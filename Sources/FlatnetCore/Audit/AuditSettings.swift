@@ -10,7 +10,8 @@ public struct AuditSettings: Equatable, Sendable {
     public var file: String? = AuditSettings.defaultFile
     /// Also send each line to the local syslog (facility daemon, tag flatnet).
     public var syslog = false
-    /// The file is rotated (`.1`, `.2`, ...) before a write would find it this big.
+    /// The file is rotated (`.1`, `.2`, ...) before a write would find it this big. On the
+    /// default file, values below the defaults are raised to them (shared by networks).
     public var maxBytes = AuditSettings.defaultMaxBytes
     /// Rotated files kept besides the live one.
     public var keep = AuditSettings.defaultKeep
@@ -45,6 +46,13 @@ public struct AuditSettings: Equatable, Sendable {
         settings.maxBytes = top.integer("logMaxBytes", in: 4096...(1 << 30), what: "log size in bytes")
             ?? defaultMaxBytes
         settings.keep = top.integer("logKeep", in: 1...100, what: "number of rotated logs") ?? defaultKeep
+        // Every network shares the default file: one netconf may keep more of it, never
+        // less, or it could rotate the others' history away (a Multus attachment
+        // definition is enough to set these keys).
+        if settings.file == defaultFile {
+            settings.maxBytes = max(settings.maxBytes, defaultMaxBytes)
+            settings.keep = max(settings.keep, defaultKeep)
+        }
         return settings
     }
 }

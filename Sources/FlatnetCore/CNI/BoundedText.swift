@@ -5,7 +5,12 @@ extension String {
     public func bounded(_ limit: Int) -> String {
         guard utf8.count > limit else { return self }
         var kept = ""
-        for character in self where kept.utf8.count + character.utf8.count <= limit { kept.append(character) }
+        // A prefix: stop at the first character that does not fit (one huge character,
+        // say a letter with hundreds of combining marks, must not be skipped over).
+        for character in self {
+            guard kept.utf8.count + character.utf8.count <= limit else { break }
+            kept.append(character)
+        }
         return kept + "… (\(utf8.count) bytes in all)"
     }
 }

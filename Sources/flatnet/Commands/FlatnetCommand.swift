@@ -17,7 +17,8 @@ struct FlatnetCommand: ParsableCommand {
 
             Unknown options and stray arguments are usage errors. --dry-run prints "would ..." \
             lines and changes nothing. Exit status: 0 success, 1 the command failed or found \
-            problems (the reason on stderr), 2 usage error.
+            problems (the reason on stderr), 2 usage error, 3 (doctor) the network is not set up \
+            on this host.
             """,
         subcommands: [GenerateManualCommand.self],
         groupedSubcommands: [

@@ -32,6 +32,7 @@ struct WhoCommand: OperatorCommand {
         guard IPAddress(address) != nil else {
             throw ValidationError("\"\(address.bounded(80))\" is not an IP address")
         }
+        if conf != nil && log != nil { throw ValidationError("takes --conf or --log, not both") }
         if let at, AuditTime.parse(at) == nil {
             throw ValidationError("--at \"\(at.bounded(80))\" is not a time like 2026-12-03T11:40:02Z")
         }
@@ -44,7 +45,13 @@ struct WhoCommand: OperatorCommand {
         let config = try conf.map(OperatorCommandLine.loadConfig)
         let logPath = try Self.logFile(log, config: config)
         var history = AddressHistory(address: address, network: config?.name)
-        let files = AuditLogFile.files(of: logPath)
+        // A log that cannot be read (EACCES for a user outside its group) is an error, never
+        // an empty history: "no one held it" must mean the log says so.
+        let files = try AuditLogFile.files(of: logPath)
+        guard !files.isEmpty else {
+            throw CNIError(.ioFailure, "no audit log at \(logPath)",
+                           details: "nothing was logged on this host yet, or the log is elsewhere (--log FILE)")
+        }
         for file in files {
             guard let text = try StateFiles.read(file) else { continue }
             history.read(text.split(separator: "\n", omittingEmptySubsequences: false))
