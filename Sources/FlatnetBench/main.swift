@@ -4,7 +4,7 @@
 // at a time with CLOCK_MONOTONIC, logging to a file and with logging off. Prints one JSON
 // object per case for scripts/bench.sh. Not part of the plugin.
 //
-// Usage: FlatnetBench DIRECTORY [CALLS]   (DIRECTORY on the disk the log would be on)
+// Usage: FlatnetBench DIRECTORY [CALLS [cold [off]]]   (DIRECTORY on the log's disk)
 import FlatnetCore
 import FlatnetSystem
 import Glibc
@@ -16,6 +16,10 @@ guard arguments.count >= 2 else {
 }
 let directory = arguments[1]
 let calls = arguments.count > 2 ? Int(arguments[2]) ?? 2000 : 2000
+/// `cold`: one call in a fresh process, after the work the plugin has done by then
+/// (stdin parsed, the netconf read, the result serialized), as the plugin's own audit
+/// step runs: scripts/bench.sh runs it many times.
+let cold = arguments.count > 3 && arguments[3] == "cold"
 
 /// A netconf and an ADD result of the sizes a runtime sends and flatnet prints.
 func netconf(logFile: String) -> String {
@@ -43,6 +47,10 @@ let environment = [
 /// The median and 90th percentile, in microseconds, of `calls` timed audit steps.
 func measure(_ label: String, logFile: String) -> String {
     let stdin = Array(netconf(logFile: logFile).utf8)
+    if cold, let document = try? JSONValue.parse(stdin) {
+        _ = try? NetworkConfigParser.parse(document, cniVersion: CNIVersion(1, 1, 0))
+        _ = (try? JSONValue.parse(Array(result.utf8)))?.serialized()
+    }
     var samples: [Int] = []
     for _ in 0..<calls {
         let started = MonotonicClock.microseconds()
@@ -59,5 +67,12 @@ func measure(_ label: String, logFile: String) -> String {
     ]).serialized()
 }
 
-print(measure("audit step, logFile on disk", logFile: directory + "/audit.log"))
-print(measure("audit step, logFile \"\" (off)", logFile: ""))
+if cold {
+    // One case per process: the other would run warm after it.
+    print(arguments.count > 4 && arguments[4] == "off"
+          ? measure("audit step, logFile \"\" (off), cold", logFile: "")
+          : measure("audit step, logFile on disk, cold", logFile: directory + "/audit.log"))
+} else {
+    print(measure("audit step, logFile on disk", logFile: directory + "/audit.log"))
+    print(measure("audit step, logFile \"\" (off)", logFile: ""))
+}

@@ -99,7 +99,7 @@ struct AddressHistoryTests {
     @Test("a DEL's holding ends when the DEL is done; a GC whose valid list was dropped ends nothing")
     func delDurationAndDroppedList() throws {
         var del = try JSONValue.parse(Self.line(5, "DEL")).objectValue ?? [:]
-        del["durationMs"] = .number(90_000)
+        del["durationUs"] = .number(90_000_000)
         var gc = try JSONValue.parse(Self.line(8, "GC", container: "")).objectValue ?? [:]
         gc["validAttachmentsDropped"] = .number(100_000)
         let history = Self.history([Self.line(1, "ADD", addresses: ["10.43.1.9/16"]),

@@ -35,7 +35,7 @@ struct AuditRecordTests {
             "time": "2026-12-03T11:40:02.123Z", "verb": "ADD", "plugin": "flatnet", "network": "flat-a",
             "containerID": "c0ffee", "netns": "/run/netns/c0ffee", "ifname": "eth0", "pod": "payments/ledger-0",
             "labels": .object(["app": "ledger"]), "addresses": .array(["10.43.1.9/16"]),
-            "mac": "02:00:00:00:00:09", "hostVeth": "fl0a1b2c3d4e5f", "code": 0, "durationMs": 12.345,
+            "mac": "02:00:00:00:00:09", "hostVeth": "fl0a1b2c3d4e5f", "code": 0, "durationUs": 12_345,
         ]
         let cniArgs: [String: JSONValue] = [
             "IgnoreUnknown": "1", "K8S_POD_NAMESPACE": "payments", "K8S_POD_NAME": "ledger-0", "IP": "10.43.1.9",

@@ -77,8 +77,8 @@ public struct AddressHistory: Sendable {
                 hostVeth: record["hostVeth"]?.stringValue, mac: record["mac"]?.stringValue, since: time))
         case "DEL", _ where AuditRecord.operatorReleaseVerbs.contains(verb):
             // A DEL's holding ends when the DEL is done (its time is its start).
-            let duration = Int64((record["durationMs"].flatMap { if case .number(let n) = $0 { n } else { nil } }
-                ?? 0).rounded(.up))
+            let micros = record["durationUs"].flatMap { if case .number(let n) = $0 { n } else { nil } } ?? 0
+            let duration = Int64((micros / 1000).rounded(.up))
             let done = AuditTime(millisecondsSinceEpoch: time.millisecondsSinceEpoch + max(0, duration))
             end(openHoldings(network).filter { $0.containerID == container && $0.ifName == ifName },
                 at: done, by: verb == "DEL" ? "DEL" : "flatnet \(verb)")

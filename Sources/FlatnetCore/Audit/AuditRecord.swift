@@ -39,7 +39,7 @@ public struct AuditRecord: Equatable, Sendable {
         var fields: [String: JSONValue] = [
             "time": .string(call.time.rfc3339), "verb": .string(verb.bounded(16)),
             "plugin": .string(call.plugin.bounded(64)),
-            "durationMs": .number(Double(call.durationMicroseconds) / 1000),
+            "durationUs": .number(Double(call.durationMicroseconds)),
         ]
         let bounded = { (key: String) in call.environment[key].map { JSONValue.string($0.bounded(256)) } }
         fields["containerID"] = bounded("CNI_CONTAINERID")
