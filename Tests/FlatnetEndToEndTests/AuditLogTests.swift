@@ -204,12 +204,23 @@ struct AuditLogTests {
 @Suite("Audit log to syslog (root, throwaway netns)",
        .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil, "run scripts/test.sh"))
 struct AuditSyslogTests {
-    @Test("with logSyslog true and logFile \"\", one datagram on /dev/log carries the line, tagged flatnet")
-    func syslogLine() throws {
+    /// Runs the bash `script` with DIR (a fresh directory), CONFIG (flat-a on hostA, logging
+    /// to syslog only), HOST, BINARY and CNI_COMMAND=STATUS in its environment.
+    static func run(_ script: String) throws -> (ProcessOutcome, String, Topology) {
         let topology = try Topology()
         let directory = topology.stateDirectory + "/syslog"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let config = topology.flatA(host: "hA").setting("logFile", to: "").setting("logSyslog", to: true)
+        let outcome = try ProcessRunner.run(["/bin/bash", "-c", script], environment: [
+            "DIR": directory, "CONFIG": config.serialized(), "HOST": topology.namespace("hA"),
+            "BINARY": TestHost.binary ?? "", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
+            "CNI_COMMAND": "STATUS", "CNI_PATH": "/usr/lib/cni",
+        ])
+        return (outcome, directory, topology)
+    }
+
+    @Test("with logSyslog true and logFile \"\", one datagram on /dev/log carries the line, tagged flatnet")
+    func syslogLine() throws {
         // A private /dev (this machine has no syslog daemon): /dev/log is the test's socket.
         // The receiver is ready before the plugin runs (it binds, then prints "ready").
         let script = """
@@ -224,11 +235,8 @@ struct AuditSyslogTests {
             echo "status $?"
             wait
             """
-        let run = try ProcessRunner.run(["/bin/bash", "-c", script], environment: [
-            "DIR": directory, "CONFIG": config.serialized(), "HOST": topology.namespace("hA"),
-            "BINARY": TestHost.binary ?? "", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
-            "CNI_COMMAND": "STATUS", "CNI_PATH": "/usr/lib/cni",
-        ])
+        let (run, directory, topology) = try Self.run(script)
+        defer { withExtendedLifetime(topology) {} }  // its namespaces and files, until the end
         #expect(run.stdout.contains("status 0"), "\(run.stdout) \(run.stderr)")
         let received = try String(contentsOfFile: directory + "/received", encoding: .utf8)
         let datagram = try #require(received.split(separator: "\n", maxSplits: 1).last.map(String.init))
@@ -241,10 +249,6 @@ struct AuditSyslogTests {
 
     @Test("a syslog daemon that stopped reading never holds up a call: the line is dropped, said on stderr")
     func syslogNotReading() throws {
-        let topology = try Topology()
-        let directory = topology.stateDirectory + "/syslog"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let config = topology.flatA(host: "hA").setting("logFile", to: "").setting("logSyslog", to: true)
         // The socket is bound and never read: its queue fills after a few datagrams. Each
         // call runs under `timeout` (a hang guard, not a time assertion): 124 is a hang.
         let script = """
@@ -262,11 +266,8 @@ struct AuditSyslogTests {
             done
             kill $receiver
             """
-        let run = try ProcessRunner.run(["/bin/bash", "-c", script], environment: [
-            "DIR": directory, "CONFIG": config.serialized(), "HOST": topology.namespace("hA"),
-            "BINARY": TestHost.binary ?? "", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
-            "CNI_COMMAND": "STATUS", "CNI_PATH": "/usr/lib/cni",
-        ])
+        let (run, directory, topology) = try Self.run(script)
+        defer { withExtendedLifetime(topology) {} }  // its namespaces and files, until the end
         let statuses = run.stdout.split(separator: "\n").filter { $0.hasPrefix("status ") }
         #expect(statuses.count == 40 && statuses.allSatisfy { $0 == "status 0" }, "\(run.stdout) \(run.stderr)")
         let stderr = try String(contentsOfFile: directory + "/stderr", encoding: .utf8)
