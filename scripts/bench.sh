@@ -118,9 +118,9 @@ python3 "$FLATNET_ROOT/scripts/lib/scale_plot.py" "$json_out" "$svg"
 echo "machine: $(nproc) cores, kernel $(uname -r); JSON report: $json_out; scale plot: $svg"
 [ "$scale_only" = yes ] && exit 0
 # The audit log's share of a call, in-process on a release build (Sources/FlatnetBench):
-# parse stdin again, build the line, append it to a file on disk, one call at a time; the
-# "ADD, audit log on vs off" row above is the same difference seen from outside, within
-# the noise of whole plugin runs.
+# build the line (stdin as the dispatcher parsed it), append it to a file on disk, one
+# call at a time. The "STATUS, audit log on vs off" row above is the same cost seen from
+# outside (whole plugin runs); "ADD, audit log on vs off" is within the noise of ADDs.
 say "audit log: what writing one ADD's line costs (2,000 calls, release build)"
 run_build "benchmark build" -c release --product FlatnetBench
 audit_dir="$work/audit-bench" && mkdir -p "$audit_dir"  # on disk, removed by the EXIT trap

@@ -1,7 +1,7 @@
 // What the audit log adds to one plugin call, measured in-process on a release build
 // (scripts/bench.sh runs it; README "Audit log"): flatnet's own steps after the backend,
-// as main.swift runs them (parse stdin again, build the line, append it), timed one call
-// at a time with CLOCK_MONOTONIC, logging to a file and with logging off. Prints one JSON
+// as main.swift runs them (build the line from the parsed stdin and the result, append
+// it), timed one call at a time with CLOCK_MONOTONIC, logging to a file and with logging off. Prints one JSON
 // object per case for scripts/bench.sh. Not part of the plugin.
 //
 // Usage: FlatnetBench DIRECTORY [CALLS [cold [off]]]   (DIRECTORY on the log's disk)
@@ -46,8 +46,8 @@ let environment = [
 
 /// The median and 90th percentile, in microseconds, of `calls` timed audit steps.
 func measure(_ label: String, logFile: String) -> String {
-    let stdin = Array(netconf(logFile: logFile).utf8)
-    if cold, let document = try? JSONValue.parse(stdin) {
+    let document = try? JSONValue.parse(Array(netconf(logFile: logFile).utf8))
+    if cold, let document {
         _ = try? NetworkConfigParser.parse(document, cniVersion: CNIVersion(1, 1, 0))
         _ = (try? JSONValue.parse(Array(result.utf8)))?.serialized()
     }
@@ -55,7 +55,7 @@ func measure(_ label: String, logFile: String) -> String {
     for _ in 0..<calls {
         let started = MonotonicClock.microseconds()
         AuditTrail.record(AuditRecord.Call(
-            plugin: "flatnet", environment: environment, stdin: try? JSONValue.parse(stdin),
+            plugin: "flatnet", environment: environment, stdin: document,
             output: PluginOutput(stdout: result, exitStatus: 0), time: AuditTrail.now(), durationMicroseconds: 4321))
         samples.append(MonotonicClock.microseconds() - started)
     }

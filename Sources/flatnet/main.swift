@@ -26,18 +26,17 @@ let backend: any PluginBackend = programName == "flatnet-ipam"
     ? IPAMPluginBackend(lockTimeoutMilliseconds: lockTimeout)
     : FlatnetBackend(environment: environment, lockTimeoutMilliseconds: lockTimeout)
 let (startTime, started) = (AuditTrail.now(), MonotonicClock.microseconds())
-var stdin: [UInt8]?
-let output = Dispatcher(backend: backend).run(environment: environment) {
+var stdin: JSONValue?
+let output = Dispatcher(backend: backend).run(environment: environment, readStdin: {
     // VERSION from a terminal: nothing was piped, so do not wait for input.
     if environment["CNI_COMMAND"] == "VERSION" && StandardStreams.inputIsTerminal { return [] }
-    stdin = try StandardStreams.readAllInput()
-    return stdin ?? []
-}
+    return try StandardStreams.readAllInput()
+}, document: { stdin = $0 })
 // The audit line (README "Audit log"); written before the result, so that a runtime that
 // saw the result can rely on the line being there.
 if AuditRecord.isAudited(environment) {
     AuditTrail.record(AuditRecord.Call(
-        plugin: programName, environment: environment, stdin: stdin.flatMap { try? JSONValue.parse($0) },
+        plugin: programName, environment: environment, stdin: stdin,
         output: output, time: startTime, durationMicroseconds: MonotonicClock.microseconds() - started))
 }
 do {

@@ -13,12 +13,20 @@ public struct Dispatcher {
 
     /// `readStdin` is called at most once, and not at all when the environment is invalid.
     public func run(environment: [String: String], readStdin: () throws -> [UInt8]) -> PluginOutput {
+        run(environment: environment, readStdin: readStdin, document: { _ in })
+    }
+
+    /// As above; `document` receives stdin once it parsed as a JSON object (the audit line
+    /// reads the network's name and log settings from it without parsing stdin again).
+    public func run(environment: [String: String], readStdin: () throws -> [UInt8],
+                    document seen: (JSONValue) -> Void) -> PluginOutput {
         var replyVersion = CNIVersion.current.description
         do {
             let command = try CNIEnvironment.command(in: environment)
             try CNIEnvironment.checkRequired(for: command, in: environment)
             if command == .version { return VersionReply.output(stdin: try? readStdin()) }
             let document = try StdinDocument.read(readStdin)
+            seen(document)
             replyVersion = StdinDocument.replyVersion(document)
             try StdinDocument.checkNetworkName(document)
             let invocation = try CNIEnvironment.invocation(for: command, in: environment)

@@ -41,8 +41,8 @@ extension AuditTrail {
         write(record.line, settings: config.audit)
     }
 
-    /// `uid 0`, and `(sudo: alice)` when sudo ran the command: SUDO_USER is set by sudo,
-    /// which only root can have run it as, so it names the person, not the account.
+    /// `uid 0`, and `(sudo: alice)` when sudo ran the command: SUDO_USER as sudo sets it,
+    /// naming the person behind the account (root can set it by hand: a hint, not proof).
     static func operatorIdentity() -> String {
         let sudo = ProcessEnvironment.current()["SUDO_USER"].map { " (sudo: \($0))" } ?? ""
         return "uid \(getuid())\(sudo)"
