@@ -19,11 +19,12 @@ struct FuzzBackend: PluginBackend {
         switch config.ipam {
         case .pool(let pool):
             checkDataDirectory(pool.dataDirectory)
-            let addressPool = AddressPool(network: config.name, config: pool,
-                                          reservedAddress: config.metadata?.reservedAddress)
-            let decision = try PoolAllocator(pool: addressPool)
-                .decide(for: invocation.attachment, requested: requests.addresses, table: EmptyPool())
-            ipam = PoolResult.make(address: decision.address, pool: pool)
+            let pools = pool.rangeSets.map {
+                AddressPool(network: config.name, rangeSet: $0, reservedAddress: config.metadata?.reservedAddress)
+            }
+            let decisions = try PoolAllocator.decide(pools: pools, for: invocation.attachment,
+                                                     requested: requests.addresses) { _ in EmptyLeaseTable() }
+            ipam = PoolResult.make(addresses: decisions.map(\.address), pool: pool)
         case .delegated:
             ipam = FuzzBackend.delegatedAnswer
         }
@@ -77,11 +78,4 @@ struct FuzzBackend: PluginBackend {
     func check(_ request: PluginRequest) throws {}
     func status(_ request: PluginRequest) throws {}
     func garbageCollect(_ request: PluginRequest) throws {}
-}
-
-/// A pool with no leases yet.
-struct EmptyPool: LeaseTable {
-    func state(of address: IPv4Address) -> LeaseState { .free }
-    func recordedAddress(of owner: Attachment) -> IPv4Address? { nil }
-    func lastAllocated() -> IPv4Address? { nil }
 }

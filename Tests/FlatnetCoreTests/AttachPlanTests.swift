@@ -35,7 +35,7 @@ struct AttachPlanTests {
     }
 
     static var poolResult: CNIResult {
-        get throws { PoolResult.make(address: IPv4Address("10.43.1.5")!, pool: try config().ipam.pool!) }
+        get throws { PoolResult.make(addresses: [IPAddress("10.43.1.5")!], pool: try config().ipam.pool!) }
     }
 
     @Test("steps in order, each with its ip equivalent")
@@ -79,7 +79,7 @@ struct AttachPlanTests {
     func defaultRoute() throws {
         let noRoutes = try Self.config(Valid.config.setting("ipam.routes", to: .array([])).setting("metadata", to: nil))
         let routes = try AttachPlanner.plan(config: noRoutes, invocation: Self.invocation,
-                                            ipam: PoolResult.make(address: IPv4Address("10.43.1.5")!, pool: noRoutes.ipam.pool!), mac: Self.mac).routes
+                                            ipam: PoolResult.make(addresses: [IPAddress("10.43.1.5")!], pool: noRoutes.ipam.pool!), mac: Self.mac).routes
         #expect(routes.map { "\($0.destination) \($0.gateway!)" } == ["0.0.0.0/0 10.43.0.1"])
         let off = try Self.config(Valid.config.setting("defaultRoute", to: .bool(false)))
         let kept = try AttachPlanner.plan(config: off, invocation: Self.invocation, ipam: try Self.poolResult, mac: Self.mac).routes

@@ -53,7 +53,7 @@ struct DoctorReportTests {
         ("the network's chains", { $0.ebtablesBackends.holding = [.nfTables] }),
         ("no ebtables that works (chains unknown)", { $0.ebtablesBackends.working = [] }),
         ("a lease", {
-            $0.leases = [PoolLease(address: IPv4Address("10.43.1.2")!,
+            $0.leases = [PoolLease(address: IPAddress("10.43.1.2")!,
                                    owner: Attachment(containerID: "c1", ifName: "eth0"), ageSeconds: 1)]
         }),
         ("an unreadable lease", { $0.unreadableLeases = ["/var/lib/cni/flatnet/flat-a/addresses/x: not an address"] }),
@@ -88,7 +88,7 @@ struct DoctorReportTests {
         seen.uplinkPort = link(2, "eth1", kind: nil, master: 44)
         seen.bridgePorts = [link(5, "stray0", kind: nil, master: 9)]
         seen.linkBridgeSide = link(6, "flb-1d7e9ba470", kind: "veth")
-        seen.leases = [PoolLease(address: IPv4Address("10.43.1.2")!, owner: Attachment(containerID: "gone", ifName: "eth0"),
+        seen.leases = [PoolLease(address: IPAddress("10.43.1.2")!, owner: Attachment(containerID: "gone", ifName: "eth0"),
                                  ageSeconds: 5)]
         seen.unreadableLeases = ["/var/lib/cni/flatnet/flat a/addresses/10.43.1.9: not a lease"]
         seen.hostVeths = [link(8, veth.value, kind: "veth", master: 44, alias: "flatnet:flat-a")]

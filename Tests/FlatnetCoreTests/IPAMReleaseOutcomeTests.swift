@@ -6,11 +6,11 @@ import Testing
 @Suite("ipam release outcomes (pure)")
 struct IPAMReleaseOutcomeTests {
     static let owner = Attachment(containerID: "c1", ifName: "eth0")
-    static let address = IPv4Address("10.43.1.5")!
+    static let address = IPAddress("10.43.1.5")!
 
     @Test("release says what happened", arguments: [
-        (IPAMReleaseOutcome.released(address, owner: owner, dryRun: false), "released 10.43.1.5 (container c1 ifname eth0)"),
-        (.released(address, owner: owner, dryRun: true), "would release 10.43.1.5 (container c1 ifname eth0)"),
+        (IPAMReleaseOutcome.released([address], owner: owner, dryRun: false), "released 10.43.1.5 (container c1 ifname eth0)"),
+        (.released([address], owner: owner, dryRun: true), "would release 10.43.1.5 (container c1 ifname eth0)"),
         (.addressNotHeld(address), "10.43.1.5 was not held: nothing released"),
         (.ownerHoldsNothing(owner), "container c1 ifname eth0 holds no address: nothing released"),
     ])
@@ -22,11 +22,12 @@ struct IPAMReleaseOutcomeTests {
     func outsideSubnet() throws {
         let config = try ContainmentRulesTests.config
         let pool = AddressPool(network: config.name, config: try #require(config.ipam.pool), reservedAddress: nil)
-        #expect(throws: IPAMError.releaseOutsideSubnet(IPv4Address("10.99.0.5")!, subnet: pool.subnet)) {
-            try IPAMReleaseOutcome.checkReleasable(IPv4Address("10.99.0.5")!, from: pool)
+        let outside = IPAddress("10.99.0.5")!
+        #expect(throws: IPAMError.releaseOutsideSubnet(outside, subnet: "10.43.0.0/16")) {
+            try IPAMReleaseOutcome.checkReleasable(outside, from: [pool])
         }
-        #expect(IPAMError.releaseOutsideSubnet(IPv4Address("10.99.0.5")!, subnet: pool.subnet).cniError.message
+        #expect(IPAMError.releaseOutsideSubnet(outside, subnet: "10.43.0.0/16").cniError.message
             == "10.99.0.5 is outside the network's subnet 10.43.0.0/16: nothing released")
-        try IPAMReleaseOutcome.checkReleasable(Self.address, from: pool)
+        try IPAMReleaseOutcome.checkReleasable(Self.address, from: [pool])
     }
 }

@@ -19,10 +19,11 @@ struct NetworkConfigParserTests {
         #expect(config.metadata?.dockerBridge.value == "docker0")
         #expect(config.metadata?.reservedAddress == IPv4Address("10.43.0.2"))
         let pool = try #require(config.ipam.pool)
-        #expect(pool.subnet == IPv4Prefix(address: IPv4Address("10.43.0.0")!, length: 16))
-        #expect(pool.gateway == IPv4Address("10.43.0.1"))
-        #expect(pool.ranges == [AddressRange(start: IPv4Address("10.43.1.2")!, end: IPv4Address("10.43.1.254")!)])
-        #expect(pool.exclude.map(\.description) == ["10.43.1.100/30"])
+        let ipv4 = try #require(pool.ipv4)
+        #expect(ipv4.subnet == IPPrefix("10.43.0.0/16") && pool.ipv6 == nil)
+        #expect(ipv4.gateway == IPAddress("10.43.0.1"))
+        #expect(ipv4.ranges == [AddressRange(start: IPv4Address("10.43.1.2")!, end: IPv4Address("10.43.1.254")!)])
+        #expect(ipv4.exclude.map(\.description) == ["10.43.1.100/30"])
         #expect(pool.routes.map(\.destination.description) == ["0.0.0.0/0"])
         #expect(pool.dataDirectory == "/var/lib/cni/flatnet")
     }
@@ -41,7 +42,7 @@ struct NetworkConfigParserTests {
         #expect(config.metadata?.dockerBridge.value == "docker0")
         #expect(config.metadata?.address == IPv4Address("169.254.169.250"))
         #expect(config.ipam.pool?.dataDirectory == "/var/lib/cni/flatnet")
-        #expect(config.ipam.pool?.exclude == [] && config.ipam.pool?.routes == [])
+        #expect(config.ipam.pool?.ipv4?.exclude == [] && config.ipam.pool?.routes == [])
     }
 
     @Test("without metadata there is no docker0 link")

@@ -18,7 +18,7 @@ struct OperationRun {
     private(set) var outcomes: [Outcome: Int] = [:]
     let oracle: AllocationOracle
     let allocator: PoolAllocator
-    private(set) var mine: [(owner: Owner, address: IPv4Address)] = []
+    private(set) var mine: [(owner: Owner, address: IPAddress)] = []
     private var serial = 0
 
     init(scenario: PoolScenario) {
@@ -52,7 +52,7 @@ struct OperationRun {
             outcomes[.released, default: 0] += 1
             return nil
         case .request:
-            return request(randomAddress(using: &generator))
+            return request(.v4(randomAddress(using: &generator)))
         }
     }
 
@@ -79,11 +79,11 @@ struct OperationRun {
         return nil
     }
 
-    private mutating func request(_ address: IPv4Address) -> String? {
+    private mutating func request(_ address: IPAddress) -> String? {
         serial += 1
         let owner = Owner(containerID: "asks\(serial)", ifName: "eth0")
         let allowed = oracle.violation(address, table: scenario.table) == nil
-        let decision = try? allocator.decide(for: owner, requested: [.v4(address)], table: scenario.table)
+        let decision = try? allocator.decide(for: owner, requested: [address], table: scenario.table)
         switch (decision, allowed) {
         case (nil, false):
             outcomes[.requestRefused, default: 0] += 1
@@ -109,10 +109,11 @@ struct OperationRun {
         let pool = scenario.pool
         if generator.chance(60) {
             let range = generator.element(of: pool.ranges)
-            return IPv4Address(generator.uint32(in: range.start.value...range.end.value))
+            return IPv4Address(generator.uint32(in: range.start.v4!.value...range.end.v4!.value))
         }
         if generator.chance(70) {
-            return IPv4Address(generator.uint32(in: pool.subnet.network.value...pool.subnet.broadcast.value))
+            let subnet = pool.subnet.v4!
+            return IPv4Address(generator.uint32(in: subnet.network.value...subnet.broadcast.value))
         }
         return IPv4Address(generator.uint32(in: 0...UInt32.max))
     }

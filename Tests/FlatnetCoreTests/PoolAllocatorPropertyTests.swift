@@ -12,7 +12,7 @@ struct PoolScenario: CustomStringConvertible {
     var description: String {
         let reserved = pool.reservedAddress.map { "\($0)" } ?? "none", last = table.last.map { "\($0)" } ?? "none"
         return "subnet \(pool.subnet), gateway \(pool.gateway), reserved \(reserved),"
-            + " ranges [\(pool.rangesDescription)], exclude \(pool.exclude), last \(last), \(table.holders.count) held,"
+            + " ranges [\(pool.rangesDescription)], exclude \(pool.rangeSet.exclude), last \(last), \(table.holders.count) held,"
             + " \(table.unreadable.count) unreadable, \(danglingOwners.count) dangling"
     }
 }
@@ -24,13 +24,13 @@ struct PoolScenario: CustomStringConvertible {
 struct AllocationOracle {
     let pool: AddressPool
     /// Every address the pool may hand out, ascending.
-    let candidates: [IPv4Address]
+    let candidates: [IPAddress]
 
     init(pool: AddressPool) {
         self.pool = pool
-        var allowed = Set<IPv4Address>()
+        var allowed = Set<IPAddress>()
         for range in pool.ranges {
-            let addresses = (range.start.value...range.end.value).map(IPv4Address.init)
+            let addresses = (range.start.v4!.value...range.end.v4!.value).map { IPAddress.v4(IPv4Address($0)) }
             allowed.formUnion(addresses.filter { Self.forbiddenReason($0, pool) == nil })
         }
         candidates = allowed.sorted()
@@ -41,17 +41,18 @@ struct AllocationOracle {
         case network, broadcast, gateway, reserved, excluded
     }
 
-    static func forbiddenReason(_ address: IPv4Address, _ pool: AddressPool) -> Forbidden? {
-        if address == pool.subnet.network { return .network }
-        if address == pool.subnet.broadcast { return .broadcast }
+    static func forbiddenReason(_ address: IPAddress, _ pool: AddressPool) -> Forbidden? {
+        let subnet = pool.subnet.v4!
+        if address == .v4(subnet.network) { return .network }
+        if address == .v4(subnet.broadcast) { return .broadcast }
         if address == pool.gateway { return .gateway }
         if address == pool.reservedAddress { return .reserved }
-        if pool.exclude.contains(where: { $0.contains(address) }) { return .excluded }
+        if pool.rangeSet.exclude.contains(where: { $0.contains(address) }) { return .excluded }
         return nil
     }
 
     /// Why handing `address` to a new owner breaks the contract, or nil.
-    func violation(_ address: IPv4Address, table: MemoryLeaseTable) -> String? {
+    func violation(_ address: IPAddress, table: MemoryLeaseTable) -> String? {
         if let reason = Self.forbiddenReason(address, pool) { return "is the \(reason.rawValue) address" }
         if !pool.ranges.contains(where: { $0.contains(address) }) { return "is outside the ranges" }
         if let holder = table.holders[address] { return "is held by \(holder.containerID)" }
@@ -62,15 +63,17 @@ struct AllocationOracle {
     /// The rules that forbid some address inside the ranges.
     func forbiddenInsideRanges() -> Set<Forbidden> {
         Set(pool.ranges.flatMap { range in
-            (range.start.value...range.end.value).compactMap { Self.forbiddenReason(IPv4Address($0), pool) }
+            (range.start.v4!.value...range.end.v4!.value).compactMap {
+                Self.forbiddenReason(.v4(IPv4Address($0)), pool)
+            }
         })
     }
 
-    func isFree(_ address: IPv4Address, in table: MemoryLeaseTable) -> Bool {
+    func isFree(_ address: IPAddress, in table: MemoryLeaseTable) -> Bool {
         table.holders[address] == nil && !table.unreadable.contains(address)
     }
 
-    func expectedNext(in table: MemoryLeaseTable) -> IPv4Address? {
+    func expectedNext(in table: MemoryLeaseTable) -> IPAddress? {
         let free = candidates.filter { isFree($0, in: table) }
         guard let last = table.last else { return free.first }
         return free.first { $0 > last } ?? free.first
@@ -88,7 +91,7 @@ extension SplitMix64 {
         let ranges = addressRanges(in: subnet)
         let inRange = { (generator: inout SplitMix64) -> IPv4Address in
             let range = generator.element(of: ranges)
-            return IPv4Address(generator.uint32(in: range.start.value...range.end.value))
+            return IPv4Address(generator.uint32(in: range.start.v4!.value...range.end.v4!.value))
         }
         let inSubnet = { (generator: inout SplitMix64) -> IPv4Address in
             IPv4Address(generator.uint32(in: subnet.network.value...subnet.broadcast.value))
@@ -104,9 +107,10 @@ extension SplitMix64 {
         let pool = AddressPool(network: "flat-p", config: config, reservedAddress: reserved)
         var table = leaseTable(ranges: ranges)
         let anywhere = IPv4Address(uint32(in: 0...UInt32.max))
-        table.last = chance(25) ? nil : chance(60) ? inRange(&self) : chance(50) ? inSubnet(&self) : anywhere
+        table.last = (chance(25) ? nil : chance(60) ? inRange(&self) : chance(50) ? inSubnet(&self) : anywhere)
+            .map(IPAddress.v4)
         let dangling = (0..<int(in: 0...3)).map { Owner(containerID: "dangling\($0)", ifName: "eth0") }
-        for owner in dangling { table.records[owner] = inRange(&self) }
+        for owner in dangling { table.records[owner] = .v4(inRange(&self)) }
         return PoolScenario(pool: pool, table: table, danglingOwners: dangling)
     }
 
@@ -132,8 +136,8 @@ extension SplitMix64 {
         var table = MemoryLeaseTable()
         let density = element(of: [0, 10, 50, 90])
         for range in ranges {
-            for value in range.start.value...range.end.value {
-                let address = IPv4Address(value)
+            for value in range.start.v4!.value...range.end.v4!.value {
+                let address = IPAddress.v4(IPv4Address(value))
                 if chance(density) {
                     let holder = Owner(containerID: "held\(value)", ifName: "eth0")
                     table.holders[address] = holder

@@ -6,17 +6,17 @@ typealias Owner = FlatnetCore.Attachment
 
 /// An in-memory lease table for pure allocator tests.
 struct MemoryLeaseTable: LeaseTable {
-    var holders: [IPv4Address: Owner] = [:]
-    var records: [Owner: IPv4Address] = [:]
-    var unreadable: Set<IPv4Address> = []
-    var last: IPv4Address?
+    var holders: [IPAddress: Owner] = [:]
+    var records: [Owner: IPAddress] = [:]
+    var unreadable: Set<IPAddress> = []
+    var last: IPAddress?
 
-    func state(of address: IPv4Address) -> LeaseState {
+    func state(of address: IPAddress) -> LeaseState {
         if unreadable.contains(address) { return .unreadable(reason: "test") }
         return holders[address].map { .held(by: $0) } ?? .free
     }
-    func recordedAddress(of owner: Owner) -> IPv4Address? { records[owner] }
-    func lastAllocated() -> IPv4Address? { last }
+    func recordedAddress(of owner: Owner) -> IPAddress? { records[owner] }
+    func lastAllocated() -> IPAddress? { last }
 
     mutating func apply(_ decision: AllocationDecision, to owner: Owner) {
         holders[decision.address] = owner
@@ -29,16 +29,16 @@ struct MemoryLeaseTable: LeaseTable {
     }
 }
 
-func ip(_ text: String) -> IPv4Address { IPv4Address(text)! }
+func ip(_ text: String) -> IPAddress { IPAddress(text)! }
 func owner(_ id: String, _ ifName: String = "eth0") -> Owner { Owner(containerID: id, ifName: ifName) }
 
 func makePool(ranges: [(String, String)], exclude: [String] = [], reserved: String? = "10.43.0.2",
               subnet: String = "10.43.0.0/16", gateway: String = "10.43.0.1") -> AddressPool {
     let config = PoolConfig(
-        subnet: IPPrefix(subnet)!.v4!, gateway: ip(gateway),
+        subnet: IPPrefix(subnet)!.v4!, gateway: ip(gateway).v4!,
         ranges: ranges.map { AddressRange(start: ip($0.0), end: ip($0.1)) },
         exclude: exclude.map { IPPrefix($0, allowBareAddress: true)!.v4! }, routes: [], dataDirectory: "/x")
-    return AddressPool(network: "flat-a", config: config, reservedAddress: reserved.map(ip))
+    return AddressPool(network: "flat-a", config: config, reservedAddress: reserved.map { ip($0).v4! })
 }
 
 @Suite("Pool allocator")
@@ -119,7 +119,7 @@ struct PoolAllocatorTests {
     @Test("requests", arguments: [
         ("10.43.1.7", "ok"), ("10.44.0.1", "outside the subnet"), ("10.43.0.1", "never allocated"),
         ("10.43.0.2", "never allocated"), ("10.43.1.100", "never allocated"), ("10.43.2.5", "outside this host's ranges"),
-        ("10.43.1.3", "held by another container"), ("10.43.255.255", "never allocated"), ("fd00::5", "outside the subnet"),
+        ("10.43.1.3", "held by another container"), ("10.43.255.255", "never allocated"), ("fd00::5", "has no IPv6 range set"),
     ])
     func requests(_ requested: String, _ outcome: String) throws {
         var table = MemoryLeaseTable()

@@ -12,7 +12,7 @@ struct PortSecurityTests {
     static let mac = MACAddress("02:00:00:00:00:01")!
 
     static func lease(_ config: NetworkConfig) -> CNIResult {
-        PoolResult.make(address: IPv4Address("10.43.1.5")!, pool: config.ipam.pool!)
+        PoolResult.make(addresses: [IPAddress("10.43.1.5")!], pool: config.ipam.pool!)
     }
 
     @Test("on by default: 100 frames/s, burst 200, no allowed addresses")

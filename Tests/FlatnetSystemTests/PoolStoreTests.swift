@@ -25,6 +25,13 @@ struct PoolFixture: ~Copyable {
     deinit { try? FileManager.default.removeItem(atPath: dataDirectory) }
 }
 
+extension PoolIPAM {
+    /// ADD's first address (the only one, in an IPv4-only pool).
+    func acquireFirst(for owner: Owner, requested: [IPAddress]) throws -> IPAddress {
+        try acquire(for: owner, requested: requested)[0]
+    }
+}
+
 func mode(_ path: String) throws -> Int {
     (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
 }
@@ -34,7 +41,7 @@ struct PoolStoreTests {
     @Test("first ADD creates the layout: directories 0700, files 0600")
     func layout() throws {
         let pool = try PoolFixture()
-        let address = try pool.ipam.acquire(for: Owner(containerID: "c1", ifName: "eth0"), requested: [])
+        let address = try pool.ipam.acquireFirst(for: Owner(containerID: "c1", ifName: "eth0"), requested: [])
         #expect(address.description == "10.43.1.2")
         #expect(try mode(pool.dataDirectory) == 0o700)
         for directory in ["", "/addresses", "/owners"] { #expect(try mode(pool.directory + directory) == 0o700) }
@@ -48,7 +55,7 @@ struct PoolStoreTests {
         let pool = try PoolFixture()
         try pool.ipam.release(for: Owner(containerID: "c1", ifName: "eth0"))
         #expect(!FileManager.default.fileExists(atPath: pool.dataDirectory))
-        #expect(throws: IPAMError.self) { try pool.ipam.verify(for: Owner(containerID: "c1", ifName: "eth0"), expected: nil) }
+        #expect(throws: IPAMError.self) { try pool.ipam.verify(for: Owner(containerID: "c1", ifName: "eth0"), expected: []) }
     }
 
     @Test("a directory of foreign files (host-local's) is refused, naming it")
@@ -57,7 +64,7 @@ struct PoolStoreTests {
         try FileManager.default.createDirectory(atPath: pool.directory, withIntermediateDirectories: true)
         try "c1\r\neth0".write(toFile: pool.directory + "/10.43.1.2", atomically: true, encoding: .utf8)
         do {
-            _ = try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: [])
+            _ = try pool.ipam.acquireFirst(for: Owner(containerID: "c2", ifName: "eth0"), requested: [])
             Issue.record("foreign state accepted")
         } catch let error as IPAMError {
             #expect(error.cniError.code == .stateCorrupt)
@@ -70,7 +77,7 @@ struct PoolStoreTests {
         let pool = try PoolFixture()
         try FileManager.default.createDirectory(atPath: pool.directory + "/addresses", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: pool.directory + "/owners", withIntermediateDirectories: true)
-        #expect(try pool.ipam.acquire(for: Owner(containerID: "c1", ifName: "eth0"), requested: []).description == "10.43.1.2")
+        #expect(try pool.ipam.acquireFirst(for: Owner(containerID: "c1", ifName: "eth0"), requested: []).description == "10.43.1.2")
         #expect(FileManager.default.fileExists(atPath: pool.directory + "/layout"))
     }
 
@@ -91,14 +98,14 @@ struct PoolStoreTests {
     @Test("a damaged lease counts as held: never reused, reported with its path, requested by name refused")
     func corruptLease() throws {
         let pool = try PoolFixture()
-        _ = try pool.ipam.acquire(for: Owner(containerID: "c1", ifName: "eth0"), requested: [])
+        _ = try pool.ipam.acquireFirst(for: Owner(containerID: "c1", ifName: "eth0"), requested: [])
         try FileManager.default.createSymbolicLink(atPath: pool.directory + "/addresses/10.43.1.3", withDestinationPath: "garbage")
-        #expect(try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: []) == IPv4Address("10.43.1.4"))
+        #expect(try pool.ipam.acquireFirst(for: Owner(containerID: "c2", ifName: "eth0"), requested: []) == IPAddress("10.43.1.4"))
         let problems = try pool.ipam.leases().problems
         #expect(problems.count == 1 && problems[0].contains("/addresses/10.43.1.3"), "\(problems)")
         #expect(try pool.ipam.usage().held == 3, "counted as held")
         do {
-            _ = try pool.ipam.acquire(for: Owner(containerID: "c3", ifName: "eth0"), requested: [IPAddress("10.43.1.3")!])
+            _ = try pool.ipam.acquireFirst(for: Owner(containerID: "c3", ifName: "eth0"), requested: [IPAddress("10.43.1.3")!])
             Issue.record("handed out an address whose lease cannot be read")
         } catch let error as IPAMError {
             #expect(error.cniError.code == .addressUnavailable && error.cniError.details.contains("/addresses/10.43.1.3"))
@@ -108,9 +115,9 @@ struct PoolStoreTests {
     @Test("a regular file where a lease link belongs counts as held and is reported with its path")
     func fileInsteadOfLink() throws {
         let pool = try PoolFixture()
-        _ = try pool.ipam.acquire(for: Owner(containerID: "c1", ifName: "eth0"), requested: [])
+        _ = try pool.ipam.acquireFirst(for: Owner(containerID: "c1", ifName: "eth0"), requested: [])
         try "c2".write(toFile: pool.directory + "/addresses/10.43.1.3", atomically: true, encoding: .utf8)
-        #expect(try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: []) == IPv4Address("10.43.1.4"))
+        #expect(try pool.ipam.acquireFirst(for: Owner(containerID: "c2", ifName: "eth0"), requested: []) == IPAddress("10.43.1.4"))
         #expect(try pool.ipam.leases().problems.first?.contains("regular file") == true)
         do {
             try pool.ipam.checkStatus()
@@ -123,11 +130,11 @@ struct PoolStoreTests {
     @Test("a lock held elsewhere past the deadline is code 11")
     func lockTimeout() throws {
         let pool = try PoolFixture(lockTimeout: 50)
-        _ = try pool.ipam.acquire(for: Owner(containerID: "c1", ifName: "eth0"), requested: [])
+        _ = try pool.ipam.acquireFirst(for: Owner(containerID: "c1", ifName: "eth0"), requested: [])
         // flock locks belong to open file descriptions: a second open in this process contends.
         try FileLock.withLock(path: pool.directory + "/lock", timeoutMilliseconds: 1_000) {
             do {
-                _ = try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: [])
+                _ = try pool.ipam.acquireFirst(for: Owner(containerID: "c2", ifName: "eth0"), requested: [])
                 Issue.record("acquired a held lock")
             } catch {
                 #expect(CNIErrorMapping.cniError(for: error).code == .tryAgainLater)
@@ -139,10 +146,10 @@ struct PoolStoreTests {
     func crashLeftovers() throws {
         let pool = try PoolFixture()
         let owner = Owner(containerID: "c1", ifName: "eth0")
-        _ = try pool.ipam.acquire(for: Owner(containerID: "c0", ifName: "eth0"), requested: [])
+        _ = try pool.ipam.acquireFirst(for: Owner(containerID: "c0", ifName: "eth0"), requested: [])
         try FileManager.default.createSymbolicLink(atPath: pool.directory + "/owners/c1:eth0", withDestinationPath: "10.43.1.7")
         try "half".write(toFile: pool.directory + "/addresses/.tmp.999.10.43.1.8", atomically: false, encoding: .utf8)
-        let address = try pool.ipam.acquire(for: owner, requested: [])
+        let address = try pool.ipam.acquireFirst(for: owner, requested: [])
         #expect(address.description == "10.43.1.3")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: pool.directory + "/owners/c1:eth0") == "10.43.1.3")
         try FileManager.default.createSymbolicLink(atPath: pool.directory + "/owners/gone:eth0", withDestinationPath: "10.43.1.9")
@@ -157,22 +164,22 @@ struct PoolStoreTests {
     func garbageCollection() throws {
         let pool = try PoolFixture()
         let owners = (0..<5).map { Owner(containerID: "c\($0)", ifName: "eth0") }
-        for owner in owners { _ = try pool.ipam.acquire(for: owner, requested: []) }
+        for owner in owners { _ = try pool.ipam.acquireFirst(for: owner, requested: []) }
         let outcome = try pool.ipam.collectGarbage(keeping: [owners[1], owners[3]])
         #expect(outcome.released.map(\.owner.containerID).sorted() == ["c0", "c2", "c4"])
         #expect(try pool.ipam.leases().leases.map(\.owner.containerID) == ["c1", "c3"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: pool.directory + "/owners").sorted() == ["c1:eth0", "c3:eth0"])
-        try pool.ipam.verify(for: owners[1], expected: IPv4Address("10.43.1.3"))
+        try pool.ipam.verify(for: owners[1], expected: [IPAddress("10.43.1.3")!])
     }
 
     @Test("DEL releases; repeated DEL succeeds; the released address waits its turn")
     func releaseAndRoundRobin() throws {
         let pool = try PoolFixture(ranges: ("10.43.1.2", "10.43.1.4"))
         let first = Owner(containerID: "c1", ifName: "eth0")
-        #expect(try pool.ipam.acquire(for: first, requested: []).description == "10.43.1.2")
+        #expect(try pool.ipam.acquireFirst(for: first, requested: []).description == "10.43.1.2")
         try pool.ipam.release(for: first)
         try pool.ipam.release(for: first)
-        #expect(try pool.ipam.acquire(for: Owner(containerID: "c2", ifName: "eth0"), requested: []).description == "10.43.1.3")
+        #expect(try pool.ipam.acquireFirst(for: Owner(containerID: "c2", ifName: "eth0"), requested: []).description == "10.43.1.3")
         #expect(try pool.ipam.usage() == (held: 1, capacity: 3))
     }
 
@@ -181,33 +188,33 @@ struct PoolStoreTests {
         let pool = try PoolFixture(ranges: ("10.43.1.2", "10.43.1.4"))
         let owner = { (name: String) in Owner(containerID: name, ifName: "eth0") }
         let a = try pool.ipam.acquireLease(for: owner("a"), requested: [])
-        #expect(a.address.description == "10.43.1.2" && a.firstLease)
+        #expect(a.addresses[0].description == "10.43.1.2" && a.firstLease)
         #expect(try pool.ipam.acquireLease(for: owner("a"), requested: []).firstLease == false, "already held")
         let requested = try pool.ipam.acquireLease(for: owner("r"), requested: [.v4(IPv4Address("10.43.1.4")!)])
         #expect(requested.firstLease, "10.43.1.4 was never held")
         try pool.ipam.release(for: owner("r"))
         let b = try pool.ipam.acquireLease(for: owner("b"), requested: [])
-        #expect(b.address.description == "10.43.1.3" && !b.firstLease, "below the mark the request raised")
+        #expect(b.addresses[0].description == "10.43.1.3" && !b.firstLease, "below the mark the request raised")
         let again = try pool.ipam.acquireLease(for: owner("c"), requested: [])
-        #expect(again.address.description == "10.43.1.4" && !again.firstLease, "held before, by r")
+        #expect(again.addresses[0].description == "10.43.1.4" && !again.firstLease, "held before, by r")
         #expect(try String(contentsOfFile: pool.directory + "/highest", encoding: .utf8) == "10.43.1.4\n")
         try pool.ipam.release(for: owner("a"))
         try FileManager.default.removeItem(atPath: pool.directory + "/highest")  // a pool from before issue 15
         let older = try pool.ipam.acquireLease(for: owner("d"), requested: [])
-        #expect(older.address.description == "10.43.1.2" && !older.firstLease, "unknown history: not a first lease")
+        #expect(older.addresses[0].description == "10.43.1.2" && !older.firstLease, "unknown history: not a first lease")
         #expect(!FileManager.default.fileExists(atPath: pool.directory + "/highest"), "unknown stays unknown")
     }
 
     @Test("the lease history reads what it writes; anything else is unknown")
     func leaseHistoryText() {
-        let address = IPv4Address("10.43.1.7")!
+        let address = IPAddress("10.43.1.7")!
         for history in [LeaseHistory.nothingLeased, .highest(address)] {
             #expect(LeaseHistory(fileText: history.fileText) == history)
         }
         for text in [nil, "", "garbage\n", "10.43.1.300\n"] { #expect(LeaseHistory(fileText: text) == .unknown) }
         #expect(LeaseHistory.nothingLeased.recording(address) == .highest(address))
-        #expect(LeaseHistory.highest(address).recording(IPv4Address("10.43.1.3")!) == .highest(address), "never lowered")
+        #expect(LeaseHistory.highest(address).recording(IPAddress("10.43.1.3")!) == .highest(address), "never lowered")
         #expect(!LeaseHistory.unknown.neverLeased(address) && !LeaseHistory.highest(address).neverLeased(address))
-        #expect(LeaseHistory.highest(address).neverLeased(IPv4Address("10.43.1.8")!))
+        #expect(LeaseHistory.highest(address).neverLeased(IPAddress("10.43.1.8")!))
     }
 }

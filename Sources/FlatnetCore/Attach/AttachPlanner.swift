@@ -41,7 +41,7 @@ public enum AttachPlanner {
     /// it). With a delegated IPAM the subnet is unknown here, so it is a /32 (and the
     /// operator routes the subnet).
     public static func reservedPrefix(_ metadata: MetadataConfig, config: NetworkConfig) -> IPPrefix {
-        let length = config.ipam.pool?.subnet.length ?? 32
+        let length = config.ipam.ipv4Pool?.subnet.length ?? 32
         return IPPrefix(address: .v4(metadata.reservedAddress), length: length)!
     }
 

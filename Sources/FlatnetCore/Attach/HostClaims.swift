@@ -57,7 +57,7 @@ public enum HostClaims {
             // The reserved address carries the subnet's prefix, and the host has one
             // connected route per prefix: a second metadata network on the same subnet
             // would have its replies and ARP leave through the first one's link.
-            if let pool = config.ipam.pool {
+            if let pool = config.ipam.ipv4Pool {
                 let subnet = "\(pool.subnet.network)/\(pool.subnet.length)"
                 claims.append(HostClaim(kind: .metadataSubnet, name: subnet, field: "ipam.subnet"))
             }

@@ -41,6 +41,12 @@ public enum FleetValidator {
         return problems
     }
 
+    /// The pairs of ranges (any family) two hosts' pools share addresses in.
+    static func overlaps(_ a: RenderedNetwork, _ b: RenderedNetwork) -> [(AddressRange, AddressRange)] {
+        let ranges = { (network: RenderedNetwork) in network.config.ipam.pool?.rangeSets.flatMap(\.ranges) ?? [] }
+        return ranges(a).flatMap { first in ranges(b).filter { first.overlaps($0) }.map { (first, $0) } }
+    }
+
     /// One network's hosts must not hand out the same addresses.
     static func overlappingRanges(_ rendered: [RenderedNetwork]) -> [ConfigProblem] {
         var problems: [ConfigProblem] = []
@@ -48,12 +54,12 @@ public enum FleetValidator {
         for (_, members) in byNetwork.sorted(by: { $0.key < $1.key }) {
             for (index, current) in members.enumerated() {
                 for earlier in members[..<index] {
-                    guard let a = current.config.ipam.pool?.ranges.first,
-                          let b = earlier.config.ipam.pool?.ranges.first,
-                          a.overlaps(b) else { continue }
-                    problems.append(ConfigProblem(path: current.path + ".rangeStart",
-                        message: "host \(current.host): range \(a) overlaps host \(earlier.host)'s range \(b)"
-                            + " in network \(current.config.name)"))
+                    for (a, b) in overlaps(current, earlier) {
+                        let key = a.start.family == .ipv4 ? ".rangeStart" : ".ipv6RangeStart"
+                        problems.append(ConfigProblem(path: current.path + key,
+                            message: "host \(current.host): range \(a) overlaps host \(earlier.host)'s range"
+                                + " \(b) in network \(current.config.name)"))
+                    }
                 }
             }
         }

@@ -35,7 +35,7 @@ extension NetworkConfigValidator {
 
     static func grantableBlockProblem(_ block: IPv4Prefix, config: NetworkConfig) -> String? {
         var forbidden: [(IPv4Address, String)] = []
-        if let pool = config.ipam.pool {
+        if let pool = config.ipam.ipv4Pool {
             guard pool.subnet.contains(block.network), pool.subnet.contains(block.broadcast) else {
                 return "is not inside ipam.subnet \(pool.subnet.network)/\(pool.subnet.length)"
             }

@@ -71,46 +71,92 @@ public enum IPAMConfig: Equatable, Sendable {
     }
 }
 
-/// flatnet-ipam's pool: one subnet shared by the flat segment, and this host's ranges.
+/// flatnet-ipam's pool: per family, one subnet shared by the flat segment and this
+/// host's ranges in it (README.md#ipv6-and-dual-stack). The IPv4 range set is the
+/// block's top-level keys; the IPv6 one is its `ipv6` object. At least one is present.
 public struct PoolConfig: Equatable, Sendable {
     public static let pluginType = "flatnet-ipam"
     public static let defaultDataDirectory = "/var/lib/cni/flatnet"
 
-    public var subnet: IPv4Prefix
-    public var gateway: IPv4Address
-    public var ranges: [AddressRange]
-    /// Addresses and CIDRs never handed out (bare-metal servers, appliances).
-    public var exclude: [IPv4Prefix]
+    public var ipv4: RangeSet?
+    public var ipv6: RangeSet?
     public var routes: [RouteConfig]
     /// Parent of the per-network state directory `<dataDir>/<network name>`.
     public var dataDirectory: String
 
+    public init(ipv4: RangeSet?, ipv6: RangeSet? = nil, routes: [RouteConfig] = [],
+                dataDirectory: String = PoolConfig.defaultDataDirectory) {
+        self.ipv4 = ipv4
+        self.ipv6 = ipv6
+        self.routes = routes
+        self.dataDirectory = dataDirectory
+    }
+
+    /// An IPv4-only pool.
     public init(subnet: IPv4Prefix, gateway: IPv4Address, ranges: [AddressRange], exclude: [IPv4Prefix] = [],
                 routes: [RouteConfig] = [], dataDirectory: String = PoolConfig.defaultDataDirectory) {
+        let set = RangeSet(subnet: IPPrefix(address: .v4(subnet.address), length: subnet.length)!,
+                           gateway: .v4(gateway), ranges: ranges,
+                           exclude: exclude.map { IPPrefix(address: .v4($0.address), length: $0.length)! })
+        self.init(ipv4: set, routes: routes, dataDirectory: dataDirectory)
+    }
+
+    /// The range sets present, IPv4 first.
+    public var rangeSets: [RangeSet] { [ipv4, ipv6].compactMap { $0 } }
+
+    public func rangeSet(_ family: IPFamily) -> RangeSet? { family == .ipv4 ? ipv4 : ipv6 }
+}
+
+/// One family's part of a pool: the subnet, its gateway (optional for IPv6), this host's
+/// ranges and the addresses never handed out.
+public struct RangeSet: Equatable, Sendable {
+    /// Written as its network address (validated).
+    public var subnet: IPPrefix
+    public var gateway: IPAddress?
+    public var ranges: [AddressRange]
+    /// Addresses and CIDRs never handed out (bare-metal servers, appliances).
+    public var exclude: [IPPrefix]
+
+    public init(subnet: IPPrefix, gateway: IPAddress?, ranges: [AddressRange], exclude: [IPPrefix] = []) {
         self.subnet = subnet
         self.gateway = gateway
         self.ranges = ranges
         self.exclude = exclude
-        self.routes = routes
-        self.dataDirectory = dataDirectory
     }
+
+    public var family: IPFamily { subnet.family }
+
+    /// The netconf path of a key of this set: `ipam.gateway` or `ipam.ipv6.gateway`.
+    public var path: String { family == .ipv4 ? "ipam" : "ipam.ipv6" }
+
+    /// The IPv4 view (nil for IPv6), for IPv4-only features (metadata, grants).
+    public var subnetV4: IPv4Prefix? { subnet.v4 }
+    public var gatewayV4: IPv4Address? { gateway?.v4 }
 }
 
-/// An inclusive range of addresses this host allocates from.
+/// An inclusive range of addresses (one family) this host allocates from.
 public struct AddressRange: Equatable, Sendable, CustomStringConvertible {
-    public var start: IPv4Address
-    public var end: IPv4Address
+    public var start: IPAddress
+    public var end: IPAddress
 
-    public init(start: IPv4Address, end: IPv4Address) {
+    public init(start: IPAddress, end: IPAddress) {
         self.start = start
         self.end = end
     }
 
-    public func contains(_ address: IPv4Address) -> Bool { start <= address && address <= end }
+    public init(start: IPv4Address, end: IPv4Address) {
+        self.init(start: .v4(start), end: .v4(end))
+    }
 
-    public func overlaps(_ other: AddressRange) -> Bool { start <= other.end && other.start <= end }
+    public func contains(_ address: IPAddress) -> Bool {
+        address.family == start.family && start <= address && address <= end
+    }
 
-    public var size: Int { Int(end.value) - Int(start.value) + 1 }
+    public func contains(_ address: IPv4Address) -> Bool { contains(.v4(address)) }
+
+    public func overlaps(_ other: AddressRange) -> Bool {
+        start.family == other.start.family && start <= other.end && other.start <= end
+    }
 
     public var description: String { "\(start)-\(end)" }
 }
@@ -119,4 +165,27 @@ public struct AddressRange: Equatable, Sendable, CustomStringConvertible {
 public struct RouteConfig: Equatable, Sendable {
     public var destination: IPPrefix
     public var gateway: IPAddress?
+}
+
+/// The IPv4 range set with IPv4 types, for the features that are IPv4 only (metadata,
+/// allowed and granted addresses, the host's claim on the subnet).
+public struct IPv4RangeSet: Equatable, Sendable {
+    public var subnet: IPv4Prefix
+    public var gateway: IPv4Address
+    public var ranges: [AddressRange]
+    public var exclude: [IPv4Prefix]
+}
+
+extension PoolConfig {
+    /// Nil for an IPv6-only pool.
+    public var ipv4View: IPv4RangeSet? {
+        guard let set = ipv4, let subnet = set.subnetV4, let gateway = set.gatewayV4 else { return nil }
+        return IPv4RangeSet(subnet: subnet, gateway: gateway, ranges: set.ranges,
+                            exclude: set.exclude.compactMap(\.v4))
+    }
+}
+
+extension IPAMConfig {
+    /// flatnet-ipam's IPv4 range set (nil for a delegated IPAM or an IPv6-only pool).
+    public var ipv4Pool: IPv4RangeSet? { pool?.ipv4View }
 }

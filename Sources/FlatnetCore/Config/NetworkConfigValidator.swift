@@ -16,7 +16,14 @@ public enum NetworkConfigValidator {
         checkInterfaces(config, log: log)
         if let pool = config.ipam.pool {
             PoolValidator.check(pool, log: log)
-            if let metadata = config.metadata { checkMetadata(metadata, against: pool, log: log) }
+            if let metadata = config.metadata {
+                if let ipv4 = pool.ipv4View {
+                    checkMetadata(metadata, against: ipv4, log: log)
+                } else {
+                    log.add("metadata", "the metadata path is IPv4: it needs the pool's IPv4 range set"
+                        + " (ipam.subnet, ipam.gateway, ipam.ranges)")
+                }
+            }
         }
         checkAllowedAddresses(config.portSecurity.allowedAddresses, path: "allowedAddresses",
                               config: config, log: log)
@@ -58,7 +65,7 @@ public enum NetworkConfigValidator {
 
     /// The reserved address is a host-side gateway on the flat subnet: containers must
     /// reach it on-link, and the pool must never hand it out.
-    static func checkMetadata(_ metadata: MetadataConfig, against pool: PoolConfig, log: ProblemLog) {
+    static func checkMetadata(_ metadata: MetadataConfig, against pool: IPv4RangeSet, log: ProblemLog) {
         let reserved = metadata.reservedAddress
         let path = "metadata.reservedAddress"
         if !pool.subnet.contains(reserved) {

@@ -1,29 +1,48 @@
 /// Reads a `flatnet-ipam` block. Strict: unknown keys are errors (see NetworkConfigParser).
+/// The top-level `subnet`, `gateway`, `ranges` and `exclude` are the IPv4 range set;
+/// the `ipv6` object holds the same keys for IPv6 (README.md#ipv6-and-dual-stack).
 enum PoolConfigParser {
-    static let knownKeys: Set<String> = [
-        "type", "subnet", "gateway", "ranges", "exclude", "routes", "dataDir",
-    ]
+    static let rangeSetKeys: Set<String> = ["subnet", "gateway", "ranges", "exclude"]
+    static let knownKeys: Set<String> = rangeSetKeys.union(["type", "ipv6", "routes", "dataDir"])
 
     static func parse(_ block: ObjectReader) -> PoolConfig? {
         block.rejectUnknownKeys(known: knownKeys)
-        let subnet = block.ipv4Prefix("subnet", required: true)
-        let gateway = block.ipv4Address("gateway", required: true)
-        let ranges = parseRanges(block)
-        let exclude = (block.array("exclude") ?? []).compactMap {
-            parseExclusion($0.value, path: $0.path, log: block.log)
+        let hasIPv4 = rangeSetKeys.contains { block.value($0) != nil }
+        let ipv6Block = block.object("ipv6")
+        if !hasIPv4, block.value("ipv6") == nil {
+            block.log.add(block.childPath("subnet"), "is required (or an ipv6 range set for an IPv6-only pool)")
+            return nil
+        }
+        let ipv4 = hasIPv4 ? parseRangeSet(block, family: .ipv4) : nil
+        let ipv6 = ipv6Block.flatMap { set -> RangeSet? in
+            set.rejectUnknownKeys(known: rangeSetKeys)
+            return parseRangeSet(set, family: .ipv6)
         }
         let routes = (block.array("routes") ?? []).compactMap {
             parseRoute($0.value, path: $0.path, log: block.log)
         }
         let dataDirectory = block.string("dataDir") ?? PoolConfig.defaultDataDirectory
-        guard let subnet, let gateway, let ranges else { return nil }
-        return PoolConfig(subnet: subnet, gateway: gateway, ranges: ranges, exclude: exclude,
-                          routes: routes, dataDirectory: dataDirectory)
+        guard hasIPv4 == (ipv4 != nil), (block.value("ipv6") == nil) == (ipv6 == nil) else { return nil }
+        return PoolConfig(ipv4: ipv4, ipv6: ipv6, routes: routes, dataDirectory: dataDirectory)
+    }
+
+    /// One family's subnet, gateway (required for IPv4), ranges and exclusions.
+    static func parseRangeSet(_ block: ObjectReader, family: IPFamily) -> RangeSet? {
+        let subnet = block.prefix("subnet", required: true, family: family)
+        let gateway = block.address("gateway", required: family == .ipv4, family: family)
+        let ranges = parseRanges(block, family: family)
+        let exclude = (block.array("exclude") ?? []).compactMap { element in
+            ObjectReader.prefix(element.value, path: element.path, log: block.log, allowBareAddress: true,
+                                family: family)
+        }
+        guard let subnet, let ranges, family == .ipv6 || gateway != nil,
+              block.value("gateway") == nil || gateway != nil else { return nil }
+        return RangeSet(subnet: subnet, gateway: gateway, ranges: ranges, exclude: exclude)
     }
 
     /// `ranges` is required: on a flat segment shared by many hosts, a default of "the
     /// whole subnet" would let two hosts hand out the same address.
-    static func parseRanges(_ block: ObjectReader) -> [AddressRange]? {
+    static func parseRanges(_ block: ObjectReader, family: IPFamily) -> [AddressRange]? {
         guard let elements = block.array("ranges", required: true) else { return nil }
         guard !elements.isEmpty else {
             block.log.add(block.childPath("ranges"), "must list at least one range")
@@ -34,23 +53,12 @@ enum PoolConfigParser {
                 return nil
             }
             range.rejectUnknownKeys(known: ["rangeStart", "rangeEnd"])
-            let start = range.ipv4Address("rangeStart", required: true)
-            let end = range.ipv4Address("rangeEnd", required: true)
+            let start = range.address("rangeStart", required: true, family: family)
+            let end = range.address("rangeEnd", required: true, family: family)
             guard let start, let end else { return nil }
             return AddressRange(start: start, end: end)
         }
         return ranges.count == elements.count ? ranges : nil
-    }
-
-    static func parseExclusion(_ value: JSONValue, path: String, log: ProblemLog) -> IPv4Prefix? {
-        guard let prefix = ObjectReader.prefix(value, path: path, log: log, allowBareAddress: true) else {
-            return nil
-        }
-        guard let v4 = prefix.v4 else {
-            log.add(path, "\"\(prefix)\" is IPv6; IPv6 pools are not supported yet")
-            return nil
-        }
-        return v4
     }
 
     static func parseRoute(_ value: JSONValue, path: String, log: ProblemLog) -> RouteConfig? {
@@ -61,6 +69,11 @@ enum PoolConfigParser {
         if let text = route.string("gw") {
             gateway = IPAddress(text)
             if gateway == nil { log.add(route.childPath("gw"), "\"\(text)\" is not an IP address") }
+        }
+        if let destination, let gateway, gateway.family != destination.family {
+            log.add(route.childPath("gw"), "\(gateway) is \(gateway.family.name) but dst \(destination)"
+                + " is \(destination.family.name)")
+            return nil
         }
         guard let destination, route.value("gw") == nil || gateway != nil else { return nil }
         return RouteConfig(destination: destination, gateway: gateway)

@@ -1,59 +1,98 @@
-/// Rules for a flatnet-ipam pool: subnet, gateway, ranges, exclusions, routes, dataDir.
+/// Rules for a flatnet-ipam pool: per family subnet, gateway, ranges, exclusions; then
+/// routes and dataDir.
 enum PoolValidator {
     static func check(_ pool: PoolConfig, log: ProblemLog) {
-        guard checkSubnet(pool.subnet, log: log) else { return }
-        checkHost(pool.gateway, in: pool.subnet, path: "ipam.gateway", log: log)
-        checkRanges(pool, log: log)
-        for (index, exclusion) in pool.exclude.enumerated() where !pool.subnet.contains(exclusion.network) {
-            log.add("ipam.exclude[\(index)]", "\(exclusion) is outside ipam.subnet \(pool.subnet)")
-        }
-        for (index, route) in pool.routes.enumerated() {
-            if let gateway = route.gateway?.v4, !pool.subnet.contains(gateway) {
-                log.add("ipam.routes[\(index)].gw", "\(gateway) is outside ipam.subnet \(pool.subnet):"
-                    + " not reachable on-link")
-            }
-        }
+        for set in pool.rangeSets { check(set, log: log) }
+        checkRoutes(pool, log: log)
         checkDataDirectory(pool.dataDirectory, log: log)
     }
 
-    /// A subnet must be written as its network address and leave room for hosts.
-    static func checkSubnet(_ subnet: IPv4Prefix, log: ProblemLog) -> Bool {
-        if subnet.network != subnet.address {
-            log.add("ipam.subnet", "\(subnet) has host bits set;"
-                + " did you mean \(subnet.network)/\(subnet.length)?")
+    static func check(_ set: RangeSet, log: ProblemLog) {
+        guard checkSubnet(set, log: log), let space = SubnetSpace(set.subnet) else { return }
+        if let gateway = set.gateway {
+            checkHost(gateway, in: space, path: set.path + ".gateway", log: log)
+        }
+        checkRanges(set, space: space, log: log)
+        for (index, exclusion) in set.exclude.enumerated() where !set.subnet.contains(exclusion.network) {
+            log.add("\(set.path).exclude[\(index)]", "\(exclusion) is outside \(set.path).subnet \(set.subnet)")
+        }
+    }
+
+    /// A route's gateway must be on-link, and a route without one needs its family's gateway.
+    static func checkRoutes(_ pool: PoolConfig, log: ProblemLog) {
+        for (index, route) in pool.routes.enumerated() {
+            let family = route.destination.family
+            guard let set = pool.rangeSet(family) else {
+                log.add("ipam.routes[\(index)]", "\(route.destination) is \(family.name) but the pool has no"
+                    + " \(family.name) range set")
+                continue
+            }
+            if let gateway = route.gateway, !set.subnet.contains(gateway) {
+                log.add("ipam.routes[\(index)].gw", "\(gateway) is outside \(set.path).subnet \(set.subnet):"
+                    + " not reachable on-link")
+            } else if route.gateway == nil, set.gateway == nil {
+                log.add("ipam.routes[\(index)]", "\(route.destination) has no gw and \(set.path) has no gateway"
+                    + " to route it through")
+            }
+        }
+    }
+
+    /// A subnet must be written as its network address and leave room for hosts. IPv6:
+    /// /64 to /126, and an address that can be a unicast interface address.
+    static func checkSubnet(_ set: RangeSet, log: ProblemLog) -> Bool {
+        let subnet = set.subnet, path = set.path + ".subnet"
+        if !subnet.isNetworkAddress {
+            log.add(path, "\(subnet) has host bits set; did you mean \(subnet.network)/\(subnet.length)?")
             return false
         }
-        if subnet.length > 30 {
-            log.add("ipam.subnet", "/\(subnet.length) leaves no room for a gateway and containers;"
-                + " use /30 or shorter")
+        if let problem = subnetSizeProblem(subnet) ?? IPv6Scope.problem(subnet) {
+            log.add(path, problem)
             return false
         }
         return true
     }
 
-    /// `address` must be a usable host address of `subnet`.
-    static func checkHost(_ address: IPv4Address, in subnet: IPv4Prefix, path: String, log: ProblemLog) {
-        if !subnet.contains(address) {
-            log.add(path, "\(address) is outside ipam.subnet \(subnet)")
-        } else if address == subnet.network || address == subnet.broadcast {
-            log.add(path, "\(address) is the network or broadcast address of ipam.subnet \(subnet)")
+    static func subnetSizeProblem(_ subnet: IPPrefix) -> String? {
+        switch subnet.family {
+        case .ipv4 where subnet.length > 30:
+            return "/\(subnet.length) leaves no room for a gateway and containers; use /30 or shorter"
+        case .ipv6 where subnet.length > 126:
+            return "/\(subnet.length) leaves no room for containers; an IPv6 pool's subnet is /64 to /126"
+        case .ipv6 where subnet.length < 64:
+            return "/\(subnet.length) is shorter than /64; a layer-2 segment is one /64 (an IPv6 pool's"
+                + " subnet is /64 to /126): split it"
+        default:
+            return nil
         }
     }
 
-    static func checkRanges(_ pool: PoolConfig, log: ProblemLog) {
-        for (index, range) in pool.ranges.enumerated() {
-            let path = "ipam.ranges[\(index)]"
+    /// `address` must be a usable host address of the subnet: not its first address (IPv4
+    /// network, IPv6 subnet-router anycast) nor the IPv4 broadcast.
+    static func checkHost(_ address: IPAddress, in space: SubnetSpace, path: String, log: ProblemLog) {
+        guard let offset = space.offset(of: address) else {
+            let subnetPath = space.family == .ipv4 ? "ipam.subnet" : "ipam.ipv6.subnet"
+            log.add(path, "\(address) is outside \(subnetPath) \(space.subnet)")
+            return
+        }
+        if let reason = AddressPool.boundaryReason(offset, space: space) {
+            log.add(path, "\(address) is \(reason)")
+        }
+    }
+
+    static func checkRanges(_ set: RangeSet, space: SubnetSpace, log: ProblemLog) {
+        for (index, range) in set.ranges.enumerated() {
+            let path = "\(set.path).ranges[\(index)]"
             guard range.start <= range.end else {
                 log.add(path, "rangeStart \(range.start) is after rangeEnd \(range.end)")
                 continue
             }
-            checkHost(range.start, in: pool.subnet, path: path + ".rangeStart", log: log)
-            checkHost(range.end, in: pool.subnet, path: path + ".rangeEnd", log: log)
-            if range.contains(pool.gateway) {
-                log.add(path, "\(range) contains ipam.gateway \(pool.gateway); the pool would hand it out")
+            checkHost(range.start, in: space, path: path + ".rangeStart", log: log)
+            checkHost(range.end, in: space, path: path + ".rangeEnd", log: log)
+            if let gateway = set.gateway, range.contains(gateway) {
+                log.add(path, "\(range) contains \(set.path).gateway \(gateway); the pool would hand it out")
             }
-            for (other, earlier) in pool.ranges[..<index].enumerated() where earlier.overlaps(range) {
-                log.add(path, "\(range) overlaps ipam.ranges[\(other)] (\(earlier))")
+            for (other, earlier) in set.ranges[..<index].enumerated() where earlier.overlaps(range) {
+                log.add(path, "\(range) overlaps \(set.path).ranges[\(other)] (\(earlier))")
             }
         }
     }

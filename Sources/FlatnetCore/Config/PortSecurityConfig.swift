@@ -84,7 +84,7 @@ extension NetworkConfigValidator {
     }
 
     static func allowedAddressProblem(_ address: IPv4Address, config: NetworkConfig) -> String? {
-        if let pool = config.ipam.pool {
+        if let pool = config.ipam.ipv4Pool {
             if !pool.subnet.contains(address) {
                 return "is outside ipam.subnet \(pool.subnet.network)/\(pool.subnet.length)"
             }

@@ -107,7 +107,7 @@ enum DoctorHostChecks {
         var findings: [DoctorFinding] = [seen.dockerAddresses.contains(reserved) ? .ok(check)
             : .repairable(check, "missing",
                           fix: fixes.repair(or: "ip addr add \(reserved) dev \(metadata.dockerBridge)"))]
-        if let pool = config.ipam.pool {
+        if let pool = config.ipam.ipv4Pool {
             let inPool = pool.ranges.contains { $0.contains(metadata.reservedAddress) }
             findings.append(inPool ? .problem("reserved address outside the pool",
                                               "\(metadata.reservedAddress) is inside ipam.ranges",

@@ -22,7 +22,7 @@ enum DoctorLeaseChecks {
             findings.append(.problem("lease \(lease.address)", "\(owner) has no host veth (leaked)",
                                      fix: fixes.collectLeases))
         }
-        findings += addressFindings(config, seen, subnet: pool.subnet)
+        findings += addressFindings(config, seen, subnets: pool.rangeSets.map(\.subnet))
         let owners = ownersByVeth(config, seen)
         for veth in seen.hostVeths where owners[veth.name] == nil {
             findings.append(.problem("host veth \(veth.name)", "has no lease",
@@ -53,16 +53,16 @@ enum DoctorLeaseChecks {
     /// Addresses configured in containers: each must be leased to the container it is on,
     /// and none may be behind two containers.
     static func addressFindings(
-        _ config: NetworkConfig, _ seen: DoctorObservation, subnet: IPv4Prefix
+        _ config: NetworkConfig, _ seen: DoctorObservation, subnets: [IPPrefix]
     ) -> [DoctorFinding] {
         var findings: [DoctorFinding] = []
         let addressesAndVeths = seen.leases.map {
             ($0.address, InterfaceNaming.hostVeth(network: config.name, attachment: $0.owner).value)
         }
         let leased = Dictionary(addressesAndVeths, uniquingKeysWith: { first, _ in first })
-        var behind: [IPv4Address: String] = [:]
+        var behind: [IPAddress: String] = [:]
         for (veth, addresses) in seen.containerAddresses.sorted(by: { $0.key < $1.key }) {
-            for address in addresses.compactMap({ $0.address.v4 }) where subnet.contains(address) {
+            for address in addresses.map(\.address) where subnets.contains(where: { $0.contains(address) }) {
                 if let other = behind[address] {
                     // The one the lease is not for is the intruder (the second, when neither holds it).
                     let intruder = leased[address] == veth ? other : veth

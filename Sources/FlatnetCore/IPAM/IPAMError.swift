@@ -1,18 +1,19 @@
 /// Why the pool could not do what was asked. Each case names the address, owner or file.
 public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConvertible {
     case exhausted(network: String, ranges: String)
-    case requestOutsideSubnet(IPAddress, subnet: IPv4Prefix)
-    case requestNeverAllocated(IPv4Address, reason: String)
-    case requestOutsideRanges(IPv4Address, ranges: String)
-    case requestHeld(IPv4Address, by: Attachment)
-    case requestUnreadable(IPv4Address, reason: String)
-    case ownerHoldsOther(Attachment, held: IPv4Address, requested: IPv4Address)
+    case requestOutsideSubnet(IPAddress, subnet: IPPrefix)
+    case requestFamilyMissing(IPAddress, network: String)
+    case requestNeverAllocated(IPAddress, reason: String)
+    case requestOutsideRanges(IPAddress, ranges: String)
+    case requestHeld(IPAddress, by: Attachment)
+    case requestUnreadable(IPAddress, reason: String)
+    case ownerHoldsOther(Attachment, held: IPAddress, requested: IPAddress)
     case tooManyRequests([IPAddress])
     case corruptState(path: String, reason: String)
     case lockTimeout(path: String, milliseconds: Int)
-    case notHeld(Attachment, expected: IPv4Address?)
+    case notHeld(Attachment, expected: IPAddress?)
     /// `flatnet ipam release --address` of an address this network can never hold.
-    case releaseOutsideSubnet(IPv4Address, subnet: IPv4Prefix)
+    case releaseOutsideSubnet(IPAddress, subnet: String)
 
     public var description: String {
         cniError.message + (cniError.details.isEmpty ? "" : ": " + cniError.details)
@@ -26,6 +27,10 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
         case .requestOutsideSubnet(let address, let subnet):
             return CNIError(.addressUnavailable,
                             "requested address \(address) is outside the subnet \(subnet)")
+        case .requestFamilyMissing(let address, let network):
+            return CNIError(.addressUnavailable,
+                            "requested address \(address) is \(address.family.name), and the pool of network"
+                                + " \(network) has no \(address.family.name) range set")
         case .requestNeverAllocated(let address, let reason):
             return CNIError(.addressUnavailable, "requested address \(address) is never allocated",
                             details: reason)
@@ -45,7 +50,7 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
                             "container \(owner.containerID) \(owner.ifName) already holds \(held)",
                             details: "requested \(requested); DEL first to change the address")
         case .tooManyRequests(let addresses):
-            return CNIError(.addressUnavailable, "flatnet-ipam takes one IPv4 address request",
+            return CNIError(.addressUnavailable, "flatnet-ipam takes at most one address request per family",
                             details: "requested: \(addresses.map(\.description).joined(separator: ", "))")
         case .corruptState(let path, let reason):
             return CNIError(.stateCorrupt, "IPAM state is corrupt or not flatnet's: \(path)", details: reason)

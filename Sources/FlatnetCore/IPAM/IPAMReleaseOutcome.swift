@@ -2,14 +2,15 @@
 /// held is not an error (release is idempotent, exit 0) but says so; an address outside
 /// the network's subnet is (`IPAMError.releaseOutsideSubnet`, exit 1).
 public enum IPAMReleaseOutcome: Equatable, Sendable {
-    case released(IPv4Address, owner: Attachment, dryRun: Bool)
-    case addressNotHeld(IPv4Address)
+    case released([IPAddress], owner: Attachment, dryRun: Bool)
+    case addressNotHeld(IPAddress)
     case ownerHoldsNothing(Attachment)
 
     public var text: String {
         switch self {
-        case .released(let address, let owner, let dryRun):
-            return "\(dryRun ? "would release" : "released") \(address) (\(Self.describe(owner)))"
+        case .released(let addresses, let owner, let dryRun):
+            let list = addresses.map(\.description).joined(separator: ", ")
+            return "\(dryRun ? "would release" : "released") \(list) (\(Self.describe(owner)))"
         case .addressNotHeld(let address):
             return "\(address) was not held: nothing released"
         case .ownerHoldsNothing(let owner):
@@ -24,9 +25,10 @@ public enum IPAMReleaseOutcome: Equatable, Sendable {
 
     /// Refuses an address the pool's subnet does not contain: no lease can exist for it,
     /// so the operator mistyped the address or chose the wrong netconf.
-    public static func checkReleasable(_ address: IPv4Address, from pool: AddressPool) throws(IPAMError) {
-        guard pool.subnet.contains(address) else {
-            throw IPAMError.releaseOutsideSubnet(address, subnet: pool.subnet)
+    public static func checkReleasable(_ address: IPAddress, from pools: [AddressPool]) throws(IPAMError) {
+        guard pools.contains(where: { $0.subnet.contains(address) }) else {
+            throw IPAMError.releaseOutsideSubnet(
+                address, subnet: pools.map(\.subnet.description).joined(separator: ", "))
         }
     }
 }

@@ -12,13 +12,13 @@
 public enum LeaseHistory: Equatable, Sendable {
     case unknown
     case nothingLeased
-    case highest(IPv4Address)
+    case highest(IPAddress)
 
     public init(fileText: String?) {
         let line = fileText?.split(separator: "\n").first.map(String.init)
         if line == "none" {
             self = .nothingLeased
-        } else if let address = line.flatMap(IPv4Address.init) {
+        } else if let address = line.flatMap { IPAddress($0) } {
             self = .highest(address)
         } else {
             self = .unknown
@@ -34,7 +34,7 @@ public enum LeaseHistory: Equatable, Sendable {
     }
 
     /// True only when `address` was certainly never leased from this pool.
-    public func neverLeased(_ address: IPv4Address) -> Bool {
+    public func neverLeased(_ address: IPAddress) -> Bool {
         switch self {
         case .unknown: return false
         case .nothingLeased: return true
@@ -43,7 +43,7 @@ public enum LeaseHistory: Equatable, Sendable {
     }
 
     /// The history once `address` is leased (unknown stays unknown: nothing older is known).
-    public func recording(_ address: IPv4Address) -> LeaseHistory {
+    public func recording(_ address: IPAddress) -> LeaseHistory {
         switch self {
         case .unknown: return .unknown
         case .nothingLeased: return .highest(address)

@@ -1,12 +1,19 @@
-/// The IPAM result for a leased address: the address with the subnet's prefix length,
-/// the gateway, and the pool's routes (a route without `gw` goes via the gateway).
+/// The IPAM result for leased addresses (one per family, IPv4 first): each address with
+/// its subnet's prefix length and gateway, and the pool's routes (a route without `gw`
+/// goes via the gateway of its destination's family).
 public enum PoolResult {
-    public static func make(address: IPv4Address, pool: PoolConfig) -> CNIResult {
-        let prefix = IPPrefix(address: .v4(address), length: pool.subnet.length)!
-        let routes = pool.routes.map { route in
-            CNIResult.Route(destination: route.destination, gateway: route.gateway ?? .v4(pool.gateway))
+    public static func make(addresses: [IPAddress], pool: PoolConfig) -> CNIResult {
+        let ips = addresses.sorted().compactMap { address -> CNIResult.IPConfig? in
+            guard let set = pool.rangeSet(address.family) else { return nil }
+            return CNIResult.IPConfig(address: IPPrefix(address: address, length: set.subnet.length)!,
+                                      gateway: set.gateway)
         }
-        return CNIResult(ips: [CNIResult.IPConfig(address: prefix, gateway: .v4(pool.gateway))],
-                         routes: routes)
+        let routes = pool.routes.compactMap { route -> CNIResult.Route? in
+            guard let gateway = route.gateway ?? pool.rangeSet(route.destination.family)?.gateway else {
+                return nil
+            }
+            return CNIResult.Route(destination: route.destination, gateway: gateway)
+        }
+        return CNIResult(ips: ips, routes: routes)
     }
 }

@@ -1,4 +1,4 @@
-/// An address of either family. Pools are IPv4 today; the enum keeps IPv6 open.
+/// An address of either family.
 public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
     case v4(IPv4Address)
     case v6(IPv6Address)

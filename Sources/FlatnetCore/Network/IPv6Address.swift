@@ -1,6 +1,5 @@
-/// An IPv6 address as two 64-bit halves. flatnet allocates IPv4 today; IPv6 is parsed
-/// and printed so results from delegated IPAM plugins and future dual-stack pools fit
-/// the same types.
+/// An IPv6 address as two 64-bit halves. Pool arithmetic uses the low half: IPv6 pools
+/// are /64 or longer (`SubnetSpace`).
 public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let high: UInt64
     public let low: UInt64

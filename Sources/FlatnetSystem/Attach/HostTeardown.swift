@@ -167,10 +167,12 @@ public struct HostTeardown {
             try socket.deleteLink(named: veth)
             if let owner, let pool = config.ipam.pool {
                 let pool = PoolIPAM(network: config, pool: pool, lockTimeoutMilliseconds: setup.lockTimeoutMilliseconds)
-                let address = try pool.address(heldBy: owner)
+                let addresses = try pool.addresses(heldBy: owner)
                 try pool.release(for: owner)
                 // `flatnet who` must see this holding end: the runtime will send no DEL for it.
-                AuditTrail.recordRelease(config, verb: "teardown", owner: owner, address: address?.description)
+                for address in addresses {
+                    AuditTrail.recordRelease(config, verb: "teardown", owner: owner, address: address.description)
+                }
             }
         case .linkPair(let name):
             try socket.deleteLink(named: name)

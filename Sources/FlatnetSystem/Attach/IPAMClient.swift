@@ -25,7 +25,7 @@ public enum IPAMClient: Sendable {
             let requested = request.config.runtime
                 .effectiveRequests(with: request.invocation.arguments).addresses
             let lease = try pool.acquireLease(for: request.invocation.attachment, requested: requested)
-            return (pool.result(for: lease.address), lease.firstLease)
+            return (pool.result(for: lease.addresses), lease.firstLease)
         case .delegated(let plugin, let environment, let netconf):
             guard let result = try plugin.run(.add, environment: environment, netconf: netconf),
                   !result.ips.isEmpty else {
@@ -48,9 +48,7 @@ public enum IPAMClient: Sendable {
     public func check(_ request: PluginRequest, expected: CNIResult) throws {
         switch self {
         case .pool(let pool):
-            let address = expected.ips.compactMap { $0.address.address.v4 }
-                .first { pool.pool.subnet.contains($0) }
-            try pool.verify(for: request.invocation.attachment, expected: address)
+            try pool.verify(for: request.invocation.attachment, expected: pool.ownAddresses(in: expected))
         case .delegated(let plugin, let environment, let netconf):
             try plugin.run(.check, environment: environment, netconf: netconf)
         }

@@ -22,21 +22,19 @@ public struct IPAMPluginBackend: PluginBackend {
     public func add(_ request: PluginRequest) throws -> CNIResult {
         let pool = try pool(request)
         let requested = request.config.runtime.effectiveRequests(with: request.invocation.arguments).addresses
-        let address = try pool.acquire(for: request.invocation.attachment, requested: requested)
-        return pool.result(for: address).abbreviatedForIPAM
+        let addresses = try pool.acquire(for: request.invocation.attachment, requested: requested)
+        return pool.result(for: addresses).abbreviatedForIPAM
     }
 
     public func delete(_ request: PluginRequest) throws {
         try pool(request).release(for: request.invocation.attachment)
     }
 
-    /// CHECK: the owner must still hold the address prevResult reports for this pool.
+    /// CHECK: the owner must still hold the addresses prevResult reports for this pool.
     public func check(_ request: PluginRequest) throws {
         let pool = try pool(request)
-        let expected = request.config.runtime.prevResult?.ips
-            .compactMap { $0.address.address.v4 }
-            .first { pool.pool.subnet.contains($0) }
-        try pool.verify(for: request.invocation.attachment, expected: expected)
+        try pool.verify(for: request.invocation.attachment,
+                        expected: pool.ownAddresses(in: request.config.runtime.prevResult))
     }
 
     /// STATUS: see `PoolIPAM.checkStatus`.

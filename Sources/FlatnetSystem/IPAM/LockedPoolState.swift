@@ -1,19 +1,41 @@
 import FlatnetCore
 import Glibc
 
-/// The pool's files, valid only while `PoolStore.withLocked` holds the lock.
+/// The pool's files, valid only while `PoolStore.withLocked` holds the lock: one
+/// `LockedPoolState` per family (IPv6 in the `ipv6` subdirectory).
+public struct LockedPool {
+    let root: String
+
+    public func state(_ family: IPFamily) -> LockedPoolState { LockedPoolState(root: root, family: family) }
+}
+
+/// One family's lease files, valid only while `PoolStore.withLocked` holds the lock.
 /// See PoolStore.swift for the layout and why changes happen in this order.
 public struct LockedPoolState: LeaseTable {
     let directory: String
+    let family: IPFamily
 
-    func leasePath(_ address: IPv4Address) -> String { "\(directory)/addresses/\(address)" }
+    init(root: String, family: IPFamily) {
+        directory = family == .ipv4 ? root : root + "/" + PoolStore.ipv6Directory
+        self.family = family
+    }
+
+    /// An address of this family from a file name or link target, in its one canonical
+    /// spelling (RFC 5952 for IPv6): another spelling would name a second file for it.
+    func address(_ text: some StringProtocol) -> IPAddress? {
+        guard let address = IPAddress(text), address.family == family,
+              address.description == text else { return nil }
+        return address
+    }
+
+    func leasePath(_ address: IPAddress) -> String { "\(directory)/addresses/\(address)" }
     func ownerPath(_ owner: Attachment) -> String { "\(directory)/owners/\(owner.storeKey)" }
     var lastPath: String { directory + "/last" }
     var historyPath: String { directory + "/highest" }
 
     // MARK: LeaseTable
 
-    public func state(of address: IPv4Address) throws -> LeaseState {
+    public func state(of address: IPAddress) throws -> LeaseState {
         let path = leasePath(address)
         let text: String?
         do {
@@ -30,18 +52,18 @@ public struct LockedPoolState: LeaseTable {
         }
     }
 
-    public func recordedAddress(of owner: Attachment) throws -> IPv4Address? {
+    public func recordedAddress(of owner: Attachment) throws -> IPAddress? {
         let path = ownerPath(owner)
         guard let target = try StateFiles.readLink(path) else { return nil }
-        guard let address = IPv4Address(target) else {
+        guard let address = address(target) else {
             throw IPAMError.corruptState(path: path, reason: "link target \"\(target)\" is not an address")
         }
         return address
     }
 
-    public func lastAllocated() throws -> IPv4Address? {
+    public func lastAllocated() throws -> IPAddress? {
         // `last` is only a hint for the round-robin order: unreadable text restarts the walk.
-        try StateFiles.read(lastPath).flatMap { IPv4Address($0.split(separator: "\n").first ?? "") }
+        try StateFiles.read(lastPath).flatMap { address($0.split(separator: "\n").first ?? "") }
     }
 
     /// The highest address ever leased (`LeaseHistory`).
@@ -58,7 +80,7 @@ public struct LockedPoolState: LeaseTable {
     /// Returns whether this is the address's first lease from the pool (`LeaseHistory`, read
     /// once and raised here).
     @discardableResult
-    public func lease(_ address: IPv4Address, to owner: Attachment) throws -> Bool {
+    public func lease(_ address: IPAddress, to owner: Attachment) throws -> Bool {
         let history = try leaseHistory()
         try StateFiles.replaceLink(ownerPath(owner), target: address.description)
         guard try StateFiles.createLinkExclusively(leasePath(address),
@@ -75,7 +97,7 @@ public struct LockedPoolState: LeaseTable {
     }
 
     /// Makes sure the owner link names `address` (after a crash left it missing or stale).
-    public func recordOwnership(of address: IPv4Address, by owner: Attachment) throws {
+    public func recordOwnership(of address: IPAddress, by owner: Attachment) throws {
         if try recordedAddress(of: owner) != address {
             try StateFiles.replaceLink(ownerPath(owner), target: address.description)
         }
@@ -84,9 +106,9 @@ public struct LockedPoolState: LeaseTable {
     /// Releases what `owner` holds: the lease (only if it really names this owner), then
     /// the link. Returns the released address. Nothing held is not an error.
     @discardableResult
-    public func release(_ owner: Attachment) throws -> IPv4Address? {
+    public func release(_ owner: Attachment) throws -> IPAddress? {
         guard let address = try recordedAddress(of: owner) else { return nil }
-        var released: IPv4Address?
+        var released: IPAddress?
         if try holder(of: address) == owner {
             try StateFiles.remove(leasePath(address))
             released = address  // the caller fsyncs the directory once unlocked
@@ -100,7 +122,7 @@ public struct LockedPoolState: LeaseTable {
         var leases: [PoolLease] = [], problems: [String] = []
         let names = (try StateFiles.list(directory + "/addresses") ?? []).sorted()
         for name in names where !name.hasPrefix(".tmp.") {
-            guard let address = IPv4Address(name) else {
+            guard let address = address(name) else {
                 problems.append("\(directory)/addresses/\(name): not an address")
                 continue
             }

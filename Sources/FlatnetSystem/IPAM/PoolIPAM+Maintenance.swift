@@ -16,22 +16,27 @@ extension PoolIPAM {
     /// them all (unreadable leases among them: they are never released).
     public func collectGarbage(dryRun: Bool = false, isStale: (PoolLease) throws -> Bool)
         throws -> (released: [PoolLease], problems: [String]) {
-        let outcome = try store.withLocked(create: false) { state -> ([PoolLease], [String]) in
-            let (leases, listProblems) = try state.leases()
-            let stale = try leases.filter(isStale)
-            if dryRun { return (stale, listProblems) }
-            var problems = listProblems, released: [PoolLease] = []
-            for lease in stale {
-                do {
-                    try StateFiles.remove(state.leasePath(lease.address))
-                    released.append(lease)
-                } catch {
-                    problems.append("\(error)")
+        let outcome = try store.withLocked(create: false) { locked -> ([PoolLease], [String]) in
+            var released: [PoolLease] = [], problems: [String] = []
+            for pool in pools {
+                let state = locked.state(pool.family)
+                let (leases, listProblems) = try state.leases()
+                let stale = try leases.filter(isStale)
+                problems += listProblems
+                if dryRun { released += stale; continue }
+                var releasedHere: [PoolLease] = []
+                for lease in stale {
+                    do {
+                        try StateFiles.remove(state.leasePath(lease.address))
+                        releasedHere.append(lease)
+                    } catch {
+                        problems.append("\(error)")
+                    }
                 }
+                problems += removeIdleOwnerLinks(state) + removeTemporaryFiles(state)
+                if !releasedHere.isEmpty { try? StateFiles.syncDirectory(at: state.directory + "/addresses") }
+                released += releasedHere
             }
-            problems += removeIdleOwnerLinks(state)
-            problems += removeTemporaryFiles()
-            if !released.isEmpty { try? StateFiles.syncDirectory(of: state.leasePath(released[0].address)) }
             return (released, problems)
         }
         return outcome ?? ([], [])
@@ -40,11 +45,11 @@ extension PoolIPAM {
     /// Owner links whose lease is gone or belongs to someone else hold nothing.
     private func removeIdleOwnerLinks(_ state: LockedPoolState) -> [String] {
         var problems: [String] = []
-        let directory = store.directory + "/owners"
+        let directory = state.directory + "/owners"
         for name in (try? StateFiles.list(directory)) ?? [] where !name.hasPrefix(".tmp.") {
             let path = directory + "/" + name
             do {
-                let target = try StateFiles.readLink(path).flatMap { IPv4Address($0) }
+                let target = try StateFiles.readLink(path).flatMap { state.address($0) }
                 let holder = try target.flatMap { try state.holder(of: $0) }
                 if holder?.storeKey != name { try StateFiles.remove(path) }
             } catch {
@@ -54,9 +59,9 @@ extension PoolIPAM {
         return problems
     }
 
-    private func removeTemporaryFiles() -> [String] {
+    private func removeTemporaryFiles(_ state: LockedPoolState) -> [String] {
         var problems: [String] = []
-        for directory in [store.directory, store.directory + "/addresses", store.directory + "/owners"] {
+        for directory in [state.directory, state.directory + "/addresses", state.directory + "/owners"] {
             for name in (try? StateFiles.list(directory)) ?? [] where name.hasPrefix(".tmp.") {
                 do { try StateFiles.remove(directory + "/" + name) } catch { problems.append("\(error)") }
             }
@@ -70,95 +75,105 @@ extension PoolIPAM {
     /// leases that cannot be read (counted as held: whoever uses those addresses is
     /// unknown, so an operator must look).
     public func checkStatus() throws {
-        let usage: (held: Int, capacity: Int)
+        let usage: (held: Int, capacity: UInt64)
         let unreadable: [String]
         do {
             usage = try self.usage()
             unreadable = try leases().problems
         } catch {
             let cause = CNIErrorMapping.cniError(for: error)
-            throw CNIError(.notAvailableDegraded, "IPAM state of network \(pool.network) is unreadable",
+            throw CNIError(.notAvailableDegraded, "IPAM state of network \(network) is unreadable",
                            details: "\(cause.message) \(cause.details)")
         }
         if !unreadable.isEmpty {
             throw CNIError(.notAvailableDegraded,
-                           "\(unreadable.count) lease(s) of network \(pool.network) cannot be read",
+                           "\(unreadable.count) lease(s) of network \(network) cannot be read",
                            details: unreadable.joined(separator: "; ")
                                + "; they count as held: check them with flatnet doctor")
         }
-        if usage.held >= usage.capacity {
-            throw CNIError(.notAvailable, "the pool of network \(pool.network) is exhausted",
+        for (pool, usage) in try usageByFamily() where UInt64(usage.held) >= usage.capacity {
+            throw CNIError(.notAvailable, "the \(pool.family.name) pool of network \(network) is exhausted",
                            details: "\(usage.held) of \(usage.capacity) addresses held"
                                + " in \(pool.rangesDescription)")
         }
     }
 
-    /// Under the lock, so a foreign or corrupt directory is reported, not counted.
-    public func usage() throws -> (held: Int, capacity: Int) {
-        let held = try store.withLocked(create: false) { _ in
-            let names = try StateFiles.list(store.directory + "/addresses") ?? []
-            return names.compactMap { IPv4Address($0) }.filter { pool.isAllocatable($0) }.count
+    /// Held addresses against capacity, all families together (a dual-stack container
+    /// holds one of each).
+    public func usage() throws -> (held: Int, capacity: UInt64) {
+        try usageByFamily().reduce((0, 0)) { total, entry in
+            let (sum, overflow) = total.1.addingReportingOverflow(entry.usage.capacity)
+            return (total.0 + entry.usage.held, overflow ? .max : sum)
         }
-        return (held ?? 0, pool.capacity)
+    }
+
+    /// Per family: held addresses of its pool against its capacity. Under the lock, so
+    /// a foreign or corrupt directory is reported, not counted.
+    public func usageByFamily() throws -> [(pool: AddressPool, usage: (held: Int, capacity: UInt64))] {
+        let held = try store.withLocked(create: false) { locked in
+            try pools.map { pool in
+                let state = locked.state(pool.family)
+                let names = try StateFiles.list(state.directory + "/addresses") ?? []
+                return names.compactMap { state.address($0) }.filter { pool.isAllocatable($0) }.count
+            }
+        }
+        return pools.enumerated().map { index, pool in (pool, (held?[index] ?? 0, pool.capacity)) }
     }
 
     /// Every lease, for listings (under the lock, so the view is consistent).
     public func leases() throws -> (leases: [PoolLease], problems: [String]) {
-        try store.withLocked(create: false) { try $0.leases() } ?? ([], [])
+        try store.withLocked(create: false) { locked in
+            try pools.reduce(([PoolLease](), [String]())) { total, pool in
+                let (leases, problems) = try locked.state(pool.family).leases()
+                return (total.0 + leases, total.1 + problems)
+            }
+        } ?? ([], [])
     }
 }
 
 extension PoolIPAM {
     /// The dry run's IPAM decision: what ADD would hand `owner` now, read under the lock
     /// and written nowhere (a missing state directory reads as an empty pool).
-    public func preview(for owner: Attachment, requested: [IPAddress]) throws -> AllocationDecision {
-        let allocator = PoolAllocator(pool: pool)
-        if let decision = try store.withLocked(create: false, {
-            try allocator.decide(for: owner, requested: requested, table: $0)
-        }) {
-            return decision
+    public func preview(for owner: Attachment, requested: [IPAddress]) throws -> [AllocationDecision] {
+        let decide = { (table: (IPFamily) -> any LeaseTable) throws -> [AllocationDecision] in
+            try PoolAllocator.decide(pools: pools, for: owner, requested: requested, table: table)
         }
-        return try allocator.decide(for: owner, requested: requested, table: EmptyLeaseTable())
+        if let decisions = try store.withLocked(create: false, { locked in try decide { locked.state($0) } }) {
+            return decisions
+        }
+        return try decide { _ in EmptyLeaseTable() }
     }
 
     /// The dry run's view of `LeaseHistory`: would leasing `address` now be its first
     /// lease? (A pool with no state yet has leased nothing.)
-    public func wouldBeFirstLease(_ address: IPv4Address) throws -> Bool {
-        try store.withLocked(create: false) { try $0.leaseHistory().neverLeased(address) } ?? true
+    public func wouldBeFirstLease(_ address: IPAddress) throws -> Bool {
+        try store.withLocked(create: false) { try $0.state(address.family).leaseHistory().neverLeased(address) }
+            ?? true
     }
-}
-
-/// A pool with no state yet.
-struct EmptyLeaseTable: LeaseTable {
-    func state(of address: IPv4Address) -> LeaseState { .free }
-    func recordedAddress(of owner: Attachment) -> IPv4Address? { nil }
-    func lastAllocated() -> IPv4Address? { nil }
 }
 
 extension PoolIPAM {
     /// Per range: addresses held and addresses the range can hand out.
-    public func usageByRange() throws -> [(range: AddressRange, held: Int, capacity: Int)] {
+    public func usageByRange() throws -> [(range: AddressRange, held: Int, capacity: UInt64)] {
         let held = try leases().leases.map(\.address)
-        return pool.ranges.map { range in
-            var capacity = 0
-            for value in range.start.value...range.end.value
-                where pool.neverAllocatedReason(IPv4Address(value)) == nil {
-                capacity += 1
+        return pools.flatMap { pool in
+            pool.ranges.map { range in
+                (range, held.filter { range.contains($0) && pool.isAllocatable($0) }.count, pool.capacity(of: range))
             }
-            return (range, held.filter { range.contains($0) }.count, capacity)
         }
     }
 
     /// Releases whatever lease holds `address` (operator release by address). Returns the
     /// owner it belonged to, or nil when the address was free. With `dryRun`, only says.
-    public func release(address: IPv4Address, dryRun: Bool = false) throws -> Attachment? {
-        let owner = try store.withLocked(create: false) { state -> Attachment? in
+    public func release(address: IPAddress, dryRun: Bool = false) throws -> Attachment? {
+        let owner = try store.withLocked(create: false) { locked -> Attachment? in
+            let state = locked.state(address.family)
             guard let owner = try state.holder(of: address) else { return nil }
             if !dryRun { try state.release(owner) }
             return owner
         } ?? nil
         if dryRun { return owner }
-        if owner != nil { try StateFiles.syncDirectory(at: store.directory + "/addresses") }
+        if owner != nil { try syncLeaseDirectories([address.family]) }
         return owner
     }
 }

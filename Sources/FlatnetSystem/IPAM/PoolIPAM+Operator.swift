@@ -5,19 +5,20 @@ extension PoolIPAM {
     /// `ipam release --address`: releases whatever lease holds `address` and says what
     /// happened. Throws `IPAMError.releaseOutsideSubnet` for an address the network
     /// cannot hold.
-    public func operatorRelease(address: IPv4Address, dryRun: Bool) throws -> IPAMReleaseOutcome {
-        try IPAMReleaseOutcome.checkReleasable(address, from: pool)
+    public func operatorRelease(address: IPAddress, dryRun: Bool) throws -> IPAMReleaseOutcome {
+        try IPAMReleaseOutcome.checkReleasable(address, from: pools)
         guard let owner = try release(address: address, dryRun: dryRun) else {
             return .addressNotHeld(address)
         }
-        return .released(address, owner: owner, dryRun: dryRun)
+        return .released([address], owner: owner, dryRun: dryRun)
     }
 
     /// `ipam release --container ID [--ifname NAME]`.
     public func operatorRelease(owner: Attachment, dryRun: Bool) throws -> IPAMReleaseOutcome {
-        guard let address = try address(heldBy: owner) else { return .ownerHoldsNothing(owner) }
+        let addresses = try addresses(heldBy: owner)
+        guard !addresses.isEmpty else { return .ownerHoldsNothing(owner) }
         if !dryRun { try release(for: owner) }
-        return .released(address, owner: owner, dryRun: dryRun)
+        return .released(addresses, owner: owner, dryRun: dryRun)
     }
 
     /// Whether the pool's state directory exists: it does from the first lease here on.
@@ -29,6 +30,6 @@ extension PoolIPAM {
     /// directory; nil when there is one.
     public func noStateDirectoryNote() throws -> String? {
         try hasStateDirectory ? nil
-            : PoolListingNote.noStateDirectory(network: pool.network, directory: store.directory) + "\n"
+            : PoolListingNote.noStateDirectory(network: network, directory: store.directory) + "\n"
     }
 }

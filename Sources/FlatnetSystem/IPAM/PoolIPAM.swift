@@ -1,76 +1,126 @@
 import FlatnetCore
 
 /// flatnet's address pool for one network: the allocator's decisions applied to the
-/// store under its lock. Used in-process by the flatnet plugin and by `flatnet-ipam`.
+/// store under its lock, one address per family. Used in-process by the flatnet plugin
+/// and by `flatnet-ipam`.
 public struct PoolIPAM: Sendable {
     /// How long to wait for the pool lock before answering "try again later" (code 11).
     /// FLATNET_LOCK_TIMEOUT_MS overrides it (operations and tests).
     public static let defaultLockTimeoutMilliseconds = 10_000
 
-    public let pool: AddressPool
+    /// One pool per range set, IPv4 first.
+    public let pools: [AddressPool]
     public let config: PoolConfig
     public let store: PoolStore
+    public let network: String
 
     public init(network: NetworkConfig, pool config: PoolConfig, lockTimeoutMilliseconds: Int) {
         self.config = config
-        pool = AddressPool(network: network.name, config: config,
-                           reservedAddress: network.metadata?.reservedAddress)
+        self.network = network.name
+        pools = config.rangeSets.map {
+            AddressPool(network: network.name, rangeSet: $0, reservedAddress: network.metadata?.reservedAddress)
+        }
         store = PoolStore(dataDirectory: config.dataDirectory, network: network.name,
-                          lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+                          lockTimeoutMilliseconds: lockTimeoutMilliseconds,
+                          families: pools.map(\.family))
     }
 
-    /// ADD: the address `owner` holds, leasing one if it holds none.
-    public func acquire(for owner: Attachment, requested: [IPAddress]) throws -> IPv4Address {
-        try acquireLease(for: owner, requested: requested).address
+    /// The pool of `family`, if the netconf has that range set.
+    public func pool(_ family: IPFamily) -> AddressPool? { pools.first { $0.family == family } }
+
+    /// ADD: the addresses `owner` holds (one per family), leasing those it holds none of.
+    public func acquire(for owner: Attachment, requested: [IPAddress]) throws -> [IPAddress] {
+        try acquireLease(for: owner, requested: requested).addresses
     }
 
-    /// ADD, and whether the address was never leased from this pool before (`LeaseHistory`;
-    /// false for an address the owner already held).
+    /// ADD, and whether the IPv4 address was never leased from this pool before
+    /// (`LeaseHistory`; false for an address the owner already held, or no IPv4).
     public func acquireLease(
         for owner: Attachment, requested: [IPAddress]
-    ) throws -> (address: IPv4Address, firstLease: Bool) {
-        let acquired = try store.withLocked(create: true) { state -> (IPv4Address, Bool) in
-            let decision = try PoolAllocator(pool: pool)
-                .decide(for: owner, requested: requested, table: state)
-            switch decision {
-            case .lease(let address):
-                return (address, try state.lease(address, to: owner))
-            case .alreadyHeld(let address):
-                try state.recordOwnership(of: address, by: owner)
-                return (address, false)
+    ) throws -> (addresses: [IPAddress], firstLease: Bool) {
+        let requests = try PoolAllocator.requests(requested, network: network, families: pools.map(\.family))
+        let acquired = try store.withLocked(create: true) { locked -> ([IPAddress], Bool, [IPFamily]) in
+            var leased: [(IPAddress, LockedPoolState)] = []
+            do {
+                var addresses: [IPAddress] = [], firstLease = false
+                for pool in pools {
+                    let state = locked.state(pool.family)
+                    let decision = try PoolAllocator(pool: pool)
+                        .decide(for: owner, request: requests[pool.family], table: state)
+                    switch decision {
+                    case .lease(let address):
+                        let first = try state.lease(address, to: owner)
+                        leased.append((address, state))
+                        if pool.family == .ipv4 { firstLease = first }
+                    case .alreadyHeld(let address):
+                        try state.recordOwnership(of: address, by: owner)
+                    }
+                    addresses.append(decision.address)
+                }
+                return (addresses, firstLease, leased.map(\.0.family))
+            } catch {
+                // All families or none: an ADD that fails leaves no lease behind.
+                for (_, state) in leased { try? state.release(owner) }
+                throw error
             }
         }
         // Durable before ADD answers, but fsynced outside the lock: a lease others see
         // before it is durable only steers them to another address; a crash before
         // this point loses a lease nobody was told about.
-        try StateFiles.syncDirectory(at: store.directory + "/addresses")
+        try syncLeaseDirectories(acquired!.2)
         return (acquired!.0, acquired!.1)
     }
 
-    /// DEL: releases what `owner` holds. Nothing held, or no state at all, is success.
+    /// DEL: releases what `owner` holds in every family. Nothing held, or no state at
+    /// all, is success.
     public func release(for owner: Attachment) throws {
-        let released = try store.withLocked(create: false) { state in try state.release(owner) } ?? nil
-        if released != nil { try StateFiles.syncDirectory(at: store.directory + "/addresses") }
+        let released = try store.withLocked(create: false) { locked in
+            try pools.compactMap { try locked.state($0.family).release(owner) }
+        } ?? []
+        try syncLeaseDirectories(released.map(\.family))
     }
 
-    /// The address `owner` holds, or nil (read under the lock, changing nothing).
-    public func address(heldBy owner: Attachment) throws -> IPv4Address? {
-        try store.withLocked(create: false) { state -> IPv4Address? in
-            guard let address = try state.recordedAddress(of: owner),
-                  try state.holder(of: address) == owner else { return nil }
-            return address
-        } ?? nil
+    /// The addresses `owner` holds, IPv4 first (read under the lock, changing nothing).
+    public func addresses(heldBy owner: Attachment) throws -> [IPAddress] {
+        try store.withLocked(create: false) { locked -> [IPAddress] in
+            try pools.compactMap { pool -> IPAddress? in
+                let state = locked.state(pool.family)
+                guard let address = try state.recordedAddress(of: owner),
+                      try state.holder(of: address) == owner else { return nil }
+                return address
+            }
+        } ?? []
     }
 
-    /// CHECK: `owner` must hold `expected` (or anything, when nil).
-    public func verify(for owner: Attachment, expected: IPv4Address?) throws {
-        guard let held = try address(heldBy: owner), expected == nil || expected == held else {
-            throw IPAMError.notHeld(owner, expected: expected)
+    /// CHECK: `owner` must hold an address of every family, and each of `expected`.
+    public func verify(for owner: Attachment, expected: [IPAddress]) throws {
+        let held = try addresses(heldBy: owner)
+        for pool in pools where !held.contains(where: { $0.family == pool.family }) {
+            throw IPAMError.notHeld(owner, expected: expected.first { $0.family == pool.family })
+        }
+        if let missing = expected.first(where: { !held.contains($0) }) {
+            throw IPAMError.notHeld(owner, expected: missing)
         }
     }
 
-    /// The result to return for an address of this pool.
-    public func result(for address: IPv4Address) -> CNIResult {
-        PoolResult.make(address: address, pool: config)
+    /// The addresses of `result` inside this pool's subnets (a chained result may list
+    /// others' too).
+    public func ownAddresses(in result: CNIResult?) -> [IPAddress] {
+        (result?.ips ?? []).map(\.address.address).filter { address in
+            pools.contains { $0.subnet.contains(address) }
+        }
+    }
+
+    /// The result to return for addresses of this pool.
+    public func result(for addresses: [IPAddress]) -> CNIResult {
+        PoolResult.make(addresses: addresses, pool: config)
+    }
+
+    /// The lease directories of `families` (fsynced after a change in them).
+    func syncLeaseDirectories(_ families: [IPFamily]) throws {
+        for family in Set(families).sorted() {
+            try StateFiles.syncDirectory(at: LockedPoolState(root: store.directory, family: family)
+                .directory + "/addresses")
+        }
     }
 }

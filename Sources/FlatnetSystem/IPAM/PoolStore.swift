@@ -9,6 +9,9 @@
 //                          above it, a first lease; missing in pools made before issue 15)
 //   addresses/<address>    one symlink per held address -> "flatnet-lease-1:<cid>:<ifname>"
 //   owners/<cid>:<ifname>  a symlink whose target is the text of the owner's address
+//   ipv6/                  the same `last`, `highest`, `addresses/` and `owners/` for the
+//                          IPv6 range set (file names in RFC 5952 text); the IPv4 files
+//                          stay where pools made before IPv6 keep them
 //
 // Why this layout:
 // - Cost stays flat as the pool fills. The reference host-local plugin reads every lease
@@ -36,14 +39,20 @@ import Glibc
 /// One network's pool state directory. All reads and writes happen in `withLocked`.
 public struct PoolStore: Sendable {
     public static let layoutMarker = "flatnet-ipam-store 2\n"
+    /// The IPv6 range set's subdirectory.
+    public static let ipv6Directory = "ipv6"
 
     /// `<dataDir>/<network>`.
     public let directory: String
     public let lockTimeoutMilliseconds: Int
+    /// The families whose files a creating call makes sure of.
+    public let families: [IPFamily]
 
-    public init(dataDirectory: String, network: String, lockTimeoutMilliseconds: Int) {
+    public init(dataDirectory: String, network: String, lockTimeoutMilliseconds: Int,
+                families: [IPFamily] = [.ipv4]) {
         directory = dataDirectory.hasSuffix("/") ? dataDirectory + network : dataDirectory + "/" + network
         self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
+        self.families = families
     }
 
     /// Runs `body` with the pool locked. With `create`, a missing state directory is
@@ -52,7 +61,7 @@ public struct PoolStore: Sendable {
     /// Opening the lock file is also the existence check: only when it is missing is the
     /// directory looked at, and a directory that holds anything else (another tool's
     /// files) is refused before flatnet writes a byte into it.
-    public func withLocked<T>(create: Bool, _ body: (LockedPoolState) throws -> T) throws -> T? {
+    public func withLocked<T>(create: Bool, _ body: (LockedPool) throws -> T) throws -> T? {
         do {
             return try lockedRun(create: create, createLockFile: false, body)
         } catch is LockFileMissing {
@@ -68,14 +77,14 @@ public struct PoolStore: Sendable {
     }
 
     private func lockedRun<T>(
-        create: Bool, createLockFile: Bool, _ body: (LockedPoolState) throws -> T
+        create: Bool, createLockFile: Bool, _ body: (LockedPool) throws -> T
     ) throws -> T {
         do {
             return try FileLock.withLock(path: directory + "/lock",
                                          timeoutMilliseconds: lockTimeoutMilliseconds,
                                          createFile: createLockFile) {
                 try verifyLayout(create: create)
-                return try body(LockedPoolState(directory: directory))
+                return try body(LockedPool(root: directory))
             }
         } catch let timeout as LockTimeout {
             throw IPAMError.lockTimeout(path: timeout.path, milliseconds: timeout.milliseconds)
@@ -99,7 +108,7 @@ public struct PoolStore: Sendable {
     private func refuseForeign(_ entries: [String]) throws {
         if entries.contains("layout") { return }
         let foreign = try entries.filter { entry in
-            let isSubdirectory = entry == "addresses" || entry == "owners"
+            let isSubdirectory = entry == "addresses" || entry == "owners" || entry == PoolStore.ipv6Directory
             let emptySubdirectory = try isSubdirectory
                 && (StateFiles.list(directory + "/" + entry))?.isEmpty == true
             return entry != "lock" && entry != "highest" && !entry.hasPrefix(".tmp.") && !emptySubdirectory
@@ -133,9 +142,19 @@ public struct PoolStore: Sendable {
                                    durable: false)
             try StateFiles.replace(markerPath, with: PoolStore.layoutMarker, durable: true)
         }
-        if create {
-            try StateFiles.makeDirectory(directory + "/addresses")
-            try StateFiles.makeDirectory(directory + "/owners")
+        if create { try makeFamilyDirectories() }
+    }
+
+    /// `addresses/` and `owners/` (IPv4 in the pool's directory, IPv6 under `ipv6/`).
+    /// The IPv4 pair is always made: a pool's layout is the same whatever its families.
+    private func makeFamilyDirectories() throws {
+        try StateFiles.makeDirectory(directory + "/addresses")
+        try StateFiles.makeDirectory(directory + "/owners")
+        if families.contains(.ipv6) {
+            let ipv6 = directory + "/" + PoolStore.ipv6Directory
+            try StateFiles.makeDirectory(ipv6)
+            try StateFiles.makeDirectory(ipv6 + "/addresses")
+            try StateFiles.makeDirectory(ipv6 + "/owners")
         }
     }
 }

@@ -51,7 +51,7 @@ extension HostSetup {
     /// cannot be found stays without elements (it can send nothing; doctor names it).
     func adoptions(_ veths: [LinkInfo]) throws -> [PortProtection] {
         guard !veths.isEmpty else { return [] }
-        var leased: [String: [IPv4Address]] = [:]
+        var leased: [String: [IPAddress]] = [:]
         if let pool = config.ipam.pool {
             let leases = try PoolIPAM(network: config, pool: pool, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
                 .leases().leases
@@ -66,11 +66,12 @@ extension HostSetup {
         return veths.compactMap { veth in
             guard let end = ends[veth.name], let mac = end.mac, adoptable.contains(mac),
                   let port = try? InterfaceName(validating: veth.name) else { return nil }
-            let addresses = leased[veth.name] ?? end.addresses.compactMap(\.address.v4)
-            let assigned = config.ipam.pool == nil
-                ? end.addresses.filter { !$0.isIPv6LinkLocal }.compactMap(\.address.v6) : []
+            // The container's own IPv6 addresses only with a delegated IPAM (as before IPv6 pools).
+            let own = end.addresses.filter { !$0.isIPv6LinkLocal && (config.ipam.pool == nil || $0.family == .ipv4) }
+            let addresses = leased[veth.name] ?? own.map(\.address)
             return PortProtection(table: PortSecurityRules.tableName(network: config.name), port: port, mac: mac,
-                                  ipv4: addresses + config.portSecurity.allowedAddresses, ipv6: assigned,
+                                  ipv4: addresses.compactMap(\.v4) + config.portSecurity.allowedAddresses,
+                                  ipv6: addresses.compactMap(\.v6),
                                   adopted: true)
         }
     }

@@ -64,7 +64,7 @@ struct IPAMGCCommand: OperatorCommand {
             }
         }
         let released = outcome.released.map {
-            IPAMReleaseOutcome.released($0.address, owner: $0.owner, dryRun: dryRun.enabled).text + "\n"
+            IPAMReleaseOutcome.released([$0.address], owner: $0.owner, dryRun: dryRun.enabled).text + "\n"
         }
         return .init(output: released.joined()
             + outcome.problems.map { "problem: \($0)\n" }.joined()

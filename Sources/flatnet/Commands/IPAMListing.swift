@@ -40,13 +40,23 @@ enum IPAMListing {
         }
         return (try pool.noStateDirectoryNote() ?? "") + ranges.map { entry in
             let fraction = entry.capacity == 0 ? 1.0 : Double(entry.held) / Double(entry.capacity)
-            // 20 columns: the widest line (two 15-character addresses, 65534/65534) fits 80.
+            // 20 columns: the widest IPv4 line (two 15-character addresses, 65534/65534) fits 80.
             let filled = Int((fraction * 20).rounded())
             let bar = "[" + String(repeating: "#", count: filled)
                 + String(repeating: ".", count: 20 - filled) + "]"
             let percent = Int((fraction * 100).rounded())
-            return "\(entry.range)  \(bar) \(entry.held)/\(entry.capacity) held (\(percent)%)\n"
+            let shown = percent == 0 && entry.held > 0 ? "<1%" : "\(percent)%"
+            return "\(entry.range)  \(bar) \(entry.held)/\(capacityText(entry.capacity)) held (\(shown))\n"
         }.joined()
+    }
+
+    /// Exact up to 2^32; beyond, a power of two (an IPv6 range's 18446744073709551615
+    /// says less than "~2^64").
+    static func capacityText(_ capacity: UInt64) -> String {
+        guard capacity > UInt64(UInt32.max) else { return "\(capacity)" }
+        let bits = 64 - capacity.leadingZeroBitCount
+        let nearer = capacity >= (UInt64(3) << UInt64(bits - 2)) ? bits : bits - 1
+        return "~2^\(nearer)"
     }
 
     static func age(_ seconds: Int) -> String {

@@ -32,8 +32,8 @@ struct IPAMReleaseCommand: OperatorCommand {
         default: break
         }
         if ifname != nil && container == nil { throw ValidationError("--ifname goes with --container") }
-        if let address, IPv4Address(address) == nil {
-            throw ValidationError("--address \(address.bounded(80)) is not an IPv4 address")
+        if let address, IPAddress(address) == nil {
+            throw ValidationError("--address \(address.bounded(80)) is not an IP address")
         }
     }
 
@@ -43,14 +43,16 @@ struct IPAMReleaseCommand: OperatorCommand {
     func execute() throws -> CommandOutcome {
         let (config, pool) = try IPAMCommand.pool(network)
         let outcome: IPAMReleaseOutcome
-        if let text = address, let address = IPv4Address(text) {
+        if let text = address, let address = IPAddress(text) {
             outcome = try pool.operatorRelease(address: address, dryRun: dryRun.enabled)
         } else {
             let owner = Attachment(containerID: container ?? "", ifName: ifname ?? "eth0")
             outcome = try pool.operatorRelease(owner: owner, dryRun: dryRun.enabled)
         }
-        if case .released(let address, let owner, dryRun: false) = outcome {
-            AuditTrail.recordRelease(config, verb: "ipam release", owner: owner, address: address.description)
+        if case .released(let addresses, let owner, dryRun: false) = outcome {
+            for address in addresses {
+                AuditTrail.recordRelease(config, verb: "ipam release", owner: owner, address: address.description)
+            }
         }
         return .init(output: outcome.text + "\n")
     }

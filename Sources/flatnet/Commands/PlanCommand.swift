@@ -83,20 +83,25 @@ struct IPAMPreview {
         let pool = PoolIPAM(network: config, pool: poolConfig,
                             lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
         let requested = config.runtime.effectiveRequests(with: invocation.arguments).addresses
-        let decision = try pool.preview(for: invocation.attachment, requested: requested)
-        let held = if case .alreadyHeld = decision { true } else { false }
-        let address = "\(decision.address)/\(poolConfig.subnet.length)"
-        let text = "\(invocation.containerID) \(invocation.ifName) \(held ? "already holds" : "would get")"
-            + " \(address) from \(pool.pool.rangesDescription)"
+        let decisions = try pool.preview(for: invocation.attachment, requested: requested)
+        let held = decisions.allSatisfy { if case .alreadyHeld = $0 { true } else { false } }
+        let parts = zip(pool.pools, decisions).map { addressPool, decision in
+            (address: "\(decision.address)/\(addressPool.subnet.length)", ranges: addressPool.rangesDescription)
+        }
+        let text = "\(invocation.containerID) \(invocation.ifName) \(held ? "already holds" : "would get") "
+            + parts.map { "\($0.address) from \($0.ranges)" }.joined(separator: " and ")
             + " (state \(pool.store.directory), read, not written)"
         var firstLease = false
-        if case .lease(let address) = decision { firstLease = try pool.wouldBeFirstLease(address) }
+        if let first = decisions.first, case .lease(let address) = first, address.family == .ipv4 {
+            firstLease = try pool.wouldBeFirstLease(address)
+        }
         let fields = JSONValue.object([
             "plugin": .string(config.ipam.type), "decision": .string(held ? "alreadyHeld" : "lease"),
-            "address": .string(address), "ranges": .string(pool.pool.rangesDescription),
+            "address": .string(parts[0].address), "ranges": .string(parts.map(\.ranges).joined(separator: ", ")),
+            "addresses": .array(parts.map { .string($0.address) }),
             "stateDirectory": .string(pool.store.directory), "firstLease": .bool(firstLease),
         ])
-        return IPAMPreview(result: pool.result(for: decision.address), text: text, fields: fields,
+        return IPAMPreview(result: pool.result(for: decisions.map(\.address)), text: text, fields: fields,
                            firstLease: firstLease)
     }
 }

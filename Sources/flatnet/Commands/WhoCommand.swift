@@ -78,6 +78,6 @@ struct WhoCommand: OperatorCommand {
         guard let poolConfig = config.ipam.pool else { return nil }
         let pool = PoolIPAM(network: config, pool: poolConfig,
                             lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
-        return try pool.leases().leases.first { IPAddress.v4($0.address) == address }
+        return try pool.leases().leases.first { $0.address == address }
     }
 }

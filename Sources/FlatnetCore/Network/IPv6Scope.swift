@@ -1,0 +1,18 @@
+/// IPv6 prefixes that cannot be a pool's subnet: their addresses are not unicast
+/// interface addresses a container may be given on a segment (RFC 4291, 4038).
+enum IPv6Scope {
+    static let refused: [(prefix: IPPrefix, what: String)] = [
+        (IPPrefix("fe80::/10")!, "link-local (every interface makes its own)"),
+        (IPPrefix("ff00::/8")!, "multicast"),
+        (IPPrefix("::ffff:0:0/96")!, "IPv4-mapped (IPv4 goes in the IPv4 keys)"),
+        (IPPrefix("::/96")!, "unspecified, loopback or IPv4-compatible"),
+    ]
+
+    /// Why `subnet` cannot hold a pool, or nil (always nil for IPv4).
+    static func problem(_ subnet: IPPrefix) -> String? {
+        guard subnet.family == .ipv6 else { return nil }
+        guard let (_, what) = refused.first(where: { $0.prefix.length <= subnet.length
+                                                     && $0.prefix.contains(subnet.address) }) else { return nil }
+        return "\(subnet) is \(what): an IPv6 pool needs global or unique-local addresses"
+    }
+}
