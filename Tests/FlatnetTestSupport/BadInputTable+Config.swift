@@ -6,7 +6,7 @@ extension BadInputTable {
     }
 
     static let configCases: [BadInput] = topLevelCases + poolCases + metadataCases + runtimeCases
-        + portSecurityCases + auditCases
+        + portSecurityCases + auditCases + ipv6Cases
 
     static let auditCases: [BadInput] = [
         bad("logFile relative", stdin: config("logFile", .string("audit.log")), code: 7, names: "logFile"),

@@ -165,6 +165,11 @@ public struct AddressRange: Equatable, Sendable, CustomStringConvertible {
 public struct RouteConfig: Equatable, Sendable {
     public var destination: IPPrefix
     public var gateway: IPAddress?
+
+    public init(destination: IPPrefix, gateway: IPAddress?) {
+        self.destination = destination
+        self.gateway = gateway
+    }
 }
 
 /// The IPv4 range set with IPv4 types, for the features that are IPv4 only (metadata,
