@@ -90,7 +90,7 @@ struct OperatorCommandLineTests {
          "ipam release: takes --container or --address, not both", "flatnet ipam release --help"),
         (["ipam", "release", "--conf", "f", "--address", "10.0.0.1", "--ifname", "eth1"],
          "ipam release: --ifname goes with --container", "flatnet ipam release --help"),
-        (["ipam", "release", "--conf", "f", "--address", "10.0.0"], "--address 10.0.0 is not an IPv4 address",
+        (["ipam", "release", "--conf", "f", "--address", "10.0.0"], "--address 10.0.0 is not an IP address",
          "flatnet ipam release --help"),
         (["rules", "--conf", "f", "--format", "xml"], "rules: the value 'xml' is invalid for '--format <format>'",
          "flatnet rules --help"),

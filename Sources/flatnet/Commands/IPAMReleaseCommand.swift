@@ -21,7 +21,7 @@ struct IPAMReleaseCommand: OperatorCommand {
     @Option(help: ArgumentHelp("The owner's interface (default: eth0); only with --container.",
                                valueName: "name"))
     var ifname: String?
-    @Option(help: ArgumentHelp("The leased IPv4 address.", valueName: "ip"))
+    @Option(help: ArgumentHelp("The leased address (IPv4 or IPv6).", valueName: "ip"))
     var address: String?
     @OptionGroup var dryRun: DryRunOption
 
