@@ -66,4 +66,22 @@ struct Review6IPv6Tests {
                                                    cniVersion: CNIVersion(1, 1, 0))
         #expect(config.ipam.pool?.routes.first?.gateway == IPAddress("fe80::1"))
     }
+
+    /// A route `dst` with host bits passes validation. IPv4: every ADD then fails at the
+    /// kernel (code 101, "rtnl_route_add 10.99.0.1/16 ...: Invalid input data"), though
+    /// `netconf validate` said ok. IPv6: the kernel masks it, and the result reports a
+    /// `dst` the container does not have (2001:db8:99::1/48 for 2001:db8:99::/48).
+    @Test("a route dst with host bits is refused, naming the field", arguments: ["10.99.0.1/16", "2001:db8:99::1/48"])
+    func routeDestinationHostBits(dst: String) throws {
+        let block = #"{"subnet": "2001:db8:43::/64", "gateway": "2001:db8:43::1", "#
+            + #""ranges": [{"rangeStart": "2001:db8:43::1:0", "rangeEnd": "2001:db8:43::1:ff"}]}"#
+        let document = Valid.config.setting("ipam.ipv6", to: try JSONValue.parse(Array(block.utf8)))
+            .setting("ipam.routes", to: .array([.object(["dst": .string(dst)])]))
+        do {
+            _ = try NetworkConfigParser.parse(document, cniVersion: CNIVersion(1, 1, 0))
+            Issue.record("accepted dst \(dst)")
+        } catch {
+            #expect(error.problems.contains { $0.path == "ipam.routes[0].dst" }, "\(error)")
+        }
+    }
 }

@@ -44,4 +44,18 @@ struct Review6UsageTests {
         let wide = lines.filter { $0.contains(" held ") && $0.count > 80 }
         #expect(wide.isEmpty, "\(wide)")
     }
+
+    /// A container attached before the netconf gained `ipam.ipv6` holds its IPv4 address;
+    /// `plan` for it says it "would get" that address (and JSON `"decision": "lease"`):
+    /// one verdict for both families, though only the IPv6 one would be leased.
+    @Test("plan: an address already held is not one the container would get")
+    func planPerFamily() throws {
+        let pool = try IPAMPluginProcessTests.Pool()
+        #expect(try pool.call("ADD", "c1", config: pool.config()).status == 0, "control: IPv4-only ADD")
+        let file = try Self.netconf(pool)
+        let plan = try ProcessRunner.run([TestHost.binary!, "plan", "--conf", file, "--container", "c1"])
+        let text = plan.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(plan.status == 0 && text.contains("2001:db8:43::2/64"), "control: \(plan.stdout) \(plan.stderr)")
+        #expect(!text.contains("would get 10.43.1.2/16"), "\(text)")
+    }
 }
