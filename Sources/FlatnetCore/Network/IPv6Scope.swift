@@ -8,11 +8,15 @@ enum IPv6Scope {
         (IPPrefix("::/96")!, "unspecified, loopback or IPv4-compatible"),
     ]
 
-    /// Why `subnet` cannot hold a pool, or nil (always nil for IPv4).
+    /// Why `subnet` cannot hold a pool, or nil (always nil for IPv4). Overlap in either
+    /// direction refuses it: `::/64` is no refused prefix but holds `::1` and `::ffff:0:0/96`.
     static func problem(_ subnet: IPPrefix) -> String? {
         guard subnet.family == .ipv6 else { return nil }
-        guard let (_, what) = refused.first(where: { $0.prefix.length <= subnet.length
-                                                     && $0.prefix.contains(subnet.address) }) else { return nil }
-        return "\(subnet) is \(what): an IPv6 pool needs global or unique-local addresses"
+        let overlapping = refused.first { refused in
+            refused.prefix.contains(subnet.address) || subnet.contains(refused.prefix.address)
+        }
+        guard let (prefix, what) = overlapping else { return nil }
+        let relation = subnet.length >= prefix.length ? "is" : "holds \(prefix),"
+        return "\(subnet) \(relation) \(what): an IPv6 pool needs global or unique-local addresses"
     }
 }
