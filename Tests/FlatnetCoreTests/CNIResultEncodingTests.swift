@@ -62,7 +62,7 @@ struct CNIArgumentsTests {
     @Test("known keys parse; Kubernetes keys are accepted and unused")
     func known() throws {
         let arguments = try CNIArguments(parsing: "IP=10.43.1.9/16;MAC=0a:00:00:00:00:09;K8S_POD_NAME=web")
-        #expect(arguments.requestedAddress == IPAddress("10.43.1.9"))
+        #expect(arguments.requestedAddresses == [IPAddress("10.43.1.9")!])
         #expect(arguments.requestedMAC == MACAddress("0a:00:00:00:00:09"))
     }
 

@@ -59,7 +59,7 @@ struct DispatcherVerbTests {
         #expect(invocation.ifName == "eth0")
         #expect(invocation.netns == "/var/run/netns/c1")
         #expect(invocation.pluginPath == ["/opt/cni/bin", "/usr/lib/cni"])
-        #expect(invocation.arguments.requestedAddress == IPAddress("10.43.1.9"))
+        #expect(invocation.arguments.requestedAddresses == [IPAddress("10.43.1.9")!])
         #expect(invocation.arguments.requestedMAC == MACAddress("0a:00:00:00:00:09"))
     }
 

@@ -76,7 +76,7 @@ struct NetworkConfigParserTests {
             .setting("runtimeConfig", to: .object(["ips": .array([.string("10.43.1.8")])]))
             .setting("args", to: .object(["cni": .object(["ips": .array([.string("10.43.1.7")])])]))
         var arguments = CNIArguments()
-        arguments.requestedAddress = IPAddress("10.43.1.6")
+        arguments.requestedAddresses = [IPAddress("10.43.1.6")!]
         #expect(try Self.parse(both).runtime.effectiveRequests(with: arguments).addresses == [IPAddress("10.43.1.7")!])
         #expect(try Self.parse(Valid.config).runtime.effectiveRequests(with: arguments).addresses == [IPAddress("10.43.1.6")!])
     }

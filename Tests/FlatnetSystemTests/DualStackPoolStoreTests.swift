@@ -86,7 +86,7 @@ struct DualStackPoolStoreTests {
             try pool.ipam.verify(for: c3, expected: [])
             Issue.record("CHECK passed without the IPv6 lease")
         } catch let error as IPAMError {
-            #expect(error == .notHeld(c3, expected: nil))
+            #expect(error == .familyNotHeld(c3, family: .ipv6) && error.description.contains("holds no IPv6 address"))
         }
         #expect(throws: IPAMError.notHeld(c3, expected: IPAddress("2001:db8:43::1:2"))) {
             try pool.ipam.verify(for: c3, expected: [IPAddress("10.43.1.4")!, IPAddress("2001:db8:43::1:2")!])

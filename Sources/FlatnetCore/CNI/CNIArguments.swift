@@ -2,11 +2,12 @@
 ///
 /// Follows the reference library's `types.LoadArgs`: every pair must be `K=V`; keys are
 /// case-sensitive; an unknown key is an error unless `IgnoreUnknown` is `1` or `true`
-/// (any case). Known keys: `IP` (requested address, optionally `/prefix`), `MAC`,
+/// (any case). Known keys: `IP` (requested addresses, `a` or `a,b` with one per family, each
+/// optionally with `/prefix`), `MAC`,
 /// `ALLOWED_ADDRESSES` (port security), and
 /// the Kubernetes keys, which flatnet accepts and does not use.
 public struct CNIArguments: Equatable, Sendable {
-    public var requestedAddress: IPAddress?
+    public var requestedAddresses: [IPAddress] = []
     public var requestedMAC: MACAddress?
     /// `ALLOWED_ADDRESSES=a,b`: addresses the container may use besides its own.
     public var allowedAddresses: [IPv4Address] = []
@@ -45,10 +46,13 @@ public struct CNIArguments: Equatable, Sendable {
             default: throw CNIArguments.invalid("IgnoreUnknown=\(value): expected 1, true, 0 or false")
             }
         case "IP":
-            guard let prefix = IPPrefix(value, allowBareAddress: true) else {
-                throw CNIArguments.invalid("IP=\(value) is not an IP address")
+            requestedAddresses = []
+            for text in value.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let prefix = IPPrefix(text, allowBareAddress: true) else {
+                    throw CNIArguments.invalid("IP=\(value): \"\(text)\" is not an IP address")
+                }
+                requestedAddresses.append(prefix.address)
             }
-            requestedAddress = prefix.address
         case "MAC":
             guard let mac = MACAddress(value) else {
                 throw CNIArguments.invalid("MAC=\(value) is not a MAC address (expected aa:bb:cc:dd:ee:ff)")

@@ -9,7 +9,7 @@ enum PoolValidator {
 
     static func check(_ set: RangeSet, log: ProblemLog) {
         guard checkSubnet(set, log: log), let space = SubnetSpace(set.subnet) else { return }
-        if let gateway = set.gateway {
+        if let gateway = set.gateway, !IPv6Scope.isLinkLocal(gateway) {
             checkHost(gateway, in: space, path: set.path + ".gateway", log: log)
         }
         checkRanges(set, space: space, log: log)
@@ -18,16 +18,22 @@ enum PoolValidator {
         }
     }
 
-    /// A route's gateway must be on-link, and a route without one needs its family's gateway.
+    /// A route's destination is written as its network address; its gateway must be
+    /// on-link (inside the subnet, or an IPv6 link-local router address); a route without
+    /// one needs its family's gateway.
     static func checkRoutes(_ pool: PoolConfig, log: ProblemLog) {
         for (index, route) in pool.routes.enumerated() {
             let family = route.destination.family
+            if !route.destination.isNetworkAddress {
+                log.add("ipam.routes[\(index)].dst", "\(route.destination) has host bits set; did you mean"
+                    + " \(route.destination.network)/\(route.destination.length)?")
+            }
             guard let set = pool.rangeSet(family) else {
                 log.add("ipam.routes[\(index)]", "\(route.destination) is \(family.name) but the pool has no"
                     + " \(family.name) range set")
                 continue
             }
-            if let gateway = route.gateway, !set.subnet.contains(gateway) {
+            if let gateway = route.gateway, !set.subnet.contains(gateway), !IPv6Scope.isLinkLocal(gateway) {
                 log.add("ipam.routes[\(index)].gw", "\(gateway) is outside \(set.path).subnet \(set.subnet):"
                     + " not reachable on-link")
             } else if route.gateway == nil, set.gateway == nil {

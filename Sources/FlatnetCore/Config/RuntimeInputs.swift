@@ -34,7 +34,7 @@ public struct RuntimeInputs: Equatable, Sendable {
         with arguments: CNIArguments
     ) -> (addresses: [IPAddress], mac: MACAddress?) {
         let addresses = requestedAddresses.isEmpty
-            ? (arguments.requestedAddress.map { [$0] } ?? [])
+            ? arguments.requestedAddresses
             : requestedAddresses.map(\.address)
         return (addresses, requestedMAC ?? arguments.requestedMAC)
     }

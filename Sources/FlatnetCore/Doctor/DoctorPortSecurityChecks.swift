@@ -63,10 +63,10 @@ enum DoctorPortSecurityChecks {
                                fix: fixes.repair(because: "restores every recorded port"))
         }
         let dropped = observed.drops[name]
-        let addresses = record.ipv4.map(\.description).joined(separator: ", ")
+        let ipv4 = record.ipv4.isEmpty ? "" : " IPv4 \(record.ipv4.map(\.description).joined(separator: ", ")),"
         let adopted = record.adopted ? " (adopted: attached before port security; DEL and ADD to renew)" : ""
         let sources = record.ipv6Sources.map(\.description).joined(separator: ", ")
-        return .ok("\(check): MAC \(record.mac), IPv4 \(addresses), IPv6 \(sources);"
+        return .ok("\(check): MAC \(record.mac),\(ipv4) IPv6 \(sources);"
             + " \(dropped?.packets ?? 0) frame(s) dropped\(adopted)")
     }
 }

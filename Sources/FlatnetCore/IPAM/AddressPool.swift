@@ -120,18 +120,21 @@ public struct AddressPool: Sendable {
     /// How many addresses the pool can hand out in total, by arithmetic (never walked).
     /// Saturates at 2^64 - 1, which a /64 with one full range reaches.
     public var capacity: UInt64 {
-        rangeOffsets.reduce(UInt64(0)) { total, range in
-            let (sum, overflow) = total.addingReportingOverflow(capacity(of: range))
-            return overflow ? .max : sum
-        }
+        rangeOffsets.reduce(UInt64(0)) { OffsetRanges.saturatingAdd($0, capacity(of: $1)) }
     }
 
-    /// How many addresses of `range` (offsets) the pool can hand out.
+    /// How many addresses of `range` (offsets) the pool can hand out: the sizes of the
+    /// gaps between blocked spans. A gap is never all 2^64 offsets (offset 0 is blocked).
     func capacity(of range: ClosedRange<UInt64>) -> UInt64 {
-        let blockedCount = OffsetRanges.overlapCount(blocked, with: range)
-        let span = range.upperBound - range.lowerBound  // addresses - 1
-        if blockedCount == 0 { return span == .max ? .max : span + 1 }
-        return span - (blockedCount - 1)
+        var total: UInt64 = 0, next: UInt64? = range.lowerBound
+        for block in blocked where block.overlaps(range) {
+            if let start = next, start < block.lowerBound {
+                total = OffsetRanges.saturatingAdd(total, block.lowerBound - start)
+            }
+            next = block.upperBound < range.upperBound ? block.upperBound + 1 : nil
+        }
+        if let start = next { total = OffsetRanges.saturatingAdd(total, range.upperBound - start + 1) }
+        return total
     }
 
     /// How many addresses of `range` the pool can hand out (0 for another family's range).
@@ -164,15 +167,8 @@ enum OffsetRanges {
         ranges.contains { $0.contains(offset) }
     }
 
-    /// How many offsets of `range` the (merged) `ranges` cover; at most 2^64 - 1 is
-    /// exact (a block covering a whole /64 range saturates).
-    static func overlapCount(_ ranges: [ClosedRange<UInt64>], with range: ClosedRange<UInt64>) -> UInt64 {
-        ranges.reduce(UInt64(0)) { total, block in
-            guard block.overlaps(range) else { return total }
-            let part = block.clamped(to: range)
-            let width = part.upperBound - part.lowerBound
-            let (sum, overflow) = total.addingReportingOverflow(width == .max ? .max : width + 1)
-            return overflow ? .max : sum
-        }
+    static func saturatingAdd(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
     }
 }

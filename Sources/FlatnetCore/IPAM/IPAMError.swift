@@ -12,6 +12,8 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
     case corruptState(path: String, reason: String)
     case lockTimeout(path: String, milliseconds: Int)
     case notHeld(Attachment, expected: IPAddress?)
+    /// CHECK: no lease of a family the pool has (attached before the pool gained it, or lost).
+    case familyNotHeld(Attachment, family: IPFamily)
     /// `flatnet ipam release --address` of an address this network can never hold.
     case releaseOutsideSubnet(IPAddress, subnet: String)
 
@@ -61,6 +63,12 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
             let what = expected.map { "\($0)" } ?? "an address"
             return CNIError(.checkFailed,
                             "container \(owner.containerID) \(owner.ifName) does not hold \(what)")
+        case .familyNotHeld(let owner, let family):
+            let key = family == .ipv4 ? "ipam.subnet" : "ipam.ipv6"
+            return CNIError(.checkFailed,
+                            "container \(owner.containerID) \(owner.ifName) holds no \(family.name) address",
+                            details: "the pool has an \(family.name) range set (\(key)); attached before it had"
+                                + " one, or the lease is gone: DEL and ADD again")
         case .releaseOutsideSubnet(let address, let subnet):
             return CNIError(.addressUnavailable,
                             "\(address) is outside the network's subnet \(subnet): nothing released")

@@ -19,4 +19,7 @@ enum IPv6Scope {
         let relation = subnet.length >= prefix.length ? "is" : "holds \(prefix),"
         return "\(subnet) \(relation) \(what): an IPv6 pool needs global or unique-local addresses"
     }
+
+    /// fe80::/10: a router's link-local address is a valid on-link gateway on any segment.
+    static func isLinkLocal(_ address: IPAddress) -> Bool { refused[0].prefix.contains(address) }
 }

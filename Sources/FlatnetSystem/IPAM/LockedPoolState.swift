@@ -79,8 +79,10 @@ public struct LockedPoolState: LeaseTable {
     /// (`PoolIPAM.acquire`), so concurrent ADDs do not queue behind each other's fsync.
     /// Returns whether this is the address's first lease from the pool (`LeaseHistory`, read
     /// once and raised here).
+    /// A requested address does not move the round-robin hint (`advanceCursor` false): a
+    /// static address far behind `last` would send the next ADD walking every lease after it.
     @discardableResult
-    public func lease(_ address: IPAddress, to owner: Attachment) throws -> Bool {
+    public func lease(_ address: IPAddress, to owner: Attachment, advanceCursor: Bool = true) throws -> Bool {
         let history = try leaseHistory()
         try StateFiles.replaceLink(ownerPath(owner), target: address.description)
         guard try StateFiles.createLinkExclusively(leasePath(address),
@@ -88,7 +90,7 @@ public struct LockedPoolState: LeaseTable {
             throw IPAMError.corruptState(path: leasePath(address),
                                          reason: "appeared while the pool was locked")
         }
-        try StateFiles.replace(lastPath, with: address.description + "\n", durable: false)
+        if advanceCursor { try StateFiles.replace(lastPath, with: address.description + "\n", durable: false) }
         // The mark is never fsynced: only a host crash loses it, and that takes the
         // containers, and their neighbour entries, with it.
         let raised = history.recording(address)

@@ -18,8 +18,9 @@ extension PoolIPAM {
         throws -> (released: [PoolLease], problems: [String]) {
         let outcome = try store.withLocked(create: false) { locked -> ([PoolLease], [String]) in
             var released: [PoolLease] = [], problems: [String] = []
-            for pool in pools {
-                let state = locked.state(pool.family)
+            // Every family on disk: one the netconf dropped still has leases to collect.
+            for family in IPFamily.allCases {
+                let state = locked.state(family)
                 let (leases, listProblems) = try state.leases()
                 let stale = try leases.filter(isStale)
                 problems += listProblems
@@ -120,11 +121,12 @@ extension PoolIPAM {
         return pools.enumerated().map { index, pool in (pool, (held?[index] ?? 0, pool.capacity)) }
     }
 
-    /// Every lease, for listings (under the lock, so the view is consistent).
+    /// Every lease of every family on disk, for listings (under the lock, so the view is
+    /// consistent).
     public func leases() throws -> (leases: [PoolLease], problems: [String]) {
         try store.withLocked(create: false) { locked in
-            try pools.reduce(([PoolLease](), [String]())) { total, pool in
-                let (leases, problems) = try locked.state(pool.family).leases()
+            try IPFamily.allCases.reduce(([PoolLease](), [String]())) { total, family in
+                let (leases, problems) = try locked.state(family).leases()
                 return (total.0 + leases, total.1 + problems)
             }
         } ?? ([], [])

@@ -49,7 +49,8 @@ public struct PoolIPAM: Sendable {
                         .decide(for: owner, request: requests[pool.family], table: state)
                     switch decision {
                     case .lease(let address):
-                        let first = try state.lease(address, to: owner)
+                        let first = try state.lease(address, to: owner,
+                                                    advanceCursor: requests[pool.family] == nil)
                         leased.append((address, state))
                         if pool.family == .ipv4 { firstLease = first }
                     case .alreadyHeld(let address):
@@ -71,20 +72,22 @@ public struct PoolIPAM: Sendable {
         return (acquired!.0, acquired!.1)
     }
 
-    /// DEL: releases what `owner` holds in every family. Nothing held, or no state at
-    /// all, is success.
+    /// DEL: releases what `owner` holds in every family, a family the netconf no longer
+    /// has included (its leases stay on disk until released). Nothing held, or no state
+    /// at all, is success.
     public func release(for owner: Attachment) throws {
         let released = try store.withLocked(create: false) { locked in
-            try pools.compactMap { try locked.state($0.family).release(owner) }
+            try IPFamily.allCases.compactMap { try locked.state($0).release(owner) }
         } ?? []
         try syncLeaseDirectories(released.map(\.family))
     }
 
-    /// The addresses `owner` holds, IPv4 first (read under the lock, changing nothing).
+    /// The addresses `owner` holds, IPv4 first, in every family on disk (read under the
+    /// lock, changing nothing).
     public func addresses(heldBy owner: Attachment) throws -> [IPAddress] {
         try store.withLocked(create: false) { locked -> [IPAddress] in
-            try pools.compactMap { pool -> IPAddress? in
-                let state = locked.state(pool.family)
+            try IPFamily.allCases.compactMap { family -> IPAddress? in
+                let state = locked.state(family)
                 guard let address = try state.recordedAddress(of: owner),
                       try state.holder(of: address) == owner else { return nil }
                 return address
@@ -96,7 +99,10 @@ public struct PoolIPAM: Sendable {
     public func verify(for owner: Attachment, expected: [IPAddress]) throws {
         let held = try addresses(heldBy: owner)
         for pool in pools where !held.contains(where: { $0.family == pool.family }) {
-            throw IPAMError.notHeld(owner, expected: expected.first { $0.family == pool.family })
+            guard let missing = expected.first(where: { $0.family == pool.family }) else {
+                throw IPAMError.familyNotHeld(owner, family: pool.family)
+            }
+            throw IPAMError.notHeld(owner, expected: missing)
         }
         if let missing = expected.first(where: { !held.contains($0) }) {
             throw IPAMError.notHeld(owner, expected: missing)

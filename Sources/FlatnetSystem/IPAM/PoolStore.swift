@@ -152,7 +152,11 @@ public struct PoolStore: Sendable {
         try StateFiles.makeDirectory(directory + "/owners")
         if families.contains(.ipv6) {
             let ipv6 = directory + "/" + PoolStore.ipv6Directory
-            try StateFiles.makeDirectory(ipv6)
+            if try StateFiles.list(ipv6) == nil {
+                // A new IPv6 range set has leased nothing (`LeaseHistory`), as a new pool.
+                try StateFiles.makeDirectory(ipv6)
+                try StateFiles.replace(ipv6 + "/highest", with: LeaseHistory.nothingLeased.fileText, durable: false)
+            }
             try StateFiles.makeDirectory(ipv6 + "/addresses")
             try StateFiles.makeDirectory(ipv6 + "/owners")
         }

@@ -35,7 +35,7 @@ enum IPAMListing {
         if json {
             return JSONValue.array(ranges.map {
                 .object(["range": .string($0.range.description), "held": .number(Double($0.held)),
-                         "capacity": .number(Double($0.capacity))])
+                         "capacity": exactCount($0.capacity)])
             }).prettyPrinted() + "\n"
         }
         return (try pool.noStateDirectoryNote() ?? "") + ranges.map { entry in
@@ -46,8 +46,17 @@ enum IPAMListing {
                 + String(repeating: ".", count: 20 - filled) + "]"
             let percent = Int((fraction * 100).rounded())
             let shown = percent == 0 && entry.held > 0 ? "<1%" : "\(percent)%"
-            return "\(entry.range)  \(bar) \(entry.held)/\(capacityText(entry.capacity)) held (\(shown))\n"
+            // An IPv6 range's text is up to 79 characters: its figures go on a line of their own.
+            let range = entry.range.description
+            let separator = range.count > 40 ? "\n    " : "  "
+            return "\(range)\(separator)\(bar) \(entry.held)/\(capacityText(entry.capacity)) held (\(shown))\n"
         }.joined()
+    }
+
+    /// A JSON number when a double holds it exactly (up to 2^53), else the exact integer as
+    /// a string: a /64 range's 18446744073709551614 would print as 1.8446744073709552e+19.
+    static func exactCount(_ count: UInt64) -> JSONValue {
+        count <= UInt64(1) << 53 ? .number(Double(count)) : .string(String(count))
     }
 
     /// Exact up to 2^32; beyond, a power of two (an IPv6 range's 18446744073709551615

@@ -84,21 +84,26 @@ struct IPAMPreview {
                             lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
         let requested = config.runtime.effectiveRequests(with: invocation.arguments).addresses
         let decisions = try pool.preview(for: invocation.attachment, requested: requested)
-        let held = decisions.allSatisfy { if case .alreadyHeld = $0 { true } else { false } }
         let parts = zip(pool.pools, decisions).map { addressPool, decision in
-            (address: "\(decision.address)/\(addressPool.subnet.length)", ranges: addressPool.rangesDescription)
+            let held = if case .alreadyHeld = decision { true } else { false }
+            return (address: "\(decision.address)/\(addressPool.subnet.length)", held: held,
+                    ranges: addressPool.rangesDescription)
         }
-        let text = "\(invocation.containerID) \(invocation.ifName) \(held ? "already holds" : "would get") "
-            + parts.map { "\($0.address) from \($0.ranges)" }.joined(separator: " and ")
+        let text = "\(invocation.containerID) \(invocation.ifName) "
+            + parts.map { "\($0.held ? "already holds" : "would get") \($0.address) from \($0.ranges)" }
+                .joined(separator: "; ")
             + " (state \(pool.store.directory), read, not written)"
         var firstLease = false
         if let first = decisions.first, case .lease(let address) = first, address.family == .ipv4 {
             firstLease = try pool.wouldBeFirstLease(address)
         }
+        let verdict = { (held: Bool) in JSONValue.string(held ? "alreadyHeld" : "lease") }
         let fields = JSONValue.object([
-            "plugin": .string(config.ipam.type), "decision": .string(held ? "alreadyHeld" : "lease"),
+            "plugin": .string(config.ipam.type), "decision": verdict(parts.allSatisfy(\.held)),
             "address": .string(parts[0].address), "ranges": .string(parts.map(\.ranges).joined(separator: ", ")),
-            "addresses": .array(parts.map { .string($0.address) }),
+            "addresses": .array(parts.map {
+                .object(["address": .string($0.address), "decision": verdict($0.held), "ranges": .string($0.ranges)])
+            }),
             "stateDirectory": .string(pool.store.directory), "firstLease": .bool(firstLease),
         ])
         return IPAMPreview(result: pool.result(for: decisions.map(\.address)), text: text, fields: fields,
