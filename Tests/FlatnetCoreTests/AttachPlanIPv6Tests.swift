@@ -100,4 +100,25 @@ struct AttachPlanIPv6Tests {
         #expect(error?.code == .invalidNetworkConfig && error?.message.contains("IPv4") == true,
                 "\(String(describing: error))")
     }
+
+    @Test("container steps: autoconfiguration limited before up, IPv6 addresses without DAD, one announcement (IPv4)")
+    func containerSteps() throws {
+        let plan = try AttachPlanner.plan(config: try Self.config(), invocation: Self.invocation,
+                                          ipam: Self.result(Self.dualStack), mac: Self.mac)
+        #expect(plan.container.map(\.name) == ["createVeth", "protectPort", "limitAutoconfiguration", "bringUp",
+                                                "addAddress", "addAddress", "addRoute", "addRoute", "announce"])
+        #expect(plan.container.dropFirst(2).prefix(6).map { $0.ipCommand(namespace: "c1") } == [
+            "ip netns exec c1 sysctl -w net.ipv6.conf.eth0.accept_ra=0 net.ipv6.conf.eth0.addr_gen_mode=0",
+            "ip netns exec c1 sysctl -w net.ipv4.conf.eth0.arp_notify=1 && ip -n c1 link set eth0 up",
+            "ip -n c1 addr add 10.43.1.5/16 dev eth0",
+            "ip -n c1 addr add 2001:db8:43::1:5/64 dev eth0 nodad",
+            "ip -n c1 route add 0.0.0.0/0 via 10.43.0.1 dev eth0",
+            "ip -n c1 route add ::/0 via 2001:db8:43::1 dev eth0",
+        ])
+        let ipv6Only = try AttachPlanner.plan(config: try Self.config(), invocation: Self.invocation,
+                                              ipam: Self.result(["2001:db8:44::1:5/64 via 2001:db8:44::1"]), mac: Self.mac)
+        #expect(!ipv6Only.container.contains { $0.name == "announce" }, "nothing to announce by ARP")
+        let fields = plan.container[2].fields(namespace: "c1")
+        #expect(fields["step"] == "limitAutoconfiguration" && fields["interface"] == "eth0")
+    }
 }

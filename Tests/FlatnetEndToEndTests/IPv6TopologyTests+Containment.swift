@@ -90,6 +90,7 @@ extension IPv6TopologyTests {
     @Test("no host address, nor a flat bridge's would-be link-local, answers a container over IPv6 (control: IPv6 on)")
     func hostUnreachable() throws {
         let placements = Self.placements.filter { $0.host == "hA" }
+        let names = placements.map(\.name)
         let topology = try Attached(placements).topology
         // hostA's own IPv6 beyond its ports' link-locals: a management address, and one in
         // each flat subnet (the host "is on" the containers' segment, by address). On a veth
@@ -99,33 +100,51 @@ extension IPv6TopologyTests {
         for address in ["2001:db8:99::a/64", "2001:db8:43::a/128", "2001:db8:44::a/128"] {
             _ = try topology.ip("hA", "addr", "add", address, "dev", "mgmt0", "nodad")
         }
-        try topology.awaitLinkLocal(in: ["hA"] + placements.map(\.name))
-        let bridgeLinkLocals = try placements.map { Topology.eui64LinkLocal(of: try topology.mac(of: "hA",
-                                                                                              interface: $0.network.bridge)) }
+        try topology.awaitLinkLocal(in: ["hA"] + names)
+        let bridgeLinkLocals = try placements.map {
+            Topology.eui64LinkLocal(of: try topology.mac(of: "hA", interface: $0.network.bridge))
+        }
         let targets = try Self.hostAddresses(topology) + bridgeLinkLocals
         for placement in placements { try Self.steer(placement, to: targets, topology) }
         let pairs = placements.flatMap { placement in
             targets.map { (from: placement.name, to: $0.hasPrefix("fe80:") ? $0 + "%eth0" : $0) }
         }
-        #expect(try topology.answeredPings(pairs, bound: 1) == [], "the host answers through its flat bridge")
+        // Two guards, each enough alone: port security drops whatever a container port
+        // sends the host, and the bridge has no IPv6 (with portSecurity false, the only one).
+        Self.expectNoAnswer(try topology.probeIPv6(pairs, allNodesFrom: names), from: targets,
+                            "port security and a bridge without IPv6")
         for placement in placements {
-            let responders = try Self.allNodesResponders(placement.name, topology)
-            #expect(responders.isDisjoint(with: targets), "the host answers ff02::1: \(responders)")
+            let table = PortSecurityRules.tableName(network: placement.network.name)
+            _ = try topology.exec("hA", "nft", "flush", "chain", "bridge", table, "input")
         }
-        // Control: IPv6 on each flat bridge, and the containers' subnets routed to it.
+        Self.expectNoAnswer(try topology.probeIPv6(pairs, allNodesFrom: names), from: targets, "a bridge without IPv6")
+        // Control: IPv6 on each flat bridge too, and the containers' subnets routed to it.
         for placement in placements {
             let bridge = placement.network.bridge
             _ = try topology.exec("hA", "sysctl", "-qw", "net.ipv6.conf.\(bridge).accept_dad=0",
                                   "net.ipv6.conf.\(bridge).disable_ipv6=0")
             _ = try topology.ip("hA", "route", "add", placement.network.ipv6.subnet, "dev", bridge)
         }
-        let answered = try topology.answeredPings(pairs, bound: 1)
+        let control = try topology.probeIPv6(pairs, allNodesFrom: names)
         for (placement, bridgeLinkLocal) in zip(placements, bridgeLinkLocals) {
             for target in [bridgeLinkLocal + "%eth0", "2001:db8:99::a"] {
-                #expect(answered.contains("\(placement.name) \(target)"), "control: \(target) answers \(answered)")
+                #expect(control.answered.contains("\(placement.name) \(target)"),
+                        "control: \(target) answers \(placement.name): \(control.answered.sorted())")
             }
-            let responders = try Self.allNodesResponders(placement.name, topology)
-            #expect(responders.contains(bridgeLinkLocal), "control: the bridge answers ff02::1: \(responders)")
+            #expect(control.responders[placement.name]?.contains(bridgeLinkLocal) == true,
+                    "control: the bridge answers ff02::1: \(control.responders)")
+        }
+    }
+
+    static func expectNoAnswer(
+        _ probe: (answered: Set<String>, responders: [String: Set<String>]), from targets: [String], _ guards: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(probe.answered.isEmpty, "guarded by \(guards), the host answers: \(probe.answered.sorted())",
+                sourceLocation: sourceLocation)
+        for (name, responders) in probe.responders {
+            let answer = "guarded by \(guards), the host answers \(name)'s ff02::1: \(responders)"
+            #expect(responders.isDisjoint(with: targets), Comment(rawValue: answer), sourceLocation: sourceLocation)
         }
     }
 
@@ -148,15 +167,5 @@ extension IPv6TopologyTests {
         }
         try topology.run(["/usr/sbin/ip", "netns", "exec", topology.namespace(placement.name), "sh", "-ec",
                           commands.joined(separator: "\n")])
-    }
-
-    /// Who answers container `name`'s ping to all nodes (ff02::1) on its segment within a second.
-    static func allNodesResponders(_ name: String, _ topology: Topology) throws -> Set<String> {
-        let ping = try topology.exec(name, "ping", "-6", "-c", "3", "-i", "0.2", "-w", "1", "ff02::1%eth0")
-        // "64 bytes from fe80::1%eth0: icmp_seq=1 ..." (a global address: "from 2001:db8::1: ...").
-        let fields = ping.stdout.split(separator: "\n").compactMap { line in
-            line.split(separator: " ").drop { $0 != "from" }.dropFirst().first?.split(separator: "%").first
-        }
-        return Set(fields.map { String($0.hasSuffix(":") ? $0.dropLast() : $0) })
     }
 }

@@ -153,6 +153,31 @@ extension Topology {
         return Barrier(mac: try mac(of: name, interface: interface), address: address)
     }
 
+    /// Pings every `(from, to)` pair once, and all nodes (ff02::1 on eth0) from each of
+    /// `allNodesFrom`, all at once with a 1 s bound: the pairs answered ("from to"), and who
+    /// answered each all-nodes ping (addresses without zone).
+    public func probeIPv6(_ pairs: [(from: String, to: String)],
+                          allNodesFrom names: [String]) throws -> (answered: Set<String>, responders: [String: Set<String>]) {
+        let pings = pairs.map { pair in
+            "(ip netns exec \(namespace(pair.from)) ping -c 1 -W 1 \(pair.to) >/dev/null 2>&1"
+                + " && echo 'answered \(pair.from) \(pair.to)') &"
+        }
+        let allNodes = names.map { name in
+            "(ip netns exec \(namespace(name)) ping -6 -c 3 -i 0.2 -w 1 ff02::1%eth0 2>/dev/null | sed 's/^/\(name) /') &"
+        }
+        let lines = try run(["/bin/sh", "-c", (pings + allNodes).joined(separator: "\n") + "\nwait"]).stdout
+            .split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        var answered = Set<String>(), responders = [String: Set<String>]()
+        for fields in lines where fields.count > 2 {
+            if fields[0] == "answered" { answered.insert(fields[1] + " " + fields[2]); continue }
+            // "NAME 64 bytes from fe80::1%eth0: icmp_seq=1 ..." ("from 2001:db8::1: ..." for a global).
+            guard let from = fields.firstIndex(of: "from"), from + 1 < fields.count else { continue }
+            let address = fields[from + 1].split(separator: "%")[0]
+            responders[fields[0], default: []].insert(String(address.hasSuffix(":") ? address.dropLast() : address))
+        }
+        return (answered, responders)
+    }
+
     /// `sysctl -n KEY` in namespace `name`.
     public func sysctl(_ key: String, in name: String) throws -> String {
         try run(["/usr/sbin/ip", "netns", "exec", namespace(name), "sysctl", "-n", key]).stdout

@@ -59,6 +59,8 @@ public enum AttachPlanner {
                                                firstLease: firstLease) {
             steps.append(.protectPort(protection))
         }
+        // Before it is up: the link-local is made, and advertisements heard, from then on.
+        steps.append(.limitAutoconfiguration(ifName))
         // Up before the addresses: the bridge enables the host end while they are added.
         steps.append(.bringUp(ifName))
         steps += ipam.ips.map { .addAddress($0.address, ifName) }
