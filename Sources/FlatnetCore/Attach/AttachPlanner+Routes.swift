@@ -51,11 +51,14 @@ extension AttachPlanner {
 
     /// `metadata.address/32 via metadata.reservedAddress`: IPv4 only, so the container
     /// needs an IPv4 address (README: the metadata path stays IPv4).
-    static func metadataRoute(_ metadata: MetadataConfig, ipam: CNIResult) throws(CNIError) -> CNIResult.Route {
+    static func metadataRoute(
+        _ metadata: MetadataConfig, ipam: CNIResult
+    ) throws(CNIError) -> CNIResult.Route {
         guard ipam.ips.contains(where: { $0.address.address.v4 != nil }) else {
+            let route = "\(metadata.address)/32 via \(metadata.reservedAddress)"
             throw CNIError(.invalidNetworkConfig, "metadata needs an IPv4 address and IPAM returned none",
-                           details: "the metadata route \(metadata.address)/32 via \(metadata.reservedAddress)"
-                               + " is IPv4: give the network an IPv4 range or remove its metadata block")
+                           details: "the metadata route \(route) is IPv4:"
+                               + " give the network an IPv4 range or remove its metadata block")
         }
         return CNIResult.Route(destination: IPPrefix(address: .v4(metadata.address), length: 32)!,
                                gateway: .v4(metadata.reservedAddress))
