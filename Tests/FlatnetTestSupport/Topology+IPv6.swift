@@ -132,7 +132,17 @@ extension Topology {
     public func ipv6Addresses(of name: String, interface: String = "eth0", scope: String = "global",
                               tentative: Bool = false) throws -> [String] {
         let text = try ip(name, "-6", "-o", "addr", "show", "dev", interface, "scope", scope)
-        return text.split(separator: "\n").filter { !tentative || $0.contains(" tentative") }.compactMap { line in
+        return Self.addresses(in: text.split(separator: "\n").filter { !tentative || $0.contains(" tentative") })
+    }
+
+    /// Every IPv6 address in namespace `name`, on any interface, without prefix length.
+    public func allIPv6Addresses(of name: String) throws -> [String] {
+        Self.addresses(in: try ip(name, "-6", "-o", "addr", "show").split(separator: "\n"))
+    }
+
+    /// The address after "inet6" in each line of `ip -o addr`, without prefix length.
+    static func addresses(in lines: [Substring]) -> [String] {
+        lines.compactMap { line in
             line.split(separator: " ").drop { $0 != "inet6" }.dropFirst().first?.split(separator: "/").first
                 .map(String.init)
         }
