@@ -19,6 +19,7 @@ final class FakeContainerOperations: ContainerOperations {
     func protectPort(_ protection: PortProtection) throws { try record("protect \(protection.port)") }
     func unprotectPort(_ protection: PortProtection) throws { log.append("unprotect \(protection.port)") }
     func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws { try record("addr \(prefix)") }
+    func limitAutoconfiguration(_ name: InterfaceName) throws { try record("accept_ra 0, addr_gen_mode 0") }
     func bringUp(_ name: InterfaceName) throws { try record("arp_notify, up") }
     func addRoute(_ destination: IPPrefix, via gateway: IPAddress, dev name: InterfaceName) throws { try record("route \(destination)") }
     func announce(_ address: IPv4Address, on name: InterfaceName, mac: MACAddress) throws { try record("announce \(address) \(mac)") }
@@ -66,6 +67,7 @@ struct AttachPlanTests {
              "ipv6 { \"\(veth)\" . fe80::ff:fe00:1 }", "targets { \"\(veth)\" . 0xfe80000000000000000000fffe000001 }",
              "drops { \"\(veth)\" }", "announced { \"\(veth)\" . 10.43.1.5 }"].map { "nft add element bridge \(table) " + $0 }
                 .reduce("ip link set dev \(veth) type bridge_slave group_fwd_mask 0xfffd") { $0 + "\n" + $1 },
+            "ip netns exec c1 sysctl -w net.ipv6.conf.eth0.accept_ra=0 net.ipv6.conf.eth0.addr_gen_mode=0",
             "ip netns exec c1 sysctl -w net.ipv4.conf.eth0.arp_notify=1 && ip -n c1 link set eth0 up",
             "ip -n c1 addr add 10.43.1.5/16 dev eth0",
             "ip -n c1 route add 0.0.0.0/0 via 10.43.0.1 dev eth0",
@@ -94,7 +96,7 @@ struct AttachPlanTests {
     }
 
     @Test("a failure at step N removes the veth iff step 1 created it, the port's elements iff step 2 began",
-          arguments: 1...7)
+          arguments: 1...8)
     func rollback(_ failingStep: Int) throws {
         let plan = try AttachPlanner.plan(config: try Self.config(), invocation: Self.invocation, ipam: try Self.poolResult, mac: Self.mac)
         let fake = FakeContainerOperations()

@@ -10,8 +10,9 @@ public enum WatchPoint: Sendable {
 }
 
 /// A legitimate datagram the probe sends after the attack, from the sender's own MAC and
-/// IPv4 address: when it arrives, the attack frames before it were delivered or dropped,
-/// and the path is shown to carry legitimate traffic (the probe's positive control).
+/// IPv4 address (its global IPv6 address when `address` is IPv6): when it arrives, the
+/// attack frames before it were delivered or dropped, and the path is shown to carry
+/// legitimate traffic (the probe's positive control).
 public struct Barrier: Sendable {
     public let mac: String
     public let address: String

@@ -17,11 +17,11 @@ extension Topology {
         return vlan.map { config.settingKey("vlan", to: .number(Double($0))) } ?? config
     }
 
-    /// Pings every `(from, to)` pair at once, one echo each with a 2 s bound (an unanswered
-    /// pair costs its bound once, not once per pair): the pairs that were answered.
-    public func answeredPings(_ pairs: [(from: String, to: String)]) throws -> Set<String> {
+    /// Pings every `(from, to)` pair at once, one echo each with a `bound` (seconds; an
+    /// unanswered pair costs it once, not once per pair): the pairs that were answered.
+    public func answeredPings(_ pairs: [(from: String, to: String)], bound: Int = 2) throws -> Set<String> {
         let pings = pairs.map { pair in
-            "(ip netns exec \(namespace(pair.from)) ping -c 1 -W 2 \(pair.to) >/dev/null 2>&1"
+            "(ip netns exec \(namespace(pair.from)) ping -c 1 -W \(bound) \(pair.to) >/dev/null 2>&1"
                 + " && echo '\(pair.from) \(pair.to)') &"
         }
         let outcome = try run(["/bin/sh", "-c", pings.joined(separator: "\n") + "\nwait"])

@@ -8,7 +8,8 @@ suite sends a few hundred probes). Namespaces are named as under /run/netns.
 One process does a whole probe, so nothing races: it opens every watch point first
 (each socket in its own namespace, through setns), then, from the sender's namespace,
 sends the attack frames and after them one legitimate "barrier" datagram per --barrier
-(from the sender's own MAC and IPv4 address, so port security must let it pass). It
+(from the sender's own MAC and IPv4 address, or its own global IPv6 address when the
+barrier's address is IPv6, so port security must let it pass). It
 reads until every barrier token was seen at some watch point, then drains 0.2 s more.
 The process is pinned to one CPU: its frames then travel through the veths and bridges
 in order, so a barrier that arrived means the attack frames before it were delivered
@@ -16,7 +17,7 @@ or dropped. A barrier is also the probe's positive control: the same path carrie
 legitimate traffic. Timeouts bound the fixture wait; they decide nothing.
 
 Usage: l2attack.py KIND --netns NS [--iface eth0] [--count N] [KIND options]
-                   [--watch NS:IFACE]... [--listen NS:PORT]... [--barrier MAC/IPV4:PORT]...
+                   [--watch NS:IFACE]... [--listen NS:PORT]... [--barrier MAC/IP:PORT]...
 
 Watch points:
   --watch NS:IFACE    counts frames received on IFACE carrying this run's marker
@@ -254,8 +255,22 @@ def barrier_frames(barriers, own_mac, own_ipv4, token):
         mac, rest = barrier.split("/")
         address, port = rest.rsplit(":", 1)
         payload = token + b"-%d" % index
+        if ":" in address:  # an IPv6 barrier (an IPv6-only network): from the sender's own address
+            packet = ipv6(own_ipv6_source(address), address, 17, udp6(7778, int(port), payload), 64)
+            frames.append(ethernet(mac, own_mac, 0x86DD, packet))
+            continue
         frames.append(ethernet(mac, own_mac, 0x0800, ipv4_udp(own_ipv4, address, 7778, int(port), payload)))
     return frames
+
+
+def own_ipv6_source(destination):
+    """The address the sender's kernel would send from to DESTINATION (a connected UDP
+    socket's name; nothing is sent): its own global address on that network."""
+    probe = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    probe.connect((destination, 9))
+    source = probe.getsockname()[0]
+    probe.close()
+    return source
 
 
 def collect(sockets, marker, token, barrier_count, timeout):

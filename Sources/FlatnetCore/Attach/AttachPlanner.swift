@@ -59,6 +59,8 @@ public enum AttachPlanner {
                                                firstLease: firstLease) {
             steps.append(.protectPort(protection))
         }
+        // Before it is up: the link-local is made, and advertisements heard, from then on.
+        steps.append(.limitAutoconfiguration(ifName))
         // Up before the addresses: the bridge enables the host end while they are added.
         steps.append(.bringUp(ifName))
         steps += ipam.ips.map { .addAddress($0.address, ifName) }
@@ -108,33 +110,6 @@ public enum AttachPlanner {
                               mac: mac, ipv4: leased + config.portSecurity.allowedAddresses + granted,
                               ipv6: ipam.ips.compactMap { $0.address.address.v6 },
                               announced: firstLease ? leased.first : nil)
-    }
-
-    /// IPAM's routes with a gateway on each (the IPv4 gateway of the result when a route
-    /// names none), plus `default via <gateway>` unless `defaultRoute` is false (which
-    /// also drops a default route IPAM returned).
-    static func containerRoutes(
-        config: NetworkConfig, ipam: CNIResult
-    ) throws(CNIError) -> [CNIResult.Route] {
-        let gateway = ipam.ips.lazy.compactMap(\.gateway).first { $0.v4 != nil }
-        let defaultDestination = IPPrefix("0.0.0.0/0")!
-        var routes: [CNIResult.Route] = []
-        for route in ipam.routes where config.defaultRoute || route.destination != defaultDestination {
-            guard let via = route.gateway ?? gateway else {
-                throw CNIError(.delegatedIPAMFailed, "IPAM route \(route.destination) has no gateway",
-                               details: "and the IPAM result names no IPv4 gateway to route it through")
-            }
-            routes.append(CNIResult.Route(destination: route.destination, gateway: via))
-        }
-        if config.defaultRoute, let gateway,
-           !routes.contains(where: { $0.destination == defaultDestination }) {
-            routes.insert(CNIResult.Route(destination: defaultDestination, gateway: gateway), at: 0)
-        }
-        if let metadata = config.metadata {
-            routes.append(CNIResult.Route(destination: IPPrefix(address: .v4(metadata.address), length: 32)!,
-                                          gateway: .v4(metadata.reservedAddress)))
-        }
-        return routes
     }
 }
 

@@ -51,6 +51,7 @@ extension ContainerStep {
         switch self {
         case .createVeth: "createVeth"
         case .protectPort: "protectPort"
+        case .limitAutoconfiguration: "limitAutoconfiguration"
         case .bringUp: "bringUp"
         case .addAddress: "addAddress"
         case .addRoute: "addRoute"
@@ -71,7 +72,7 @@ extension ContainerStep {
                       "mac": .string(protection.mac.description),
                       "ipv4": .array(protection.ipv4.map { .string($0.description) }),
                       "ipv6": .array(protection.ipv6Sources.map { .string($0.description) })]
-        case .bringUp(let name):
+        case .limitAutoconfiguration(let name), .bringUp(let name):
             fields = ["interface": .name(name)]
         case .addAddress(let prefix, let name):
             fields = ["address": .string(prefix.description), "interface": .name(name)]

@@ -67,9 +67,17 @@ public enum ContainerStep: Equatable, Sendable {
     /// sets (before the container end is up or has an address: until then its port can
     /// send nothing).
     case protectPort(PortProtection)
+    /// IPv6 autoconfiguration limited to what port security lets the container use, before
+    /// the interface is up: its link-local from the MAC (addr_gen_mode 0, EUI-64: the one
+    /// port security allows), and nothing from router advertisements (accept_ra 0: no
+    /// address or route a rogue, or a router flatnet did not configure, offers).
+    case limitAutoconfiguration(InterfaceName)
     /// arp_notify=1 and up, in one request (the kernel then announces the address whenever
     /// the MAC is set).
     case bringUp(InterfaceName)
+    /// An IPv6 address is added without duplicate address detection (IFA_F_NODAD): usable
+    /// at once; the pool hands each address out once and port security stops the others
+    /// from claiming it, which is what detection would have checked.
     case addAddress(IPPrefix, InterfaceName)
     case addRoute(destination: IPPrefix, gateway: IPAddress, InterfaceName)
     /// A gratuitous ARP for the address, once the host end is forwarding: the MAC (the one
@@ -89,11 +97,15 @@ public enum ContainerStep: Equatable, Sendable {
                 + " && ip link set \(host) alias \(alias) master \(bridge)"
         case .protectPort(let protection):
             return protection.commands.joined(separator: "\n")
+        case .limitAutoconfiguration(let name):
+            return "ip netns exec \(namespace) sysctl -w net.ipv6.conf.\(name).accept_ra=0"
+                + " net.ipv6.conf.\(name).addr_gen_mode=0"
         case .bringUp(let name):
             return "ip netns exec \(namespace) sysctl -w net.ipv4.conf.\(name).arp_notify=1"
                 + " && ip -n \(namespace) link set \(name) up"
         case .addAddress(let prefix, let name):
-            return "ip -n \(namespace) addr add \(prefix) dev \(name)"
+            let noDAD = prefix.address.v6 != nil ? " nodad" : ""
+            return "ip -n \(namespace) addr add \(prefix) dev \(name)\(noDAD)"
         case .addRoute(let destination, let gateway, let name):
             return "ip -n \(namespace) route add \(destination) via \(gateway) dev \(name)"
         case .announce(let address, let name, let mac):

@@ -9,8 +9,11 @@ public protocol ContainerOperations: AnyObject {
     func protectPort(_ protection: PortProtection) throws
     /// Undo of `protectPort`: removes the elements and the record; absent ones are fine.
     func unprotectPort(_ protection: PortProtection) throws
+    /// accept_ra 0 and addr_gen_mode 0 (EUI-64) on the container end, while it is down.
+    func limitAutoconfiguration(_ name: InterfaceName) throws
     /// arp_notify on and the link up, in one request.
     func bringUp(_ name: InterfaceName) throws
+    /// Adds `prefix`; an IPv6 one without duplicate address detection (IFA_F_NODAD).
     func addAddress(_ prefix: IPPrefix, to name: InterfaceName) throws
     func addRoute(_ destination: IPPrefix, via gateway: IPAddress, dev name: InterfaceName) throws
     func announce(_ address: IPv4Address, on name: InterfaceName, mac: MACAddress) throws
@@ -54,6 +57,7 @@ public struct ContainerStepRunner {
         case .protectPort(let protection):
             protectedPort = protection  // first: a failed add may have added some of them
             try operations.protectPort(protection)
+        case .limitAutoconfiguration(let name): try operations.limitAutoconfiguration(name)
         case .bringUp(let name): try operations.bringUp(name)
         case .addAddress(let prefix, let name): try operations.addAddress(prefix, to: name)
         case .addRoute(let destination, let gateway, let name):

@@ -4,10 +4,14 @@ import Glibc
 
 extension NetlinkSocket {
     /// Adds an address (`rtnl_addr_add`; `ip addr add PREFIX dev IFINDEX`). The kernel adds
-    /// the subnet's connected route with it.
-    public func addAddress(_ prefix: IPPrefix, interfaceIndex: Int32) throws(NetlinkError) {
-        let status = try withAddressObject(prefix, interfaceIndex: interfaceIndex) {
-            rtnl_addr_add(handle, $0, 0)
+    /// the subnet's connected route with it. Without `duplicateAddressDetection` an IPv6
+    /// address is usable at once, never tentative (IFA_F_NODAD; `... nodad`).
+    public func addAddress(
+        _ prefix: IPPrefix, interfaceIndex: Int32, duplicateAddressDetection: Bool = true
+    ) throws(NetlinkError) {
+        let status = try withAddressObject(prefix, interfaceIndex: interfaceIndex) { object in
+            if !duplicateAddressDetection { rtnl_addr_set_flags(object, UInt32(IFA_F_NODAD)) }
+            return rtnl_addr_add(handle, object, 0)
         }
         guard status >= 0 else {
             throw NetlinkError(call: "rtnl_addr_add", code: status, subject: prefix.description)
