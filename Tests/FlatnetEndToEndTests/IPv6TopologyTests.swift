@@ -9,9 +9,9 @@ import Testing
 @Suite("IPv6 and dual stack in the two-host topology (root, throwaway netns)",
        .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil, "run scripts/test.sh"), .serialized)
 struct IPv6TopologyTests {
-    /// Who hands out the addresses. host-local until flatnet-ipam hands out IPv6: then this
-    /// one line becomes `.flatnetIPAM` (its `ipv6` block, issue 18's netconf).
-    static let ipam = IPv6TestIPAM.hostLocal
+    /// Who hands out the addresses: flatnet's own pool (its `ipv6` range set). `.hostLocal`
+    /// runs the same tests with the reference plugin's dual-stack ranges.
+    static let ipam = IPv6TestIPAM.flatnetIPAM
 
     /// A container of a test: its host, its network, its netconf's cniVersion.
     struct Placement {
