@@ -54,6 +54,19 @@ struct AttachPlanIPv6Tests {
         ])
     }
 
+    @Test("advertisements ignored with IPv6 or port security; IPv4 without port security keeps the kernel's IPv6",
+          arguments: [
+        (true, true, true), (true, false, true), (false, true, true), (false, false, false),
+    ])
+    func autoconfigurationLimited(_ ipv6: Bool, _ portSecurity: Bool, _ limited: Bool) throws {
+        let config = try AttachPlanTests.config(Valid.config.setting("ipam", to: .object(["type": "host-local"]))
+            .setting("metadata", to: nil).setting("portSecurity", to: .bool(portSecurity)))
+        let ipam = Self.result(ipv6 ? Self.dualStack : [Self.dualStack[0]])
+        let steps = try AttachPlanner.plan(config: config, invocation: Self.invocation, ipam: ipam, mac: Self.mac)
+            .container
+        #expect(steps.contains { if case .limitAutoconfiguration = $0 { true } else { false } } == limited)
+    }
+
     @Test("IPv6 only: ::/0 via the IPv6 gateway and nothing of IPv4")
     func ipv6Only() throws {
         let ipam = Self.result(["2001:db8:44::1:5/64 via 2001:db8:44::1"], routes: ["::/0"])

@@ -60,7 +60,11 @@ public enum AttachPlanner {
             steps.append(.protectPort(protection))
         }
         // Before it is up: the link-local is made, and advertisements heard, from then on.
-        steps.append(.limitAutoconfiguration(ifName))
+        // Only where an address a router offered would be wrong: flatnet gives IPv6, or
+        // port security would drop it. An IPv4-only network without port security leaves
+        // the container's IPv6 as the kernel makes it, as before IPv6 pools.
+        let ipv6Leased = ipam.ips.contains { $0.address.family == .ipv6 }
+        if ipv6Leased || config.portSecurity.enabled { steps.append(.limitAutoconfiguration(ifName)) }
         // Up before the addresses: the bridge enables the host end while they are added.
         steps.append(.bringUp(ifName))
         steps += ipam.ips.map { .addAddress($0.address, ifName) }
