@@ -18,13 +18,11 @@ extension PortSecurityAttackTests {
         for (name, interface) in victims {
             let addresses = try topology.ip(name, "-6", "-o", "addr", "show", "dev", interface)
             let routes = try topology.ip(name, "-6", "route", "show", "default")
-            guard name == "rt" else {
-                // A container ignores every advertisement (flatnet sets accept_ra 0): what
-                // port security decides is whether the frames reach it at all.
+            if name != "rt" {
+                // Port security decides whether the frames reach a container at all. With it,
+                // the container also ignores advertisements (accept_ra 0); without it, on
+                // this IPv4-only network, its IPv6 is the kernel's, which takes them.
                 protection.expect(landed: capture.frames(at: name, interface: interface) > 0, "\(name) receives it")
-                #expect(!addresses.contains("2001:db8:66:") && !routes.contains("via \(attacker)"),
-                        "\(name) takes an address or route from it: \(addresses) \(routes)")
-                continue
             }
             protection.expect(landed: addresses.contains("2001:db8:66:"), "\(name) takes an address")
             protection.expect(landed: routes.contains("via \(attacker)"), "\(name) routes via xA (\(routes))")
