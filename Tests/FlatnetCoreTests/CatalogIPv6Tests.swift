@@ -51,6 +51,52 @@ struct CatalogIPv6Tests {
         #expect(without["ipam"]?["ipv6"] == nil)
     }
 
+    @Test("exclude lists render per family: exclude into ipam.exclude, ipv6Exclude into ipam.ipv6.exclude")
+    func excludeLists() throws {
+        var answers = try #require(try ShippedCatalog.json("examples/flat-ds.answers.json").objectValue)
+        answers["exclude"] = .array([.string("10.45.1.10"), .string("10.45.1.64/28")])
+        let rendered = try ShippedCatalog.catalog.render(template: "conflist", answers: answers)
+        let pool = try #require(try NetconfFile.load(document: rendered).ipam.pool)
+        #expect(pool.ipv4?.exclude.map(\.description) == ["10.45.1.10/32", "10.45.1.64/28"])
+        #expect(pool.ipv6?.exclude.map(\.description) == ["2001:db8:45::1:0:100/120"])
+    }
+
+    @Test("the template language: $if leaves out a member or a list element unless every named answer is there and not false")
+    func conditionalBlocks() {
+        let template = JSONValue.object([
+            "one": .object(["$if": .string("a"), "$then": .string("A")]),
+            "both": .object(["$if": .array([.string("a"), .string("b")]), "$then": .string("AB")]),
+            "list": .array([.object(["$if": .string("b"), "$then": .string("B")]), .string("kept")]),
+        ])
+        let cases: [([String: JSONValue], JSONValue)] = [
+            (["a": .string("x"), "b": .bool(true)],
+             .object(["one": .string("A"), "both": .string("AB"), "list": .array([.string("B"), .string("kept")])])),
+            (["a": .string("x"), "b": .bool(false)], .object(["one": .string("A"), "list": .array([.string("kept")])])),
+            (["b": .bool(true)], .object(["list": .array([.string("B"), .string("kept")])])),
+        ]
+        for (answers, expected) in cases {
+            #expect(TemplateRenderer.render(template, answers: answers) == expected, "\(answers)")
+        }
+    }
+
+    @Test("questions.json: a question's family is ipv4 or ipv6, and the family of its type's values")
+    func questionFamilies() throws {
+        let question = { (type: String, family: String) in
+            JSONValue.object(["variable": .string("v"), "label": .string("l"), "description": .string("d"),
+                              "type": .string(type), "family": .string(family)])
+        }
+        let parsed = try CatalogQuestion.parseList(.array([question("ipv6", "ipv6"), question("string", "ipv4")]))
+        #expect(parsed.map(\.family) == [.ipv6, .ipv4])
+        let error = try #require(throws: ConfigError.self) {
+            try CatalogQuestion.parseList(.array([question("ipv6", "ipv5"), question("cidr", "ipv6")]))
+        }
+        #expect(error.problems.map(\.description) == ["[0].family: expected ipv4 or ipv6",
+                                                      "[1].family: a cidr answer is IPv4, not IPv6"])
+        let shipped = try ShippedCatalog.catalog.questions
+        #expect(shipped.filter { $0.family == .ipv6 }.map(\.variable)
+            == ["ipv6Subnet", "ipv6Gateway", "ipv6RangeStart", "ipv6RangeEnd", "ipv6Exclude"])
+    }
+
     /// The fleet of CatalogTests (flat-a on hostA and hostB), dual stack: each host also
     /// gets an IPv6 range of 2001:db8:43::/64. `edit` then breaks (or changes) one thing.
     static func dualStack(_ edit: (inout [String: JSONValue], inout [[String: JSONValue]]) -> Void) -> JSONValue {
@@ -164,6 +210,10 @@ struct CatalogIPv6Tests {
          "networks[0].hosts[0].ipv6Exclude: host hostA: expected a list of IPv6 addresses or CIDRs, got string"),
         ("an IPv4 address in ipv6Exclude", dualStack { answers, _ in answers["ipv6Exclude"] = .array([.string("10.43.1.5")]) },
          "networks[0].hosts[0].ipv6Exclude: host hostA: entry 0: \"10.43.1.5/32\" is IPv4, expected IPv6"),
+        ("an IPv6 address in the IPv4 exclude list", dualStack { answers, _ in answers["exclude"] = .array([.string("2001:db8:43::5")]) },
+         "networks[0].hosts[0].exclude: host hostA: entry 0: \"2001:db8:43::5/128\" is IPv6, expected IPv4"),
+        ("an IPv4 subnet too small for a pool, refused as an answer", dualStack { answers, _ in answers["subnet"] = .string("10.43.0.0/31") },
+         "networks[0].hosts[0].subnet: host hostA: /31 leaves no room for a gateway and containers"),
         ("an ipv6Exclude outside the subnet", dualStack { answers, _ in answers["ipv6Exclude"] = .array([.string("2001:db8:99::/120")]) },
          "host hostA: 2001:db8:99::/120 is outside ipam.ipv6.subnet 2001:db8:43::/64"),
         ("neither family answered", CatalogTests.fleet { answers, hosts in
