@@ -151,9 +151,13 @@ struct CatalogIPv6Tests {
         #expect(error.problems.map(\.description) == expected, "\(name)")
     }
 
-    @Test("disjoint IPv6 ranges pass: apart, adjacent, from just after the gateway, up to the subnet's last address",
+    @Test("disjoint IPv6 ranges pass (apart, adjacent, up to the subnet's last address); so does a link-local gateway",
           arguments: [
             dualStack { _, _ in },
+            dualStack { answers, hosts in
+                answers["ipv6Gateway"] = .string("fe80::1")
+                setRange(&hosts, 0, "2001:db8:43::1", "2001:db8:43::1:ffff")
+            },
             dualStack { _, hosts in setRange(&hosts, 1, "2001:db8:43::2:0", "2001:db8:43::2:0") },
             dualStack { _, hosts in setRange(&hosts, 0, "2001:db8:43::2", "2001:db8:43::1:ffff") },
             dualStack { _, hosts in setRange(&hosts, 1, "2001:db8:43::1:0:0", "2001:db8:43:0:ffff:ffff:ffff:ffff") },
@@ -188,8 +192,10 @@ struct CatalogIPv6Tests {
          "networks[0].hosts[0].ipv6RangeStart: host hostA: \"::ffff:10.43.1.2\" is not an IPv6 address (an IPv4 address"),
         ("a v4-mapped gateway in hex", dualStack { answers, _ in answers["ipv6Gateway"] = .string("::ffff:a2b:1") },
          "networks[0].hosts[0].ipv6Gateway: host hostA: \"::ffff:a2b:1\" is IPv4-mapped"),
-        ("a link-local gateway", dualStack { answers, _ in answers["ipv6Gateway"] = .string("fe80::1") },
-         "networks[0].hosts[0].ipv6Gateway: host hostA: \"fe80::1\" is link-local"),
+        ("a multicast gateway", dualStack { answers, _ in answers["ipv6Gateway"] = .string("ff02::2") },
+         "networks[0].hosts[0].ipv6Gateway: host hostA: \"ff02::2\" is multicast"),
+        ("a link-local range start (only a gateway may be link-local)", dualStack { _, hosts in setRange(&hosts, 0, "fe80::1", "fe80::ffff") },
+         "host hostA: fe80::1 is outside ipam.ipv6.subnet 2001:db8:43::/64"),
         ("a link-local subnet", dualStack { answers, _ in answers["ipv6Subnet"] = .string("fe80::/64") },
          "networks[0].hosts[0].ipv6Subnet: host hostA: fe80::/64 is link-local"),
         ("an IPv6 gateway outside the subnet", dualStack { answers, _ in answers["ipv6Gateway"] = .string("2001:db8:99::1") },

@@ -12,17 +12,18 @@ extension CatalogQuestion {
         return PoolValidator.subnetSizeProblem(subnet) ?? IPv6Scope.problem(subnet)
     }
 
-    /// An address of `family`; for IPv6 one that may be an interface's address on the
-    /// segment (no link-local, multicast, v4-mapped, loopback or unspecified address).
+    /// An address of `family`; for IPv6 no multicast, v4-mapped, loopback or unspecified
+    /// address. A link-local one passes: it is a valid gateway (a router's fe80:: address),
+    /// and the plugin refuses it anywhere else (outside the subnet).
     func addressProblem(_ text: String, family: IPFamily) -> String? {
         let log = ProblemLog()
         guard let address = ObjectReader.address(text, path: "", log: log, family: family) else {
             return log.problems.first?.message
         }
-        guard let refused = IPv6Scope.refused.first(where: { $0.prefix.contains(address) }) else {
-            return nil
-        }
+        guard !IPv6Scope.isLinkLocal(address),
+              let refused = IPv6Scope.refused.first(where: { $0.prefix.contains(address) }) else { return nil }
         return "\"\(text)\" is \(refused.what): IPv6 answers are global or unique-local addresses"
+            + " (or a router's link-local one)"
     }
 
     /// A list of addresses and CIDRs of `family` (an exclude list); an entry is named by
