@@ -21,7 +21,9 @@ extension CatalogQuestion {
             return log.problems.first?.message
         }
         guard !IPv6Scope.isLinkLocal(address),
-              let refused = IPv6Scope.refused.first(where: { $0.prefix.contains(address) }) else { return nil }
+              let refused = IPv6Scope.refused.first(where: { $0.prefix.contains(address) }) else {
+            return nil
+        }
         return "\"\(text)\" is \(refused.what): IPv6 answers are global or unique-local addresses"
             + " (or a router's link-local one)"
     }
