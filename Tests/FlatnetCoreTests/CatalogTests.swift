@@ -23,21 +23,28 @@ enum ShippedCatalog {
 
 @Suite("Catalog templates (golden) and fleet validation")
 struct CatalogTests {
-    @Test("golden: the answers render exactly the shipped conflist and NetworkAttachmentDefinition",
-          arguments: [("conflist", "examples/flat-a.conflist"), ("multus-nad", "examples/flat-a.nad.json")])
-    func golden(_ template: String, _ expected: String) throws {
-        let answers = try ShippedCatalog.json("examples/flat-a.answers.json").objectValue ?? [:]
+    /// (network, template, the shipped file): IPv4 (flat-a), dual stack (flat-ds), IPv6-only (flat-v6).
+    @Test("golden: the answers render exactly the shipped conflist and NetworkAttachmentDefinition", arguments: [
+        ("flat-a", "conflist", "examples/flat-a.conflist"), ("flat-a", "multus-nad", "examples/flat-a.nad.json"),
+        ("flat-ds", "conflist", "examples/flat-ds.conflist"), ("flat-ds", "multus-nad", "examples/flat-ds.nad.json"),
+        ("flat-v6", "conflist", "examples/flat-v6.conflist"),
+    ])
+    func golden(_ network: String, _ template: String, _ expected: String) throws {
+        let answers = try ShippedCatalog.json("examples/\(network).answers.json").objectValue ?? [:]
         let rendered = try ShippedCatalog.catalog.render(template: template, answers: answers)
         #expect(rendered.prettyPrinted() + "\n" == (try ShippedCatalog.text(expected)))
     }
 
+    /// (fleet, host, network): the IPv4 fleet, and the one with a dual-stack and an IPv6-only network.
     @Test("golden: the fleet renders exactly the shipped per-host conflists", arguments: [
-        ("hostA", "flat-a"), ("hostA", "flat-b"), ("hostB", "flat-a"), ("hostB", "flat-b"),
+        ("fleet", "hostA", "flat-a"), ("fleet", "hostA", "flat-b"), ("fleet", "hostB", "flat-a"), ("fleet", "hostB", "flat-b"),
+        ("fleet-ds", "hostA", "flat-ds"), ("fleet-ds", "hostA", "flat-v6"), ("fleet-ds", "hostB", "flat-ds"),
+        ("fleet-ds", "hostB", "flat-v6"),
     ])
-    func goldenFleet(_ host: String, _ network: String) throws {
-        let fleet = try FleetFile.parse(try ShippedCatalog.json("examples/fleet.answers.json"))
+    func goldenFleet(_ fleetName: String, _ host: String, _ network: String) throws {
+        let fleet = try FleetFile.parse(try ShippedCatalog.json("examples/\(fleetName).answers.json"))
         let rendered = try #require(try ShippedCatalog.catalog.renderFleet(fleet).first { $0.host == host && $0.config.name == network })
-        #expect(rendered.document.prettyPrinted() + "\n" == (try ShippedCatalog.text("examples/fleet/\(host)/\(network).conflist")))
+        #expect(rendered.document.prettyPrinted() + "\n" == (try ShippedCatalog.text("examples/\(fleetName)/\(host)/\(network).conflist")))
     }
 
     @Test("every question is documented and typed; defaults fit their type")
@@ -50,7 +57,10 @@ struct CatalogTests {
     /// Every netconf flatnet ships for users, as the runtime reads it (a NAD's spec.config).
     static let shippedNetconfs = ["examples/flat-a.conflist", "examples/flat-a.nad.json", "examples/fleet/hostA/flat-a.conflist",
                                   "examples/fleet/hostA/flat-b.conflist", "examples/fleet/hostB/flat-a.conflist",
-                                  "examples/fleet/hostB/flat-b.conflist"]
+                                  "examples/fleet/hostB/flat-b.conflist", "examples/flat-ds.conflist",
+                                  "examples/flat-ds.nad.json", "examples/flat-v6.conflist",
+                                  "examples/fleet-ds/hostA/flat-ds.conflist", "examples/fleet-ds/hostA/flat-v6.conflist",
+                                  "examples/fleet-ds/hostB/flat-ds.conflist", "examples/fleet-ds/hostB/flat-v6.conflist"]
 
     static func runtimeDocument(_ relative: String) throws -> JSONValue {
         let document = try ShippedCatalog.json(relative)

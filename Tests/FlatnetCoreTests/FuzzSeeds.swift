@@ -52,13 +52,17 @@ enum FuzzSeeds {
         FuzzSeed("cni-args", "unknown key ignored", text: "IgnoreUnknown=true;FOO=bar"),
     ]
 
-    /// The shipped examples (netconf/examples): conflists and NADs, answers, the fleet.
+    /// The shipped examples (netconf/examples): conflists and NADs, answers, the fleets
+    /// (IPv4, dual stack and IPv6-only).
     static var examples: [FuzzSeed] {
         let files = [
             ("netconf", "flat-a.conflist"), ("netconf", "flat-a.nad.json"),
             ("netconf", "fleet/hostA/flat-a.conflist"), ("netconf", "fleet/hostA/flat-b.conflist"),
             ("netconf", "fleet/hostB/flat-a.conflist"), ("netconf", "fleet/hostB/flat-b.conflist"),
             ("catalog-answers", "flat-a.answers.json"), ("fleet", "fleet.answers.json"),
+            ("netconf", "flat-ds.conflist"), ("netconf", "flat-ds.nad.json"), ("netconf", "flat-v6.conflist"),
+            ("catalog-answers", "flat-ds.answers.json"), ("catalog-answers", "flat-v6.answers.json"),
+            ("fleet", "fleet-ds.answers.json"),
         ]
         return files.map { target, file in
             let path = root.appendingPathComponent("netconf/examples/" + file).path

@@ -13,6 +13,8 @@ struct NetconfValidationTests {
         (#"{"networks": []}"#, .fleetAnswers),
         (#"{"name": "a", "subnet": "10.0.0.0/8", "gateway": "10.0.0.1"}"#, .answers),
         (#"{"rangeStart": "10.0.0.2"}"#, .answers),
+        (#"{"name": "a", "ipv6Subnet": "2001:db8::/64", "ipv6RangeStart": "2001:db8::1:0"}"#, .answers),
+        (#"{"name": "a", "type": "flatnet", "ipam": {"ipv6": {"subnet": "2001:db8::/64"}}}"#, .network),
         (#"{"name": "a", "cniVersion": "1.0.0"}"#, .network),
         (#"[1, 2]"#, .network),
     ])
@@ -24,7 +26,9 @@ struct NetconfValidationTests {
     func answerMembersAreQuestions() throws {
         let variables = Set(try ShippedCatalog.catalog.questions.map(\.variable))
         #expect(Set(NetconfDocumentKind.answerOnlyMembers).isSubset(of: variables))
-        #expect(NetconfDocumentKind(try ShippedCatalog.json("examples/flat-a.answers.json")) == .answers)
+        for answers in ["flat-a", "flat-ds", "flat-v6"] {
+            #expect(NetconfDocumentKind(try ShippedCatalog.json("examples/\(answers).answers.json")) == .answers)
+        }
         #expect(NetconfDocumentKind(try ShippedCatalog.json("examples/flat-a.conflist")) == .network)
     }
 
@@ -53,5 +57,18 @@ struct NetconfValidationTests {
         let alone = NetconfValidation.verdicts([inputs[0]]) { throw NoCatalog() }
         #expect(alone == [NetconfFileVerdict(file: "a.conflist", summary: "network flat-a")],
                 "control: no catalog asked for")
+    }
+
+    /// Files given together are one host's networks, so each group is one host's.
+    @Test("validate: the dual-stack and IPv6-only examples, rendered and as a fleet, are valid", arguments: [
+        [("flat-ds.conflist", "network flat-ds"), ("flat-v6.conflist", "network flat-v6")],
+        [("flat-ds.nad.json", "network flat-ds")], [("fleet-ds.answers.json", "4 network(s) on 2 host(s)")],
+        [("fleet-ds/hostB/flat-ds.conflist", "network flat-ds"), ("fleet-ds/hostB/flat-v6.conflist", "network flat-v6")],
+    ])
+    func validateIPv6Examples(_ files: [(String, String)]) throws {
+        let inputs: [NetconfValidation.Input] = try files.map { ($0.0, .success(try ShippedCatalog.json("examples/" + $0.0))) }
+        let verdicts = NetconfValidation.verdicts(inputs) { try ShippedCatalog.catalog }
+        #expect(verdicts.map(\.problems) == files.map { _ in [] } && verdicts.map(\.conflicts) == files.map { _ in [] })
+        #expect(verdicts.map(\.summary) == files.map(\.1))
     }
 }

@@ -24,6 +24,8 @@ struct CatalogExamplesTests {
     @Test("ADD and DEL succeed for every shipped example, on the host it was rendered for", arguments: [
         ("flat-a.conflist", "hA"), ("flat-a.nad.json", "hA"), ("fleet/hostA/flat-a.conflist", "hA"),
         ("fleet/hostA/flat-b.conflist", "hA"), ("fleet/hostB/flat-a.conflist", "hB"), ("fleet/hostB/flat-b.conflist", "hB"),
+        ("flat-ds.conflist", "hA"), ("flat-ds.nad.json", "hA"), ("flat-v6.conflist", "hA"),
+        ("fleet-ds/hostB/flat-ds.conflist", "hB"),
     ])
     func exampleWorks(_ example: String, _ host: String) throws {
         let topology = try Topology()
@@ -32,10 +34,20 @@ struct CatalogExamplesTests {
         let config = try Self.pluginObject(example, dataDir: topology.stateDirectory)
         let add = try topology.flatnet("ADD", host: host, container: "c1", config: config)
         #expect(add.status == 0, "\(example): \(add.outcome.stdout)")
-        #expect(try topology.fetchMetadata(from: "c1") == host, "\(example): metadata from its own host")
-        let defaultRoute = try topology.ip("c1", "route", "show", "default")
+        let ipam = config["ipam"]
+        if config["metadata"] != nil {
+            #expect(try topology.fetchMetadata(from: "c1") == host, "\(example): metadata from its own host")
+        } else {
+            let route = try topology.ip("c1", "route", "show", "169.254.169.250")
+            #expect(route.isEmpty, "\(example): no metadata link (IPv6-only): \(route)")
+        }
         let wanted = config["defaultRoute"] != .bool(false)  // the NAD's template default is false
-        #expect(defaultRoute.contains("default via 10.4") == wanted, "\(example): \(defaultRoute)")
+        let defaultRoute = try topology.ip("c1", "route", "show", "default")
+        #expect(defaultRoute.contains("default via 10.4") == (wanted && ipam?["gateway"] != nil),
+                "\(example): \(defaultRoute)")
+        let ipv6DefaultRoute = try topology.ip("c1", "-6", "route", "show", "default")
+        #expect(ipv6DefaultRoute.contains("default via 2001:db8:4") == (wanted && ipam?["ipv6"]?["gateway"] != nil),
+                "\(example): \(ipv6DefaultRoute)")
         let delete = try topology.flatnet("DEL", host: host, container: "c1", config: config)
         #expect(delete.status == 0, "\(example): \(delete.outcome.stdout)")
     }

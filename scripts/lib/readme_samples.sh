@@ -163,6 +163,20 @@ print(json.dumps(fleet))
 PY
 on hA flatnet netconf validate broken-fleet.json
 
+sample "dual-stack and IPv6-only examples; overlapping IPv6 ranges and answers of neither family (README: Netconf catalog)"
+cp "$FLATNET_ROOT"/netconf/examples/{flat-ds.conflist,flat-v6.conflist,flat-v6.answers.json,fleet-ds.answers.json} .
+on hA flatnet netconf render --template conflist --answers flat-v6.answers.json
+on hA flatnet netconf validate flat-ds.conflist flat-v6.conflist fleet-ds.answers.json
+python3 - fleet-ds.answers.json > broken-fleet-ds.json <<'PY'
+import json, sys
+fleet = json.load(open(sys.argv[1]))
+fleet["networks"][0]["hosts"][1]["ipv6RangeStart"] = "2001:db8:45::1:ffff:ff00"
+print(json.dumps(fleet))
+PY
+on hA flatnet netconf validate broken-fleet-ds.json
+echo '{"name": "flat-x", "uplink": "eth1"}' > none.answers.json
+on hA flatnet netconf render --template conflist --answers none.answers.json
+
 sample "teardown (README: Operator command line)"
 on hA flatnet teardown --conf flat-a.conflist
 on hA flatnet teardown --conf flat-a.conflist --force --dry-run

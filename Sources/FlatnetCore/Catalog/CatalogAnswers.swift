@@ -1,5 +1,6 @@
 /// Answers checked against the catalog's questions: no unknown variable, every required
-/// one present, every value of its question's type; defaults filled in.
+/// one present (per address family, see `FamilyAnswers`), every value of its question's
+/// type; defaults filled in.
 public enum CatalogAnswers {
     public static func resolve(
         _ answers: [String: JSONValue], questions: [CatalogQuestion], path: String
@@ -9,11 +10,15 @@ public enum CatalogAnswers {
         for key in answers.keys.sorted() where known[key] == nil {
             log.add("\(path).\(key)", "unknown question (see netconf/questions.json)", kind: .unknownKey)
         }
+        let families = FamilyAnswers(answers, questions: questions)
+        if let (variable, message) = families.noFamilyProblem() { log.add("\(path).\(variable)", message) }
         var resolved: [String: JSONValue] = [:]
-        for question in questions {
-            let answer = answers[question.variable].flatMap { $0 == .null || $0 == .string("") ? nil : $0 }
+        for question in questions where families.applies(question) {
+            let answer = answers[question.variable].flatMap { isAnswer($0) ? $0 : nil }
             guard let value = answer ?? question.defaultValue else {
-                if question.required { log.add("\(path).\(question.variable)", "is required") }
+                if let problem = families.missingProblem(question) {
+                    log.add("\(path).\(question.variable)", problem)
+                }
                 continue
             }
             if let problem = question.problem(with: value) {
@@ -25,6 +30,9 @@ public enum CatalogAnswers {
         try log.throwIfAny()
         return resolved
     }
+
+    /// null and "" leave a question unanswered (its default applies).
+    static func isAnswer(_ value: JSONValue) -> Bool { value != .null && value != .string("") }
 }
 
 /// The fleet form: networks, each with shared answers and a per-host answers list.

@@ -1,15 +1,42 @@
 /// One question of the netconf catalog (netconf/questions.json): what an operator fills in.
 public struct CatalogQuestion: Equatable, Sendable {
     public enum Kind: String, Sendable, CaseIterable {
-        case name, string, cniVersion, cidr, ipv4, interface, vlan, mtu, path
+        case name, string, cniVersion, interface, vlan, mtu, path
+        /// An IPv4 subnet (`cidr`) or address; an IPv6 subnet (/64 to /126) or address.
+        case cidr, ipv4, ipv6Cidr, ipv6
+        /// A JSON list of addresses or CIDRs of one family (an `exclude` list).
+        case ipv4List, ipv6List
         /// true or false (JSON booleans only: "false" as text is refused, not read as true).
         case bool
+
+        /// The family an address kind's values are of; nil for the others.
+        var family: IPFamily? {
+            switch self {
+            case .cidr, .ipv4, .ipv4List: return .ipv4
+            case .ipv6Cidr, .ipv6, .ipv6List: return .ipv6
+            default: return nil
+            }
+        }
     }
 
     public var variable: String
     public var kind: Kind
+    /// Without `family`: the answer is required. With it: required once the family is
+    /// asked for (see `FamilyAnswers`).
     public var required: Bool
     public var defaultValue: JSONValue?
+    /// The range set this question fills (`"family": "ipv4"` or `"ipv6"` in
+    /// questions.json): a network answers the questions of one family or of both.
+    public var family: IPFamily?
+
+    public init(variable: String, kind: Kind, required: Bool = false, defaultValue: JSONValue? = nil,
+                family: IPFamily? = nil) {
+        self.variable = variable
+        self.kind = kind
+        self.required = required
+        self.defaultValue = defaultValue
+        self.family = family
+    }
 
     /// Parses questions.json, refusing anything malformed (it ships with flatnet).
     public static func parseList(_ document: JSONValue) throws(ConfigError) -> [CatalogQuestion] {
@@ -20,7 +47,7 @@ public struct CatalogQuestion: Equatable, Sendable {
         let questions = entries.enumerated().compactMap { index, entry -> CatalogQuestion? in
             guard let reader = ObjectReader(entry, path: "[\(index)]", log: log) else { return nil }
             reader.rejectUnknownKeys(known: ["variable", "label", "type", "required", "default",
-                                             "description"])
+                                             "description", "family"])
             _ = reader.string("label", required: true)
             _ = reader.string("description", required: true)
             guard let variable = reader.string("variable", required: true),
@@ -29,10 +56,24 @@ public struct CatalogQuestion: Equatable, Sendable {
                 log.add(reader.childPath("type"), "unknown type \(type)"); return nil
             }
             return CatalogQuestion(variable: variable, kind: kind, required: reader.bool("required") ?? false,
-                                   defaultValue: reader.value("default"))
+                                   defaultValue: reader.value("default"), family: family(reader, kind: kind))
         }
         try log.throwIfAny()
         return questions
+    }
+
+    /// `"family"`: ipv4 or ipv6, and the family of the question's values if its type has one.
+    static func family(_ reader: ObjectReader, kind: Kind) -> IPFamily? {
+        guard let text = reader.string("family") else { return nil }
+        guard let family = IPFamily(rawValue: text) else {
+            reader.log.add(reader.childPath("family"), "expected ipv4 or ipv6")
+            return nil
+        }
+        if let valueFamily = kind.family, valueFamily != family {
+            reader.log.add(reader.childPath("family"),
+                           "a \(kind.rawValue) answer is \(valueFamily.name), not \(family.name)")
+        }
+        return family
     }
 
     /// Why `value` does not fit this question's type, or nil when it does.
@@ -45,6 +86,8 @@ public struct CatalogQuestion: Equatable, Sendable {
         case (.vlan, _), (.mtu, _): return "expected an integer, got \(value.typeName)"
         case (.bool, .bool): return nil
         case (.bool, _): return "expected true or false, got \(value.typeName)"
+        case (.ipv4List, _): return listProblem(value, family: .ipv4)
+        case (.ipv6List, _): return listProblem(value, family: .ipv6)
         case (_, .string(let text)): return problem(withText: text)
         default: return "expected a string, got \(value.typeName)"
         }
@@ -58,12 +101,15 @@ public struct CatalogQuestion: Equatable, Sendable {
         case .string: return nil
         case .cniVersion:
             return CNIVersion(text)?.isSupported == true ? nil : "\"\(text)\" is not a supported CNI version"
-        case .cidr: return IPPrefix(text)?.v4 != nil ? nil : "\"\(text)\" is not an IPv4 CIDR"
-        case .ipv4: return IPv4Address(text) != nil ? nil : "\"\(text)\" is not an IPv4 address"
+        case .cidr: return subnetProblem(text, family: .ipv4)
+        case .ipv6Cidr: return subnetProblem(text, family: .ipv6)
+        case .ipv4: return addressProblem(text, family: .ipv4)
+        case .ipv6: return addressProblem(text, family: .ipv6)
         case .interface: return InterfaceName.problem(with: text).map { "\"\(text)\": \($0)" }
         case .path: return text.hasPrefix("/") ? nil : "\"\(text)\" must be an absolute path"
         case .vlan, .mtu: return "expected an integer"
         case .bool: return "expected true or false"
+        case .ipv4List, .ipv6List: return "expected a list"
         }
     }
 }

@@ -14,7 +14,9 @@ public enum NetconfDocumentKind: Equatable, Sendable {
     static let networkMembers = ["type", "plugins", "ipam", "kind", "spec"]
     /// Answers a network file never has at the top (a netconf nests them in `ipam` and
     /// `metadata`). Each is a question of netconf/questions.json (a test checks it).
-    public static let answerOnlyMembers = ["subnet", "gateway", "rangeStart", "rangeEnd", "reservedAddress"]
+    /// The IPv6 ones mark an IPv6-only answers file, which has none of the IPv4 ones.
+    public static let answerOnlyMembers = ["subnet", "gateway", "rangeStart", "rangeEnd", "reservedAddress",
+                                           "ipv6Subnet", "ipv6Gateway", "ipv6RangeStart", "ipv6RangeEnd"]
 
     public init(_ document: JSONValue) {
         if document["networks"] != nil {

@@ -5,7 +5,9 @@
 /// can never be malformed JSON or carry a value of the wrong type. Directives:
 /// - `{"$answer": "var"}`: the answer (its default when unanswered); a member whose
 ///   answer is absent is left out.
-/// - `{"$if": "var", "$then": X}`: X when `var` is answered, else the member is left out.
+/// - `{"$if": "var", "$then": X}`: X when `var` is answered and not `false`, else the member
+///   (or list element) is left out. `{"$if": ["a", "b"], "$then": X}`: when every one is.
+///   So an optional block (`metadata`, `ipam.ipv6`) is written once, inside its `$if`.
 /// - `{"$json": X}`: X rendered, as a JSON string (Multus embeds the config that way).
 /// - `{"$template": "name"}`: another template, rendered in place (so the flatnet plugin
 ///   object is written once, in `conflist.json`).
@@ -27,8 +29,8 @@ public enum TemplateRenderer {
             switch template {
             case .object(let members):
                 if case .string(let variable)? = members["$answer"] { return answers[variable] }
-                if case .string(let variable)? = members["$if"] {
-                    return answers[variable] == nil ? nil : render(members["$then"] ?? .null)
+                if let condition = members["$if"] {
+                    return holds(condition) ? render(members["$then"] ?? .null) : nil
                 }
                 if let embedded = members["$json"] {
                     return .string((render(embedded) ?? .null).prettyPrinted())
@@ -39,6 +41,15 @@ public enum TemplateRenderer {
                 return .array(elements.compactMap(render))
             default:
                 return template
+            }
+        }
+
+        /// `"var"` or `["var", ...]`: each answered, and not `false`.
+        func holds(_ condition: JSONValue) -> Bool {
+            let variables = condition.arrayValue ?? [condition]
+            return variables.allSatisfy { variable in
+                guard let name = variable.stringValue, let answer = answers[name] else { return false }
+                return answer != .bool(false)
             }
         }
     }

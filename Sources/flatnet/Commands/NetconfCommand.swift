@@ -18,6 +18,7 @@ struct NetconfCommand: ParsableCommand {
 extension JSONValue {
     var isNumber: Bool { if case .number = self { return true } else { return false } }
     var isBool: Bool { if case .bool = self { return true } else { return false } }
+    var isList: Bool { if case .array = self { return true } else { return false } }
 
     func settingMember(_ key: String, to value: JSONValue) -> JSONValue {
         guard case .object(var members) = self else { return self }

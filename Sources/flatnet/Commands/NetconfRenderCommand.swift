@@ -22,7 +22,7 @@ struct NetconfRenderCommand: OperatorCommand {
     @Option(help: ArgumentHelp("The answers file (JSON).", valueName: "file"))
     var answers: String
     @Option(name: .customLong("set"),
-            help: ArgumentHelp("Override one answer (numbers and booleans stay typed); repeatable;"
+            help: ArgumentHelp("Override one answer (numbers, booleans and lists stay typed); repeatable;"
                                + " single-network answers only.", valueName: "key=value"))
     var assignments: [String] = []
     @Option(help: ArgumentHelp("The host whose networks a fleet answers file renders.", valueName: "name"))
@@ -48,10 +48,11 @@ struct NetconfRenderCommand: OperatorCommand {
         var typedAnswers = document
         for assignment in assignments {
             let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-            // A number or a boolean stays one (vlan, mtu, defaultRoute); anything else is
-            // text. Types are checked against the questions next.
+            // A number, a boolean or a list stays one (vlan, mtu, defaultRoute, exclude);
+            // anything else is text. Types are checked against the questions next.
             let value = parts.count == 2 ? parts[1] : ""
-            let typed = (try? JSONValue.parse(value)).flatMap { $0.isNumber || $0.isBool ? $0 : nil }
+            let parsed = try? JSONValue.parse(value)
+            let typed = parsed.flatMap { $0.isNumber || $0.isBool || $0.isList ? $0 : nil }
             typedAnswers = typedAnswers.settingMember(parts[0], to: typed ?? .string(value))
         }
         return .init(output: try catalog.render(template: template, answers: typedAnswers.objectValue ?? [:])
