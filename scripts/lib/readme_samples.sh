@@ -177,6 +177,16 @@ on hA flatnet netconf validate broken-fleet-ds.json
 echo '{"name": "flat-x", "uplink": "eth1"}' > none.answers.json
 on hA flatnet netconf render --template conflist --answers none.answers.json
 
+sample "a dual-stack ADD on hostA, no uplink (README: IPv6 and dual stack)"
+cni ADD hA c5 flat-ds.conflist uplink=null | python3 -m json.tool
+on hA ip -n c5 addr show dev eth0
+on hA ip -n c5 -6 route show
+on hA flatnet ipam usage --conf flat-ds.conflist
+on hA flatnet ipam list --conf flat-ds.conflist
+echo '$ flatnet plan --conf flat-ds.conflist --container c6 --netns /run/netns/c6 | sed -n '"'"'/^IPAM/,$p'"'"
+ip netns exec rs-hA flatnet plan --conf flat-ds.conflist --container c6 --netns /run/netns/c6 | sed -n '/^IPAM/,$p'
+cni DEL hA c5 flat-ds.conflist uplink=null
+
 sample "teardown (README: Operator command line)"
 on hA flatnet teardown --conf flat-a.conflist
 on hA flatnet teardown --conf flat-a.conflist --force --dry-run
