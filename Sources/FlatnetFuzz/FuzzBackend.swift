@@ -20,7 +20,8 @@ struct FuzzBackend: PluginBackend {
         case .pool(let pool):
             checkDataDirectory(pool.dataDirectory)
             let pools = pool.rangeSets.map {
-                AddressPool(network: config.name, rangeSet: $0, reservedAddress: config.metadata?.reservedAddress)
+                AddressPool(network: config.name, rangeSet: $0,
+                            reservedAddress: config.metadata?.reservedAddress)
             }
             let decisions = try PoolAllocator.decide(pools: pools, for: invocation.attachment,
                                                      requested: requests.addresses) { _ in EmptyLeaseTable() }

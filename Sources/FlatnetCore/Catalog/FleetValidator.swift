@@ -43,7 +43,9 @@ public enum FleetValidator {
 
     /// The pairs of ranges (any family) two hosts' pools share addresses in.
     static func overlaps(_ a: RenderedNetwork, _ b: RenderedNetwork) -> [(AddressRange, AddressRange)] {
-        let ranges = { (network: RenderedNetwork) in network.config.ipam.pool?.rangeSets.flatMap(\.ranges) ?? [] }
+        let ranges = { (network: RenderedNetwork) in
+            network.config.ipam.pool?.rangeSets.flatMap(\.ranges) ?? []
+        }
         return ranges(a).flatMap { first in ranges(b).filter { first.overlaps($0) }.map { (first, $0) } }
     }
 

@@ -10,7 +10,8 @@ enum PoolConfigParser {
         let hasIPv4 = rangeSetKeys.contains { block.value($0) != nil }
         let ipv6Block = block.object("ipv6")
         if !hasIPv4, block.value("ipv6") == nil {
-            block.log.add(block.childPath("subnet"), "is required (or an ipv6 range set for an IPv6-only pool)")
+            block.log.add(block.childPath("subnet"),
+                          "is required (or an ipv6 range set for an IPv6-only pool)")
             return nil
         }
         let ipv4 = hasIPv4 ? parseRangeSet(block, family: .ipv4) : nil

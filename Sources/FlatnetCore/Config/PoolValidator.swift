@@ -14,7 +14,8 @@ enum PoolValidator {
         }
         checkRanges(set, space: space, log: log)
         for (index, exclusion) in set.exclude.enumerated() where !set.subnet.contains(exclusion.network) {
-            log.add("\(set.path).exclude[\(index)]", "\(exclusion) is outside \(set.path).subnet \(set.subnet)")
+            log.add("\(set.path).exclude[\(index)]",
+                    "\(exclusion) is outside \(set.path).subnet \(set.subnet)")
         }
     }
 
@@ -37,8 +38,8 @@ enum PoolValidator {
                 log.add("ipam.routes[\(index)].gw", "\(gateway) is outside \(set.path).subnet \(set.subnet):"
                     + " not reachable on-link")
             } else if route.gateway == nil, set.gateway == nil {
-                log.add("ipam.routes[\(index)]", "\(route.destination) has no gw and \(set.path) has no gateway"
-                    + " to route it through")
+                log.add("ipam.routes[\(index)]", "\(route.destination) has no gw and \(set.path) has no"
+                    + " gateway to route it through")
             }
         }
     }

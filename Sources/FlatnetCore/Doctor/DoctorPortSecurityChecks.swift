@@ -63,7 +63,8 @@ enum DoctorPortSecurityChecks {
                                fix: fixes.repair(because: "restores every recorded port"))
         }
         let dropped = observed.drops[name]
-        let ipv4 = record.ipv4.isEmpty ? "" : " IPv4 \(record.ipv4.map(\.description).joined(separator: ", ")),"
+        let ipv4List = record.ipv4.map(\.description).joined(separator: ", ")
+        let ipv4 = record.ipv4.isEmpty ? "" : " IPv4 \(ipv4List),"
         let adopted = record.adopted ? " (adopted: attached before port security; DEL and ADD to renew)" : ""
         let sources = record.ipv6Sources.map(\.description).joined(separator: ", ")
         return .ok("\(check): MAC \(record.mac),\(ipv4) IPv6 \(sources);"

@@ -52,7 +52,9 @@ public struct AddressPool: Sendable {
             return space.family == .ipv4 ? "the network address of \(space.subnet)"
                 : "the subnet-router anycast address of \(space.subnet)"
         }
-        if space.family == .ipv4, offset == space.lastOffset { return "the broadcast address of \(space.subnet)" }
+        if space.family == .ipv4, offset == space.lastOffset {
+            return "the broadcast address of \(space.subnet)"
+        }
         return nil
     }
 

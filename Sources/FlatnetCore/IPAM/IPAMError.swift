@@ -67,8 +67,8 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
             let key = family == .ipv4 ? "ipam.subnet" : "ipam.ipv6"
             return CNIError(.checkFailed,
                             "container \(owner.containerID) \(owner.ifName) holds no \(family.name) address",
-                            details: "the pool has an \(family.name) range set (\(key)); attached before it had"
-                                + " one, or the lease is gone: DEL and ADD again")
+                            details: "the pool has an \(family.name) range set (\(key)); attached before it"
+                                + " had one, or the lease is gone: DEL and ADD again")
         case .releaseOutsideSubnet(let address, let subnet):
             return CNIError(.addressUnavailable,
                             "\(address) is outside the network's subnet \(subnet): nothing released")

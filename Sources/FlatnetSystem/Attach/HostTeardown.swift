@@ -171,7 +171,8 @@ public struct HostTeardown {
                 try pool.release(for: owner)
                 // `flatnet who` must see this holding end: the runtime will send no DEL for it.
                 for address in addresses {
-                    AuditTrail.recordRelease(config, verb: "teardown", owner: owner, address: address.description)
+                    AuditTrail.recordRelease(config, verb: "teardown", owner: owner,
+                                             address: address.description)
                 }
             }
         case .linkPair(let name):

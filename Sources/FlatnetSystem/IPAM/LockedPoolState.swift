@@ -90,7 +90,9 @@ public struct LockedPoolState: LeaseTable {
             throw IPAMError.corruptState(path: leasePath(address),
                                          reason: "appeared while the pool was locked")
         }
-        if advanceCursor { try StateFiles.replace(lastPath, with: address.description + "\n", durable: false) }
+        if advanceCursor {
+            try StateFiles.replace(lastPath, with: address.description + "\n", durable: false)
+        }
         // The mark is never fsynced: only a host crash loses it, and that takes the
         // containers, and their neighbour entries, with it.
         let raised = history.recording(address)

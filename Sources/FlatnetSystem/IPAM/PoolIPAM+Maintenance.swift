@@ -140,7 +140,8 @@ extension PoolIPAM {
         let decide = { (table: (IPFamily) -> any LeaseTable) throws -> [AllocationDecision] in
             try PoolAllocator.decide(pools: pools, for: owner, requested: requested, table: table)
         }
-        if let decisions = try store.withLocked(create: false, { locked in try decide { locked.state($0) } }) {
+        let decisions = try store.withLocked(create: false) { locked in try decide { locked.state($0) } }
+        if let decisions {
             return decisions
         }
         return try decide { _ in EmptyLeaseTable() }
@@ -149,8 +150,9 @@ extension PoolIPAM {
     /// The dry run's view of `LeaseHistory`: would leasing `address` now be its first
     /// lease? (A pool with no state yet has leased nothing.)
     public func wouldBeFirstLease(_ address: IPAddress) throws -> Bool {
-        try store.withLocked(create: false) { try $0.state(address.family).leaseHistory().neverLeased(address) }
-            ?? true
+        try store.withLocked(create: false) { locked in
+            try locked.state(address.family).leaseHistory().neverLeased(address)
+        } ?? true
     }
 }
 
@@ -160,7 +162,8 @@ extension PoolIPAM {
         let held = try leases().leases.map(\.address)
         return pools.flatMap { pool in
             pool.ranges.map { range in
-                (range, held.filter { range.contains($0) && pool.isAllocatable($0) }.count, pool.capacity(of: range))
+                let inRange = held.filter { range.contains($0) && pool.isAllocatable($0) }
+                return (range, inRange.count, pool.capacity(of: range))
             }
         }
     }

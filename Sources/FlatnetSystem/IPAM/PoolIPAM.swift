@@ -18,7 +18,8 @@ public struct PoolIPAM: Sendable {
         self.config = config
         self.network = network.name
         pools = config.rangeSets.map {
-            AddressPool(network: network.name, rangeSet: $0, reservedAddress: network.metadata?.reservedAddress)
+            AddressPool(network: network.name, rangeSet: $0,
+                        reservedAddress: network.metadata?.reservedAddress)
         }
         store = PoolStore(dataDirectory: config.dataDirectory, network: network.name,
                           lockTimeoutMilliseconds: lockTimeoutMilliseconds,

@@ -155,7 +155,8 @@ public struct PoolStore: Sendable {
             if try StateFiles.list(ipv6) == nil {
                 // A new IPv6 range set has leased nothing (`LeaseHistory`), as a new pool.
                 try StateFiles.makeDirectory(ipv6)
-                try StateFiles.replace(ipv6 + "/highest", with: LeaseHistory.nothingLeased.fileText, durable: false)
+                try StateFiles.replace(ipv6 + "/highest", with: LeaseHistory.nothingLeased.fileText,
+                                       durable: false)
             }
             try StateFiles.makeDirectory(ipv6 + "/addresses")
             try StateFiles.makeDirectory(ipv6 + "/owners")

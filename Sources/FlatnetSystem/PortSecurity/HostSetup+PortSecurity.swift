@@ -67,7 +67,9 @@ extension HostSetup {
             guard let end = ends[veth.name], let mac = end.mac, adoptable.contains(mac),
                   let port = try? InterfaceName(validating: veth.name) else { return nil }
             // The container's own IPv6 addresses only with a delegated IPAM (as before IPv6 pools).
-            let own = end.addresses.filter { !$0.isIPv6LinkLocal && (config.ipam.pool == nil || $0.family == .ipv4) }
+            let own = end.addresses.filter {
+                !$0.isIPv6LinkLocal && (config.ipam.pool == nil || $0.family == .ipv4)
+            }
             let addresses = leased[veth.name] ?? own.map(\.address)
             return PortProtection(table: PortSecurityRules.tableName(network: config.name), port: port, mac: mac,
                                   ipv4: addresses.compactMap(\.v4) + config.portSecurity.allowedAddresses,
