@@ -30,3 +30,22 @@ extension PortSecurityAttackTests {
         }
     }
 }
+
+extension PortSecurityAttackTests {
+    /// A container is a multicast listener, never a multicast router: its MLD query would
+    /// start the querier election of the segment's multicast routers (the lowest address
+    /// wins, RFC 3810 7.6.2), and make the bridges treat its port as a router port.
+    @Test("an MLD query from a container reaches no neighbour, bridge peer or router",
+          arguments: Protection.allCases)
+    func mldQuery(_ protection: Protection) throws {
+        let topology = try AttackRanges.range(protection).topology
+        let victims = [("vA", "eth0"), ("vB", "eth0"), ("rt", "eth1")]
+        let capture = try topology.attack("mld-query", from: "xA",
+                                          watch: victims.map { .frames($0.0, interface: $0.1) },
+                                          barriers: try victims.map { try topology.barrier(to: $0.0, interface: $0.1) })
+        for (name, interface) in victims {
+            protection.expect(landed: capture.frames(at: name, interface: interface) > 0,
+                              "\(name) receives the query")
+        }
+    }
+}

@@ -397,7 +397,9 @@ def main(argv):
 #   ra-late               an advertisement split in two fragments whose first holds only
 #                         a destination-options header (carrying the marker) and the
 #                         second the ICMPv6 header: RA-Guard evasion, RFC 7113 section 2
-RED_TEAM_KINDS = ["ra-to", "ra-ah", "ra-late"]
+#   mld-query             an MLDv2 general query (a multicast router's message, RFC 3810)
+#                         to ff02::1, the marker in its hop-by-hop header
+RED_TEAM_KINDS = ["ra-to", "ra-ah", "ra-late", "mld-query"]
 
 
 def icmpv6_body(source, destination, message):
@@ -411,6 +413,22 @@ def ipv6_raw(source, destination, next_header, payload, hop_limit=255):
     return struct.pack("!IHBB", 0x60000000, len(payload), next_header, hop_limit) + src + dst + payload
 
 
+def marker_options(marker, *options):
+    """OPTIONS, then MARKER as option type 0x1e (skipped if unknown), padded to 8 bytes less 2."""
+    body = b"".join(options) + struct.pack("!BB", 0x1E, len(marker)) + marker
+    padding = -(2 + len(body)) % 8
+    return body + (struct.pack("!BB", 1, padding - 2) + bytes(padding - 2) if padding > 1 else bytes(padding))
+
+
+def mld_query(own_mac, marker):
+    """An MLDv2 general query from the sender's link-local, router alert and MARKER hop by hop."""
+    source = link_local(own_mac)
+    query = struct.pack("!BBHHH", 130, 0, 0, 1000, 0) + bytes(16) + struct.pack("!BBH", 2, 125, 0)
+    options = marker_options(marker, b"\x05\x02\x00\x00")
+    hop_by_hop = struct.pack("!BB", 58, (2 + len(options)) // 8 - 1) + options
+    return ipv6_raw(source, "ff02::1", 0, hop_by_hop + icmpv6_body(source, "ff02::1", query), hop_limit=1)
+
+
 def hidden_advertisement(kind, own_mac, prefix, marker):
     """The IPv6 packets of ra-ah or ra-late, from the sender's link-local to ff02::1."""
     source = link_local(own_mac)
@@ -419,9 +437,7 @@ def hidden_advertisement(kind, own_mac, prefix, marker):
         header = struct.pack("!BBHII", 58, 4, 0, 0x1000, 1) + bytes(12)  # 24 bytes: next header ICMPv6
         return [ipv6_raw(source, "ff02::1", 51, header + body)]
     body = icmpv6_body(source, "ff02::1", router_advertisement(own_mac, prefix, b""))
-    option = struct.pack("!BB", 0x1E, len(marker)) + marker  # type 0x1e: skipped if unknown
-    padding = -(2 + len(option)) % 8
-    options = option + (struct.pack("!BB", 1, padding - 2) + bytes(padding - 2) if padding > 1 else bytes(padding))
+    options = marker_options(marker)
     destination_options = struct.pack("!BB", 58, (2 + len(options)) // 8 - 1) + options
     first = struct.pack("!BBHI", 60, 0, 1, 0x5EED) + destination_options  # offset 0, more fragments
     # Offset field: the offset in 8-byte units, shifted left 3 (= its byte count), M = 0.
@@ -438,6 +454,8 @@ def red_team_frames(args, own_mac, own_ipv4, marker):
     if args.kind in ("ra-ah", "ra-late"):
         packets = hidden_advertisement(args.kind, own_mac, args.prefix, marker)
         return [ethernet("33:33:00:00:00:01", args.src_mac or own_mac, 0x86DD, packet) for packet in packets]
+    if args.kind == "mld-query":
+        return [ethernet("33:33:00:00:00:01", args.src_mac or own_mac, 0x86DD, mld_query(own_mac, marker))]
     raise SystemExit("unknown kind " + args.kind)
 
 if __name__ == "__main__":
