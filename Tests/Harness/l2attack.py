@@ -392,7 +392,57 @@ def main(argv):
 #                         to ff02::1), sent to destination MAC M: a link-local group
 #                         address such as 01:80:c2:00:00:0e, which a bridge handles
 #                         before its prerouting hook
-RED_TEAM_KINDS = ["ra-to"]
+#   ra-ah                 the router advertisement of `ra` behind an IPsec AH header
+#                         (RFC 4302): the ICMPv6 header is there, one header further on
+#   ra-late               an advertisement split in two fragments whose first holds only
+#                         a destination-options header (carrying the marker) and the
+#                         second the ICMPv6 header: RA-Guard evasion, RFC 7113 section 2
+#   mld-query             an MLDv2 general query (a multicast router's message, RFC 3810)
+#                         to ff02::1, the marker in its hop-by-hop header
+RED_TEAM_KINDS = ["ra-to", "ra-ah", "ra-late", "mld-query"]
+
+
+def icmpv6_body(source, destination, message):
+    """MESSAGE with its ICMPv6 checksum filled in, without the IPv6 header."""
+    return ipv6(source, destination, 58, message)[40:]
+
+
+def ipv6_raw(source, destination, next_header, payload, hop_limit=255):
+    """An IPv6 header and PAYLOAD as given (no checksum is touched)."""
+    src, dst = socket.inet_pton(socket.AF_INET6, source), socket.inet_pton(socket.AF_INET6, destination)
+    return struct.pack("!IHBB", 0x60000000, len(payload), next_header, hop_limit) + src + dst + payload
+
+
+def marker_options(marker, *options):
+    """OPTIONS, then MARKER as option type 0x1e (skipped if unknown), padded to 8 bytes less 2."""
+    body = b"".join(options) + struct.pack("!BB", 0x1E, len(marker)) + marker
+    padding = -(2 + len(body)) % 8
+    return body + (struct.pack("!BB", 1, padding - 2) + bytes(padding - 2) if padding > 1 else bytes(padding))
+
+
+def mld_query(own_mac, marker):
+    """An MLDv2 general query from the sender's link-local, router alert and MARKER hop by hop."""
+    source = link_local(own_mac)
+    query = struct.pack("!BBHHH", 130, 0, 0, 1000, 0) + bytes(16) + struct.pack("!BBH", 2, 125, 0)
+    options = marker_options(marker, b"\x05\x02\x00\x00")
+    hop_by_hop = struct.pack("!BB", 58, (2 + len(options)) // 8 - 1) + options
+    return ipv6_raw(source, "ff02::1", 0, hop_by_hop + icmpv6_body(source, "ff02::1", query), hop_limit=1)
+
+
+def hidden_advertisement(kind, own_mac, prefix, marker):
+    """The IPv6 packets of ra-ah or ra-late, from the sender's link-local to ff02::1."""
+    source = link_local(own_mac)
+    if kind == "ra-ah":
+        body = icmpv6_body(source, "ff02::1", router_advertisement(own_mac, prefix, marker))
+        header = struct.pack("!BBHII", 58, 4, 0, 0x1000, 1) + bytes(12)  # 24 bytes: next header ICMPv6
+        return [ipv6_raw(source, "ff02::1", 51, header + body)]
+    body = icmpv6_body(source, "ff02::1", router_advertisement(own_mac, prefix, b""))
+    options = marker_options(marker)
+    destination_options = struct.pack("!BB", 58, (2 + len(options)) // 8 - 1) + options
+    first = struct.pack("!BBHI", 60, 0, 1, 0x5EED) + destination_options  # offset 0, more fragments
+    # Offset field: the offset in 8-byte units, shifted left 3 (= its byte count), M = 0.
+    second = struct.pack("!BBHI", 60, 0, len(destination_options), 0x5EED) + body
+    return [ipv6_raw(source, "ff02::1", 44, first), ipv6_raw(source, "ff02::1", 44, second)]
 
 
 def red_team_frames(args, own_mac, own_ipv4, marker):
@@ -401,6 +451,11 @@ def red_team_frames(args, own_mac, own_ipv4, marker):
         advertisement = router_advertisement(own_mac, args.prefix, marker)
         packet = ipv6(link_local(own_mac), "ff02::1", 58, advertisement)
         return [ethernet(args.dst_mac, args.src_mac or own_mac, 0x86DD, packet)]
+    if args.kind in ("ra-ah", "ra-late"):
+        packets = hidden_advertisement(args.kind, own_mac, args.prefix, marker)
+        return [ethernet("33:33:00:00:00:01", args.src_mac or own_mac, 0x86DD, packet) for packet in packets]
+    if args.kind == "mld-query":
+        return [ethernet("33:33:00:00:00:01", args.src_mac or own_mac, 0x86DD, mld_query(own_mac, marker))]
     raise SystemExit("unknown kind " + args.kind)
 
 if __name__ == "__main__":
