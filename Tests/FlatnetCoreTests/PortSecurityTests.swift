@@ -182,8 +182,8 @@ struct PortSecurityTests {
         #expect(!script.contains("delete table"))
         for chain in rules.chains { #expect(script.contains("flush chain bridge \(rules.table) \(chain.name)\n")) }
         #expect(script.contains("delete chain bridge \(rules.table) old\n"))
-        #expect(rules.chains.map(\.name) == ["prerouting", "port", "port-arp", "port-ipv4", "port-ipv6", "port-nd-option",
-                                              "port-rs-option", "spoof",
+        #expect(rules.chains.map(\.name) == ["prerouting", "port", "port-arp", "port-ipv4", "port-ipv6",
+                                              "port-first-fragment", "port-nd-option", "port-rs-option", "spoof",
                                               "input", "forward", "to-link"])
         let noMetadata = try #require(PortSecurityRules.make(for: try Self.config(Valid.config.setting("metadata", to: nil))))
         #expect(!noMetadata.chains.contains { $0.name == "to-link" })

@@ -58,6 +58,7 @@ public struct PortSecurityRules: Equatable, Sendable {
             Chain(name: "port-arp", hook: nil, rules: arpRules),
             Chain(name: "port-ipv4", hook: nil, rules: ipv4Rules),
             Chain(name: "port-ipv6", hook: nil, rules: ipv6Rules),
+            Chain(name: "port-first-fragment", hook: nil, rules: firstFragmentRules),
             Chain(name: "port-nd-option", hook: nil, rules: neighbourOptionRules),
             Chain(name: "port-rs-option", hook: nil, rules: routerSolicitationOptionRules),
             Chain(name: "spoof", hook: nil, rules: ["iifname @drops", "drop"]),
@@ -176,13 +177,18 @@ public struct PortSecurityRules: Equatable, Sendable {
         "goto spoof",
     ]
 
-    /// No router advertisements, redirects, renumbering or DHCPv6 server; from :: only
-    /// what a starting interface sends (router solicitation, MLDv2 report, duplicate
-    /// address detection of its own address); otherwise source = its link-local address,
-    /// neighbour advertisements only for its own addresses, link-layer options only with
-    /// its own MAC.
+    /// No router advertisements, redirects, renumbering, MLD queries or DHCPv6 server;
+    /// from :: only what a starting interface sends (router solicitation, MLDv2 report,
+    /// duplicate address detection of its own address); otherwise source = its link-local
+    /// or an assigned address, neighbour advertisements only for its own addresses,
+    /// link-layer options only with its own MAC. First, what would hide the ICMPv6 or UDP
+    /// header from every rule below (the red team's advertisements): a first fragment
+    /// without it (RFC 7112 wants the whole header chain there), and an AH header, where
+    /// the kernel's header walk stops.
     static let ipv6Rules = [
-        "icmpv6 type { nd-router-advert, nd-redirect, router-renumbering } goto spoof",
+        "frag frag-off 0 jump port-first-fragment",
+        "meta l4proto ah goto spoof",
+        "icmpv6 type { mld-listener-query, nd-router-advert, nd-redirect, router-renumbering } goto spoof",
         "udp sport 547 goto spoof",
         "udp dport 546 goto spoof",
         "ip6 saddr :: icmpv6 type { nd-router-solicit, mld2-listener-report } accept",
@@ -192,6 +198,14 @@ public struct PortSecurityRules: Equatable, Sendable {
         "icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 length > 24 goto port-nd-option",
         "icmpv6 type nd-router-solicit ip6 length > 8 goto port-rs-option",
         "accept",
+    ]
+
+    /// A first fragment returns only when its transport header's first byte can be read
+    /// (each rule needs it; together they match any value); otherwise it is dropped.
+    static let firstFragmentRules = [
+        "@th,0,8 < 0x80 return",
+        "@th,0,8 >= 0x80 return",
+        "goto spoof",
     ]
 
     /// A solicitation or advertisement with options carries exactly one: the port's own
