@@ -29,9 +29,10 @@ if [ "${1:-}" = "--inside" ]; then
     ip link add eth1 type veth peer name port1 netns bench-switch
     ip link add eth2 type veth peer name port2 netns bench-switch
     ip link add eth3 type veth peer name port3 netns bench-switch
+    ip link add eth4 type veth peer name port4 netns bench-switch  # the dual-stack network's
     # The switch ports are up, so the uplinks have carrier as on a real host (STATUS and
     # doctor, timed by the scale rows, report an uplink without carrier as a problem).
-    for port in port1 port2 port3; do ip -n bench-switch link set "$port" up; done
+    for port in port1 port2 port3 port4; do ip -n bench-switch link set "$port" up; done
     # A docker bridge for the metadata case (flatnet's link pair and rules attach to it).
     ip link add docker0 type bridge && ip addr add 172.17.0.1/16 dev docker0 && ip link set docker0 up
     lib="$FLATNET_ROOT/scripts/lib"
@@ -41,6 +42,11 @@ if [ "${1:-}" = "--inside" ]; then
             for plugin in flatnet host-local; do
                 python3 "$lib/seed_pool.py" "$plugin" "$work/$plugin" s10 10 10.43.0.2
                 python3 "$lib/seed_pool.py" "$plugin" "$work/$plugin" s60k 60000 10.43.0.2
+            done
+            # flatnet's IPv6 pools on one /64 (made by flatnet-ipam, then filled; about 8 s).
+            for pool in s10v6:10 s60kv6:60000; do
+                python3 "$lib/seed_pool.py" flatnet "$work/flatnet" "${pool%:*}" "${pool#*:}" 2001:db8:43::2 \
+                    "$work/bin/flatnet-ipam"
             done
             python3 "$lib/bench_plan.py" "$FLATNET_RELEASE_BINARY" "$work/bin" "$work" "$runs" | python3 "$lib/abbench.py"
             python3 "$lib/attach_plan.py" "$FLATNET_RELEASE_BINARY" "$work" "$runs" | python3 "$lib/abbench.py"
@@ -96,7 +102,8 @@ in_throwaway_netns "$0" --inside "$work" "$runs" "$batch_rounds" "$scale_only" "
 if [ "$scale_only" = no ]; then
     python3 -c 'import json, sys; json.dump([r for r in json.load(open(sys.argv[1]))
         if "median_ms" in r["a"] and "attached" not in r], sys.stdout)' "$json_out" \
-        | python3 "$FLATNET_ROOT/scripts/lib/benchtable.py" VERSION=0.6 ADD=0.5 DEL=1.0 "100 ADDs 8-parallel=0.5"
+        | python3 "$FLATNET_ROOT/scripts/lib/benchtable.py" VERSION=0.6 ADD=0.5 "dual-stack ADD=0.5" DEL=1.0 \
+            "100 ADDs 8-parallel=0.5" "IPAM ADD /64, 60000 vs 10=2.0"
     python3 - "$json_out" <<'PY'
 import json, sys
 rows = {row["name"]: row for row in json.load(open(sys.argv[1]))}

@@ -37,6 +37,26 @@ def netconfs(work, metadata=False, unprotected=False):
     return flatnet, reference
 
 
+def dual_stack_netconfs(work):
+    """(flatnet's, the reference's) netconfs with an IPv4 and an IPv6 range set each: flatnet's
+    `ipam.ipv6` (its own uplink, eth4) and host-local's second range set, `ranges: [[v4], [v6]]`."""
+    flatnet = {"cniVersion": "1.0.0", "name": "benchds", "type": "flatnet", "uplink": "eth4",
+               "ipam": {"type": "flatnet-ipam", "subnet": "10.45.0.0/16", "gateway": "10.45.0.1",
+                        "ranges": [{"rangeStart": "10.45.1.2", "rangeEnd": "10.45.200.254"}],
+                        "ipv6": {"subnet": "2001:db8:45::/64", "gateway": "2001:db8:45::1",
+                                 "ranges": [{"rangeStart": "2001:db8:45::1:0", "rangeEnd": "2001:db8:45::1:ffff"}]},
+                        "routes": [{"dst": "0.0.0.0/0"}, {"dst": "::/0"}], "dataDir": f"{work}/flatnet-state"}}
+    reference = {"cniVersion": "1.0.0", "name": "benchrefds", "type": "bridge", "bridge": "cni-refds",
+                 "isGateway": False, "ipMasq": False,
+                 "ipam": {"type": "host-local", "dataDir": f"{work}/host-local-state",
+                          "ranges": [[{"subnet": "10.46.0.0/16", "gateway": "10.46.0.1",
+                                       "rangeStart": "10.46.1.2", "rangeEnd": "10.46.200.254"}],
+                                     [{"subnet": "2001:db8:46::/64", "gateway": "2001:db8:46::1",
+                                       "rangeStart": "2001:db8:46::1:0", "rangeEnd": "2001:db8:46::1:ffff"}]],
+                          "routes": [{"dst": "0.0.0.0/0"}, {"dst": "::/0"}]}}
+    return flatnet, reference
+
+
 def scale_netconfs(work):
     """Both plugins on the seeded 60,000-lease pools (network s60k, see bench.sh)."""
     flatnet = {"cniVersion": "1.0.0", "name": "s60k", "type": "flatnet",
@@ -95,10 +115,13 @@ def main():
     flat, reference = netconfs(work)
     with_metadata, _ = netconfs(work, metadata=True)
     unprotected, _ = netconfs(work, unprotected=True)
+    dual_flat, dual_reference = dual_stack_netconfs(work)
     go = "bridge+host-local (Go)"
     cases = [
         {"name": "ADD", "a": side("flatnet", flatnet, flat, "f", "ADD", plugin_dir),
          "b": side(go, REFERENCE_BINARY, reference, "r", "ADD", plugin_dir)},
+        {"name": "dual-stack ADD", "a": side("flatnet, dual-stack", flatnet, dual_flat, "d", "ADD", plugin_dir),
+         "b": side(go + ", dual-stack", REFERENCE_BINARY, dual_reference, "e", "ADD", plugin_dir)},
         {"name": "ADD, metadata block", "a": side("flatnet + metadata", flatnet, with_metadata, "m", "ADD", plugin_dir),
          "b": side(go, REFERENCE_BINARY, reference, "r", "ADD", plugin_dir)},
         # Port security's own share of an ADD: the same flatnet, on (the default) and off.

@@ -4,13 +4,15 @@
   bench_plan.py FLATNET_BINARY PLUGIN_DIR WORK_DIR RUNS
 
 PLUGIN_DIR holds flatnet-ipam (a link to flatnet); WORK_DIR holds the seeded pools
-(seed_pool.py): networks s10 (10 leases) and s60k (60,000 leases) for each plugin.
+(seed_pool.py): networks s10 (10 leases) and s60k (60,000 leases) for each plugin, and
+flatnet's IPv6 pools on one /64, s10v6 and s60kv6 (IPV6_FIRST_LEASE onwards).
 """
 import json
 import sys
 
 flatnet, plugin_dir, work, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 REFERENCE = "/usr/lib/cni"
+IPV6_FIRST_LEASE = "2001:db8:43::2"
 
 
 def version_side(label, binary):
@@ -39,9 +41,22 @@ def scale_case(name, network):
             "b": ipam_side("host-local (Go)", f"{REFERENCE}/host-local", host_local, network)}
 
 
+def ipv6_scale_case(name):
+    """flatnet-ipam against itself on one IPv6-only /64 pool, filled with 60,000 leases (a)
+    and with 10 (b): the ratio is the cost of a full pool. Both seeded pools resume after
+    their last lease, so each ADD's first try is free (the common case)."""
+    ipam = {"type": "flatnet-ipam", "dataDir": f"{work}/flatnet",
+            "ipv6": {"subnet": "2001:db8:43::/64", "gateway": "2001:db8:43::1",
+                     "ranges": [{"rangeStart": IPV6_FIRST_LEASE, "rangeEnd": "2001:db8:43::ffff:ffff:ffff:ffff"}]}}
+    binary = f"{plugin_dir}/flatnet-ipam"
+    return {"name": name, "a": ipam_side("flatnet-ipam, 60000 leases", binary, ipam, "s60kv6"),
+            "b": ipam_side("flatnet-ipam, 10 leases", binary, ipam, "s10v6")}
+
+
 cases = [
     {"name": "VERSION", "a": version_side("flatnet", flatnet), "b": version_side("bridge (Go)", f"{REFERENCE}/bridge")},
     scale_case("IPAM ADD, 10 leases", "s10"),
     scale_case("IPAM ADD, 60000 leases", "s60k"),
+    ipv6_scale_case("IPAM ADD /64, 60000 vs 10"),
 ]
 json.dump({"runs": runs, "cases": cases}, sys.stdout)

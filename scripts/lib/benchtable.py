@@ -6,7 +6,8 @@ import sys
 
 targets = dict(arg.rsplit("=", 1) for arg in sys.argv[1:])
 report = json.load(sys.stdin)
-header = f"{'operation':<26}{'flatnet median (min-max) ms':<32}{'reference median (min-max) ms':<34}{'ratio':>7}  target"
+NAME_WIDTH = 32
+header = f"{'operation':<{NAME_WIDTH}}{'flatnet median (min-max) ms':<32}{'reference median (min-max) ms':<34}{'ratio':>7}  target"
 print(header)
 print("-" * len(header))
 def cell(side):
@@ -18,7 +19,7 @@ for row in report:
     target = targets.get(row["name"])
     verdict = "" if target is None or ratio is None else f"<= {target}: {'met' if ratio <= float(target) else 'MISSED'}"
     ratio_text = "-" if ratio is None else f"{ratio:.3f}"
-    print(f"{row['name']:<26}{cell(a):<32}{cell(b):<34}{ratio_text:>7}  {verdict}")
+    print(f"{row['name']:<{NAME_WIDTH}}{cell(a):<32}{cell(b):<34}{ratio_text:>7}  {verdict}")
 print(f"\nruns per side: {report[0]['a']['runs'] if report else 0}")
 for row in report:
     versus = f" vs {row['b']['label']}" if "b" in row else " (no reference: a floor)"
