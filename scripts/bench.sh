@@ -4,13 +4,16 @@
 # medians, min/max and the ratio flatnet/reference. A script, not a test: timings on a
 # shared machine are noisy, so nothing here passes or fails on a number.
 # Usage: scripts/bench.sh [--runs N] [--rounds R] [--sizes LIST] [--scale-runs N] [--scale-only]
-#                         [--binary PATH] [--json FILE]
+#                         [--rows REGEX] [--binary PATH] [--json FILE]
 #   --runs N        executions per side and operation (default 200)
 #   --rounds R      rounds of the 100-ADD batches per plugin (default 3)
 #   --sizes LIST    the scale rows' sizes: containers attached to each side (default 1,10,100,1000)
 #   --scale-runs N  executions per side and operation at each size (default 20)
 #   --scale-only    only the scale rows (ADD, DEL, CHECK and the kernel floor at each size;
 #                   GC, STATUS, ipam list and doctor at the largest), for a quick look
+#   --rows REGEX    only the A/B rows whose whole name matches REGEX (Python re), e.g.
+#                   'dual-stack ADD|IPAM ADD /64.*': no scale rows, batches, memory or
+#                   in-process figures, for a quick look at a few rows
 #   --binary PATH   time this flatnet binary instead of this tree's release build (a
 #                   before/after comparison; the tree is still built)
 #   --json FILE     also write the JSON report to FILE (default .build/bench.json); the scale
@@ -19,10 +22,10 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 # Runs inside the throwaway namespace: the scale rows first (they need empty pools), then
-# seeds the pools and times every other case.
+# seeds the pools and times every other case. MODE: all, scale (--scale-only) or rows (--rows).
 if [ "${1:-}" = "--inside" ]; then
     FLATNET_RELEASE_BINARY="${FLATNET_BENCH_BINARY:-$FLATNET_RELEASE_BINARY}"
-    work="$2"; runs="$3"; batch_rounds="$4"; scale_only="$5"; sizes="$6"; scale_runs="$7"
+    work="$2"; runs="$3"; batch_rounds="$4"; mode="$5"; sizes="$6"; scale_runs="$7"; rows="$8"
     mkdir -p "$work/bin" && ln -sf "$FLATNET_RELEASE_BINARY" "$work/bin/flatnet-ipam"
     # This namespace plays the host for the attach cases; eth1 is flatnet's uplink.
     ip netns add bench-switch
@@ -37,19 +40,29 @@ if [ "${1:-}" = "--inside" ]; then
     ip link add docker0 type bridge && ip addr add 172.17.0.1/16 dev docker0 && ip link set docker0 up
     lib="$FLATNET_ROOT/scripts/lib"
     {
-        python3 "$lib/scale_bench.py" "$FLATNET_RELEASE_BINARY" "$work" --sizes "$sizes" --runs "$scale_runs"
-        if [ "$scale_only" = no ]; then
-            for plugin in flatnet host-local; do
-                python3 "$lib/seed_pool.py" "$plugin" "$work/$plugin" s10 10 10.43.0.2
-                python3 "$lib/seed_pool.py" "$plugin" "$work/$plugin" s60k 60000 10.43.0.2
-            done
-            # flatnet's IPv6 pools on one /64 (made by flatnet-ipam, then filled; about 8 s).
-            for pool in s10v6:10 s60kv6:60000; do
-                python3 "$lib/seed_pool.py" flatnet "$work/flatnet" "${pool%:*}" "${pool#*:}" 2001:db8:43::2 \
-                    "$work/bin/flatnet-ipam"
-            done
-            python3 "$lib/bench_plan.py" "$FLATNET_RELEASE_BINARY" "$work/bin" "$work" "$runs" | python3 "$lib/abbench.py"
-            python3 "$lib/attach_plan.py" "$FLATNET_RELEASE_BINARY" "$work" "$runs" | python3 "$lib/abbench.py"
+        [ "$mode" = rows ] ||
+            python3 "$lib/scale_bench.py" "$FLATNET_RELEASE_BINARY" "$work" --sizes "$sizes" --runs "$scale_runs"
+        if [ "$mode" != scale ]; then
+            # The seeded pools, unless --rows picked none of the rows that use them.
+            if python3 -c 'import re, sys; sys.exit(not any(re.fullmatch(sys.argv[1], n) for n in sys.argv[2:]))' \
+                "$rows" "IPAM ADD, 10 leases" "IPAM ADD, 60000 leases" "IPAM ADD /64, 60000 vs 10" "ADD, 60000 leases"
+            then
+                for plugin in flatnet host-local; do
+                    python3 "$lib/seed_pool.py" "$plugin" "$work/$plugin" s10 10 10.43.0.2
+                    python3 "$lib/seed_pool.py" "$plugin" "$work/$plugin" s60k 60000 10.43.0.2
+                done
+                # flatnet's IPv6 pools on one /64 (made by flatnet-ipam, then filled; about 8 s).
+                for pool in s10v6:10 s60kv6:60000; do
+                    python3 "$lib/seed_pool.py" flatnet "$work/flatnet" "${pool%:*}" "${pool#*:}" 2001:db8:43::2 \
+                        "$work/bin/flatnet-ipam"
+                done
+            fi
+            python3 "$lib/bench_plan.py" "$FLATNET_RELEASE_BINARY" "$work/bin" "$work" "$runs" |
+                python3 "$lib/abbench.py" --rows "$rows"
+            python3 "$lib/attach_plan.py" "$FLATNET_RELEASE_BINARY" "$work" "$runs" |
+                python3 "$lib/abbench.py" --rows "$rows"
+        fi
+        if [ "$mode" = all ]; then
             python3 "$lib/batch_bench.py" "$FLATNET_RELEASE_BINARY" "$work" "$batch_rounds"
             python3 "$lib/peak_memory.py" "$FLATNET_RELEASE_BINARY" "$work"
         fi
@@ -64,7 +77,8 @@ runs=200
 batch_rounds=3
 sizes=1,10,100,1000
 scale_runs=20
-scale_only=no
+mode=all
+rows=".*"
 json_out="$FLATNET_ROOT/.build/bench.json"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -72,10 +86,11 @@ while [ $# -gt 0 ]; do
         --rounds) batch_rounds="${2:?}"; shift 2 ;;
         --sizes) sizes="${2:?}"; shift 2 ;;
         --scale-runs) scale_runs="${2:?}"; shift 2 ;;
-        --scale-only) scale_only=yes; shift ;;
+        --scale-only) mode=scale; shift ;;
+        --rows) mode=rows; rows="${2:?}"; shift 2 ;;
         --json) json_out="${2:?}"; shift 2 ;;
         --binary) export FLATNET_BENCH_BINARY; FLATNET_BENCH_BINARY="$(realpath "${2:?}")"; shift 2 ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option: $1" ;;
     esac
 done
@@ -91,19 +106,25 @@ build_release
 # State lives on disk (not tmpfs), as /var/lib/cni does on a node: fsync costs count.
 work=$(mktemp -d /var/tmp/flatnet-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-if [ "$scale_only" = yes ]; then
-    say "benchmarking the scale rows only, at $sizes attached ($scale_runs runs per side, interleaved)"
-else
-    say "benchmarking ($runs runs per side, interleaved; scale rows at $sizes attached, $scale_runs runs)" \
-        "in a throwaway network namespace; seeding 60,000-lease pools"
-fi
+case "$mode" in
+    scale) say "benchmarking the scale rows only, at $sizes attached ($scale_runs runs per side, interleaved)" ;;
+    rows) say "benchmarking the rows matching '$rows' ($runs runs per side, interleaved)" ;;
+    *) say "benchmarking ($runs runs per side, interleaved; scale rows at $sizes attached, $scale_runs runs)" \
+        "in a throwaway network namespace; seeding 60,000-lease pools" ;;
+esac
 mkdir -p "$(dirname "$json_out")"
-in_throwaway_netns "$0" --inside "$work" "$runs" "$batch_rounds" "$scale_only" "$sizes" "$scale_runs" > "$json_out"
-if [ "$scale_only" = no ]; then
+in_throwaway_netns "$0" --inside "$work" "$runs" "$batch_rounds" "$mode" "$sizes" "$scale_runs" "$rows" > "$json_out"
+if [ "$mode" != scale ]; then
     python3 -c 'import json, sys; json.dump([r for r in json.load(open(sys.argv[1]))
         if "median_ms" in r["a"] and "attached" not in r], sys.stdout)' "$json_out" \
         | python3 "$FLATNET_ROOT/scripts/lib/benchtable.py" VERSION=0.6 ADD=0.5 "dual-stack ADD=0.5" DEL=1.0 \
             "100 ADDs 8-parallel=0.5" "IPAM ADD /64, 60000 vs 10=2.0"
+fi
+if [ "$mode" = rows ]; then
+    echo "machine: $(nproc) cores, kernel $(uname -r); JSON report: $json_out"
+    exit 0
+fi
+if [ "$mode" = all ]; then
     python3 - "$json_out" <<'PY'
 import json, sys
 rows = {row["name"]: row for row in json.load(open(sys.argv[1]))}
@@ -123,7 +144,7 @@ python3 "$FLATNET_ROOT/scripts/lib/scale_summary.py" "$json_out"
 svg="${json_out%.json}-scale.svg"
 python3 "$FLATNET_ROOT/scripts/lib/scale_plot.py" "$json_out" "$svg"
 echo "machine: $(nproc) cores, kernel $(uname -r); JSON report: $json_out; scale plot: $svg"
-[ "$scale_only" = yes ] && exit 0
+[ "$mode" = scale ] && exit 0
 # The audit log's share of a call, in-process on a release build (Sources/FlatnetBench):
 # build the line (stdin as the dispatcher parsed it), append it to a file on disk, one
 # call at a time. The "STATUS, audit log on vs off" row above is the same cost seen from

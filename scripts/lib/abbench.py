@@ -13,10 +13,13 @@ load hits both sides alike. Timing covers posix_spawn to waitpid only (no Python
 subprocess machinery). A run whose exit status is not 0 aborts the benchmark with what it
 printed: a failing plugin must not look fast. Prints a JSON report on stdout.
 Other scripts import measure() to time one case (scripts/lib/scale_bench.py).
+With --rows REGEX, only the cases whose whole name matches REGEX run (bench.sh --rows).
 """
+import argparse
 import fcntl
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -83,8 +86,11 @@ def measure(case, runs, outputs=None):
 
 
 def main():
+    parser = argparse.ArgumentParser(description="Interleaved A/B timing of the spec on stdin.")
+    parser.add_argument("--rows", default=".*", help="only the cases whose whole name matches this regex")
+    rows = re.compile(parser.parse_args().rows)
     spec = json.load(sys.stdin)
-    report = [measure(case, spec["runs"]) for case in spec["cases"]]
+    report = [measure(case, spec["runs"]) for case in spec["cases"] if rows.fullmatch(case["name"])]
     json.dump(report, sys.stdout, indent=2)
     print()
 

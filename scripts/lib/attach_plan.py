@@ -123,6 +123,10 @@ def main():
          "b": side(go, REFERENCE_BINARY, reference, "r", "ADD", plugin_dir)},
         {"name": "dual-stack ADD", "a": side("flatnet, dual-stack", flatnet, dual_flat, "d", "ADD", plugin_dir),
          "b": side(go + ", dual-stack", REFERENCE_BINARY, dual_reference, "e", "ADD", plugin_dir)},
+        # IPv6's own share of a dual-stack ADD: the same flatnet, both families against IPv4 only.
+        {"name": "ADD, dual-stack vs IPv4",
+         "a": side("flatnet, dual-stack", flatnet, dual_flat, "d", "ADD", plugin_dir),
+         "b": side("flatnet, IPv4", flatnet, flat, "f", "ADD", plugin_dir)},
         {"name": "ADD, metadata block", "a": side("flatnet + metadata", flatnet, with_metadata, "m", "ADD", plugin_dir),
          "b": side(go, REFERENCE_BINARY, reference, "r", "ADD", plugin_dir)},
         # Port security's own share of an ADD: the same flatnet, on (the default) and off.
