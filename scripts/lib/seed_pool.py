@@ -13,10 +13,11 @@ the next ADD's first try, the address after it, is free (the common case).
 
 An IPv6 flatnet pool (leases under ipv6/) is first made by the plugin itself, FLATNET_IPAM
 (one ADD and its DEL), so the pool's own files (layout marker, lease history, the family's
-directories) are what flatnet writes, not a copy of them; the `highest` mark of the family,
-if the plugin keeps one, is then raised to the last lease, and `flatnet ipam usage` must
-count exactly COUNT leases (about 2 s at 60,000). (The IPv4 pools are written
-whole here, as before: no `highest`, which flatnet reads as a pool made before issue 15.)
+directories) are what flatnet writes, not a copy of them; the family's `highest` mark, if
+the plugin keeps one, is raised to the last lease, and `flatnet ipam usage` must count
+exactly COUNT leases (about 2 s at 60,000): the seeded names and records are read as
+leases. The IPv4 pools are written whole here, as before: no `highest`, which flatnet reads
+as a pool made before issue 15.
 """
 import ipaddress
 import json
@@ -48,10 +49,11 @@ def ipam_call(plugin, command, ipam, network, container):
 
 
 def ipv6_ipam(data_dir, addresses):
-    """An IPv6-only flatnet-ipam block whose range is the seeded addresses (in their /64)."""
+    """An IPv6-only flatnet-ipam block: the seeded addresses' /64, from the first of them to its end."""
     subnet = ipaddress.IPv6Network((int(ipaddress.IPv6Address(addresses[0])) >> 64 << 64, 64))
     return {"type": "flatnet-ipam", "dataDir": data_dir,
-            "ipv6": {"subnet": str(subnet), "ranges": [{"rangeStart": addresses[0], "rangeEnd": addresses[-1]}]}}
+            "ipv6": {"subnet": str(subnet),
+                     "ranges": [{"rangeStart": addresses[0], "rangeEnd": str(subnet.broadcast_address)}]}}
 
 
 def initialise_ipv6_pool(plugin, data_dir, network, addresses):
