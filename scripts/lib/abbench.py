@@ -66,6 +66,7 @@ def summarize(samples):
 def measure(case, runs, outputs=None):
     """One case's report row. With OUTPUTS (a dict), each timed run's stdout is appended to
     outputs[side key] ("a" or "b"), so a caller can check what the timed calls answered."""
+    started = time.monotonic()
     sides = [key for key in ("a", "b") if key in case]  # a case with only "a" is a plain measurement
     times = {key: [] for key in sides}
     for iteration in range(runs):
@@ -82,6 +83,7 @@ def measure(case, runs, outputs=None):
     for key in sides:
         row[key] = dict(summarize(times[key]), label=case[key]["label"])
     row["ratio"] = row["a"]["median_ms"] / row["b"]["median_ms"] if "b" in row else None
+    row["wall_s"] = round(time.monotonic() - started, 1)  # what the row adds to a run, untimed steps included
     return row
 
 

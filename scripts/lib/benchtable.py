@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Prints an abbench.py JSON report (stdin) as a table, with targets where given.
-Usage: benchtable.py [NAME=MAX_RATIO ...]"""
+Usage: benchtable.py [NAME=MAX_RATIO ...]
+Below the table, each row's sides and, in brackets, the wall time the row took."""
 import json
 import sys
 
@@ -23,4 +24,5 @@ for row in report:
 print(f"\nruns per side: {report[0]['a']['runs'] if report else 0}")
 for row in report:
     versus = f" vs {row['b']['label']}" if "b" in row else " (no reference: a floor)"
-    print(f"  {row['name']}: {row['a']['label']}{versus}")
+    wall = f" [{row['wall_s']:.0f} s]" if "wall_s" in row else ""
+    print(f"  {row['name']}: {row['a']['label']}{versus}{wall}")
