@@ -26,9 +26,6 @@ public struct PoolIPAM: Sendable {
                           families: pools.map(\.family))
     }
 
-    /// The pool of `family`, if the netconf has that range set.
-    public func pool(_ family: IPFamily) -> AddressPool? { pools.first { $0.family == family } }
-
     /// ADD: the addresses `owner` holds (one per family), leasing those it holds none of.
     public func acquire(for owner: Attachment, requested: [IPAddress]) throws -> [IPAddress] {
         try acquireLease(for: owner, requested: requested).addresses
