@@ -11,6 +11,10 @@ public struct FlatnetBackend: PluginBackend {
         self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
     }
 
+    public func thisNode(environment: [String: String]) -> NodeIdentity? {
+        NodeIdentityReader.current(environment: environment)
+    }
+
     func ipam(_ request: PluginRequest) -> IPAMClient {
         IPAMClient(request: request, environment: environment,
                    lockTimeoutMilliseconds: lockTimeoutMilliseconds)

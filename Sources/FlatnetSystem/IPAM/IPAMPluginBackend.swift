@@ -11,6 +11,10 @@ public struct IPAMPluginBackend: PluginBackend {
 
     public var configMode: NetworkConfigParser.Mode { .ipamPlugin }
 
+    public func thisNode(environment: [String: String]) -> NodeIdentity? {
+        NodeIdentityReader.current(environment: environment)
+    }
+
     func pool(_ request: PluginRequest) throws -> PoolIPAM {
         guard let config = request.config.ipam.pool else {
             throw CNIError(.invalidNetworkConfig, "ipam.type: flatnet-ipam needs its own pool block")
