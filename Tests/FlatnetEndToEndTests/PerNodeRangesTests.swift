@@ -62,4 +62,23 @@ struct PerNodeRangesTests {
         let add = PluginCall(outcome: outcome)
         #expect(add.status == 0 && add.address == "10.43.2.2", "\(outcome.stdout) \(outcome.stderr)")
     }
+
+    @Test("flatnet plan names the node and its range; a node not in the map is refused the same way as ADD")
+    func planNamesTheNode() throws {
+        let topology = try Topology()
+        _ = try topology.container("c1")
+        let file = try topology.write(Self.config(topology, host: "hB"), as: "flat-a.json")
+        let plan = { (node: String) throws -> ProcessOutcome in
+            try ProcessRunner.run(["/usr/sbin/ip", "netns", "exec", topology.namespace("hB"), TestHost.binary ?? "",
+                                   "plan", "--conf", file, "--container", "c1", "--netns",
+                                   "/run/netns/" + topology.namespace("c1")],
+                                  environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "FLATNET_NODE_NAME": node])
+        }
+        let onB = try plan("node-b")
+        let words = onB.stdout.split(whereSeparator: \.isWhitespace).filter { $0 != "\\" }.joined(separator: " ")
+        #expect(onB.status == 0 && words.contains("would get 10.43.2.2/16 from 10.43.2.2-10.43.2.254 of node"
+            + " \"node-b\" (from FLATNET_NODE_NAME)"), "\(onB.stdout)\(onB.stderr)")
+        let onC = try plan("node-c")
+        #expect(onC.status != 0 && onC.stderr.contains("this node \"node-c\""), "\(onC.stderr)")
+    }
 }
