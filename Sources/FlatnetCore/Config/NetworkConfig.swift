@@ -85,9 +85,11 @@ public struct PoolConfig: Equatable, Sendable {
     public var dataDirectory: String
     /// `ipam.nodes`: every node's ranges (empty when the netconf gives `ranges` itself).
     public var nodes: [NodeRanges] = []
-    /// The node whose ranges the range sets hold (nil without `ipam.nodes`, or when the
-    /// parse chose no node).
+    /// The node whose ranges the range sets hold, or whose name a cluster-store lease
+    /// records (nil without `ipam.nodes` or `ipam.store`, or when the parse chose none).
     public var node: NodeIdentity?
+    /// `ipam.store`: the pool lives in etcd, shared by every host (nil: this host's disk).
+    public var store: EtcdStoreConfig?
 
     public init(ipv4: RangeSet?, ipv6: RangeSet? = nil, routes: [RouteConfig] = [],
                 dataDirectory: String = PoolConfig.defaultDataDirectory) {

@@ -30,11 +30,7 @@ enum NodeRangesParser {
             pool.updateRangeSet(family) { $0.clusterRanges = pathed }
         }
         guard case .thisNode(let identify) = selection else { return pool }
-        guard let identity = identify() else {
-            block.log.add(block.childPath("nodes"), "cannot tell which node this is: set"
-                + " \(NodeIdentity.environmentVariable), write \(NodeIdentity.defaultFile), or name the host")
-            return nil
-        }
+        guard let identity = thisNode(identify, block: block, key: "nodes") else { return nil }
         guard let entry = nodes.first(where: { $0.node == identity.name }) else {
             block.log.add(block.childPath("nodes"), "this node \(identity) has no entry (listed: "
                 + nodes.map(\.node).joined(separator: ", ") + "); flatnet never falls back to a shared range")
@@ -43,6 +39,36 @@ enum NodeRangesParser {
         for family in IPFamily.allCases { pool.updateRangeSet(family) { $0.ranges = entry.ranges(family) } }
         pool.node = identity
         return pool
+    }
+
+    /// A cluster-store pool shares its ranges, so `ipam.nodes` is refused; the node's name
+    /// is still needed: each lease records it, and GC touches only this node's.
+    static func identify(_ block: ObjectReader, pool: PoolConfig, selection: NodeSelection,
+                         perNode: Bool) -> PoolConfig? {
+        if perNode {
+            block.log.add(block.childPath("nodes"), "cannot be used with ipam.store: the cluster store's"
+                + " pool shares ipam.ranges among all nodes")
+            return nil
+        }
+        guard case .thisNode(let identify) = selection else { return pool }
+        guard let identity = thisNode(identify, block: block, key: "store") else { return nil }
+        var pool = pool
+        pool.node = identity
+        return pool
+    }
+
+    static func thisNode(_ identify: () -> NodeIdentity?, block: ObjectReader, key: String) -> NodeIdentity? {
+        guard let identity = identify() else {
+            block.log.add(block.childPath(key), "cannot tell which node this is: set"
+                + " \(NodeIdentity.environmentVariable), write \(NodeIdentity.defaultFile), or name the host")
+            return nil
+        }
+        guard NodeIdentity.isValidName(identity.name) else {
+            block.log.add(block.childPath(key), "this node's name \(identity) is not a node name (letters,"
+                + " digits, -, . and _; at most 253 bytes)")
+            return nil
+        }
+        return identity
     }
 
     static func parseNodes(_ block: ObjectReader, pool: PoolConfig) -> [NodeRanges]? {

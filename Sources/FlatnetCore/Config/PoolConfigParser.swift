@@ -3,11 +3,12 @@
 /// the `ipv6` object holds the same keys for IPv6 (README.md#ipv6-and-dual-stack).
 enum PoolConfigParser {
     static let rangeSetKeys: Set<String> = ["subnet", "gateway", "ranges", "exclude"]
-    static let knownKeys: Set<String> = rangeSetKeys.union(["type", "ipv6", "routes", "dataDir", "nodes"])
+    static let knownKeys: Set<String> = rangeSetKeys.union(["type", "ipv6", "routes", "dataDir", "nodes", "store"])
 
     static func parse(_ block: ObjectReader, node selection: NodeSelection) -> PoolConfig? {
         block.rejectUnknownKeys(known: knownKeys)
-        let perNode = block.value("nodes") != nil
+        // With a store the ranges are the cluster's own; `nodes` is then refused (identify).
+        let perNode = block.value("nodes") != nil && block.value("store") == nil
         let hasIPv4 = rangeSetKeys.contains { block.value($0) != nil }
         let ipv6Block = block.object("ipv6")
         if !hasIPv4, block.value("ipv6") == nil {
@@ -25,7 +26,13 @@ enum PoolConfigParser {
         }
         let dataDirectory = block.string("dataDir") ?? PoolConfig.defaultDataDirectory
         guard hasIPv4 == (ipv4 != nil), (block.value("ipv6") == nil) == (ipv6 == nil) else { return nil }
-        let pool = PoolConfig(ipv4: ipv4, ipv6: ipv6, routes: routes, dataDirectory: dataDirectory)
+        var pool = PoolConfig(ipv4: ipv4, ipv6: ipv6, routes: routes, dataDirectory: dataDirectory)
+        if let store = block.object("store") {
+            guard let etcd = StoreConfigParser.parse(store) else { return nil }
+            pool.store = etcd
+            return NodeRangesParser.identify(block, pool: pool, selection: selection,
+                                             perNode: block.value("nodes") != nil)
+        }
         guard perNode else { return pool }
         return NodeRangesParser.apply(block, to: pool, selection: selection)
     }
