@@ -1,0 +1,95 @@
+import FlatnetCore
+import FlatnetTestSupport
+import Foundation
+
+extension ContainerdTests {
+    /// The two hosts' daemons, the shipped examples installed (hA: flat-a.conflist, hB: its fleet sibling).
+    struct Fleet {
+        let topology: Topology
+        let rootfs: String
+        let hosts: [String: ContainerdHost]
+        var conflists: [String: String] = [:]
+
+        init() throws {
+            topology = try Topology()
+            for host in ["hA", "hB"] { try topology.metadata(on: host) }
+            rootfs = topology.stateDirectory + "/rootfs"
+            try ContainerdHost.makeRootFilesystem(rootfs)
+            var hosts: [String: ContainerdHost] = [:]
+            for host in ["hA", "hB"] { hosts[host] = try ContainerdHost(topology, host: host, binary: TestHost.binary!) }
+            self.hosts = hosts
+        }
+
+        mutating func installShippedExamples() throws {
+            let examples = ["hA": "flat-a.conflist", "hB": "fleet/hostB/flat-a.conflist"]
+            for (host, example) in examples {
+                let text = try ContainerdTests.shipped(example, state: topology.stateDirectory + "/" + host)
+                conflists[host] = try hosts[host]!.install(conflist: text, as: "10-flat-a.conflist")
+            }
+        }
+
+        /// Starts `id` on `host` and waits until its task runs (ctr starts it after ADD) or ctr gave up.
+        func start(_ id: String, on host: String) throws -> pid_t {
+            let client = try hosts[host]!.run(id, rootfs: rootfs, "/bin/sleep", "600")
+            _ = try ContainerdHost.waitUntil(seconds: 30) {
+                try hosts[host]!.taskStatus(id) == "RUNNING" || !ContainerdHost.isRunning(client)
+            }
+            return client
+        }
+
+        /// `ctr task kill -s KILL`, then waits for the ctr that ran the container: it runs
+        /// CNI DEL and removes the container (--rm) once the task has exited.
+        func kill(_ id: String, on host: String, client: pid_t) throws -> ProcessOutcome {
+            let outcome = try hosts[host]!.ctr("task", "kill", "-s", "KILL", id)
+            _ = ContainerdHost.waitUntil(seconds: 30) { !ContainerdHost.isRunning(client) }
+            return outcome
+        }
+
+        /// The address inside the container (busybox `ip`, run by `ctr task exec`).
+        func addressInside(_ id: String, on host: String) throws -> String? {
+            let output = try hosts[host]!.ctr("task", "exec", "--exec-id", "ip-\(id)", id, "/bin/ip", "-4", "-o", "addr",
+                                              "show", "dev", "eth0").stdout
+            let words = output.split(separator: " ")
+            guard let inet = words.firstIndex(of: "inet"), inet + 1 < words.count else { return nil }
+            return String(words[inet + 1].split(separator: "/")[0])
+        }
+
+        /// The ADD result ctr's libcni cached for the container (ctr 1.6 prints none).
+        func cachedResult(_ id: String, on host: String) throws -> JSONValue? {
+            let outcome = try hosts[host]!.shell("cat /var/lib/cni/results/flat-a-default-\(id)-eth0")
+            return outcome.status == 0 ? try JSONValue.parse(outcome.stdout)["result"] : nil
+        }
+
+        /// One ping from inside the container.
+        func ping(from id: String, on host: String, _ address: String) throws -> Bool {
+            try hosts[host]!.ctr("task", "exec", "--exec-id", "ping-\(id)", id, "/bin/ping", "-c", "1", "-W", "2", address)
+                .status == 0
+        }
+
+        func metadata(from id: String, on host: String) throws -> String {
+            try hosts[host]!.ctr("task", "exec", "--exec-id", "md-\(id)", id, "/bin/nc", "-w", "3", "169.254.169.250", "80")
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        /// `flatnet ipam list` on the host's installed conflist.
+        func leases(on host: String) throws -> String {
+            try topology.operatorCommand(host: host, "ipam", "list", "--conf", conflists[host]!).stdout
+        }
+
+        /// The container `flatnet ipam list` names as holding `address` on `host`.
+        func holder(of address: String, on host: String) throws -> String? {
+            let rows = try leases(on: host).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            return rows.first { $0.first == address }.flatMap { $0.count > 1 ? $0[1] : nil }
+        }
+
+        /// Container veths (fl + 13 hex digits; the flb-/fld- link pair belongs to the host).
+        func containerVeths(on host: String) throws -> Int {
+            try topology.ip(host, "-br", "link", "show", "type", "veth").split(separator: "\n")
+                .filter { $0.range(of: "^fl[0-9a-f]{13}", options: .regularExpression) != nil }.count
+        }
+
+        func leaseFiles(on host: String) -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: topology.stateDirectory + "/\(host)/flat-a/addresses")) ?? []).count
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import FlatnetCore
+import FlatnetTestSupport
+import Foundation
+import Testing
+
+/// Debian's containerd 1.6 runs busybox containers on flatnet through ctr's CNI
+/// integration (`ctr run --cni`), one private daemon per host of the topology
+/// (FlatnetTestSupport/ContainerdHost.swift does the containerd side).
+@Suite("containerd runs containers on flatnet (root, throwaway netns)",
+       .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/ctr"),
+                "run scripts/test.sh (it installs containerd)"), .serialized)
+struct ContainerdTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("netconf/examples").path
+
+    /// A conflist flatnet ships, as it is but for its dataDir (moved under `state`).
+    static func shipped(_ relative: String, state: String) throws -> String {
+        let text = try String(contentsOfFile: examples + "/" + relative, encoding: .utf8)
+        let moved = text.replacingOccurrences(of: "\"/var/lib/cni/flatnet\"", with: "\"\(state)\"")
+        guard moved != text else { throw ShippedExampleChanged(example: relative) }
+        return moved
+    }
+
+    /// The shipped example no longer names the dataDir this test moves.
+    struct ShippedExampleChanged: Error { let example: String }
+
+    @Test("ctr run --cni on two hosts, the shipped examples: the pool's address is the one inside and in libcni's cached result; containers reach each other, the router and their own host's metadata; killing each releases its lease and leaves nothing")
+    func twoHosts() throws {
+        var fleet = try Fleet()
+        let (hostA, hostB) = (fleet.hosts["hA"]!, fleet.hosts["hB"]!)
+        // Shown failing first: without a conflist in /etc/cni/net.d, ctr refuses to run.
+        let refused = try hostA.runToEnd("c0", rootfs: fleet.rootfs, "/bin/true")
+        #expect(refused.status != 0 && refused.stderr.contains("no network config found"), "\(refused.stderr)")
+        try fleet.installShippedExamples()
+
+        let clients = ["cA1": try fleet.start("cA1", on: "hA"), "cA2": try fleet.start("cA2", on: "hA"),
+                       "cB1": try fleet.start("cB1", on: "hB")]
+        let placement = ["cA1": "hA", "cA2": "hA", "cB1": "hB"]
+        var inside: [String: String] = [:]
+        for (id, host) in placement {
+            let ctrOutput = fleet.hosts[host]!.output(of: id)
+            #expect(try fleet.hosts[host]!.taskStatus(id) == "RUNNING", "\(id): \(ctrOutput)")
+            inside[id] = try fleet.addressInside(id, on: host)
+            let result = try fleet.cachedResult(id, on: host)
+            #expect(Self.firstAddress(result) == inside[id] && inside[id] != nil, "\(id): \(String(describing: result))")
+            #expect(Self.sandboxOfFirstAddress(result)?.hasPrefix("/proc/") == true, "\(String(describing: result))")
+            let listing = try fleet.leases(on: host)
+            #expect(try fleet.holder(of: inside[id] ?? "?", on: host) == "default-\(id)", "\(listing)")
+        }
+        #expect(inside["cA1"] == "10.43.1.2" && inside["cB1"] == "10.43.2.2", "\(inside)")
+        #expect(inside["cA2"]?.hasPrefix("10.43.1.") == true && inside["cA2"] != inside["cA1"], "\(inside)")
+
+        #expect(try fleet.ping(from: "cA1", on: "hA", inside["cB1"] ?? "?"))
+        #expect(try fleet.ping(from: "cB1", on: "hB", "10.43.0.1"))
+        #expect(try fleet.metadata(from: "cA1", on: "hA") == "hA" && fleet.metadata(from: "cB1", on: "hB") == "hB")
+
+        // Killing the task makes the waiting ctr run CNI DEL: cA1's lease goes, cA2's stays.
+        let killed = try fleet.kill("cA1", on: "hA", client: clients["cA1"]!)
+        #expect(killed.status == 0, "\(killed.stderr)")
+        #expect(!ContainerdHost.isRunning(clients["cA1"]!))
+        let listed = try fleet.leases(on: "hA")
+        #expect(!listed.contains("default-cA1") && listed.contains("default-cA2"), "\(listed)")
+        #expect(try fleet.leaseFiles(on: "hA") == 1 && fleet.cachedResult("cA1", on: "hA") == nil)
+
+        for (id, host) in [("cA2", "hA"), ("cB1", "hB")] { _ = try fleet.kill(id, on: host, client: clients[id]!) }
+        for host in ["hA", "hB"] {
+            #expect(try fleet.leaseFiles(on: host) == 0 && fleet.containerVeths(on: host) == 0, "\(host)")
+            #expect(try fleet.hosts[host]!.ctr("container", "ls", "-q").stdout.isEmpty)
+            #expect(try fleet.hosts[host]!.shell("ls /var/lib/cni/results 2>/dev/null").stdout.isEmpty)
+        }
+        #expect(try fleet.topology.run(["/usr/sbin/ip", "netns", "list"]).stdout.split(separator: "\n")
+            .allSatisfy { $0.hasPrefix(fleet.topology.prefix + "-") })
+        hostA.stop()
+        hostB.stop()
+        #expect(hostA.leftovers().isEmpty && hostB.leftovers().isEmpty, "\(hostA.leftovers()) \(hostB.leftovers())")
+    }
+
+    static func firstAddress(_ result: JSONValue?) -> String? {
+        result?["ips"]?.arrayValue?.first?["address"]?.stringValue.map { String($0.split(separator: "/")[0]) }
+    }
+
+    /// interfaces[ips[0].interface].sandbox: what containerd (and podman) read the address by.
+    static func sandboxOfFirstAddress(_ result: JSONValue?) -> String? {
+        guard case .number(let index)? = result?["ips"]?.arrayValue?.first?["interface"],
+              let interfaces = result?["interfaces"]?.arrayValue, Int(index) < interfaces.count else { return nil }
+        return interfaces[Int(index)]["sandbox"]?.stringValue
+    }
+}

@@ -1,0 +1,119 @@
+import FlatnetCore
+import Foundation
+
+/// A private containerd 1.6 (Debian's) playing one host of a Topology, driven with `ctr`
+/// (TESTING.md "Real clients"). The daemon runs in the host's network namespace and in a
+/// mount namespace of its own (ContainerdHost+Setup.swift); every ctr call enters both,
+/// so the daemon, its shims and ctr's CNI calls all see one /etc/cni/net.d and one
+/// libcni result cache. Stopping kills, by PID, everything in that mount namespace and
+/// the containers the shims started.
+public final class ContainerdHost: @unchecked Sendable {  // immutable after init
+    public let host: String
+    /// Root, state, socket, config and the daemon's log.
+    public let directory: String
+    public let daemon: pid_t
+    let topology: Topology
+    /// The daemon's mount namespace ("device:inode"), read once it serves.
+    let mountNamespace: String
+    static let path = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
+
+    /// Starts the daemon and waits (a fixture wait, at most 20 s) until its socket serves.
+    public init(_ topology: Topology, host: String, binary: String) throws {
+        self.topology = topology
+        self.host = host
+        directory = topology.stateDirectory + "/containerd-" + host
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Self.configuration(directory: directory).write(toFile: directory + "/config.toml", atomically: true,
+                                                           encoding: .utf8)
+        let script = Self.startScript(directory: directory, hostNamespace: topology.namespace(host), binary: binary)
+        try script.write(toFile: directory + "/start.sh", atomically: true, encoding: .utf8)
+        daemon = try Self.background("exec unshare --mount sh \(directory)/start.sh", log: directory + "/containerd.log")
+        let socket = directory + "/containerd.sock"
+        guard Self.waitUntil(seconds: 20, { FileManager.default.fileExists(atPath: socket) }),
+              let namespace = Self.namespaceIdentity(of: daemon), namespace != Self.namespaceIdentity(of: getpid()) else {
+            kill(daemon, SIGKILL)
+            throw FixtureError(command: "containerd on \(host)", stderr: Self.read(directory + "/containerd.log"))
+        }
+        mountNamespace = namespace
+    }
+
+    deinit { stop() }
+
+    /// `ctr ARGS...` against this host's daemon, in its network and mount namespaces.
+    @discardableResult
+    public func ctr(_ arguments: String...) throws -> ProcessOutcome {
+        try ProcessRunner.run(enter() + arguments, environment: Self.path)
+    }
+
+    /// A shell command in the daemon's mount namespace (to read or place files there).
+    public func shell(_ command: String) throws -> ProcessOutcome {
+        try ProcessRunner.run(["/usr/bin/nsenter", "-t", "\(daemon)", "--mount", "sh", "-c", command],
+                              environment: Self.path)
+    }
+
+    /// Places a conflist where ctr looks for it, under its own name, and returns the path
+    /// of a copy outside the mount namespace (for the operator commands).
+    @discardableResult
+    public func install(conflist: String, as name: String) throws -> String {
+        let staged = directory + "/" + name
+        try conflist.write(toFile: staged, atomically: true, encoding: .utf8)
+        let outcome = try shell("cp \(staged) /etc/cni/net.d/\(name)")
+        guard outcome.status == 0 else { throw FixtureError(command: "install \(name)", stderr: outcome.stderr) }
+        return staged
+    }
+
+    /// `ctr run --rm --cni` in the foreground, as a background process: ctr 1.6 runs CNI
+    /// DEL only when the task it waits for exits (`-d` and `ctr task kill` never run it).
+    /// Returns ctr's PID; its output goes to DIRECTORY/ID.out.
+    public func run(_ id: String, rootfs: String, _ command: String...) throws -> pid_t {
+        let argv = runArguments(id, rootfs: rootfs, command)
+        return try Self.background("exec " + argv.joined(separator: " "), log: directory + "/\(id).out")
+    }
+
+    /// The same `ctr run`, waited for.
+    public func runToEnd(_ id: String, rootfs: String, _ command: String...) throws -> ProcessOutcome {
+        try ProcessRunner.run(runArguments(id, rootfs: rootfs, command), environment: Self.path)
+    }
+
+    /// Each container in a cgroup of its own, named after the topology (runc needs one):
+    /// stop() can find any that a killed run left.
+    func runArguments(_ id: String, rootfs: String, _ command: [String]) -> [String] {
+        let cgroup = "/flatnet-\(topology.prefix)-\(host)-\(id)"
+        return enter() + ["run", "--rm", "--cni", "--null-io", "--cgroup", cgroup, "--rootfs", rootfs, id] + command
+    }
+
+    /// ctr's view of the container's task: its status (RUNNING, STOPPED), nil if none.
+    public func taskStatus(_ id: String) throws -> String? {
+        let rows = try ctr("task", "ls").stdout.split(separator: "\n").map { $0.split(separator: " ") }
+        return rows.first { $0.first.map(String.init) == id }?.last.map(String.init)
+    }
+
+    /// What the background `ctr run` of container `id` printed.
+    public func output(of id: String) -> String { Self.read(directory + "/\(id).out") }
+
+    /// What stop() should have removed and did not: processes still in the daemon's mount
+    /// namespace, and this host's cgroups.
+    public func leftovers() -> [String] {
+        let processes = Self.processes { Self.namespaceIdentity(of: $0) == mountNamespace }.map { "process \($0)" }
+        let script = "ls -d /sys/fs/cgroup/*/flatnet-\(topology.prefix)-\(host)-* 2>/dev/null; true"
+        let cgroups = (try? ProcessRunner.run(["/bin/sh", "-c", script], environment: Self.path).stdout) ?? ""
+        return processes + cgroups.split(separator: "\n").map { "cgroup " + $0 }
+    }
+
+    func enter() -> [String] {
+        ["/usr/bin/nsenter", "-t", "\(daemon)", "--mount", "--net", "ctr", "--address", directory + "/containerd.sock"]
+    }
+
+    /// Kills the containers the shims started, then the shims, ctr clients and the daemon
+    /// (everything in its mount namespace), each by PID with SIGKILL; then removes the
+    /// cgroups runc left for them (runc removes a container's own when ctr deletes it).
+    public func stop() {
+        let members = Self.processes { Self.namespaceIdentity(of: $0) == mountNamespace }
+        let containers = Self.processes { pid in Self.parent(of: pid).map(members.contains) ?? false }
+        for pid in containers.subtracting(members) { kill(pid, SIGKILL) }
+        for pid in members.union([daemon]) { kill(pid, SIGKILL) }
+        _ = Self.waitUntil(seconds: 10) { Self.processes { Self.namespaceIdentity(of: $0) == self.mountNamespace }.isEmpty }
+        let script = "for d in /sys/fs/cgroup/*/flatnet-\(topology.prefix)-\(host)-*; do [ -d \"$d\" ] && rmdir \"$d\"; done; true"
+        _ = try? ProcessRunner.run(["/bin/sh", "-c", script], environment: Self.path)
+    }
+}
