@@ -28,21 +28,28 @@ extension ContainerdTests {
             }
         }
 
-        /// Starts `id` on `host` and waits until its task runs (ctr starts it after ADD) or ctr gave up.
-        func start(_ id: String, on host: String) throws -> pid_t {
-            let client = try hosts[host]!.run(id, rootfs: rootfs, "/bin/sleep", "600")
-            _ = try ContainerdHost.waitUntil(seconds: 30) {
-                try hosts[host]!.taskStatus(id) == "RUNNING" || !ContainerdHost.isRunning(client)
+        /// Starts each container (`ctr run --rm --cni`, in the background) on its host, all
+        /// at once, and waits until every task runs (ctr starts it after ADD) or its ctr gave up.
+        /// Returns the ctr clients' PIDs.
+        func start(_ placement: [String: String]) throws -> [String: pid_t] {
+            var clients: [String: pid_t] = [:]
+            for (id, host) in placement { clients[id] = try hosts[host]!.run(id, rootfs: rootfs, "/bin/sleep", "600") }
+            for (id, host) in placement {
+                _ = try ContainerdHost.waitUntil(seconds: 30) {
+                    try hosts[host]!.taskStatus(id) == "RUNNING" || !ContainerdHost.isRunning(clients[id]!)
+                }
             }
-            return client
+            return clients
         }
 
-        /// `ctr task kill -s KILL`, then waits for the ctr that ran the container: it runs
-        /// CNI DEL and removes the container (--rm) once the task has exited.
-        func kill(_ id: String, on host: String, client: pid_t) throws -> ProcessOutcome {
-            let outcome = try hosts[host]!.ctr("task", "kill", "-s", "KILL", id)
-            _ = ContainerdHost.waitUntil(seconds: 30) { !ContainerdHost.isRunning(client) }
-            return outcome
+        /// `ctr task kill -s KILL` for each, then waits for the ctr that ran each container:
+        /// it runs CNI DEL and removes the container (--rm) once the task has exited.
+        /// Returns each kill's outcome.
+        func kill(_ placement: [String: String], clients: [String: pid_t]) throws -> [String: ProcessOutcome] {
+            var outcomes: [String: ProcessOutcome] = [:]
+            for (id, host) in placement { outcomes[id] = try hosts[host]!.ctr("task", "kill", "-s", "KILL", id) }
+            for id in placement.keys { _ = ContainerdHost.waitUntil(seconds: 30) { !ContainerdHost.isRunning(clients[id]!) } }
+            return outcomes
         }
 
         /// The address inside the container (busybox `ip`, run by `ctr task exec`).

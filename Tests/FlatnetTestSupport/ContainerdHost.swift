@@ -70,16 +70,19 @@ public final class ContainerdHost: @unchecked Sendable {  // immutable after ini
         return try Self.background("exec " + argv.joined(separator: " "), log: directory + "/\(id).out")
     }
 
-    /// The same `ctr run`, waited for.
-    public func runToEnd(_ id: String, rootfs: String, _ command: String...) throws -> ProcessOutcome {
-        try ProcessRunner.run(runArguments(id, rootfs: rootfs, command), environment: Self.path)
+    /// `ctr run --rm --cni` waited for, or with `detached` `ctr run -d --cni` (which returns
+    /// once the task has started).
+    public func runToEnd(_ id: String, rootfs: String, detached: Bool = false, _ command: String...) throws
+        -> ProcessOutcome {
+        try ProcessRunner.run(runArguments(id, rootfs: rootfs, command, detached: detached), environment: Self.path)
     }
 
     /// Each container in a cgroup of its own, named after the topology (runc needs one):
     /// stop() can find any that a killed run left.
-    func runArguments(_ id: String, rootfs: String, _ command: [String]) -> [String] {
+    func runArguments(_ id: String, rootfs: String, _ command: [String], detached: Bool = false) -> [String] {
         let cgroup = "/flatnet-\(topology.prefix)-\(host)-\(id)"
-        return enter() + ["run", "--rm", "--cni", "--null-io", "--cgroup", cgroup, "--rootfs", rootfs, id] + command
+        return enter() + ["run", detached ? "-d" : "--rm", "--cni", "--null-io", "--cgroup", cgroup, "--rootfs", rootfs, id]
+            + command
     }
 
     /// ctr's view of the container's task: its status (RUNNING, STOPPED), nil if none.
