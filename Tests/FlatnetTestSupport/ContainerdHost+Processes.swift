@@ -25,8 +25,12 @@ extension ContainerdHost {
         return try condition()
     }
 
-    /// Whether process `pid` still exists (a zombie of ours counts: nothing here reaps).
-    public static func isRunning(_ pid: pid_t) -> Bool { kill(pid, 0) == 0 }
+    /// Whether process `pid` still runs: it exists and is not a zombie (a background
+    /// process is reaped by whoever adopted it, not by us, and maybe not at once).
+    public static func isRunning(_ pid: pid_t) -> Bool {
+        guard let fields = statFields(of: pid), let state = fields.first else { return false }
+        return state != "Z" && state != "X"
+    }
 
     /// "device:inode" of a process's mount namespace, nil once it is gone.
     static func namespaceIdentity(of pid: pid_t) -> String? {
@@ -40,12 +44,17 @@ extension ContainerdHost {
         return Set(names.compactMap { pid_t($0) }.filter(include))
     }
 
-    /// The parent PID, from /proc/PID/stat (the field after the parenthesised name).
+    /// The parent PID, from /proc/PID/stat.
     static func parent(of pid: pid_t) -> pid_t? {
+        guard let fields = statFields(of: pid), fields.count > 1 else { return nil }
+        return pid_t(fields[1])
+    }
+
+    /// /proc/PID/stat's fields after the parenthesised name: state, parent PID, ...
+    static func statFields(of pid: pid_t) -> [Substring]? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return nil }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        return fields.count > 1 ? pid_t(fields[1]) : nil
+        return stat[stat.index(after: close)...].split(separator: " ")
     }
 
     static func read(_ file: String) -> String { (try? String(contentsOfFile: file, encoding: .utf8)) ?? "" }
