@@ -116,3 +116,16 @@ struct ContainerdTests {
         return interfaces[Int(index)]["sandbox"]?.stringValue
     }
 }
+
+/// Makes a skipped containerd suite a failure where it must run (FLATNET_TEST_STRICT=1), as
+/// PrivilegeGuardTests does for podman.
+@Suite("The containerd suite can run here")
+struct ContainerdPresenceTests {
+    @Test("in strict mode, containerd, ctr and runc are installed (the containerd suite must not skip)",
+          .enabled(if: TestHost.isStrict, "only required where privileged suites must run"))
+    func containerdPresent() {
+        for tool in ["containerd", "ctr", "containerd-shim-runc-v2", "runc"] {
+            #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/" + tool), "strict mode: scripts/test.sh installs containerd")
+        }
+    }
+}
