@@ -77,10 +77,11 @@ public final class ContainerdHost: @unchecked Sendable {  // immutable after ini
         try ProcessRunner.run(runArguments(id, rootfs: rootfs, command, detached: detached), environment: Self.path)
     }
 
-    /// Each container in a cgroup of its own, named after the topology (runc needs one):
-    /// stop() can find any that a killed run left.
+    /// Each container in a cgroup of its own (runc needs one), named after the topology so
+    /// that stop() can find any a killed run left. A relative path: runc puts it under its
+    /// own cgroup in each hierarchy, so the containers stay inside this run's limits.
     func runArguments(_ id: String, rootfs: String, _ command: [String], detached: Bool = false) -> [String] {
-        let cgroup = "/flatnet-\(topology.prefix)-\(host)-\(id)"
+        let cgroup = cgroupName + "-" + id
         return enter() + ["run", detached ? "-d" : "--rm", "--cni", "--null-io", "--cgroup", cgroup, "--rootfs", rootfs, id]
             + command
     }
@@ -98,8 +99,7 @@ public final class ContainerdHost: @unchecked Sendable {  // immutable after ini
     /// namespace, and this host's cgroups.
     public func leftovers() -> [String] {
         let processes = Self.processes { Self.namespaceIdentity(of: $0) == mountNamespace }.map { "process \($0)" }
-        let script = "ls -d /sys/fs/cgroup/*/flatnet-\(topology.prefix)-\(host)-* 2>/dev/null; true"
-        let cgroups = (try? ProcessRunner.run(["/bin/sh", "-c", script], environment: Self.path).stdout) ?? ""
+        let cgroups = (try? ProcessRunner.run(["/usr/bin/find"] + cgroupSearch, environment: Self.path).stdout) ?? ""
         return processes + cgroups.split(separator: "\n").map { "cgroup " + $0 }
     }
 
@@ -116,7 +116,11 @@ public final class ContainerdHost: @unchecked Sendable {  // immutable after ini
         for pid in containers.subtracting(members) { kill(pid, SIGKILL) }
         for pid in members.union([daemon]) { kill(pid, SIGKILL) }
         _ = Self.waitUntil(seconds: 10) { Self.processes { Self.namespaceIdentity(of: $0) == self.mountNamespace }.isEmpty }
-        let script = "for d in /sys/fs/cgroup/*/flatnet-\(topology.prefix)-\(host)-*; do [ -d \"$d\" ] && rmdir \"$d\"; done; true"
-        _ = try? ProcessRunner.run(["/bin/sh", "-c", script], environment: Self.path)
+        _ = try? ProcessRunner.run(["/usr/bin/find"] + cgroupSearch + ["-delete"], environment: Self.path)
     }
+
+    var cgroupName: String { "flatnet-\(topology.prefix)-\(host)" }
+
+    /// find(1) arguments matching this host's container cgroups, in every hierarchy.
+    var cgroupSearch: [String] { ["/sys/fs/cgroup", "-maxdepth", "6", "-type", "d", "-name", cgroupName + "-*"] }
 }
