@@ -49,14 +49,21 @@ extension ContainerdTests {
         func kill(_ placement: [String: String], clients: [String: pid_t]) throws -> [String: ProcessOutcome] {
             var outcomes: [String: ProcessOutcome] = [:]
             for (id, host) in placement { outcomes[id] = try hosts[host]!.ctr("task", "kill", "-s", "KILL", id) }
-            for id in placement.keys { _ = ContainerdHost.waitUntil(seconds: 30) { !ContainerdHost.isRunning(clients[id]!) } }
+            for id in placement.keys {
+                _ = ContainerdHost.waitUntil(seconds: 30) { !ContainerdHost.isRunning(clients[id]!) }
+            }
             return outcomes
+        }
+
+        /// `ctr task exec` of a command in the container (each exec needs an id of its own).
+        func exec(_ id: String, on host: String, _ command: String...) throws -> ProcessOutcome {
+            let execID = "exec-\(ProcessRunner.uniqueSuffix())"
+            return try hosts[host]!.ctr(["task", "exec", "--exec-id", execID, id] + command)
         }
 
         /// The address inside the container (busybox `ip`, run by `ctr task exec`).
         func addressInside(_ id: String, on host: String) throws -> String? {
-            let output = try hosts[host]!.ctr("task", "exec", "--exec-id", "ip-\(id)", id, "/bin/ip", "-4", "-o", "addr",
-                                              "show", "dev", "eth0").stdout
+            let output = try exec(id, on: host, "/bin/ip", "-4", "-o", "addr", "show", "dev", "eth0").stdout
             let words = output.split(separator: " ")
             guard let inet = words.firstIndex(of: "inet"), inet + 1 < words.count else { return nil }
             return String(words[inet + 1].split(separator: "/")[0])
@@ -70,13 +77,13 @@ extension ContainerdTests {
 
         /// One ping from inside the container.
         func ping(from id: String, on host: String, _ address: String) throws -> Bool {
-            try hosts[host]!.ctr("task", "exec", "--exec-id", "ping-\(id)", id, "/bin/ping", "-c", "1", "-W", "2", address)
-                .status == 0
+            try exec(id, on: host, "/bin/ping", "-c", "1", "-W", "2", address).status == 0
         }
 
-        func metadata(from id: String, on host: String) throws -> String {
-            try hosts[host]!.ctr("task", "exec", "--exec-id", "md-\(id)", id, "/bin/nc", "-w", "3", "169.254.169.250", "80")
-                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        /// What the metadata service answers the container (busybox nc), trimmed, and nc's stderr.
+        func metadata(from id: String, on host: String) throws -> (stdout: String, stderr: String) {
+            let outcome = try exec(id, on: host, "/bin/nc", "-w", "3", "169.254.169.250", "80")
+            return (outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines), outcome.stderr)
         }
 
         /// `flatnet ipam list` on the host's installed conflist.
@@ -97,7 +104,8 @@ extension ContainerdTests {
         }
 
         func leaseFiles(on host: String) -> Int {
-            ((try? FileManager.default.contentsOfDirectory(atPath: topology.stateDirectory + "/\(host)/flat-a/addresses")) ?? []).count
+            let addresses = topology.stateDirectory + "/\(host)/flat-a/addresses"
+            return ((try? FileManager.default.contentsOfDirectory(atPath: addresses)) ?? []).count
         }
     }
 }

@@ -7,7 +7,8 @@ import Testing
 /// integration (`ctr run --cni`), one private daemon per host of the topology
 /// (FlatnetTestSupport/ContainerdHost.swift does the containerd side).
 @Suite("containerd runs containers on flatnet (root, throwaway netns)",
-       .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/ctr"),
+       .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil
+                    && FileManager.default.isExecutableFile(atPath: "/usr/bin/ctr"),
                 "run scripts/test.sh (it installs containerd)"), .serialized)
 struct ContainerdTests {
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -41,7 +42,8 @@ struct ContainerdTests {
             #expect(try fleet.hosts[host]!.taskStatus(id) == "RUNNING", "\(id): \(ctrOutput)")
             inside[id] = try fleet.addressInside(id, on: host)
             let result = try fleet.cachedResult(id, on: host)
-            #expect(Self.firstAddress(result) == inside[id] && inside[id] != nil, "\(id): \(String(describing: result))")
+            #expect(Self.firstAddress(result) == inside[id] && inside[id] != nil,
+                    "\(id): \(result?.serialized() ?? "")")
             let sandbox = Self.sandboxOfFirstAddress(result)
             #expect(sandbox?.hasPrefix("/proc/") == true, "\(String(describing: result))")
             sandboxes += sandbox.map { [$0] } ?? []
@@ -54,7 +56,8 @@ struct ContainerdTests {
 
         #expect(try fleet.ping(from: "cA1", on: "hA", inside["cB1"] ?? "?"))
         #expect(try fleet.ping(from: "cB1", on: "hB", "10.43.0.1"))
-        #expect(try fleet.metadata(from: "cA1", on: "hA") == "hA" && fleet.metadata(from: "cB1", on: "hB") == "hB")
+        let metadata = (try fleet.metadata(from: "cA1", on: "hA"), try fleet.metadata(from: "cB1", on: "hB"))
+        #expect(metadata.0.stdout == "hA" && metadata.1.stdout == "hB", "\(metadata)")
 
         // Killing the task makes the waiting ctr run CNI DEL: cA1's lease goes, cA2's stays.
         let killed = try fleet.kill(["cA1": "hA"], clients: clients)["cA1"]
@@ -72,7 +75,8 @@ struct ContainerdTests {
         }
         // The containers' network namespaces (the task's /proc/PID/ns/net, which ctr names no
         // other way) went with them.
-        #expect(sandboxes.count == 3 && sandboxes.allSatisfy { !FileManager.default.fileExists(atPath: $0) }, "\(sandboxes)")
+        let gone = sandboxes.allSatisfy { !FileManager.default.fileExists(atPath: $0) }
+        #expect(sandboxes.count == 3 && gone, "\(sandboxes)")
         hostA.stop()
         hostB.stop()
         #expect(hostA.leftovers().isEmpty && hostB.leftovers().isEmpty, "\(hostA.leftovers()) \(hostB.leftovers())")
@@ -90,7 +94,8 @@ struct ContainerdTests {
         #expect(try host.ctr("task", "kill", "-s", "KILL", "cD1").status == 0)
         _ = try ContainerdHost.waitUntil(seconds: 30) { try host.taskStatus("cD1") == "STOPPED" }
         let taskRemoved = try host.ctr("task", "rm", "cD1"), containerRemoved = try host.ctr("container", "rm", "cD1")
-        #expect(taskRemoved.status == 0 && containerRemoved.status == 0, "\(taskRemoved.stderr)\(containerRemoved.stderr)")
+        #expect(taskRemoved.status == 0 && containerRemoved.status == 0,
+                "\(taskRemoved.stderr)\(containerRemoved.stderr)")
         // No DEL ran: the address is still leased to the container that is gone, and
         // libcni's cache still holds its result.
         #expect(try fleet.holder(of: "10.43.1.2", on: "hA") == "default-cD1")
@@ -99,7 +104,8 @@ struct ContainerdTests {
         // with it, asynchronously: waited for (a fixture wait), as ipam gc needs it gone.
         _ = try ContainerdHost.waitUntil(seconds: 10) { try fleet.containerVeths(on: "hA") == 0 }
         let gc = try fleet.topology.operatorCommand(host: "hA", "ipam", "gc", "--conf", fleet.conflists["hA"]!)
-        #expect(gc.stdout.contains("released 10.43.1.2 (container default-cD1 ifname eth0)"), "\(gc.stdout)\(gc.stderr)")
+        let released = "released 10.43.1.2 (container default-cD1 ifname eth0)"
+        #expect(gc.stdout.contains(released), "\(gc.stdout)\(gc.stderr)")
         #expect(fleet.leaseFiles(on: "hA") == 0)
         host.stop()
         #expect(host.leftovers().isEmpty, "\(host.leftovers())")
@@ -125,7 +131,8 @@ struct ContainerdPresenceTests {
           .enabled(if: TestHost.isStrict, "only required where privileged suites must run"))
     func containerdPresent() {
         for tool in ["containerd", "ctr", "containerd-shim-runc-v2", "runc"] {
-            #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/" + tool), "strict mode: scripts/test.sh installs containerd")
+            #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/" + tool),
+                    "strict mode: scripts/test.sh installs containerd")
         }
     }
 }

@@ -8,7 +8,8 @@ extension ContainerdHost {
     static func background(_ command: String, log: String) throws -> pid_t {
         let outcome = try ProcessRunner.run(["/bin/sh", "-c", "(\(command)) < /dev/null > \(log) 2>&1 & echo $!"],
                                             environment: path)
-        guard outcome.status == 0, let pid = pid_t(outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        let printed = outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard outcome.status == 0, let pid = pid_t(printed) else {
             throw FixtureError(command: command, stderr: outcome.stderr)
         }
         return pid

@@ -38,9 +38,8 @@ extension ContainerdHost {
     /// watch /etc/cni/net.d itself), no opt plugin (it installs into /opt), no snapshotters
     /// that probe other filesystems: containers run from a root filesystem directory.
     static func configuration(directory: String) -> String {
-        let disabled = ["io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt", "io.containerd.snapshotter.v1.aufs",
-                        "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper",
-                        "io.containerd.snapshotter.v1.zfs"]
+        let disabled = ["io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt"]
+            + ["aufs", "btrfs", "devmapper", "zfs"].map { "io.containerd.snapshotter.v1." + $0 }
         return """
         version = 2
         root = "\(directory)/root"

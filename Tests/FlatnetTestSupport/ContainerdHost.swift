@@ -27,12 +27,14 @@ public final class ContainerdHost: @unchecked Sendable {  // immutable after ini
                                                            encoding: .utf8)
         let script = Self.startScript(directory: directory, hostNamespace: topology.namespace(host), binary: binary)
         try script.write(toFile: directory + "/start.sh", atomically: true, encoding: .utf8)
-        daemon = try Self.background("exec unshare --mount sh \(directory)/start.sh", log: directory + "/containerd.log")
+        let log = directory + "/containerd.log"
+        daemon = try Self.background("exec unshare --mount sh \(directory)/start.sh", log: log)
         let socket = directory + "/containerd.sock"
         guard Self.waitUntil(seconds: 20, { FileManager.default.fileExists(atPath: socket) }),
-              let namespace = Self.namespaceIdentity(of: daemon), namespace != Self.namespaceIdentity(of: getpid()) else {
-            kill(daemon, SIGKILL)
-            throw FixtureError(command: "containerd on \(host)", stderr: Self.read(directory + "/containerd.log"))
+              let namespace = Self.namespaceIdentity(of: daemon),
+              namespace != Self.namespaceIdentity(of: getpid()) else {
+            if Self.isRunning(daemon) { kill(daemon, SIGKILL) }
+            throw FixtureError(command: "containerd on \(host)", stderr: Self.read(log))
         }
         mountNamespace = namespace
     }
@@ -41,7 +43,10 @@ public final class ContainerdHost: @unchecked Sendable {  // immutable after ini
 
     /// `ctr ARGS...` against this host's daemon, in its network and mount namespaces.
     @discardableResult
-    public func ctr(_ arguments: String...) throws -> ProcessOutcome {
+    public func ctr(_ arguments: String...) throws -> ProcessOutcome { try ctr(arguments) }
+
+    @discardableResult
+    public func ctr(_ arguments: [String]) throws -> ProcessOutcome {
         try ProcessRunner.run(enter() + arguments, environment: Self.path)
     }
 
@@ -82,8 +87,8 @@ public final class ContainerdHost: @unchecked Sendable {  // immutable after ini
     /// own cgroup in each hierarchy, so the containers stay inside this run's limits.
     func runArguments(_ id: String, rootfs: String, _ command: [String], detached: Bool = false) -> [String] {
         let cgroup = cgroupName + "-" + id
-        return enter() + ["run", detached ? "-d" : "--rm", "--cni", "--null-io", "--cgroup", cgroup, "--rootfs", rootfs, id]
-            + command
+        let lifetime = detached ? "-d" : "--rm"
+        return enter() + ["run", lifetime, "--cni", "--null-io", "--cgroup", cgroup, "--rootfs", rootfs, id] + command
     }
 
     /// ctr's view of the container's task: its status (RUNNING, STOPPED), nil if none.
@@ -98,7 +103,7 @@ public final class ContainerdHost: @unchecked Sendable {  // immutable after ini
     /// What stop() should have removed and did not: processes still in the daemon's mount
     /// namespace, and this host's cgroups.
     public func leftovers() -> [String] {
-        let processes = Self.processes { Self.namespaceIdentity(of: $0) == mountNamespace }.map { "process \($0)" }
+        let processes = members().map { "process \($0)" }
         let cgroups = (try? ProcessRunner.run(["/usr/bin/find"] + cgroupSearch, environment: Self.path).stdout) ?? ""
         return processes + cgroups.split(separator: "\n").map { "cgroup " + $0 }
     }
@@ -111,13 +116,16 @@ public final class ContainerdHost: @unchecked Sendable {  // immutable after ini
     /// (everything in its mount namespace), each by PID with SIGKILL; then removes the
     /// cgroups runc left for them (runc removes a container's own when ctr deletes it).
     public func stop() {
-        let members = Self.processes { Self.namespaceIdentity(of: $0) == mountNamespace }
-        let containers = Self.processes { pid in Self.parent(of: pid).map(members.contains) ?? false }
-        for pid in containers.subtracting(members) { kill(pid, SIGKILL) }
-        for pid in members.union([daemon]) { kill(pid, SIGKILL) }
-        _ = Self.waitUntil(seconds: 10) { Self.processes { Self.namespaceIdentity(of: $0) == self.mountNamespace }.isEmpty }
+        let running = members()
+        let containers = Self.processes { pid in Self.parent(of: pid).map(running.contains) ?? false }
+        for pid in containers.subtracting(running) { kill(pid, SIGKILL) }
+        for pid in running { kill(pid, SIGKILL) }  // the daemon among them, unless it died
+        _ = Self.waitUntil(seconds: 10) { members().isEmpty }
         _ = try? ProcessRunner.run(["/usr/bin/find"] + cgroupSearch + ["-delete"], environment: Self.path)
     }
+
+    /// The processes in the daemon's mount namespace.
+    func members() -> Set<pid_t> { Self.processes { Self.namespaceIdentity(of: $0) == mountNamespace } }
 
     var cgroupName: String { "flatnet-\(topology.prefix)-\(host)" }
 
