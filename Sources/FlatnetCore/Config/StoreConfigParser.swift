@@ -37,7 +37,7 @@ enum StoreConfigParser {
                 block.log.add(path, "expected a string, got \(value.typeName)")
                 continue
             }
-            if let problem = EtcdEndpoint.problem(text) {
+            if let problem = EtcdEndpointText.problem(text) {
                 block.log.add(path, "\"\(text)\" \(problem)")
             } else {
                 endpoints.append(text)
@@ -87,7 +87,7 @@ enum StoreConfigParser {
 }
 
 /// One endpoint's text, checked without resolving anything.
-public enum EtcdEndpoint {
+public enum EtcdEndpointText {
     /// Why `text` is not `http(s)://host:port`, or nil.
     public static func problem(_ text: String) -> String? {
         guard let parts = split(text) else {
