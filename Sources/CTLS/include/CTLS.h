@@ -13,12 +13,10 @@ struct flatnet_tls_session;
 
 /* Results of the session calls below (a read or write that moved data returns the byte
  * count, which is positive). */
-enum {
-    FLATNET_TLS_WANT_READ = -2,   /* poll the socket for POLLIN, then call again */
-    FLATNET_TLS_WANT_WRITE = -3,  /* poll the socket for POLLOUT, then call again */
-    FLATNET_TLS_CLOSED = -4,      /* the peer closed or reset the connection: transport */
-    FLATNET_TLS_REFUSED = -5,     /* TLS itself failed: certificate check, alert, protocol */
-};
+#define FLATNET_TLS_WANT_READ (-2)   /* poll the socket for POLLIN, then call again */
+#define FLATNET_TLS_WANT_WRITE (-3)  /* poll the socket for POLLOUT, then call again */
+#define FLATNET_TLS_CLOSED (-4)      /* the peer closed or reset the connection: transport */
+#define FLATNET_TLS_REFUSED (-5)     /* TLS itself failed: certificate check, alert, protocol */
 
 /* A client context: SSL_CTX_new(TLS_client_method()), TLS 1.2 at least, the client
  * certificate chain and key (SSL_CTX_use_certificate_chain_file, SSL_CTX_use_PrivateKey_file,
