@@ -14,7 +14,7 @@ extension EtcdClient {
             for (position, index) in order.enumerated() {
                 let share = deadline.remainingMilliseconds / (order.count - position)
                 guard share > 0 else { break }
-                let request = EtcdHTTPRequest(path: path, body: body, host: endpoints[index].description)
+                let request = EtcdHTTPRequest(path: path, body: body, host: endpoints[index].authority)
                 do {
                     let answer = try attempt(index, request, by: deadline.capped(atMilliseconds: share))
                     preferredEndpoint = index

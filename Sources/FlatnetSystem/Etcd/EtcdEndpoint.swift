@@ -13,10 +13,10 @@ public struct EtcdEndpoint: Equatable, Sendable, CustomStringConvertible {
     public var port: UInt16
     public var family: IPFamily
 
-    public var description: String {
-        let shown = family == .ipv6 ? "[\(host)]" : host
-        return "\(usesTLS ? "https" : "http")://\(shown):\(port)"
-    }
+    public var description: String { "\(usesTLS ? "https" : "http")://\(authority)" }
+
+    /// "IP:PORT" ("[IPv6]:PORT"): the HTTP Host header.
+    public var authority: String { (family == .ipv6 ? "[\(host)]" : host) + ":\(port)" }
 
     /// Parses `url`, or says what is wrong with it.
     public static func parse(_ url: String) -> Result<EtcdEndpoint, EtcdEndpointProblem> {
