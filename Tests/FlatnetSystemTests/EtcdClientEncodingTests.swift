@@ -109,7 +109,8 @@ struct EtcdClientEncodingTests {
     func requestBytes() {
         let request = EtcdHTTPRequest(path: "/v3/kv/range", body: #"{"key":"YQ=="}"#, host: "10.0.0.1:2379")
         #expect(String(decoding: request.bytes(), as: UTF8.self) == "POST /v3/kv/range HTTP/1.1\r\n"
-            + "Host: 10.0.0.1:2379\r\nContent-Type: application/json\r\nContent-Length: 14\r\n\r\n"
+            + "Host: 10.0.0.1:2379\r\nContent-Type: application/json\r\nGrpc-Metadata-Hasleader: true\r\n"
+            + "Content-Length: 14\r\n\r\n"
             + #"{"key":"YQ=="}"#)
     }
 }

@@ -55,6 +55,20 @@ public final class EtcdCluster: @unchecked Sendable {  // the members' state liv
     public func restartAll() throws { try Self.run(["restart", directory, "all"]) }
     public func stopAll() throws { for member in 1...3 { try stop(member) } }
 
+    /// The member (1-3) that is leader now, as the members report it.
+    public func leader() throws -> Int {
+        let text = try Self.run(["leader", directory]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let member = Int(text), (1...3).contains(member) else {
+            throw FixtureError(command: "etcd_cluster.sh leader", stderr: "unexpected answer '\(text)'")
+        }
+        return member
+    }
+
+    /// The client URLs with `first` first, then the others in member order.
+    public func endpoints(first: Int) -> [String] {
+        [endpoints[first - 1]] + endpoints.enumerated().filter { $0.offset != first - 1 }.map(\.element)
+    }
+
     /// Kill the members, remove their namespaces and the bridge (idempotent).
     public func down() {
         guard !isDown else { return }

@@ -20,6 +20,7 @@
 #   etcd_cluster.sh restore DIR N      undo cut; returns once member N is healthy again
 #   etcd_cluster.sh restart DIR N|all  start member N (or every member) again on its data;
 #                       returns once healthy
+#   etcd_cluster.sh leader DIR         the number of the member that is leader now
 #   etcd_cluster.sh health DIR [N]     exit 0 if every (or member N's) endpoint is healthy
 #   etcd_cluster.sh down DIR           SIGKILL every member, delete namespaces and the bridge
 set -euo pipefail
@@ -182,6 +183,24 @@ health() {  # health DIR [N]
     etcdctl_tls "$1" --endpoints "$endpoints" endpoint health >/dev/null 2>&1
 }
 
+# leader DIR: asks every member for its status (etcdctl endpoint status -w json) and prints
+# the number of the member whose id is the leader id they report.
+leader() {
+    local member endpoints=""
+    for member in "${MEMBERS[@]}"; do endpoints+="${endpoints:+,}$(endpoint "$1" "$member")"; done
+    # A cut-off member makes etcdctl fail; the others still answer.
+    { etcdctl_tls "$1" --endpoints "$endpoints" endpoint status -w json 2>/dev/null || true; } | python3 -c '
+import json, sys
+statuses = json.load(sys.stdin)
+leaders = {s["Status"]["leader"] for s in statuses}
+for s in statuses:
+    if s["Status"]["header"]["member_id"] in leaders:
+        print(s["Endpoint"].split("//")[1].split(":")[0].rsplit(".", 1)[1][-1])
+        break
+else:
+    sys.exit("no leader among the members that answered")'
+}
+
 # wait_healthy DIR [N]: polls `etcdctl endpoint health` (a quorum read: it needs a leader).
 wait_healthy() {
     local started=$SECONDS
@@ -253,6 +272,7 @@ main() {
         restore) restore "$dir" "${3:?member}" ;;
         restart) restart "$dir" "${3:?member or all}" ;;
         health) health "$dir" "${3:-}" ;;
+        leader) leader "$dir" ;;
         down) down "$dir" ;;
         *) die "unknown command $command" ;;
     esac

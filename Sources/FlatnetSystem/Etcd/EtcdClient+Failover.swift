@@ -15,12 +15,16 @@ extension EtcdClient {
                 let share = deadline.remainingMilliseconds / (order.count - position)
                 guard share > 0 else { break }
                 let request = EtcdHTTPRequest(path: path, body: body, host: endpoints[index].authority)
+                let started = MonotonicDeadline.now()
                 do {
                     let answer = try attempt(index, request, by: deadline.capped(atMilliseconds: share))
+                    attemptObserver?("\(endpoints[index]) answered after \(started.millisecondsSince) ms")
                     preferredEndpoint = index
                     return answer
                 } catch {
-                    story.record(error, at: index)
+                    story.record(error, at: index, milliseconds: started.millisecondsSince)
+                    attemptObserver?("\(endpoints[index]) after \(started.millisecondsSince) ms of \(share): \(error)")
+                    if index == preferredEndpoint { preferredEndpoint = (index + 1) % endpoints.count }
                     if !error.triesNextEndpoint { throw story.finalError(for: error, at: index) }
                 }
             }
@@ -34,9 +38,10 @@ extension EtcdClient {
         }
     }
 
-    /// The endpoint that answered last first, then the others in the configured order.
+    /// Round the list from the endpoint that answered last (after a failure there, from the
+    /// next one): the configured order until something fails.
     private func attemptOrder() -> [Int] {
-        [preferredEndpoint] + endpoints.indices.filter { $0 != preferredEndpoint }
+        endpoints.indices.map { (preferredEndpoint + $0) % endpoints.count }
     }
 
     /// One try at one endpoint: the open connection if it is to this endpoint (once more on a
@@ -69,24 +74,34 @@ extension EtcdClient {
     }
 }
 
-/// What each endpoint did last during one call, for the call's error message.
+/// What each endpoint did during one call, for the call's error message.
 struct EtcdFailoverStory {
     let endpoints: [EtcdEndpoint]
     private var last: [Int: EtcdAttemptFailure] = [:]
+    private var attempts: [Int: (count: Int, milliseconds: Int)] = [:]
 
     init(endpoints: [EtcdEndpoint]) { self.endpoints = endpoints }
 
-    mutating func record(_ failure: EtcdAttemptFailure, at index: Int) { last[index] = failure }
+    mutating func record(_ failure: EtcdAttemptFailure, at index: Int, milliseconds: Int) {
+        last[index] = failure
+        let sofar = attempts[index] ?? (0, 0)
+        attempts[index] = (sofar.count + 1, sofar.milliseconds + milliseconds)
+    }
 
     var sawTLSFailure: Bool {
         last.values.contains { if case .tls = $0 { return true } else { return false } }
     }
 
-    /// "HEADLINE: URL: what; URL: what; ..." (an endpoint never tried says so).
+    /// "HEADLINE: URL: N tries, T ms, last: what; ..." (an endpoint never tried says so).
     func text(headline: String, tls: EtcdStoreConfig.TLSFiles?) -> String {
         var parts: [String] = []
         for (index, endpoint) in endpoints.enumerated() {
-            parts.append("\(endpoint): \(last[index].map { Self.describe($0) } ?? "not tried (no time left)")")
+            guard let failure = last[index], let tries = attempts[index] else {
+                parts.append("\(endpoint): not tried (no time left)")
+                continue
+            }
+            parts.append("\(endpoint): \(tries.count) \(tries.count == 1 ? "try" : "tries"), \(tries.milliseconds) ms, "
+                         + "last: \(Self.describe(failure))")
         }
         let files = tls.map { " (certFile \($0.certFile), keyFile \($0.keyFile), caFile \($0.caFile))" } ?? ""
         return headline + files + ": " + parts.joined(separator: "; ")

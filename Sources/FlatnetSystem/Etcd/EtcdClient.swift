@@ -34,6 +34,8 @@ public final class EtcdClient: KeyValueStore {
     var connection: EtcdConnection?
     /// The index of the endpoint that answered last.
     var preferredEndpoint = 0
+    /// Told of every attempt and how it ended (tests and measurements; nil in the plugin).
+    var attemptObserver: ((String) -> Void)?
 
     /// Keys per range request in `list`: bounds one answer (and its parsing) to about
     /// 1,000 x (key + value) however large the pool grows.

@@ -21,6 +21,12 @@ struct MonotonicDeadline: Comparable {
         return current >= nanoseconds ? 0 : Int((nanoseconds - current + 999_999) / 1_000_000)
     }
 
+    /// Whole milliseconds from this point to now (0 if it is still ahead).
+    var millisecondsSince: Int {
+        let current = MonotonicDeadline.now().nanoseconds
+        return current <= nanoseconds ? 0 : Int((current - nanoseconds) / 1_000_000)
+    }
+
     var hasPassed: Bool { MonotonicDeadline.now() >= self }
 
     /// The earlier of this deadline and `milliseconds` from now.
