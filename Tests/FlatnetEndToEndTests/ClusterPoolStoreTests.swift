@@ -1,0 +1,107 @@
+import FlatnetCore
+import FlatnetTestSupport
+import Foundation
+import Testing
+
+/// Issue 19: one pool in a 3-member etcd cluster with TLS, shared by simulated hosts
+/// (flatnet-ipam processes with their own FLATNET_NODE_NAME).
+@Suite("Cluster pool on etcd (root, throwaway netns)",
+       .enabled(if: TestHost.canRunPrivileged && TestHost.binary != nil, "run scripts/test.sh"), .serialized)
+struct ClusterPoolStoreTests {
+    static var harness: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Harness/cluster_stress.py").path
+    }
+
+    static var etcdScript: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/lib/etcd_cluster.sh").path
+    }
+
+    static func netconf(_ cluster: EtcdCluster, name: String = "flat-c", store: EtcdStoreConfig? = nil) -> JSONValue {
+        let store = store ?? cluster.config()
+        var block: [String: JSONValue] = [
+            "type": .string("etcd"), "endpoints": .array(store.endpoints.map(JSONValue.string)),
+            "timeoutMilliseconds": .number(Double(store.timeoutMilliseconds)),
+        ]
+        if let tls = store.tls {
+            block["tls"] = .object(["certFile": .string(tls.certFile), "keyFile": .string(tls.keyFile),
+                                    "caFile": .string(tls.caFile)])
+        }
+        return .object([
+            "cniVersion": .string("1.1.0"), "name": .string(name), "type": .string("bridge"),
+            "ipam": .object([
+                "type": .string("flatnet-ipam"), "subnet": .string("10.43.0.0/16"), "gateway": .string("10.43.0.1"),
+                "ranges": .array([.object(["rangeStart": .string("10.43.1.2"), "rangeEnd": .string("10.43.3.254")])]),
+                "store": .object(block),
+            ]),
+        ])
+    }
+
+    /// flatnet-ipam run as host `node` would run it.
+    static func call(_ command: String, _ container: String, node: String, config: JSONValue) throws -> PluginCall {
+        let directory = NSTemporaryDirectory() + "flatnet-cluster-bin-" + ProcessRunner.uniqueSuffix()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createSymbolicLink(atPath: directory + "/flatnet-ipam", withDestinationPath: TestHost.binary!)
+        let outcome = try ProcessRunner.run([directory + "/flatnet-ipam"], environment: [
+            "CNI_COMMAND": command, "CNI_CONTAINERID": container, "CNI_NETNS": "/proc/self/ns/net",
+            "CNI_IFNAME": "eth0", "CNI_PATH": directory, "FLATNET_NODE_NAME": node,
+        ], stdin: config.serialized())
+        return PluginCall(outcome: outcome)
+    }
+
+    @Test("4 hosts x 8 workers x 2,000 calls each, the leader SIGKILLed half way: no failed call, no address held twice, the store equals what the workers hold")
+    func fourHostsUnderLoad() throws {
+        let cluster = try EtcdCluster()
+        defer { cluster.down() }
+        let file = NSTemporaryDirectory() + "flatnet-cluster-conf-" + ProcessRunner.uniqueSuffix()
+        try Self.netconf(cluster).serialized().write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let outcome = try ProcessRunner.run(["/usr/bin/env", "python3", Self.harness, TestHost.binary ?? "", file,
+                                             cluster.directory, Self.etcdScript, "--kill", String(try cluster.leader())],
+                                            environment: ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"])
+        let summary = try JSONValue.parse(outcome.stdout.split(separator: "\n").last.map(String.init) ?? "{}")
+        #expect(outcome.status == 0, "\(outcome.stdout) \(outcome.stderr)")
+        #expect(summary["failure_count"] == .number(0) && summary["overlapping_holds"] == .number(0))
+        #expect(summary["store_matches_workers"] == .bool(true) && summary["held_by_workers"] == .number(32))
+        #expect(summary["member_killed"] == .bool(true))
+    }
+
+    @Test("every member stopped: ADD answers 11 and writes nothing; DEL answers 11 and loses nothing; restarted, both work")
+    func allMembersDown() throws {
+        let cluster = try EtcdCluster()
+        defer { cluster.down() }
+        let config = Self.netconf(cluster)
+        let held = try Self.call("ADD", "c1", node: "host-1", config: config)
+        #expect(held.status == 0, "\(held.outcome.stdout)")
+        try cluster.stopAll()
+        let add = try Self.call("ADD", "c2", node: "host-1", config: config)
+        #expect(add.code == 11, "\(add.outcome.stdout)")
+        let delete = try Self.call("DEL", "c1", node: "host-1", config: config)
+        #expect(delete.code == 11, "\(delete.outcome.stdout)")
+        try cluster.restartAll()
+        let check = try Self.call("ADD", "c1", node: "host-1", config: config)
+        #expect(check.address == held.address, "c1's lease survived the failed DEL")
+        let again = try Self.call("ADD", "c2", node: "host-1", config: config)
+        #expect(again.status == 0 && again.address != held.address, "\(again.outcome.stdout)")
+        #expect(try Self.call("DEL", "c1", node: "host-1", config: config).status == 0)
+    }
+
+    @Test("two hosts never share an address; GC on one host leaves the other's leases")
+    func gcIsPerNode() throws {
+        let cluster = try EtcdCluster()
+        defer { cluster.down() }
+        let config = Self.netconf(cluster)
+        let a = try Self.call("ADD", "a1", node: "host-a", config: config)
+        let b = try Self.call("ADD", "b1", node: "host-b", config: config)
+        #expect(a.status == 0 && b.status == 0 && a.address != b.address)
+        let valid = JSONValue.array([])
+        let gc = try Self.call("GC", "", node: "host-a", config: config.settingKey("cni.dev/valid-attachments", to: valid))
+        #expect(gc.status == 0, "\(gc.outcome.stdout)")
+        let bAgain = try Self.call("ADD", "b1", node: "host-b", config: config)
+        #expect(bAgain.address == b.address, "host-b's lease survived host-a's GC")
+        let aAgain = try Self.call("ADD", "a2", node: "host-a", config: config)
+        #expect(aAgain.status == 0)
+    }
+}
