@@ -60,7 +60,9 @@ struct ClusterPoolStoreTests {
         defer { try? FileManager.default.removeItem(atPath: file) }
         let outcome = try ProcessRunner.run(["/usr/bin/env", "python3", Self.harness, TestHost.binary ?? "", file,
                                              cluster.directory, Self.etcdScript, "--kill", String(try cluster.leader())],
-                                            environment: ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"])
+                                            environment: ProcessInfo.processInfo.environment
+                                                .filter { $0.key == "FLATNET_OUTER_NETNS" }
+                                                .merging(["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]) { $1 })
         let summary = try JSONValue.parse(outcome.stdout.split(separator: "\n").last.map(String.init) ?? "{}")
         #expect(outcome.status == 0, "\(outcome.stdout) \(outcome.stderr)")
         #expect(summary["failure_count"] == .number(0) && summary["overlapping_holds"] == .number(0))
