@@ -7,6 +7,12 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
     case requestOutsideRanges(IPAddress, ranges: String)
     case requestHeld(IPAddress, by: Attachment)
     case requestUnreadable(IPAddress, reason: String)
+    /// The address is reserved for another workload (or the workload's reservation names
+    /// another address than the one requested).
+    case requestReserved(IPAddress, workload: String)
+    /// The workload's reserved address is still held by an earlier attachment (the
+    /// workload's previous container, on this host or another, was never deleted).
+    case reservationInUse(IPAddress, workload: String, by: Attachment, node: String)
     case ownerHoldsOther(Attachment, held: IPAddress, requested: IPAddress)
     case tooManyRequests([IPAddress])
     case corruptState(path: String, reason: String)
@@ -47,6 +53,15 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
                             "requested address \(address) has a lease flatnet cannot read",
                             details: "\(reason); it counts as held until an operator checks it"
                                 + " (flatnet doctor)")
+        case .requestReserved(let address, let workload):
+            return CNIError(.addressUnavailable, "requested address \(address) is reserved for workload \(workload)",
+                            details: "release the reservation first: flatnet ipam reservations release")
+        case .reservationInUse(let address, let workload, let owner, let node):
+            return CNIError(.addressUnavailable,
+                            "workload \(workload)'s address \(address) is still held by container"
+                                + " \(owner.containerID) \(owner.ifName) on node \(node)",
+                            details: "its earlier attachment was never deleted; DEL it there, or reclaim a dead"
+                                + " node's leases with flatnet ipam release --node \(node)")
         case .ownerHoldsOther(let owner, let held, let requested):
             return CNIError(.addressUnavailable,
                             "container \(owner.containerID) \(owner.ifName) already holds \(held)",

@@ -6,6 +6,9 @@ public enum LeaseState: Equatable, Sendable {
     /// It counts as held: handing its address out could duplicate one in use. It is
     /// reported (doctor, `ipam list`, STATUS), never silently reused.
     case unreadable(reason: String)
+    /// Kept for a workload between its attachments (README.md#addresses-that-follow-their-workload):
+    /// only that workload's ADD may take it.
+    case reserved(workload: String)
 }
 
 /// Read access to the leases, as the allocator needs it. The store on disk implements
@@ -124,6 +127,7 @@ public struct PoolAllocator: Sendable {
         case .held(let holder) where holder == owner: return .alreadyHeld(address)
         case .held(let other): throw IPAMError.requestHeld(address, by: other)
         case .unreadable(let reason): throw IPAMError.requestUnreadable(address, reason: reason)
+        case .reserved(let workload): throw IPAMError.requestReserved(address, workload: workload)
         }
     }
 }

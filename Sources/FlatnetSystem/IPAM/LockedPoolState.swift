@@ -136,6 +136,7 @@ public struct LockedPoolState: LeaseTable {
                 let age = StateFiles.age(leasePath(address)) ?? 0
                 leases.append(PoolLease(address: address, owner: owner, ageSeconds: age))
             case .unreadable(let reason): problems.append(reason)
+            case .reserved(let workload): problems.append("\(leasePath(address)): reserved for \(workload)")
             }
         }
         return (leases.sorted { $0.address < $1.address }, problems)

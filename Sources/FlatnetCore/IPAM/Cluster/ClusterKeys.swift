@@ -6,6 +6,8 @@
 ///   hosts never hold one address.
 /// - `<prefix>N/owners/<container id>/<ifname>`: the attachment's addresses
 ///   (ClusterOwnerRecord), written in the same transaction, so DEL finds them in one read.
+/// - `<prefix>N/reservations/<workload>`: the addresses a workload keeps between its
+///   attachments (README.md#addresses-that-follow-their-workload).
 public struct ClusterKeys: Equatable, Sendable {
     public let networkPrefix: String
 
@@ -27,6 +29,12 @@ public struct ClusterKeys: Equatable, Sendable {
     }
 
     public var owners: String { networkPrefix + "owners/" }
+
+    /// `<prefix>N/reservations/<workload>`: the addresses a workload keeps
+    /// (ClusterReservationRecord).
+    public func reservation(_ workload: String) -> String { reservations + workload }
+
+    public var reservations: String { networkPrefix + "reservations/" }
 
     /// The address a key under `addresses(family)` names (nil for a key that is not one).
     public func address(fromKey key: String, family: IPFamily) -> IPAddress? {

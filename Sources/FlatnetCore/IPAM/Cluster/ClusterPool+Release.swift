@@ -1,7 +1,8 @@
 /// DEL, CHECK and GC against the cluster store.
 extension ClusterPool {
-    /// DEL: removes the owner key and the address keys that still name the owner, in one
-    /// transaction that holds only if none changed since read. Nothing held is success.
+    /// DEL: removes the owner key and the address keys that still name the owner (a
+    /// reserved workload's are kept for it, attached nowhere), in one transaction that
+    /// holds only if none changed since read. Nothing held is success.
     /// An unreachable store throws (`StoreError.unavailable`, code 11): the runtime retries
     /// and the lease is never lost.
     public func release(for owner: Attachment) throws {
@@ -12,11 +13,12 @@ extension ClusterPool {
             var deletes: [StoreOperation] = [.delete(entry.key)]
             for address in addresses {
                 let key = keys.address(address)
-                guard let lease = try store.get(key), ClusterLeaseRecord(json: lease.value)?.owner == owner else {
-                    continue
-                }
+                guard let lease = try store.get(key), let record = ClusterLeaseRecord(json: lease.value),
+                      record.owner == owner else { continue }
                 comparisons.append(.unchangedSince(key, modRevision: lease.modRevision))
-                deletes.append(.delete(key))
+                // A reserved workload's address stays its own, attached nowhere.
+                deletes.append(record.workload.map { .put(key, value: ClusterLeaseRecord(reservedFor: $0).json) }
+                    ?? .delete(key))
             }
             if try store.commit(StoreTransaction(comparisons: comparisons, onSuccess: deletes)).succeeded { return }
         }

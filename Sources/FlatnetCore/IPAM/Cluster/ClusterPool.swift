@@ -32,12 +32,21 @@ public final class ClusterPool {
     public var network: String { pools.first?.network ?? "" }
 
     /// ADD: the owner's addresses, one per family; the same ones when it already holds them.
-    public func acquire(for owner: Attachment, requested: [IPAddress]) throws -> [IPAddress] {
+    /// With `workload`, the workload's reserved addresses when it has a reservation, else
+    /// new ones that the same transaction reserves for it.
+    public func acquire(for owner: Attachment, requested: [IPAddress], workload: String? = nil) throws -> [IPAddress] {
         let requests = try PoolAllocator.requests(requested, network: network, families: pools.map(\.family))
         var known = KnownLeases()
         for attempt in 0..<Self.maximumAttempts {
             if let held = try heldAddresses(of: owner) {
                 return try confirmed(held, owner: owner, requests: requests)
+            }
+            if let workload, let reservation = try store.get(keys.reservation(workload)) {
+                if let addresses = try attachReserved(owner, workload: workload, reservation: reservation,
+                                                      requests: requests) {
+                    return addresses
+                }
+                continue
             }
             if attempt >= Self.attemptsBeforeListing, !known.listed { try known.list(self) }
             let decisions = try pools.map { pool in
@@ -45,7 +54,7 @@ public final class ClusterPool {
                     for: owner, request: requests[pool.family],
                     table: known.table(start: startPoint(pool, owner: owner, attempt: attempt)))
             }
-            let transaction = leaseTransaction(owner, decisions: decisions, known: known)
+            let transaction = leaseTransaction(owner, decisions: decisions, known: known, workload: workload)
             let result = try store.commit(transaction)
             if result.succeeded { return decisions.map(\.address) }
             known.learn(zip(decisions.map(\.address), result.reads.dropFirst()), keys: keys)
@@ -76,11 +85,16 @@ public final class ClusterPool {
     /// Creates the owner key and the new address keys if all are absent (an address the
     /// owner already holds by its key must be unchanged); on failure reads them back.
     func leaseTransaction(_ owner: Attachment, decisions: [AllocationDecision],
-                          known: KnownLeases) -> StoreTransaction {
+                          known: KnownLeases, workload: String?) -> StoreTransaction {
         let ownerKey = keys.owner(owner)
         var comparisons: [StoreComparison] = [.absent(ownerKey)]
         var puts: [StoreOperation] = []
-        let lease = ClusterLeaseRecord(owner: owner, node: node).json
+        if let workload {
+            let reservation = ClusterReservationRecord(addresses: decisions.map(\.address))
+            comparisons.append(.absent(keys.reservation(workload)))
+            puts.append(.put(keys.reservation(workload), value: reservation.json))
+        }
+        let lease = ClusterLeaseRecord(owner: owner, node: node, workload: workload).json
         for decision in decisions {
             let key = keys.address(decision.address)
             if case .alreadyHeld = decision, let revision = known.revisions[decision.address] {
@@ -93,6 +107,42 @@ public final class ClusterPool {
         let record = ClusterOwnerRecord(addresses: decisions.map(\.address), node: node)
         return StoreTransaction(comparisons: comparisons, onSuccess: puts + [.put(ownerKey, value: record.json)],
                                 onFailure: [.get(ownerKey)] + decisions.map { .get(keys.address($0.address)) })
+    }
+
+    /// A reserved workload's next attachment: its addresses, if each is reserved for it and
+    /// attached nowhere. Nil when another writer got in between (the caller tries again).
+    func attachReserved(_ owner: Attachment, workload: String, reservation: StoreEntry,
+                        requests: [IPFamily: IPAddress]) throws -> [IPAddress]? {
+        guard let record = ClusterReservationRecord(json: reservation.value) else {
+            throw IPAMError.corruptState(path: reservation.key, reason: "not a flatnet reservation record")
+        }
+        let addresses = record.addresses.filter { address in pools.contains { $0.family == address.family } }
+        for (_, request) in requests where !addresses.contains(request) {
+            throw IPAMError.requestReserved(request, workload: workload)
+        }
+        let ownerKey = keys.owner(owner)
+        var comparisons: [StoreComparison] = [.absent(ownerKey), .unchangedSince(reservation.key,
+                                                                                  modRevision: reservation.modRevision)]
+        var puts: [StoreOperation] = []
+        for address in addresses {
+            let key = keys.address(address)
+            if let entry = try store.get(key) {
+                let lease = ClusterLeaseRecord(json: entry.value)
+                if let holder = lease?.owner {
+                    throw IPAMError.reservationInUse(address, workload: workload, by: holder, node: lease?.node ?? "")
+                }
+                guard lease?.workload == workload else {
+                    throw IPAMError.requestReserved(address, workload: lease?.workload ?? "an unreadable record")
+                }
+                comparisons.append(.unchangedSince(key, modRevision: entry.modRevision))
+            } else {
+                comparisons.append(.absent(key))
+            }
+            puts.append(.put(key, value: ClusterLeaseRecord(owner: owner, node: node, workload: workload).json))
+        }
+        puts.append(.put(ownerKey, value: ClusterOwnerRecord(addresses: addresses, node: node).json))
+        let result = try store.commit(StoreTransaction(comparisons: comparisons, onSuccess: puts))
+        return result.succeeded ? addresses : nil
     }
 
     /// Where this attempt's walk starts: a point in the ranges from a hash of the node,
@@ -128,7 +178,7 @@ struct KnownLeases {
 
     mutating func record(_ address: IPAddress, _ entry: StoreEntry) {
         revisions[address] = entry.modRevision
-        states[address] = ClusterLeaseRecord(json: entry.value).map { .held(by: $0.owner) }
+        states[address] = ClusterLeaseRecord(json: entry.value).map(\.state)
             ?? .unreadable(reason: "\(entry.key) is not a flatnet lease record")
     }
 

@@ -1,23 +1,67 @@
-/// The value of an address key: who holds the address, and from which node. The node is
-/// what lets GC on one host leave every other host's containers alone.
+/// The value of an address key: who holds the address and from which node (the node is
+/// what lets GC on one host leave every other host's containers alone), and the workload
+/// it is reserved for, if any. A reserved address between two attachments of its
+/// workload has a workload and no owner.
 public struct ClusterLeaseRecord: Equatable, Sendable {
-    public var owner: Attachment
-    public var node: String
+    public var owner: Attachment?
+    public var node: String?
+    public var workload: String?
 
-    public init(owner: Attachment, node: String) {
+    public init(owner: Attachment, node: String, workload: String? = nil) {
         self.owner = owner
         self.node = node
+        self.workload = workload
+    }
+
+    /// Reserved for `workload`, attached nowhere.
+    public init(reservedFor workload: String) {
+        self.workload = workload
+    }
+
+    /// What the allocator makes of it.
+    public var state: LeaseState {
+        if let owner { return .held(by: owner) }
+        return .reserved(workload: workload ?? "")
     }
 
     public var json: String {
-        JSONValue.object(["containerID": .string(owner.containerID), "ifName": .string(owner.ifName),
-                          "node": .string(node)]).serialized()
+        var members: [String: JSONValue] = [:]
+        if let owner {
+            members["containerID"] = .string(owner.containerID)
+            members["ifName"] = .string(owner.ifName)
+        }
+        if let node { members["node"] = .string(node) }
+        if let workload { members["workload"] = .string(workload) }
+        return JSONValue.object(members).serialized()
     }
 
     public init?(json text: String) {
-        guard let value = try? JSONValue.parse(text), let id = value["containerID"]?.stringValue,
-              let ifName = value["ifName"]?.stringValue, let node = value["node"]?.stringValue else { return nil }
-        self.init(owner: Attachment(containerID: id, ifName: ifName), node: node)
+        guard let value = try? JSONValue.parse(text), value.objectValue != nil else { return nil }
+        let id = value["containerID"]?.stringValue, ifName = value["ifName"]?.stringValue
+        workload = value["workload"]?.stringValue
+        node = value["node"]?.stringValue
+        if let id, let ifName, node != nil {
+            owner = Attachment(containerID: id, ifName: ifName)
+        } else if workload == nil {
+            return nil
+        }
+    }
+}
+
+/// The value of a reservation key: the addresses a workload keeps across attachments.
+public struct ClusterReservationRecord: Equatable, Sendable {
+    public var addresses: [IPAddress]
+
+    public init(addresses: [IPAddress]) { self.addresses = addresses }
+
+    public var json: String {
+        JSONValue.object(["addresses": .array(addresses.map { .string($0.description) })]).serialized()
+    }
+
+    public init?(json text: String) {
+        guard let value = try? JSONValue.parse(text),
+              let addresses = ClusterOwnerRecord.addresses(value["addresses"]) else { return nil }
+        self.addresses = addresses
     }
 }
 
@@ -37,13 +81,19 @@ public struct ClusterOwnerRecord: Equatable, Sendable {
     }
 
     public init?(json text: String) {
-        guard let value = try? JSONValue.parse(text), case .array(let list)? = value["addresses"],
+        guard let value = try? JSONValue.parse(text), let addresses = Self.addresses(value["addresses"]),
               let node = value["node"]?.stringValue else { return nil }
+        self.init(addresses: addresses, node: node)
+    }
+
+    /// A JSON array of address strings; nil if anything in it is not an address.
+    static func addresses(_ value: JSONValue?) -> [IPAddress]? {
+        guard case .array(let list)? = value else { return nil }
         var addresses: [IPAddress] = []
         for element in list {
             guard let address = element.stringValue.flatMap(IPAddress.init) else { return nil }
             addresses.append(address)
         }
-        self.init(addresses: addresses, node: node)
+        return addresses
     }
 }
