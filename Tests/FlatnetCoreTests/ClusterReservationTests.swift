@@ -62,3 +62,49 @@ struct ClusterReservationTests {
         #expect(try pool.acquire(for: Self.owner("c2"), requested: [IPAddress("10.43.1.50")!], workload: Self.workload) == held)
     }
 }
+
+/// Where a reservation's key comes from, and the netconf that allows one.
+@Suite("Workload keys")
+struct WorkloadKeyTests {
+    static func config(_ ipam: String, args: String = "") throws -> NetworkConfig {
+        let text = """
+            {"cniVersion": "1.0.0", "name": "flat-e", "type": "flatnet", \(args)
+             "ipam": {"type": "flatnet-ipam", "subnet": "10.43.0.0/16", "gateway": "10.43.0.1",
+                      "ranges": [{"rangeStart": "10.43.1.2", "rangeEnd": "10.43.9.254"}] \(ipam)}}
+            """
+        return try NetworkConfigParser.parse(try JSONValue.parse(text), cniVersion: CNIVersion(1, 1, 0), node: .thisNode {
+            NodeIdentity(name: "n1", source: .hostName)
+        })
+    }
+
+    static let store = #", "store": {"type": "etcd", "endpoints": ["http://10.0.0.1:2379"]}"#
+    static let pods = try! CNIArguments(parsing: "K8S_POD_NAMESPACE=payments;K8S_POD_NAME=db-0")
+
+    @Test("pods are keyed by namespace and name only when the netconf asks; an explicit key wins")
+    func resolve() throws {
+        let on = try Self.config(Self.store + #", "reservations": {"kubernetesPods": true}"#)
+        #expect(try WorkloadKey.resolve(on, arguments: Self.pods) == "k8s/payments/db-0")
+        let off = try Self.config(Self.store + #", "reservations": {}"#)
+        #expect(try WorkloadKey.resolve(off, arguments: Self.pods) == nil)
+        let explicit = try Self.config(Self.store + #", "reservations": {}"#,
+                                       args: #""args": {"cni": {"workload": "ledger/primary"}},"#)
+        #expect(try WorkloadKey.resolve(explicit, arguments: Self.pods) == "ledger/primary")
+        #expect(try WorkloadKey.resolve(try Self.config(Self.store), arguments: Self.pods) == nil)
+    }
+
+    @Test("a workload key without reservations, reservations without a store, and a bad key are refused by name")
+    func refused() throws {
+        let unreserved = try Self.config(Self.store, args: #""args": {"cni": {"workload": "ledger/primary"}},"#)
+        #expect(throws: CNIError.self) { try WorkloadKey.resolve(unreserved, arguments: CNIArguments()) }
+        do {
+            _ = try Self.config(#", "reservations": {"kubernetesPods": true}"#)
+            Issue.record("reservations without a store parsed")
+        } catch let error as ConfigError {
+            #expect(error.problems.map(\.description).first?.hasPrefix("ipam.reservations: needs ipam.store") == true)
+        }
+        #expect(throws: ConfigError.self) {
+            try Self.config(Self.store + #", "reservations": {}"#, args: #""args": {"cni": {"workload": "/x y"}},"#)
+        }
+        #expect(!WorkloadKey.isValid("a//b") && WorkloadKey.isValid("k8s/ns/pod-0:eth1"))
+    }
+}

@@ -39,14 +39,15 @@ struct ClusterPoolStoreTests {
     }
 
     /// flatnet-ipam run as host `node` would run it.
-    static func call(_ command: String, _ container: String, node: String, config: JSONValue) throws -> PluginCall {
+    static func call(_ command: String, _ container: String, node: String, config: JSONValue,
+                     arguments: String = "") throws -> PluginCall {
         let directory = NSTemporaryDirectory() + "flatnet-cluster-bin-" + ProcessRunner.uniqueSuffix()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createSymbolicLink(atPath: directory + "/flatnet-ipam", withDestinationPath: TestHost.binary!)
         let outcome = try ProcessRunner.run([directory + "/flatnet-ipam"], environment: [
             "CNI_COMMAND": command, "CNI_CONTAINERID": container, "CNI_NETNS": "/proc/self/ns/net",
-            "CNI_IFNAME": "eth0", "CNI_PATH": directory, "FLATNET_NODE_NAME": node,
+            "CNI_IFNAME": "eth0", "CNI_PATH": directory, "FLATNET_NODE_NAME": node, "CNI_ARGS": arguments,
         ], stdin: config.serialized())
         return PluginCall(outcome: outcome)
     }
@@ -105,5 +106,25 @@ struct ClusterPoolStoreTests {
         #expect(bAgain.address == b.address, "host-b's lease survived host-a's GC")
         let aAgain = try Self.call("ADD", "a2", node: "host-a", config: config)
         #expect(aAgain.status == 0)
+    }
+
+    @Test("a StatefulSet pod deleted on host A and added on host B keeps its address; another pod asking for it is refused")
+    func reservedWorkloadMoves() throws {
+        let cluster = try EtcdCluster()
+        defer { cluster.down() }
+        let config = Self.netconf(cluster).setting("ipam.reservations", to: .object(["kubernetesPods": .bool(true)]))
+        let pod = { (name: String) in "IgnoreUnknown=1;K8S_POD_NAMESPACE=payments;K8S_POD_NAME=\(name)" }
+        let onA = try Self.call("ADD", "sandbox-a", node: "host-a", config: config, arguments: pod("db-0"))
+        #expect(onA.status == 0, "\(onA.outcome.stdout)")
+        let early = try Self.call("ADD", "sandbox-b", node: "host-b", config: config, arguments: pod("db-0"))
+        #expect(early.code == 103 && early.reply?["msg"]?.stringValue?.contains("still held by container sandbox-a")
+                    == true, "the pod still attached on host A: \(early.outcome.stdout)")
+        #expect(try Self.call("DEL", "sandbox-a", node: "host-a", config: config, arguments: pod("db-0")).status == 0)
+        let other = try Self.call("ADD", "other", node: "host-b", config: config.setting("args", to: .object([
+            "cni": .object(["ips": .array([.string(onA.address ?? "")])])])), arguments: pod("db-1"))
+        #expect(other.code == 103 && other.reply?["msg"]?.stringValue?.contains("reserved for workload k8s/payments/db-0")
+                    == true, "\(other.outcome.stdout)")
+        let onB = try Self.call("ADD", "sandbox-b", node: "host-b", config: config, arguments: pod("db-0"))
+        #expect(onB.status == 0 && onB.address == onA.address, "\(onB.outcome.stdout)")
     }
 }

@@ -5,13 +5,18 @@
 /// (any case). Known keys: `IP` (requested addresses, `a` or `a,b` with one per family, each
 /// optionally with `/prefix`), `MAC`,
 /// `ALLOWED_ADDRESSES` (port security), and
-/// the Kubernetes keys, which flatnet accepts and does not use.
+/// the Kubernetes keys (the pod's namespace and name key a reservation where the netconf
+/// asks; the others are accepted and unused).
 public struct CNIArguments: Equatable, Sendable {
     public var requestedAddresses: [IPAddress] = []
     public var requestedMAC: MACAddress?
     /// `ALLOWED_ADDRESSES=a,b`: addresses the container may use besides its own.
     public var allowedAddresses: [IPv4Address] = []
     public var ignoreUnknown = false
+    /// `K8S_POD_NAMESPACE` and `K8S_POD_NAME` (a reservation's workload key when
+    /// `ipam.reservations.kubernetesPods` is on).
+    public var podNamespace: String?
+    public var podName: String?
 
     public static let kubernetesKeys: Set<String> = [
         "K8S_POD_NAME", "K8S_POD_NAMESPACE", "K8S_POD_INFRA_CONTAINER_ID", "K8S_POD_UID",
@@ -60,6 +65,10 @@ public struct CNIArguments: Equatable, Sendable {
             requestedMAC = mac
         case "ALLOWED_ADDRESSES":
             allowedAddresses = try CNIArguments.addressList(value)
+        case "K8S_POD_NAMESPACE":
+            podNamespace = value
+        case "K8S_POD_NAME":
+            podName = value
         case _ where CNIArguments.kubernetesKeys.contains(key):
             break
         default:

@@ -3,7 +3,7 @@
 /// the `ipv6` object holds the same keys for IPv6 (README.md#ipv6-and-dual-stack).
 enum PoolConfigParser {
     static let rangeSetKeys: Set<String> = ["subnet", "gateway", "ranges", "exclude"]
-    static let knownKeys: Set<String> = rangeSetKeys.union(["type", "ipv6", "routes", "dataDir", "nodes", "store"])
+    static let knownKeys: Set<String> = rangeSetKeys.union(["type", "ipv6", "routes", "dataDir", "nodes", "store", "reservations"])
 
     static func parse(_ block: ObjectReader, node selection: NodeSelection) -> PoolConfig? {
         block.rejectUnknownKeys(known: knownKeys)
@@ -27,6 +27,14 @@ enum PoolConfigParser {
         let dataDirectory = block.string("dataDir") ?? PoolConfig.defaultDataDirectory
         guard hasIPv4 == (ipv4 != nil), (block.value("ipv6") == nil) == (ipv6 == nil) else { return nil }
         var pool = PoolConfig(ipv4: ipv4, ipv6: ipv6, routes: routes, dataDirectory: dataDirectory)
+        if let reservations = block.object("reservations") {
+            reservations.rejectUnknownKeys(known: ["kubernetesPods"])
+            pool.reservations = ReservationPolicy(kubernetesPods: reservations.bool("kubernetesPods") ?? false)
+            if block.value("store") == nil {
+                block.log.add(reservations.path, "needs ipam.store: a reservation follows its workload to"
+                    + " any host, so it lives in the cluster store")
+            }
+        }
         if let store = block.object("store") {
             guard let etcd = StoreConfigParser.parse(store) else { return nil }
             pool.store = etcd

@@ -11,6 +11,10 @@ public struct RuntimeInputs: Equatable, Sendable {
     public var allowedAddresses: [IPv4Address] = []
     /// Where `allowedAddresses` came from, for messages.
     public var allowedAddressesPath = "runtimeConfig.allowedAddresses"
+    /// The workload a reservation is keyed by, from `args.cni.workload`, else
+    /// `runtimeConfig.workload` (README.md#addresses-that-follow-their-workload).
+    public var workload: String?
+    public var workloadPath = "runtimeConfig.workload"
     /// The previous plugin's result when chained (ADD) or the expected state (CHECK).
     public var prevResult: CNIResult?
     /// GC only: the attachments the runtime still knows (`cni.dev/valid-attachments`,

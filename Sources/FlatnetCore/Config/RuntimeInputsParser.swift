@@ -13,6 +13,11 @@ enum RuntimeInputsParser {
         } else if let allowed = runtimeConfig?.allowedAddresses("allowedAddresses") {
             inputs.allowedAddresses = allowed
         }
+        if let workload = workload(cniArgs) {
+            (inputs.workload, inputs.workloadPath) = (workload, "args.cni.workload")
+        } else {
+            inputs.workload = workload(runtimeConfig)
+        }
         if let prev = top.value("prevResult") {
             inputs.prevResult = CNIResultParser.parse(prev, path: "prevResult", log: top.log)
         }
@@ -26,6 +31,16 @@ enum RuntimeInputsParser {
         return elements.compactMap {
             ObjectReader.prefix($0.value, path: $0.path, log: block.log, allowBareAddress: true)
         }
+    }
+
+    private static func workload(_ block: ObjectReader?) -> String? {
+        guard let block, let key = block.string("workload") else { return nil }
+        guard WorkloadKey.isValid(key) else {
+            block.log.add(block.childPath("workload"), "\"\(key)\" is not a workload key (1-253 bytes of"
+                + " letters, digits, and . _ - / :)")
+            return nil
+        }
+        return key
     }
 
     private static func mac(_ block: ObjectReader?) -> MACAddress? {

@@ -32,7 +32,9 @@ public enum IPAMClient {
         case .pool(let pool):
             let requested = request.config.runtime
                 .effectiveRequests(with: request.invocation.arguments).addresses
-            let lease = try pool.acquireLease(for: request.invocation.attachment, requested: requested)
+            let workload = try WorkloadKey.resolve(request.config, arguments: request.invocation.arguments)
+            let lease = try pool.acquireLease(for: request.invocation.attachment, requested: requested,
+                                              workload: workload)
             return (pool.result(for: lease.addresses), lease.firstLease)
         case .delegated(let plugin, let environment, let netconf):
             guard let result = try plugin.run(.add, environment: environment, netconf: netconf),

@@ -29,9 +29,10 @@ public protocol OwnPool {
     var pools: [AddressPool] { get }
     var config: PoolConfig { get }
     /// ADD: the owner's addresses (one per family), and whether the IPv4 one was never
-    /// leased before (LeaseHistory; the cluster pool does not know, and says false).
-    func acquireLease(for owner: Attachment, requested: [IPAddress]) throws -> (addresses: [IPAddress],
-                                                                                 firstLease: Bool)
+    /// leased before (LeaseHistory; the cluster pool does not know, and says false). A
+    /// workload key (WorkloadKey) reserves them; only the cluster pool is given one.
+    func acquireLease(for owner: Attachment, requested: [IPAddress],
+                      workload: String?) throws -> (addresses: [IPAddress], firstLease: Bool)
     func release(for owner: Attachment) throws
     func verify(for owner: Attachment, expected: [IPAddress]) throws
     /// GC: releases leases of attachments not in `valid` (this node's only); the problems.
@@ -55,6 +56,12 @@ extension OwnPool {
 }
 
 extension PoolIPAM: OwnPool {
+    /// The parser refuses `ipam.reservations` without a store, so `workload` is nil here.
+    public func acquireLease(for owner: Attachment, requested: [IPAddress],
+                             workload: String?) throws -> (addresses: [IPAddress], firstLease: Bool) {
+        try acquireLease(for: owner, requested: requested)
+    }
+
     public func collectGarbage(valid: Set<Attachment>) throws -> [String] {
         try collectGarbage(keeping: valid).problems
     }
@@ -63,9 +70,9 @@ extension PoolIPAM: OwnPool {
 extension ClusterIPAM: OwnPool {
     public var pools: [AddressPool] { pool.pools }
 
-    public func acquireLease(for owner: Attachment, requested: [IPAddress]) throws -> (addresses: [IPAddress],
-                                                                                        firstLease: Bool) {
-        (try pool.acquire(for: owner, requested: requested), false)
+    public func acquireLease(for owner: Attachment, requested: [IPAddress],
+                             workload: String?) throws -> (addresses: [IPAddress], firstLease: Bool) {
+        (try pool.acquire(for: owner, requested: requested, workload: workload), false)
     }
 
     public func release(for owner: Attachment) throws { try pool.release(for: owner) }

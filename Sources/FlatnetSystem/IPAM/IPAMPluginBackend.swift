@@ -26,7 +26,9 @@ public struct IPAMPluginBackend: PluginBackend {
     public func add(_ request: PluginRequest) throws -> CNIResult {
         let pool = try pool(request)
         let requested = request.config.runtime.effectiveRequests(with: request.invocation.arguments).addresses
-        let addresses = try pool.acquireLease(for: request.invocation.attachment, requested: requested).addresses
+        let workload = try WorkloadKey.resolve(request.config, arguments: request.invocation.arguments)
+        let addresses = try pool.acquireLease(for: request.invocation.attachment, requested: requested,
+                                              workload: workload).addresses
         return pool.result(for: addresses).abbreviatedForIPAM
     }
 

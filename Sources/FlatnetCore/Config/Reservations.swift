@@ -1,0 +1,43 @@
+/// `ipam.reservations` (README.md#addresses-that-follow-their-workload): a workload keeps
+/// its addresses across DEL and across hosts, until an operator releases them.
+public struct ReservationPolicy: Equatable, Sendable {
+    /// Key pods by `K8S_POD_NAMESPACE`/`K8S_POD_NAME` from CNI_ARGS (StatefulSet names
+    /// are stable; a Deployment's are not, and would leave a reservation per pod).
+    public var kubernetesPods: Bool
+
+    public init(kubernetesPods: Bool) { self.kubernetesPods = kubernetesPods }
+}
+
+/// A reservation's key: the explicit `workload` from args/runtimeConfig, or
+/// `k8s/<namespace>/<pod>`. It becomes part of a store key, so it is restricted.
+public enum WorkloadKey {
+    public static func isValid(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.count <= 253 && !key.hasPrefix("/") && !key.contains("//")
+            && key.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x3A) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+                    || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x2F
+            }
+    }
+
+    /// This call's workload key, or nil when it has none (no reservation is made). A key
+    /// given while the netconf has no `ipam.reservations` is an error, not ignored: the
+    /// caller expects an address that follows the workload.
+    public static func resolve(_ config: NetworkConfig, arguments: CNIArguments) throws(CNIError) -> String? {
+        let policy = config.ipam.pool?.reservations
+        if let explicit = config.runtime.workload {
+            guard policy != nil else {
+                throw CNIError(.invalidNetworkConfig, "\(config.runtime.workloadPath): this network keeps no"
+                    + " reservations", details: "add ipam.reservations to the netconf (it needs ipam.store)")
+            }
+            return explicit
+        }
+        guard policy?.kubernetesPods == true, let namespace = arguments.podNamespace,
+              let pod = arguments.podName else { return nil }
+        let key = "k8s/\(namespace)/\(pod)"
+        guard isValid(key) else {
+            throw CNIError(.invalidEnvironment, "CNI_ARGS: K8S_POD_NAMESPACE/K8S_POD_NAME make no workload key",
+                           details: "\"\(key)\"")
+        }
+        return key
+    }
+}
