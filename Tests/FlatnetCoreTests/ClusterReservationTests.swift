@@ -63,6 +63,58 @@ struct ClusterReservationTests {
     }
 }
 
+/// `flatnet ipam reservations` and `release --node` on the cluster pool.
+@Suite("Cluster pool operator actions")
+struct ClusterOperatorTests {
+    static let workload = "ledger/primary"
+    static func owner(_ id: String) -> FlatnetCore.Attachment { FlatnetCore.Attachment(containerID: id, ifName: "eth0") }
+
+    @Test("a reservation made by hand is the address the workload's first ADD gets; a held address cannot be reserved")
+    func reserveByHand() throws {
+        let store = MemoryKeyValueStore()
+        let pool = ClusterPoolTests.pool(store, node: "node-a")
+        let wanted = IPAddress("10.43.1.40")!
+        try pool.reserve(workload: Self.workload, addresses: [wanted])
+        #expect(throws: IPAMError.reservationExists(workload: Self.workload)) {
+            try pool.reserve(workload: Self.workload, addresses: [IPAddress("10.43.1.41")!])
+        }
+        #expect(try pool.acquire(for: Self.owner("c1"), requested: [], workload: Self.workload) == [wanted])
+        #expect(throws: IPAMError.requestHeld(wanted, by: Self.owner("c1"))) {
+            try pool.reserve(workload: "other", addresses: [wanted])
+        }
+        #expect(throws: IPAMError.self) { try pool.reserve(workload: "gw", addresses: [IPAddress("10.43.0.1")!]) }
+        #expect(try pool.reservations().map(\.workload) == [Self.workload])
+    }
+
+    @Test("releasing a reservation frees an unattached address at once, and an attached one at its DEL")
+    func releaseReservation() throws {
+        let store = MemoryKeyValueStore()
+        let pool = ClusterPoolTests.pool(store, node: "node-a")
+        let held = try pool.acquire(for: Self.owner("c1"), requested: [], workload: Self.workload)
+        #expect(try pool.releaseReservation(workload: Self.workload) == held)
+        #expect(try pool.reservations().isEmpty)
+        #expect(try pool.heldAddresses(of: Self.owner("c1")) == held, "the running container keeps it")
+        try pool.release(for: Self.owner("c1"))
+        #expect(store.entries.isEmpty, "its DEL freed it: nothing is reserved any more")
+        try pool.reserve(workload: Self.workload, addresses: held)
+        try pool.releaseReservation(workload: Self.workload)
+        #expect(store.entries.isEmpty)
+    }
+
+    @Test("a dead node's leases are reclaimed by name; other nodes' and reservations stay")
+    func releaseNode() throws {
+        let store = MemoryKeyValueStore()
+        let (a, b) = (ClusterPoolTests.pool(store, node: "node-a"), ClusterPoolTests.pool(store, node: "node-b"))
+        _ = try a.acquire(for: Self.owner("a1"), requested: [])
+        let kept = try a.acquire(for: Self.owner("a2"), requested: [], workload: Self.workload)
+        _ = try b.acquire(for: Self.owner("b1"), requested: [])
+        #expect(try b.releaseNode("node-a", dryRun: true).count == 2 && store.entries.count == 7)
+        #expect(Set(try b.releaseNode("node-a")) == [Self.owner("a1"), Self.owner("a2")])
+        #expect(try b.heldAddresses(of: Self.owner("b1")) != nil)
+        #expect(try b.acquire(for: Self.owner("b2"), requested: [], workload: Self.workload) == kept)
+    }
+}
+
 /// Where a reservation's key comes from, and the netconf that allows one.
 @Suite("Workload keys")
 struct WorkloadKeyTests {

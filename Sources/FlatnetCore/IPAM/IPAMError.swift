@@ -13,6 +13,8 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
     /// The workload's reserved address is still held by an earlier attachment (the
     /// workload's previous container, on this host or another, was never deleted).
     case reservationInUse(IPAddress, workload: String, by: Attachment, node: String)
+    /// `reservations create` for a workload that has one.
+    case reservationExists(workload: String)
     case ownerHoldsOther(Attachment, held: IPAddress, requested: IPAddress)
     case tooManyRequests([IPAddress])
     case corruptState(path: String, reason: String)
@@ -62,6 +64,9 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
                                 + " \(owner.containerID) \(owner.ifName) on node \(node)",
                             details: "its earlier attachment was never deleted; DEL it there, or reclaim a dead"
                                 + " node's leases with flatnet ipam release --node \(node)")
+        case .reservationExists(let workload):
+            return CNIError(.addressUnavailable, "workload \(workload) already has a reservation",
+                            details: "flatnet ipam reservations list shows it; release it first to change it")
         case .ownerHoldsOther(let owner, let held, let requested):
             return CNIError(.addressUnavailable,
                             "container \(owner.containerID) \(owner.ifName) already holds \(held)",
