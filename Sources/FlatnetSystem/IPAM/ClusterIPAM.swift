@@ -38,6 +38,9 @@ public protocol OwnPool {
     /// GC: releases leases of attachments not in `valid` (this node's only); the problems.
     func collectGarbage(valid: Set<Attachment>) throws -> [String]
     func checkStatus() throws
+    /// This node's leases, by owner (port security adopts running containers with them:
+    /// never with what a container says it has).
+    func nodeLeases() throws -> [(owner: Attachment, address: IPAddress)]
 }
 
 extension OwnPool {
@@ -56,6 +59,10 @@ extension OwnPool {
 }
 
 extension PoolIPAM: OwnPool {
+    public func nodeLeases() throws -> [(owner: Attachment, address: IPAddress)] {
+        try leases().leases.map { ($0.owner, $0.address) }
+    }
+
     /// The parser refuses `ipam.reservations` without a store, so `workload` is nil here.
     public func acquireLease(for owner: Attachment, requested: [IPAddress],
                              workload: String?) throws -> (addresses: [IPAddress], firstLease: Bool) {
@@ -76,6 +83,13 @@ extension ClusterIPAM: OwnPool {
     }
 
     public func release(for owner: Attachment) throws { try pool.release(for: owner) }
+
+    public func nodeLeases() throws -> [(owner: Attachment, address: IPAddress)] {
+        try pool.leases().compactMap { lease in
+            guard let record = lease.record, let owner = record.owner, record.node == pool.node else { return nil }
+            return (owner, lease.address)
+        }
+    }
 
     public func verify(for owner: Attachment, expected: [IPAddress]) throws {
         try pool.verify(for: owner, expected: expected)

@@ -53,8 +53,8 @@ extension HostSetup {
         guard !veths.isEmpty else { return [] }
         var leased: [String: [IPAddress]] = [:]
         if let pool = config.ipam.pool {
-            let leases = try PoolIPAM(network: config, pool: pool, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
-                .leases().leases
+            let leases = try IPAMClient.ownPool(network: config, pool: pool,
+                                                lockTimeoutMilliseconds: lockTimeoutMilliseconds).nodeLeases()
             for lease in leases {
                 leased[InterfaceNaming.hostVeth(network: config.name, attachment: lease.owner).value, default: []]
                     .append(lease.address)

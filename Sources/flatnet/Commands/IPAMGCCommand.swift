@@ -39,7 +39,7 @@ struct IPAMGCCommand: OperatorCommand {
     /// with `--live ID,...`, its container id is not listed. ADD creates the veth before it
     /// leases, so an ADD in flight always has its veth.
     func execute() throws -> CommandOutcome {
-        let (config, pool) = try IPAMCommand.pool(network)
+        let (config, pool) = try IPAMCommand.pool(network, command: "ipam gc")
         let socket = try NetlinkSocket()
         // Liveness is read from this host's links: where the network's bridge is not, every
         // container would look gone (gc run in the wrong network namespace, or on a host

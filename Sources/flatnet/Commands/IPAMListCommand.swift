@@ -10,7 +10,8 @@ struct IPAMListCommand: OperatorCommand {
             The pool's leases: address, container, ifname, age; exit 1 when some lease cannot be \
             read (named as a problem). Container ids longer than the table allows are shortened \
             to their first 12 characters (as docker ps shows them); --no-trunc or --json prints \
-            them whole.
+            them whole. For a network whose pool is in the cluster store (ipam.store), every \
+            host's leases, with the node that holds each and the workload it is reserved for.
             """)
 
     static let needsRoot: String? = IPAMCommand.needsRoot
@@ -21,6 +22,9 @@ struct IPAMListCommand: OperatorCommand {
     var noTruncation = false
 
     func execute() throws -> CommandOutcome {
-        try IPAMListing.list(try IPAMCommand.pool(network).1, json: json.enabled, truncate: !noTruncation)
+        if case (_, let cluster?) = try IPAMCommand.clusterPool(network) {
+            return try ClusterListing.list(cluster, json: json.enabled)
+        }
+        return try IPAMListing.list(try IPAMCommand.pool(network).1, json: json.enabled, truncate: !noTruncation)
     }
 }

@@ -1,0 +1,86 @@
+import ArgumentParser
+import FlatnetCore
+import FlatnetSystem
+
+/// `flatnet ipam reservations list|create|release`: addresses kept for a workload
+/// (README.md#addresses-that-follow-their-workload).
+struct IPAMReservationsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reservations",
+        abstract: "Addresses kept for a workload across DEL and hosts: list, create, release.",
+        discussion: "Reservations live in the cluster store (ipam.store); a network whose pool is on this"
+            + " host's disk has none.",
+        subcommands: [ReservationsList.self, ReservationsCreate.self, ReservationsRelease.self])
+
+    static func pool(_ file: NetworkFileOption) throws -> ClusterPool {
+        let (config, cluster) = try IPAMCommand.clusterPool(file)
+        guard let cluster else {
+            throw CNIError(.invalidNetworkConfig, "network \(config.name) keeps its pool on this host's disk:"
+                + " it has no reservations", details: "reservations need ipam.store (etcd)")
+        }
+        return cluster
+    }
+}
+
+struct WorkloadOption: ParsableArguments {
+    @Option(help: ArgumentHelp("The workload's key: k8s/<namespace>/<pod>, or the key given in"
+                                   + " args.cni.workload.", valueName: "key"))
+    var workload: String
+
+    func validate() throws {
+        guard WorkloadKey.isValid(workload) else {
+            throw ValidationError("--workload \(workload.bounded(80)) is not a workload key")
+        }
+    }
+}
+
+struct ReservationsList: OperatorCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Every reservation.")
+    @OptionGroup var network: NetworkFileOption
+    @OptionGroup var json: JSONOption
+
+    func execute() throws -> CommandOutcome {
+        try ClusterListing.reservations(try IPAMReservationsCommand.pool(network), json: json.enabled)
+    }
+}
+
+struct ReservationsCreate: OperatorCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create", abstract: "Keep addresses (one per family) for a workload before it runs.")
+    @OptionGroup var network: NetworkFileOption
+    @OptionGroup var workload: WorkloadOption
+    @Option(name: .customLong("address"), help: ArgumentHelp("An address to keep (repeat for the other family).",
+                                                             valueName: "ip"))
+    var addresses: [String]
+
+    func validate() throws {
+        if addresses.isEmpty { throw ValidationError("needs --address IP") }
+        for text in addresses where IPAddress(text) == nil {
+            throw ValidationError("--address \(text.bounded(80)) is not an IP address")
+        }
+    }
+
+    func execute() throws -> CommandOutcome {
+        let addresses = self.addresses.compactMap(IPAddress.init)
+        try IPAMReservationsCommand.pool(network).reserve(workload: workload.workload, addresses: addresses)
+        return .init(output: "reserved \(addresses.map(\.description).joined(separator: ", "))"
+            + " for \(workload.workload)\n")
+    }
+}
+
+struct ReservationsRelease: OperatorCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "release",
+        abstract: "Stop keeping a workload's addresses (one attached now is freed by its DEL).")
+    @OptionGroup var network: NetworkFileOption
+    @OptionGroup var workload: WorkloadOption
+    @OptionGroup var dryRun: DryRunOption
+
+    func execute() throws -> CommandOutcome {
+        let released = try IPAMReservationsCommand.pool(network)
+            .releaseReservation(workload: workload.workload, dryRun: dryRun.enabled)
+        guard !released.isEmpty else { return .init(output: "\(workload.workload) has no reservation\n") }
+        return .init(output: "\(dryRun.enabled ? "would release" : "released") the reservation of"
+            + " \(workload.workload): \(released.map(\.description).joined(separator: ", "))\n")
+    }
+}
