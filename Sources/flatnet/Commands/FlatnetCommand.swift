@@ -30,6 +30,9 @@ struct FlatnetCommand: ParsableCommand {
             CommandGroup(name: "Host-changing", subcommands: [
                 RepairCommand.self, TeardownCommand.self,
             ]),
+            CommandGroup(name: "Node installation (Kubernetes)", subcommands: [
+                InstallCommand.self, UninstallCommand.self,
+            ]),
         ]
     )
 

@@ -1,0 +1,110 @@
+import ArgumentParser
+import FlatnetCore
+import FlatnetSystem
+
+/// `flatnet install`: what the Kubernetes DaemonSet runs on every node
+/// (deploy/kubernetes/flatnet.yaml, docs/kubernetes.md). The static binary installs
+/// itself, so the image needs no shell.
+struct InstallCommand: OperatorCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "install",
+        abstract: "Install the plugin and this node's networks under a root (the DaemonSet's installer).",
+        usage: """
+            flatnet install --answers <file> [--node <name>] [--root <dir>] [--bin-dir <dir>] \
+            [--conf-dir <dir>] [--order <NN>] [--catalog <dir>]
+            """,
+        discussion: """
+            Copies this binary to ROOT/BIN-DIR/flatnet (and links flatnet-ipam to it), renders \
+            the node's networks from a fleet answers file into ROOT/CONF-DIR/NN-<network>.conflist, \
+            and writes the node name to ROOT/etc/flatnet/nodename. Everything is checked before \
+            anything is written: a node the answers do not name, or a file in the way that \
+            flatnet install did not write, is refused. Each file is replaced by rename, never \
+            rewritten in place; one already as planned is left alone, so running it again \
+            changes nothing, and after an edit of the answers it converges (a network taken \
+            out loses its conflist). What it wrote is listed in ROOT/etc/flatnet/install-manifest, \
+            which `flatnet uninstall` reads.
+            """)
+
+    @OptionGroup var root: InstallRootOption
+    @Option(help: ArgumentHelp("The fleet answers file (the ConfigMap's).", valueName: "file"))
+    var answers: String
+    @Option(help: ArgumentHelp("This node's name as the answers spell it; default: $NODE_NAME.",
+                               valueName: "name"))
+    var node: String?
+    @Option(name: .customLong("bin-dir"),
+            help: ArgumentHelp("The CNI plugin directory, under ROOT.", valueName: "dir"))
+    var binDirectory = "opt/cni/bin"
+    @Option(name: .customLong("conf-dir"),
+            help: ArgumentHelp("The CNI configuration directory, under ROOT.", valueName: "dir"))
+    var confDirectory = "etc/cni/net.d"
+    @Option(help: ArgumentHelp("Two digits that start each conflist's file name; runtimes take the"
+                               + " first file in name order as the default network.", valueName: "NN"))
+    var order = "90"
+    @Option(help: NetconfCommand.catalogHelp)
+    var catalog: String?
+
+    func validate() throws {
+        guard order.count == 2, order.allSatisfy(\.isASCII), order.allSatisfy(\.isNumber) else {
+            throw ValidationError("--order \(order.bounded(20)): expected two digits (00-99)")
+        }
+        for (option, value) in [("--bin-dir", binDirectory), ("--conf-dir", confDirectory)] {
+            if let problem = InstallPath.problem(InstallPath.relative(value)) {
+                throw ValidationError("\(option) \(value.bounded(80)): \(problem)")
+            }
+        }
+    }
+
+    func execute() throws -> CommandOutcome {
+        let node = try nodeName()
+        let networks = try NodeNetworks.render(answers: answers, node: node, catalogDirectory: catalog)
+        guard let binary = try InstallFiles.readBytes("/proc/self/exe") else {
+            throw CNIError(.ioFailure, "cannot read this program's binary (/proc/self/exe)")
+        }
+        let layout = InstallPlan.Layout(binDirectory: InstallPath.relative(binDirectory),
+                                        confDirectory: InstallPath.relative(confDirectory), order: order)
+        let plan = InstallPlan(layout: layout, binary: binary, node: node, networks: networks)
+        let report = try Installer(root: root.path).install(plan)
+        return .init(output: report.joined(separator: "\n") + "\n")
+    }
+
+    /// --node, else NODE_NAME (the DaemonSet sets it from spec.nodeName).
+    func nodeName() throws -> String {
+        guard let name = node ?? ProcessEnvironment.current()["NODE_NAME"], !name.isEmpty else {
+            throw UsageError("which node? give --node NAME or set NODE_NAME")
+        }
+        guard name.utf8.count <= 253, !name.contains(where: { $0.isWhitespace || $0 == "/" }) else {
+            throw UsageError("node name \"\(name.bounded(80))\": expected a host name (no spaces or /)")
+        }
+        return name
+    }
+}
+
+/// `--root DIR`, which install and uninstall share.
+struct InstallRootOption: ParsableArguments {
+    @Option(name: .customLong("root"),
+            help: ArgumentHelp("Where the node's file system is mounted (the DaemonSet's hostPath mounts).",
+                               valueName: "dir"))
+    var path = "/"
+}
+
+/// The networks a fleet answers file gives one node, rendered and validated with the
+/// whole fleet (overlaps between nodes are refused like `flatnet netconf validate` does).
+enum NodeNetworks {
+    static func render(answers: String, node: String, catalogDirectory: String?) throws -> [RenderedNetwork] {
+        let catalog = try CatalogFiles.load(catalogDirectory)
+        let document = try CatalogFiles.readJSON(answers)
+        guard document["networks"] != nil else {
+            throw CNIError(.invalidNetworkConfig, "\(answers) is not a fleet answers file (no \"networks\")",
+                           details: "install renders each node's networks from the fleet form"
+                               + " (netconf/examples/fleet.answers.json)")
+        }
+        let rendered = try catalog.renderFleet(try FleetFile.parse(document))
+        let mine = rendered.filter { $0.host == node }
+        guard !mine.isEmpty else {
+            let known = Array(Set(rendered.map(\.host))).sorted().joined(separator: ", ")
+            throw CNIError(.invalidNetworkConfig, "node \(node.bounded(80)) is not in \(answers)",
+                           details: "hosts there: \(known); nothing was written")
+        }
+        return mine
+    }
+}
