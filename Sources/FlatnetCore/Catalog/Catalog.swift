@@ -69,7 +69,8 @@ public struct Catalog: Sendable {
         var rendered: [RenderedNetwork] = [], problems: [ConfigProblem] = []
         for (node, values) in nodes.sorted(by: { $0.key < $1.key }) {
             let answers = shared.merging(values.objectValue ?? [:]) { $1 }
-            let document = TemplateRenderer.render(try template("conflist"), answers: answers, templates: templates)
+            let document = TemplateRenderer.render(try template("conflist"), answers: answers,
+                                                   templates: templates)
             let path = "answers.\(NodeAnswers.variable).\(node)"
             do {
                 let config = try Catalog.check(document, context: "node \(node): ")

@@ -29,7 +29,8 @@ public enum CatalogAnswers {
             log.add("\(path).\(variable)", message)
         }
         var resolved: [String: JSONValue] = [:]
-        for question in questions where families.applies(question) && only?.contains(question.variable) != false {
+        let asked = questions.filter { families.applies($0) && only?.contains($0.variable) != false }
+        for question in asked {
             let answer = answers[question.variable].flatMap { isAnswer($0) ? $0 : nil }
             guard let value = answer ?? question.defaultValue else {
                 if let problem = families.missingProblem(question) {

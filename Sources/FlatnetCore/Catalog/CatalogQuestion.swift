@@ -137,7 +137,8 @@ public struct CatalogQuestion: Equatable, Sendable {
     /// checks the rest: TLS files for https).
     func endpointsProblem(_ value: JSONValue) -> String? {
         guard case .array(let entries) = value, !entries.isEmpty else {
-            return "expected a list of endpoint URLs such as [\"https://10.0.0.11:2379\"], got \(value.typeName)"
+            return "expected a list of endpoint URLs such as [\"https://10.0.0.11:2379\"],"
+                + " got \(value.typeName)"
         }
         for (index, entry) in entries.enumerated() {
             guard let text = entry.stringValue,

@@ -17,7 +17,9 @@ enum NodeAnswers {
         let perNode = Set(questions.filter(\.perNode).map(\.variable))
         var shared = answers
         let nodes = shared.removeValue(forKey: variable)
-        for name in perNode.sorted() where shared.removeValue(forKey: name).map(CatalogAnswers.isAnswer) == true {
+        let sharedRanges = perNode.sorted().filter { answers[$0].map(CatalogAnswers.isAnswer) == true }
+        for name in perNode { shared[name] = nil }
+        for name in sharedRanges {
             log.add("\(path).\(name)", "with nodes, each node's ranges go in nodes.<node>:"
                 + " a range at the top would be every node's, and two nodes would hand out one address")
         }
@@ -29,16 +31,17 @@ enum NodeAnswers {
         }
         var resolved = CatalogAnswers.resolve(shared, questions: sharedQuestions, path: path, log: log)
         guard case .object(let entries)? = nodes, !entries.isEmpty else {
-            log.add("\(path).\(variable)", "expected an object with at least one node: node name -> its ranges")
+            log.add("\(path).\(variable)",
+                    "expected an object with at least one node: node name -> its ranges")
             return resolved
         }
         let families = FamilyAnswers(shared, questions: questions)
         var byNode: [String: JSONValue] = [:]
         for (node, entry) in entries.sorted(by: { $0.key < $1.key }) {
-            let context = NodeContext(path: "\(path).\(variable).\(node)", perNode: perNode, families: families)
-            guard let members = context.members(node: node, entry: entry, questions: questions, log: log) else {
-                continue
-            }
+            let context = NodeContext(path: "\(path).\(variable).\(node)", perNode: perNode,
+                                      families: families)
+            guard let members = context.members(node: node, entry: entry, questions: questions, log: log)
+            else { continue }
             let values = CatalogAnswers.resolve(shared.merging(members) { $1 }, questions: questions,
                                                 path: context.path, log: log, only: perNode)
             byNode[node] = .object(values)
@@ -66,10 +69,11 @@ enum NodeAnswers {
                 return nil
             }
             for key in members.keys.sorted() where !perNode.contains(key) {
-                log.add("\(path).\(key)", "not a per-node answer (per node: \(perNode.sorted().joined(separator: ", ")))",
-                        kind: .unknownKey)
+                let names = perNode.sorted().joined(separator: ", ")
+                log.add("\(path).\(key)", "not a per-node answer (per node: \(names))", kind: .unknownKey)
             }
-            for question in questions where members[question.variable] != nil && perNode.contains(question.variable) {
+            let answered = questions.filter { members[$0.variable] != nil && perNode.contains($0.variable) }
+            for question in answered {
                 guard let family = question.family, families.askedBy[family] == nil else { continue }
                 log.add("\(path).\(question.variable)", "the network has no \(family.name) range set"
                     + " (answer its subnet at the top)")

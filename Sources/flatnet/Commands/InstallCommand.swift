@@ -8,7 +8,7 @@ import FlatnetSystem
 struct InstallCommand: OperatorCommand {
     static let configuration = CommandConfiguration(
         commandName: "install",
-        abstract: "Install the plugin and this node's networks under a root (the DaemonSet's installer).",
+        abstract: "Put the plugin and this node's conflists in place.",
         usage: """
             flatnet install --answers <file> [--node <name>] [--root <dir>] [--bin-dir <dir>] \
             [--conf-dir <dir>] [--order <NN>] [--catalog <dir>]

@@ -74,7 +74,8 @@ enum InstallFiles {
     /// Replaces `path` with `bytes` and `mode`: a temp file beside it (`open` O_EXCL,
     /// `fchmod`, `write`, `fsync`), `rename` over `path`, `fsync` of the directory.
     static func replace(_ path: String, with bytes: [UInt8], mode: mode_t) throws(SystemCallError) {
-        let temporary = StateFilesPath.directory(of: path) + "/.flatnet-install." + StateFilesPath.basename(of: path)
+        let temporary = StateFilesPath.directory(of: path) + "/.flatnet-install."
+            + StateFilesPath.basename(of: path)
         // A temp file left by a run that died (the DaemonSet's process is often pid 1, so
         // every run picks this name) is removed first.
         _ = try StateFiles.remove(temporary)
@@ -100,7 +101,9 @@ enum InstallFiles {
         _ descriptor: Int32, with bytes: [UInt8], mode: mode_t, path: String
     ) throws(SystemCallError) {
         // fchmod, not the open mode: the umask would narrow that one.
-        guard fchmod(descriptor, mode) == 0 else { throw SystemCallError(call: "fchmod(\(path))", errno: errno) }
+        guard fchmod(descriptor, mode) == 0 else {
+            throw SystemCallError(call: "fchmod(\(path))", errno: errno)
+        }
         var remaining = bytes[...]
         while !remaining.isEmpty {
             let written = remaining.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }

@@ -50,14 +50,16 @@ struct InstallPlan {
         }
         files = [File(path: layout.binDirectory + "/flatnet", bytes: binary, mode: 0o755, what: "the plugin")]
             + conflists
-            + [File(path: Self.nodeNameFile, bytes: Array((node + "\n").utf8), mode: 0o644, what: "node \(node)")]
+            + [File(path: Self.nodeNameFile, bytes: Array((node + "\n").utf8), mode: 0o644,
+                    what: "node \(node)")]
         links = [Link(path: layout.binDirectory + "/flatnet-ipam", target: "flatnet")]
     }
 
     /// The manifest entries of the planned files and links (directories are recorded
     /// only when install creates them).
     var entries: [InstallManifest.Entry] {
-        files.map { .file($0.path, digest: ContentDigest.of($0.bytes)) } + links.map { .link($0.path, target: $0.target) }
+        files.map { .file($0.path, digest: ContentDigest.of($0.bytes)) }
+            + links.map { .link($0.path, target: $0.target) }
     }
 
     var paths: Set<String> { Set(files.map(\.path) + links.map(\.path)) }

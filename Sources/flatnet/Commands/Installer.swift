@@ -25,7 +25,9 @@ struct Installer {
         let old = try loadManifest()
         try refuseForeign(plan, manifest: old)
         let changedFiles = try plan.files.filter { try !isInPlace($0) }
-        let changedLinks = try plan.links.filter { try InstallFiles.found(path($0.path)) != .symlink(target: $0.target) }
+        let changedLinks = try plan.links.filter {
+            try InstallFiles.found(path($0.path)) != .symlink(target: $0.target)
+        }
         let stale = old.entries.filter { entry in
             if case .directory = entry { return false }
             return !plan.paths.contains(entry.path)
@@ -68,7 +70,9 @@ struct Installer {
         for file in plan.files {
             guard let found = try InstallFiles.found(path(file.path)) else { continue }
             guard manifest.owns(file.path) else { throw refusal(file.path, found: found, because: notOurs) }
-            if found != .regular { throw refusal(file.path, found: found, because: "install wrote a file there") }
+            if found != .regular {
+                throw refusal(file.path, found: found, because: "install wrote a file there")
+            }
         }
         for link in plan.links {
             guard let found = try InstallFiles.found(path(link.path)) else { continue }

@@ -6,7 +6,7 @@ import FlatnetSystem
 struct UninstallCommand: OperatorCommand {
     static let configuration = CommandConfiguration(
         commandName: "uninstall",
-        abstract: "Remove what `flatnet install` put under a root, and nothing else.",
+        abstract: "Remove what `flatnet install` put in place.",
         usage: "flatnet uninstall [--root <dir>]",
         discussion: """
             Removes each file and link ROOT/etc/flatnet/install-manifest lists, then the \

@@ -16,7 +16,9 @@ struct Uninstaller {
         guard present || !manifest.entries.isEmpty else {
             return ["nothing to uninstall: no \(file)"]
         }
-        let contents = manifest.entries.filter { if case .directory = $0 { return false } else { return true } }
+        let contents = manifest.entries.filter {
+            if case .directory = $0 { return false } else { return true }
+        }
         var (_, report) = try remove(contents, manifest: manifest)
         try StateFiles.remove(file)
         try StateFiles.syncDirectory(of: file)
