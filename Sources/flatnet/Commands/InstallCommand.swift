@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlatnetCore
 import FlatnetSystem
+import Glibc
 
 /// `flatnet install`: what the Kubernetes DaemonSet runs on every node
 /// (deploy/kubernetes/flatnet.yaml, docs/kubernetes.md). The static binary installs
@@ -11,7 +12,7 @@ struct InstallCommand: OperatorCommand {
         abstract: "Put the plugin and this node's conflists in place.",
         usage: """
             flatnet install --answers <file> [--node <name>] [--root <dir>] [--bin-dir <dir>] \
-            [--conf-dir <dir>] [--order <NN>] [--catalog <dir>]
+            [--conf-dir <dir>] [--order <NN>] [--catalog <dir>] [--every <seconds>]
             """,
         discussion: """
             Copies this binary to ROOT/BIN-DIR/flatnet (and links flatnet-ipam to it), renders \
@@ -22,7 +23,9 @@ struct InstallCommand: OperatorCommand {
             rewritten in place; one already as planned is left alone, so running it again \
             changes nothing, and after an edit of the answers it converges (a network taken \
             out loses its conflist). What it wrote is listed in ROOT/etc/flatnet/install-manifest, \
-            which `flatnet uninstall` reads.
+            which `flatnet uninstall` reads. With --every it stays, converging again every SECONDS \
+            (so an edited ConfigMap or a deleted file is put right) and printing only changes; \
+            any failure ends it with exit 1, and what was in place stays.
             """)
 
     @OptionGroup var root: InstallRootOption
@@ -42,10 +45,16 @@ struct InstallCommand: OperatorCommand {
     var order = "90"
     @Option(help: NetconfCommand.catalogHelp)
     var catalog: String?
+    @Option(help: ArgumentHelp("Stay, and converge again every SECONDS (the DaemonSet's container).",
+                               valueName: "seconds"))
+    var every: Int?
 
     func validate() throws {
         guard order.count == 2, order.allSatisfy(\.isASCII), order.allSatisfy(\.isNumber) else {
             throw ValidationError("--order \(order.bounded(20)): expected two digits (00-99)")
+        }
+        if let every, !(1...86400).contains(every) {
+            throw ValidationError("--every \(every): expected 1-86400 seconds")
         }
         for (option, value) in [("--bin-dir", binDirectory), ("--conf-dir", confDirectory)] {
             if let problem = InstallPath.problem(InstallPath.relative(value)) {
@@ -55,6 +64,17 @@ struct InstallCommand: OperatorCommand {
     }
 
     func execute() throws -> CommandOutcome {
+        let first = try installOnce()
+        guard let every else { return .init(output: first.text) }
+        try StandardStreams.write(first.text, to: 1)
+        while true {
+            sleep(UInt32(every))
+            let report = try installOnce()
+            if report.changed { try StandardStreams.write(report.text, to: 1) }
+        }
+    }
+
+    func installOnce() throws -> InstallReport {
         let node = try nodeName()
         let networks = try NodeNetworks.render(answers: answers, node: node, catalogDirectory: catalog)
         guard let binary = try InstallFiles.readBytes("/proc/self/exe") else {
@@ -63,8 +83,7 @@ struct InstallCommand: OperatorCommand {
         let layout = InstallPlan.Layout(binDirectory: InstallPath.relative(binDirectory),
                                         confDirectory: InstallPath.relative(confDirectory), order: order)
         let plan = InstallPlan(layout: layout, binary: binary, node: node, networks: networks)
-        let report = try Installer(root: root.path).install(plan)
-        return .init(output: report.joined(separator: "\n") + "\n")
+        return try Installer(root: root.path).install(plan)
     }
 
     /// --node, else NODE_NAME (the DaemonSet sets it from spec.nodeName).

@@ -38,7 +38,8 @@ enum InstallFiles {
         }
     }
 
-    /// The bytes of a regular file (`open` + `read`), or nil when it does not exist.
+    /// The bytes of a regular file (`open`, `fstat` for its size, `read` until end of
+    /// file), or nil when it does not exist.
     static func readBytes(_ path: String) throws(SystemCallError) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -46,16 +47,24 @@ enum InstallFiles {
             throw SystemCallError(call: "open(\(path))", errno: errno)
         }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw SystemCallError(call: "fstat(\(path))", errno: errno)
+        }
+        // One buffer of the file's size (the binary is 17 MB), grown only if the file grew.
+        var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
+        var filled = 0
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { return bytes }
+            if filled == bytes.count { bytes += [UInt8](repeating: 0, count: bytes.count) }
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+            }
+            if count == 0 { return Array(bytes[0..<filled]) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw SystemCallError(call: "read(\(path))", errno: errno)
             }
-            bytes += chunk[0..<count]
+            filled += count
         }
     }
 

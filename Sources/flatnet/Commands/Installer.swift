@@ -21,7 +21,7 @@ struct Installer {
         return try InstallManifest.parse(text, file: file)
     }
 
-    func install(_ plan: InstallPlan) throws -> [String] {
+    func install(_ plan: InstallPlan) throws -> InstallReport {
         let old = try loadManifest()
         try refuseForeign(plan, manifest: old)
         let changedFiles = try plan.files.filter { try !isInPlace($0) }
@@ -34,7 +34,8 @@ struct Installer {
         }
         let missingDirectories = try plan.directories.filter { try InstallFiles.found(path($0)) == nil }
         if changedFiles.isEmpty && changedLinks.isEmpty && stale.isEmpty && missingDirectories.isEmpty {
-            return plan.files.map { "\(path($0.path)) is up to date (\($0.what))" }
+            return InstallReport(lines: plan.files.map { "\(path($0.path)) is up to date (\($0.what))" },
+                                 changed: false)
         }
         var report: [String] = []
         for directory in missingDirectories {
@@ -55,7 +56,7 @@ struct Installer {
             .map { $0 + " (no longer in the answers)" }
         let directories = (old.directories + missingDirectories).map(InstallManifest.Entry.directory)
         try writeManifest(InstallManifest().adding(directories + plan.entries))
-        return report
+        return InstallReport(lines: report, changed: true)
     }
 
     /// A planned path may hold only what the manifest says install put there: a file
@@ -102,4 +103,12 @@ struct Installer {
         if try StateFiles.read(file) == manifest.text { return }
         try InstallFiles.replace(file, with: Array(manifest.text.utf8), mode: 0o644)
     }
+}
+
+/// What one install run did, a line each; `changed` is false when everything was in place.
+struct InstallReport {
+    var lines: [String]
+    var changed: Bool
+
+    var text: String { lines.joined(separator: "\n") + "\n" }
 }
