@@ -44,9 +44,10 @@ BUILD_PACKAGES=(libnl-3-dev libnl-route-3-dev pkg-config)
 # comes with the iptables package. nftables: nft makes the port-security tables the netlink
 # tests fill, and lists them back. tcpdump: the captures on the VLAN trunk. groff-base: the
 # man page `flatnet generate-manual` prints is rendered with warnings on (util-linux's
-# setpriv runs the binary as nobody).
+# setpriv runs the binary as nobody). python3-yaml: the Kubernetes manifests' test reads
+# deploy/kubernetes/*.yaml.
 SUITE_PACKAGES=(iproute2 util-linux python3 containernetworking-plugins iputils-ping ebtables iptables nftables tcpdump
-    groff-base)
+    groff-base python3-yaml)
 
 require_swift() {
     command -v swift >/dev/null 2>&1 || die "swift not found: this machine kind ships Swift 6.3 in /opt/swift"
