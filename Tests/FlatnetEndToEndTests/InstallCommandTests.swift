@@ -94,6 +94,14 @@ struct InstallCommandTests {
         #expect(listed.allSatisfy { !$0.contains(".flatnet-install") && !$0.contains(".tmp.") }, "no temp file left")
     }
 
+    @Test("a temp file a killed run left beside a target is removed by the next run")
+    func leftoverRemoved() throws {
+        let root = try ScratchRoot()
+        try root.write("etc/cni/net.d/.flatnet-install.1.x.90-flat-a.conflist", "{\"half\": ")
+        #expect(try Self.install(root).status == 0)
+        #expect(root.read("etc/cni/net.d/.flatnet-install.1.x.90-flat-a.conflist") == nil)
+    }
+
     @Test("the node name comes from NODE_NAME when --node is not given; neither is a usage error")
     func nodeNameFromEnvironment() throws {
         let root = try ScratchRoot()

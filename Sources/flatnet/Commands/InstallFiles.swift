@@ -83,11 +83,12 @@ enum InstallFiles {
     /// Replaces `path` with `bytes` and `mode`: a temp file beside it (`open` O_EXCL,
     /// `fchmod`, `write`, `fsync`), `rename` over `path`, `fsync` of the directory.
     static func replace(_ path: String, with bytes: [UInt8], mode: mode_t) throws(SystemCallError) {
-        let temporary = StateFilesPath.directory(of: path) + "/.flatnet-install."
+        // A name no other run can pick: two installers at once (a DaemonSet update with
+        // maxSurge) each rename only their own, whole, file. The pid alone is not enough:
+        // in a container it is often 1.
+        let unique = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let temporary = StateFilesPath.directory(of: path) + "/" + temporaryPrefix + "\(getpid()).\(unique)."
             + StateFilesPath.basename(of: path)
-        // A temp file left by a run that died (the DaemonSet's process is often pid 1, so
-        // every run picks this name) is removed first.
-        _ = try StateFiles.remove(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SystemCallError(call: "open(\(temporary))", errno: errno) }
         do {
@@ -121,6 +122,17 @@ enum InstallFiles {
             remaining = remaining.dropFirst(written)
         }
         guard fsync(descriptor) == 0 else { throw SystemCallError(call: "fsync(\(path))", errno: errno) }
+    }
+
+    /// What every temp file of `replace` starts with.
+    static let temporaryPrefix = ".flatnet-install."
+
+    /// Removes temp files a run killed half way left in `directory` (`readdir`, `unlink`);
+    /// a missing directory has none.
+    static func removeLeftovers(in directory: String) throws(SystemCallError) {
+        for name in try StateFiles.list(directory) ?? [] where name.hasPrefix(temporaryPrefix) {
+            _ = try StateFiles.remove(directory + "/" + name)
+        }
     }
 
     /// `rmdir(path)` when the directory is empty; false when it is not (or is gone).

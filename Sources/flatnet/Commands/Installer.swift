@@ -24,6 +24,9 @@ struct Installer {
     func install(_ plan: InstallPlan) throws -> InstallReport {
         let old = try loadManifest()
         try refuseForeign(plan, manifest: old)
+        for directory in Set(plan.files.map { StateFilesPath.directory(of: $0.path) }).sorted() {
+            try InstallFiles.removeLeftovers(in: path(directory))
+        }
         let changedFiles = try plan.files.filter { try !isInPlace($0) }
         let changedLinks = try plan.links.filter {
             try InstallFiles.found(path($0.path)) != .symlink(target: $0.target)
