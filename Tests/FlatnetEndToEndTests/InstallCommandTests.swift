@@ -130,6 +130,24 @@ struct InstallCommandTests {
                 "\(again.stdout)")
     }
 
+    @Test("a manifest naming another run's digest (two runs at once) is put right, so uninstall still removes all")
+    func manifestRepaired() throws {
+        let root = try ScratchRoot()
+        #expect(try Self.install(root).status == 0)
+        let manifest = String(decoding: try #require(root.read("etc/flatnet/install-manifest")), as: UTF8.self)
+        let lines = manifest.split(separator: "\n").map { line in
+            line.hasSuffix("90-flat-a.conflist") ? "file fnv1a64:0000000000000000 etc/cni/net.d/90-flat-a.conflist"
+                : String(line)
+        }
+        try root.write("etc/flatnet/install-manifest", lines.joined(separator: "\n") + "\n")
+        let again = try Self.install(root)
+        #expect(again.status == 0 && again.stdout == "updated \(root.file("etc/flatnet/install-manifest"))\n",
+                "\(again.stdout)")
+        #expect(root.read("etc/flatnet/install-manifest") == Data(manifest.utf8))
+        #expect(try Self.uninstall(root).status == 0)
+        #expect(try root.listing().isEmpty)
+    }
+
     @Test("an edit of the answers converges: a changed network is replaced, a removed one loses its conflist")
     func answersEditConverges() throws {
         let root = try ScratchRoot(), scratch = try ScratchRoot()

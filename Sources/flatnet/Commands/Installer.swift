@@ -27,39 +27,67 @@ struct Installer {
         for directory in Set(plan.files.map { StateFilesPath.directory(of: $0.path) }).sorted() {
             try InstallFiles.removeLeftovers(in: path(directory))
         }
-        let changedFiles = try plan.files.filter { try !isInPlace($0) }
-        let changedLinks = try plan.links.filter {
-            try InstallFiles.found(path($0.path)) != .symlink(target: $0.target)
-        }
-        let stale = old.entries.filter { entry in
-            if case .directory = entry { return false }
-            return !plan.paths.contains(entry.path)
-        }
-        let missingDirectories = try plan.directories.filter { try InstallFiles.found(path($0)) == nil }
-        if changedFiles.isEmpty && changedLinks.isEmpty && stale.isEmpty && missingDirectories.isEmpty {
+        let changes = try Changes(plan, old: old, installer: self)
+        guard !changes.isEmpty else {
             return InstallReport(lines: plan.files.map { "\(path($0.path)) is up to date (\($0.what))" },
                                  changed: false)
         }
+        return InstallReport(lines: try apply(changes, plan: plan, old: old), changed: true)
+    }
+
+    /// What differs from the plan under the root.
+    struct Changes {
+        var files: [InstallPlan.File]
+        var links: [InstallPlan.Link]
+        /// Entries of the old manifest the plan no longer has.
+        var stale: [InstallManifest.Entry]
+        var missingDirectories: [String]
+        /// Two runs at once may leave the manifest naming the other run's digest.
+        var manifestDiffers: Bool
+
+        var isEmpty: Bool {
+            files.isEmpty && links.isEmpty && stale.isEmpty && missingDirectories.isEmpty && !manifestDiffers
+        }
+
+        init(_ plan: InstallPlan, old: InstallManifest, installer: Installer) throws {
+            files = try plan.files.filter { try !installer.isInPlace($0) }
+            links = try plan.links.filter {
+                try InstallFiles.found(installer.path($0.path)) != .symlink(target: $0.target)
+            }
+            stale = old.entries.filter { entry in
+                if case .directory = entry { return false }
+                return !plan.paths.contains(entry.path)
+            }
+            missingDirectories = try plan.directories.filter {
+                try InstallFiles.found(installer.path($0)) == nil
+            }
+            let directories = old.directories.map(InstallManifest.Entry.directory)
+            manifestDiffers = InstallManifest().adding(directories + plan.entries) != old
+        }
+    }
+
+    func apply(_ changes: Changes, plan: InstallPlan, old: InstallManifest) throws -> [String] {
         var report: [String] = []
-        for directory in missingDirectories {
+        for directory in changes.missingDirectories {
             try StateFiles.makeDirectory(path(directory), mode: 0o755)
             report.append("created \(path(directory))")
         }
-        let created = missingDirectories.map(InstallManifest.Entry.directory)
+        let created = changes.missingDirectories.map(InstallManifest.Entry.directory)
         try writeManifest(old.adding(created + plan.entries))
-        for file in changedFiles {
+        for file in changes.files {
             try InstallFiles.replace(path(file.path), with: file.bytes, mode: file.mode)
             report.append("installed \(path(file.path)) (\(file.what))")
         }
-        for link in changedLinks {
+        for link in changes.links {
             try StateFiles.replaceLink(path(link.path), target: link.target)
             report.append("linked \(path(link.path)) -> \(link.target)")
         }
-        report += try Uninstaller(installer: self).remove(stale, manifest: old).report
+        report += try Uninstaller(installer: self).remove(changes.stale, manifest: old).report
             .map { $0 + " (no longer in the answers)" }
-        let directories = (old.directories + missingDirectories).map(InstallManifest.Entry.directory)
+        let directories = (old.directories + changes.missingDirectories).map(InstallManifest.Entry.directory)
         try writeManifest(InstallManifest().adding(directories + plan.entries))
-        return InstallReport(lines: report, changed: true)
+        if report.isEmpty { report.append("updated \(path(InstallManifest.path))") }
+        return report
     }
 
     /// A planned path may hold only what the manifest says install put there: a file
