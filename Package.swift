@@ -8,6 +8,9 @@
 //                  CNamespace (setns); also file and process wrappers.
 //   CNetlink       system-library target over libnl-3 / libnl-route-3 (pkg-config).
 //   CNamespace     a tiny C shim for setns(2), which Swift's Glibc module does not expose.
+//   CTLS           a small C shim over OpenSSL (Debian's libssl-dev, linked statically): TLS with
+//                  client certificates for the etcd client (FlatnetSystem/Etcd); Swift sees two
+//                  opaque handles and integer results.
 //   CBuildStamp    reads the build stamp (commit, date, Swift version) that build_release
 //                  links in as a separate object; absent from plain `swift build`s.
 //   flatnet        the executable: reads env/stdin, runs the dispatcher, writes stdout; the
@@ -33,7 +36,8 @@ let package = Package(
         ),
         .target(name: "CNamespace"),
         .target(name: "CBuildStamp"),
-        .target(name: "FlatnetSystem", dependencies: ["FlatnetCore", "CNetlink", "CNamespace", "CBuildStamp"]),
+        .target(name: "CTLS", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+        .target(name: "FlatnetSystem", dependencies: ["FlatnetCore", "CNetlink", "CNamespace", "CBuildStamp", "CTLS"]),
         .executableTarget(name: "flatnet", dependencies: [
             "FlatnetCore", "FlatnetSystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -9,8 +9,9 @@ source "$(dirname "$0")/lib/leftovers.sh"
 
 require_root "scripts/test.sh"
 # SUITE_PACKAGES (lib/common.sh): what the suites drive. podman, crun, busybox-static: the
-# podman suite (busybox root filesystems, no registry). lintian, man-db: the package test.
-ensure_packages "${BUILD_PACKAGES[@]}" "${SUITE_PACKAGES[@]}" podman crun busybox-static lintian man-db
+# podman suite (busybox root filesystems, no registry); containerd (1.6, with runc): the
+# containerd suite, on the same root filesystems. lintian, man-db: the package test.
+ensure_packages "${BUILD_PACKAGES[@]}" "${SUITE_PACKAGES[@]}" podman crun busybox-static containerd lintian man-db
 # The documentation's links and anchors, and the code's citations of them (well under a
 # second): first shown failing on broken links of its own, then run on the repository.
 python3 "$FLATNET_ROOT/scripts/lib/check_links.py" --self-test

@@ -102,7 +102,9 @@ enum OperatorCommandLine {
         guard let text = try StateFiles.read(path) else {
             throw CNIError(.ioFailure, "cannot read \(path): no such file")
         }
-        return try NetconfFile.load(text)
+        return try NetconfFile.load(text, node: .thisNode {
+            NodeIdentityReader.current(environment: ProcessEnvironment.current())
+        })
     }
 
     static func failure(_ error: any Error) -> Int32 {

@@ -91,11 +91,12 @@ public final class Topology: @unchecked Sendable {  // immutable after init
 
     /// Runs the flatnet binary inside host `host` as a runtime there would.
     public func flatnet(_ command: String, host: String, container: String, config: JSONValue,
-                        ifName: String = "eth0", arguments: String = "", binary: String? = nil) throws -> PluginCall {
+                        ifName: String = "eth0", arguments: String = "", binary: String? = nil,
+                        extraEnvironment: [String: String] = [:]) throws -> PluginCall {
         let environment = [
             "CNI_COMMAND": command, "CNI_CONTAINERID": container, "CNI_NETNS": "/run/netns/" + namespace(container),
             "CNI_IFNAME": ifName, "CNI_PATH": "/usr/lib/cni", "CNI_ARGS": arguments,
-        ]
+        ].merging(extraEnvironment) { $1 }
         let outcome = try ProcessRunner.run(["/usr/sbin/ip", "netns", "exec", namespace(host), binary ?? TestHost.binary ?? ""],
                                             environment: environment, stdin: config.serialized())
         return PluginCall(outcome: outcome)

@@ -33,8 +33,9 @@ ensure_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# What building flatnet needs (libnl headers and static archives, pkg-config).
-BUILD_PACKAGES=(libnl-3-dev libnl-route-3-dev pkg-config)
+# What building flatnet needs (libnl headers and static archives, pkg-config; libssl-dev:
+# OpenSSL's headers and static archives for the etcd client's TLS, Sources/CTLS).
+BUILD_PACKAGES=(libnl-3-dev libnl-route-3-dev pkg-config libssl-dev)
 
 # What the suites drive, on this machine and inside scripts/vm-test.sh's guest (which runs
 # this machine's own files). containernetworking-plugins: the reference bridge and
@@ -44,10 +45,11 @@ BUILD_PACKAGES=(libnl-3-dev libnl-route-3-dev pkg-config)
 # comes with the iptables package. nftables: nft makes the port-security tables the netlink
 # tests fill, and lists them back. tcpdump: the captures on the VLAN trunk. groff-base: the
 # man page `flatnet generate-manual` prints is rendered with warnings on (util-linux's
-# setpriv runs the binary as nobody). python3-yaml: the Kubernetes manifests' test reads
-# deploy/kubernetes/*.yaml.
+# setpriv runs the binary as nobody). etcd-server, etcd-client, openssl: the 3-member TLS etcd
+# cluster of the cluster-store tests (scripts/lib/etcd_cluster.sh: its certificates, etcdctl).
+# python3-yaml: the Kubernetes manifests' test reads deploy/kubernetes/*.yaml.
 SUITE_PACKAGES=(iproute2 util-linux python3 containernetworking-plugins iputils-ping ebtables iptables nftables tcpdump
-    groff-base python3-yaml)
+    groff-base etcd-server etcd-client openssl python3-yaml)
 
 require_swift() {
     command -v swift >/dev/null 2>&1 || die "swift not found: this machine kind ships Swift 6.3 in /opt/swift"

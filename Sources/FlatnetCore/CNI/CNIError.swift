@@ -39,6 +39,10 @@ public struct CNIErrorCode: RawRepresentable, Hashable, Sendable {
     /// flatnet's own: port security could not be applied or checked (nft missing or
     /// refusing the table, the kernel refusing a port's set elements).
     public static let portSecurityFailure = CNIErrorCode(rawValue: 110)
+    /// flatnet's own: the cluster store (etcd) refused a request or answered with
+    /// something unreadable (TLS or permission failure, a malformed reply); an unreachable
+    /// store is 11 instead.
+    public static let clusterStoreFailure = CNIErrorCode(rawValue: 111)
     /// flatnet's own: an unexpected internal failure (same number as the reference
     /// library's ErrInternal, so runtimes that special-case it behave the same).
     public static let internalError = CNIErrorCode(rawValue: 999)

@@ -42,8 +42,8 @@ extension NetworkConfigValidator {
             forbidden.append((pool.gateway, "ipam.gateway"))
             let span = AddressRange(start: block.network, end: block.broadcast)
             let excluded = pool.exclude.contains { $0.contains(block.network) && $0.length <= block.length }
-            if let index = pool.ranges.firstIndex(where: { $0.overlaps(span) }), !excluded {
-                return "overlaps ipam.ranges[\(index)] (\(pool.ranges[index])): the pool could lease"
+            if let range = pool.clusterRanges.first(where: { $0.range.overlaps(span) }), !excluded {
+                return "overlaps \(range): the pool could lease"
                     + " its addresses; reserve the block outside every host's ranges"
             }
         }

@@ -3,19 +3,19 @@
 public enum NetconfFile {
     /// The flatnet plugin object of `text`, with `name` and `cniVersion` injected from the
     /// conflist as a runtime does, parsed and validated.
-    public static func load(_ text: String) throws -> NetworkConfig {
+    public static func load(_ text: String, node: NodeSelection = .noNode) throws -> NetworkConfig {
         let document: JSONValue
         do {
             document = try JSONValue.parse(text)
         } catch {
             throw CNIError(.decodingFailure, "the file is not valid JSON", details: error.description)
         }
-        return try load(document: document)
+        return try load(document: document, node: node)
     }
 
     /// The same, from an already parsed document (a conflist, a plugin object, or a
     /// Multus NetworkAttachmentDefinition whose `spec.config` holds the conflist).
-    public static func load(document: JSONValue) throws -> NetworkConfig {
+    public static func load(document: JSONValue, node: NodeSelection = .noNode) throws -> NetworkConfig {
         var document = document
         if document["kind"]?.stringValue == "NetworkAttachmentDefinition" {
             guard let embedded = document["spec"]?["config"]?.stringValue else {
@@ -33,7 +33,7 @@ public enum NetconfFile {
             throw CNIError(.incompatibleVersion, "cniVersion is missing or not supported",
                            details: "supported: \(supported)")
         }
-        return try NetworkConfigParser.parse(plugin, cniVersion: version)
+        return try NetworkConfigParser.parse(plugin, cniVersion: version, node: node)
     }
 
     static func pluginObject(_ document: JSONValue) throws -> JSONValue {

@@ -83,6 +83,13 @@ public struct PoolConfig: Equatable, Sendable {
     public var routes: [RouteConfig]
     /// Parent of the per-network state directory `<dataDir>/<network name>`.
     public var dataDirectory: String
+    /// `ipam.nodes`: every node's ranges (empty when the netconf gives `ranges` itself).
+    public var nodes: [NodeRanges] = []
+    /// The node whose ranges the range sets hold, or whose name a cluster-store lease
+    /// records (nil without `ipam.nodes` or `ipam.store`, or when the parse chose none).
+    public var node: NodeIdentity?
+    /// `ipam.store`: the pool lives in etcd, shared by every host (nil: this host's disk).
+    public var store: EtcdStoreConfig?
 
     public init(ipv4: RangeSet?, ipv6: RangeSet? = nil, routes: [RouteConfig] = [],
                 dataDirectory: String = PoolConfig.defaultDataDirectory) {
@@ -116,12 +123,20 @@ public struct RangeSet: Equatable, Sendable {
     public var ranges: [AddressRange]
     /// Addresses and CIDRs never handed out (bare-metal servers, appliances).
     public var exclude: [IPPrefix]
+    /// Every range any node of the network allocates from: `ranges` itself, or with
+    /// `ipam.nodes` all nodes' ranges. Addresses that must never be leased (the reserved
+    /// address, grants) are checked against these, not only this node's.
+    public var clusterRanges: [PathedRange]
 
-    public init(subnet: IPPrefix, gateway: IPAddress?, ranges: [AddressRange], exclude: [IPPrefix] = []) {
+    public init(subnet: IPPrefix, gateway: IPAddress?, ranges: [AddressRange], exclude: [IPPrefix] = [],
+                clusterRanges: [PathedRange]? = nil) {
         self.subnet = subnet
         self.gateway = gateway
         self.ranges = ranges
         self.exclude = exclude
+        let path = subnet.family == .ipv4 ? "ipam.ranges" : "ipam.ipv6.ranges"
+        self.clusterRanges = clusterRanges
+            ?? ranges.enumerated().map { PathedRange(path: "\(path)[\($0.offset)]", range: $0.element) }
     }
 
     public var family: IPFamily { subnet.family }
@@ -179,6 +194,26 @@ public struct IPv4RangeSet: Equatable, Sendable {
     public var gateway: IPv4Address
     public var ranges: [AddressRange]
     public var exclude: [IPv4Prefix]
+    /// See RangeSet.clusterRanges.
+    public var clusterRanges: [PathedRange]
+}
+
+/// A range with the netconf path that wrote it (`ipam.ranges[0]`,
+/// `ipam.nodes.node-a.ranges[1]`), so a message can name it.
+public struct PathedRange: Equatable, Sendable, CustomStringConvertible {
+    public var path: String
+    public var range: AddressRange
+    /// The `ipam.nodes` entry it belongs to, if any.
+    public var node: String?
+
+    public init(path: String, range: AddressRange, node: String? = nil) {
+        self.path = path
+        self.range = range
+        self.node = node
+    }
+
+    /// `ipam.ranges[0] (10.43.1.2-10.43.1.254)`
+    public var description: String { "\(path) (\(range))" }
 }
 
 extension PoolConfig {
@@ -186,7 +221,7 @@ extension PoolConfig {
     public var ipv4View: IPv4RangeSet? {
         guard let set = ipv4, let subnet = set.subnetV4, let gateway = set.gatewayV4 else { return nil }
         return IPv4RangeSet(subnet: subnet, gateway: gateway, ranges: set.ranges,
-                            exclude: set.exclude.compactMap(\.v4))
+                            exclude: set.exclude.compactMap(\.v4), clusterRanges: set.clusterRanges)
     }
 }
 

@@ -30,8 +30,10 @@ public enum NetworkConfigParser {
         case ipamPlugin
     }
 
+    /// `node` says whether `ipam.nodes` picks this node's ranges (the plugin, the
+    /// operator's commands) or only checks every node's (validation).
     public static func parse(
-        _ document: JSONValue, cniVersion: CNIVersion, mode: Mode = .plugin
+        _ document: JSONValue, cniVersion: CNIVersion, mode: Mode = .plugin, node: NodeSelection = .noNode
     ) throws(ConfigError) -> NetworkConfig {
         let log = ProblemLog()
         guard let top = ObjectReader(document, path: "", log: log) else { throw ConfigError(log.problems) }
@@ -46,7 +48,7 @@ public enum NetworkConfigParser {
         let defaultRoute = isPlugin ? top.bool("defaultRoute") ?? true : true
         let metadata = top.object("metadata").flatMap(parseMetadata)
         let ipam = top.object("ipam", required: true).flatMap { block in
-            isPlugin ? parseIPAM(block) : parseOwnIPAM(block)
+            isPlugin ? parseIPAM(block, node: node) : parseOwnIPAM(block, node: node)
         }
         let portSecurity = isPlugin ? top.portSecurity() : PortSecurityConfig()
         let runtime = RuntimeInputsParser.parse(top)
@@ -79,16 +81,16 @@ public enum NetworkConfigParser {
     }
 
     /// In `ipamPlugin` mode the block must be flatnet-ipam's own.
-    static func parseOwnIPAM(_ block: ObjectReader) -> IPAMConfig? {
+    static func parseOwnIPAM(_ block: ObjectReader, node: NodeSelection) -> IPAMConfig? {
         guard let type = block.string("type", required: true) else { return nil }
         guard type == PoolConfig.pluginType else {
             block.log.add(block.childPath("type"), "flatnet-ipam was run for ipam type \"\(type)\"")
             return nil
         }
-        return PoolConfigParser.parse(block).map(IPAMConfig.pool)
+        return PoolConfigParser.parse(block, node: node).map(IPAMConfig.pool)
     }
 
-    static func parseIPAM(_ block: ObjectReader) -> IPAMConfig? {
+    static func parseIPAM(_ block: ObjectReader, node: NodeSelection) -> IPAMConfig? {
         guard let type = block.string("type", required: true) else { return nil }
         guard type == PoolConfig.pluginType else {
             guard !type.isEmpty, CNIEnvironment.isValidName(type) else {
@@ -97,6 +99,6 @@ public enum NetworkConfigParser {
             }
             return .delegated(type: type)
         }
-        return PoolConfigParser.parse(block).map(IPAMConfig.pool)
+        return PoolConfigParser.parse(block, node: node).map(IPAMConfig.pool)
     }
 }

@@ -77,8 +77,8 @@ public enum NetworkConfigValidator {
         if reserved == pool.gateway {
             log.add(path, "\(reserved) is also ipam.gateway; the reserved address must be its own address")
         }
-        for (index, range) in pool.ranges.enumerated() where range.contains(reserved) {
-            log.add(path, "\(reserved) is inside ipam.ranges[\(index)] (\(range));"
+        for range in pool.clusterRanges where range.range.contains(reserved) {
+            log.add(path, "\(reserved) is inside \(range);"
                 + " the pool would hand it out")
         }
         if pool.subnet.contains(metadata.address) {

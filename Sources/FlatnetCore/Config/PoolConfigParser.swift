@@ -3,10 +3,12 @@
 /// the `ipv6` object holds the same keys for IPv6 (README.md#ipv6-and-dual-stack).
 enum PoolConfigParser {
     static let rangeSetKeys: Set<String> = ["subnet", "gateway", "ranges", "exclude"]
-    static let knownKeys: Set<String> = rangeSetKeys.union(["type", "ipv6", "routes", "dataDir"])
+    static let knownKeys: Set<String> = rangeSetKeys.union(["type", "ipv6", "routes", "dataDir", "nodes", "store"])
 
-    static func parse(_ block: ObjectReader) -> PoolConfig? {
+    static func parse(_ block: ObjectReader, node selection: NodeSelection) -> PoolConfig? {
         block.rejectUnknownKeys(known: knownKeys)
+        // With a store the ranges are the cluster's own; `nodes` is then refused (identify).
+        let perNode = block.value("nodes") != nil && block.value("store") == nil
         let hasIPv4 = rangeSetKeys.contains { block.value($0) != nil }
         let ipv6Block = block.object("ipv6")
         if !hasIPv4, block.value("ipv6") == nil {
@@ -14,24 +16,33 @@ enum PoolConfigParser {
                           "is required (or an ipv6 range set for an IPv6-only pool)")
             return nil
         }
-        let ipv4 = hasIPv4 ? parseRangeSet(block, family: .ipv4) : nil
+        let ipv4 = hasIPv4 ? parseRangeSet(block, family: .ipv4, perNode: perNode) : nil
         let ipv6 = ipv6Block.flatMap { set -> RangeSet? in
             set.rejectUnknownKeys(known: rangeSetKeys)
-            return parseRangeSet(set, family: .ipv6)
+            return parseRangeSet(set, family: .ipv6, perNode: perNode)
         }
         let routes = (block.array("routes") ?? []).compactMap {
             parseRoute($0.value, path: $0.path, log: block.log)
         }
         let dataDirectory = block.string("dataDir") ?? PoolConfig.defaultDataDirectory
         guard hasIPv4 == (ipv4 != nil), (block.value("ipv6") == nil) == (ipv6 == nil) else { return nil }
-        return PoolConfig(ipv4: ipv4, ipv6: ipv6, routes: routes, dataDirectory: dataDirectory)
+        var pool = PoolConfig(ipv4: ipv4, ipv6: ipv6, routes: routes, dataDirectory: dataDirectory)
+        if let store = block.object("store") {
+            guard let etcd = StoreConfigParser.parse(store) else { return nil }
+            pool.store = etcd
+            return NodeRangesParser.identify(block, pool: pool, selection: selection,
+                                             perNode: block.value("nodes") != nil)
+        }
+        guard perNode else { return pool }
+        return NodeRangesParser.apply(block, to: pool, selection: selection)
     }
 
-    /// One family's subnet, gateway (required for IPv4), ranges and exclusions.
-    static func parseRangeSet(_ block: ObjectReader, family: IPFamily) -> RangeSet? {
+    /// One family's subnet, gateway (required for IPv4), ranges and exclusions. With
+    /// `ipam.nodes` the ranges are the nodes' (NodeRangesParser), so the set's own are empty.
+    static func parseRangeSet(_ block: ObjectReader, family: IPFamily, perNode: Bool) -> RangeSet? {
         let subnet = block.prefix("subnet", required: true, family: family)
         let gateway = block.address("gateway", required: family == .ipv4, family: family)
-        let ranges = parseRanges(block, family: family)
+        let ranges = perNode ? NodeRangesParser.refuseOwnRanges(block) : parseRanges(block, family: family)
         let exclude = (block.array("exclude") ?? []).compactMap { element in
             ObjectReader.prefix(element.value, path: element.path, log: block.log, allowBareAddress: true,
                                 family: family)

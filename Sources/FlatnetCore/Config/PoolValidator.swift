@@ -86,9 +86,11 @@ enum PoolValidator {
         }
     }
 
+    /// Every range any node allocates from (`ranges`, or all of `ipam.nodes`): inside the
+    /// subnet, clear of the gateway, and overlapping no other, whichever node it is.
     static func checkRanges(_ set: RangeSet, space: SubnetSpace, log: ProblemLog) {
-        for (index, range) in set.ranges.enumerated() {
-            let path = "\(set.path).ranges[\(index)]"
+        for (index, pathed) in set.clusterRanges.enumerated() {
+            let range = pathed.range, path = pathed.path
             guard range.start <= range.end else {
                 log.add(path, "rangeStart \(range.start) is after rangeEnd \(range.end)")
                 continue
@@ -98,8 +100,10 @@ enum PoolValidator {
             if let gateway = set.gateway, range.contains(gateway) {
                 log.add(path, "\(range) contains \(set.path).gateway \(gateway); the pool would hand it out")
             }
-            for (other, earlier) in set.ranges[..<index].enumerated() where earlier.overlaps(range) {
-                log.add(path, "\(range) overlaps \(set.path).ranges[\(other)] (\(earlier))")
+            for earlier in set.clusterRanges[..<index] where earlier.range.overlaps(range) {
+                let twoNodes = earlier.node != nil && earlier.node != pathed.node
+                log.add(path, "\(range) overlaps \(earlier)"
+                    + (twoNodes ? "; two nodes would hand out the same addresses" : ""))
             }
         }
     }

@@ -93,8 +93,8 @@ extension NetworkConfigValidator {
             }
             if address == pool.gateway { return "is ipam.gateway; containers may not claim the router" }
             let excluded = pool.exclude.contains { $0.contains(address) }
-            if let index = pool.ranges.firstIndex(where: { $0.contains(address) }), !excluded {
-                return "is inside ipam.ranges[\(index)] (\(pool.ranges[index])): the pool could lease it"
+            if let range = pool.clusterRanges.first(where: { $0.range.contains(address) }), !excluded {
+                return "is inside \(range): the pool could lease it"
                     + " to a container, which every container allowed it could then impersonate;"
                     + " list it in ipam.exclude or pick one outside the ranges"
             }

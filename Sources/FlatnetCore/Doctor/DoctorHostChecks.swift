@@ -108,12 +108,14 @@ enum DoctorHostChecks {
             : .repairable(check, "missing",
                           fix: fixes.repair(or: "ip addr add \(reserved) dev \(metadata.dockerBridge)"))]
         if let pool = config.ipam.ipv4Pool {
-            let inPool = pool.ranges.contains { $0.contains(metadata.reservedAddress) }
-            findings.append(inPool ? .problem("reserved address outside the pool",
-                                              "\(metadata.reservedAddress) is inside ipam.ranges",
-                                              fix: "flatnet netconf validate \(fixes.conf)  # move"
-                                                  + " metadata.reservedAddress out of every range")
-                : .ok("reserved address outside the pool"))
+            let check = "reserved address outside the pool"
+            if let range = pool.clusterRanges.first(where: { $0.range.contains(metadata.reservedAddress) }) {
+                findings.append(.problem(check, "\(metadata.reservedAddress) is inside \(range.path)",
+                                         fix: "flatnet netconf validate \(fixes.conf)  # move"
+                                             + " metadata.reservedAddress out of every range"))
+            } else {
+                findings.append(.ok(check))
+            }
         }
         return findings
     }

@@ -31,8 +31,9 @@ public struct Dispatcher {
             try StdinDocument.checkNetworkName(document)
             let invocation = try CNIEnvironment.invocation(for: command, in: environment)
             let version = try StdinDocument.configVersion(document, for: command)
-            let config = try NetworkConfigParser.parse(document, cniVersion: version,
-                                                       mode: backend.configMode)
+            let config = try NetworkConfigParser.parse(
+                document, cniVersion: version, mode: backend.configMode,
+                node: .thisNode { backend.thisNode(environment: environment) })
             return try perform(PluginRequest(invocation: invocation, config: config))
         } catch {
             return .failure(CNIErrorMapping.cniError(for: error), cniVersion: replyVersion)

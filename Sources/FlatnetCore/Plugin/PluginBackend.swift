@@ -14,6 +14,9 @@ public struct PluginRequest: Sendable {
 public protocol PluginBackend {
     /// How this backend's netconf is read (the plugin's, or a standalone IPAM's).
     var configMode: NetworkConfigParser.Mode { get }
+    /// Which node this is, for a netconf with `ipam.nodes` (NodeIdentity's order). Called
+    /// only for such a netconf.
+    func thisNode(environment: [String: String]) -> NodeIdentity?
     func add(_ request: PluginRequest) throws -> CNIResult
     func delete(_ request: PluginRequest) throws
     func check(_ request: PluginRequest) throws
@@ -23,6 +26,11 @@ public protocol PluginBackend {
 
 extension PluginBackend {
     public var configMode: NetworkConfigParser.Mode { .plugin }
+
+    /// Fakes know only the environment; the real backends read the file and host name too.
+    public func thisNode(environment: [String: String]) -> NodeIdentity? {
+        NodeIdentity.fromEnvironment(environment)
+    }
 }
 
 /// An error type from a lower layer that knows its CNI code (netlink, state files, ...).

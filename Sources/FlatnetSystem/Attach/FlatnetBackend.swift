@@ -11,8 +11,12 @@ public struct FlatnetBackend: PluginBackend {
         self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
     }
 
-    func ipam(_ request: PluginRequest) -> IPAMClient {
-        IPAMClient(request: request, environment: environment,
+    public func thisNode(environment: [String: String]) -> NodeIdentity? {
+        NodeIdentityReader.current(environment: environment)
+    }
+
+    func ipam(_ request: PluginRequest) throws -> IPAMClient {
+        try IPAMClient(request: request, environment: environment,
                    lockTimeoutMilliseconds: lockTimeoutMilliseconds)
     }
 
@@ -48,9 +52,10 @@ public struct FlatnetBackend: PluginBackend {
         var random = SystemRandomNumberGenerator()
         let mac = config.runtime.effectiveRequests(with: invocation.arguments).mac ?? .random(using: &random)
         try runner.run([try AttachPlanner.vethStep(config: config, invocation: invocation, mac: mac)])
-        let ipam = ipam(request)
+        let ipam: IPAMClient
         let (addresses, firstLease): (CNIResult, Bool)
         do {
+            ipam = try self.ipam(request)
             (addresses, firstLease) = try ipam.add(request)
         } catch {
             runner.rollBack()
@@ -213,7 +218,7 @@ public struct FlatnetBackend: PluginBackend {
             }
         }
         try checkAppliedSetup(config)
-        if case .pool(let pool) = ipam(request) { try pool.checkStatus() }
+        if case .pool(let pool) = try ipam(request) { try pool.checkStatus() }
     }
 
     /// 51 when the host side a setup left here no longer serves or guards the containers:
@@ -254,8 +259,8 @@ public struct FlatnetBackend: PluginBackend {
             problems.append(CNIErrorMapping.cniError(for: error).message)
         }
         do {
-            switch ipam(request) {
-            case .pool(let pool): problems += try pool.collectGarbage(keeping: Set(valid)).problems
+            switch try ipam(request) {
+            case .pool(let pool): problems += try pool.collectGarbage(valid: Set(valid))
             case .delegated(let plugin, let environment, let netconf):
                 try plugin.run(.garbageCollect, environment: environment, netconf: netconf)
             }

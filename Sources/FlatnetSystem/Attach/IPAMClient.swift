@@ -1,20 +1,28 @@
 import FlatnetCore
 
-/// Where a network's addresses come from: flatnet's pool in-process, or another IPAM
-/// plugin on CNI_PATH. Both answer with a CNI result.
-public enum IPAMClient: Sendable {
-    case pool(PoolIPAM)
+/// Where a network's addresses come from: flatnet's pool in-process (on this host's disk,
+/// or in the cluster store), or another IPAM plugin on CNI_PATH. All answer with a CNI
+/// result.
+public enum IPAMClient {
+    case pool(any OwnPool)
     case delegated(DelegatedIPAM, environment: [String: String], netconf: JSONValue)
 
-    public init(request: PluginRequest, environment: [String: String], lockTimeoutMilliseconds: Int) {
+    public init(request: PluginRequest, environment: [String: String], lockTimeoutMilliseconds: Int) throws {
         switch request.config.ipam {
         case .pool(let pool):
-            self = .pool(PoolIPAM(network: request.config, pool: pool,
-                                  lockTimeoutMilliseconds: lockTimeoutMilliseconds))
+            self = .pool(try Self.ownPool(network: request.config, pool: pool,
+                                          lockTimeoutMilliseconds: lockTimeoutMilliseconds))
         case .delegated(let type):
             self = .delegated(DelegatedIPAM(type: type, searchPath: request.invocation.pluginPath),
                               environment: environment, netconf: request.config.raw)
         }
+    }
+
+    /// flatnet's pool: in the cluster store when `ipam.store` names one, else on disk.
+    public static func ownPool(network: NetworkConfig, pool: PoolConfig,
+                               lockTimeoutMilliseconds: Int) throws -> any OwnPool {
+        if let store = pool.store { return try ClusterIPAM(network: network, pool: pool, store: store) }
+        return PoolIPAM(network: network, pool: pool, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
     }
 
     /// ADD: the addresses for this attachment (idempotent in both cases), and whether they

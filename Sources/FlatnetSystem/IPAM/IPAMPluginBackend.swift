@@ -11,18 +11,22 @@ public struct IPAMPluginBackend: PluginBackend {
 
     public var configMode: NetworkConfigParser.Mode { .ipamPlugin }
 
-    func pool(_ request: PluginRequest) throws -> PoolIPAM {
+    public func thisNode(environment: [String: String]) -> NodeIdentity? {
+        NodeIdentityReader.current(environment: environment)
+    }
+
+    func pool(_ request: PluginRequest) throws -> any OwnPool {
         guard let config = request.config.ipam.pool else {
             throw CNIError(.invalidNetworkConfig, "ipam.type: flatnet-ipam needs its own pool block")
         }
-        return PoolIPAM(network: request.config, pool: config,
-                        lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+        return try IPAMClient.ownPool(network: request.config, pool: config,
+                                      lockTimeoutMilliseconds: lockTimeoutMilliseconds)
     }
 
     public func add(_ request: PluginRequest) throws -> CNIResult {
         let pool = try pool(request)
         let requested = request.config.runtime.effectiveRequests(with: request.invocation.arguments).addresses
-        let addresses = try pool.acquire(for: request.invocation.attachment, requested: requested)
+        let addresses = try pool.acquireLease(for: request.invocation.attachment, requested: requested).addresses
         return pool.result(for: addresses).abbreviatedForIPAM
     }
 
@@ -46,10 +50,10 @@ public struct IPAMPluginBackend: PluginBackend {
     /// without the list: an absent list must never mean "release everything".
     public func garbageCollect(_ request: PluginRequest) throws {
         let valid = try request.config.runtime.requiredValidAttachments()
-        let outcome = try pool(request).collectGarbage(keeping: Set(valid))
-        guard outcome.problems.isEmpty else {
-            throw CNIError(.ioFailure, "GC finished with \(outcome.problems.count) problem(s)",
-                           details: outcome.problems.joined(separator: "; "))
+        let problems = try pool(request).collectGarbage(valid: Set(valid))
+        guard problems.isEmpty else {
+            throw CNIError(.ioFailure, "GC finished with \(problems.count) problem(s)",
+                           details: problems.joined(separator: "; "))
         }
     }
 }

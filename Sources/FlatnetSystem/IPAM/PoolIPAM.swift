@@ -107,19 +107,6 @@ public struct PoolIPAM: Sendable {
         }
     }
 
-    /// The addresses of `result` inside this pool's subnets (a chained result may list
-    /// others' too).
-    public func ownAddresses(in result: CNIResult?) -> [IPAddress] {
-        (result?.ips ?? []).map(\.address.address).filter { address in
-            pools.contains { $0.subnet.contains(address) }
-        }
-    }
-
-    /// The result to return for addresses of this pool.
-    public func result(for addresses: [IPAddress]) -> CNIResult {
-        PoolResult.make(addresses: addresses, pool: config)
-    }
-
     /// The lease directories of `families` (fsynced after a change in them).
     func syncLeaseDirectories(_ families: [IPFamily]) throws {
         for family in Set(families).sorted() {

@@ -89,8 +89,9 @@ struct IPAMPreview {
             return (address: "\(decision.address)/\(addressPool.subnet.length)", held: held,
                     ranges: addressPool.rangesDescription)
         }
+        let node = poolConfig.node.map { " of node \($0)" } ?? ""
         let text = "\(invocation.containerID) \(invocation.ifName) "
-            + parts.map { "\($0.held ? "already holds" : "would get") \($0.address) from \($0.ranges)" }
+            + parts.map { "\($0.held ? "already holds" : "would get") \($0.address) from \($0.ranges)\(node)" }
                 .joined(separator: "; ")
             + " (state \(pool.store.directory), read, not written)"
         var firstLease = false
@@ -98,14 +99,16 @@ struct IPAMPreview {
             firstLease = try pool.wouldBeFirstLease(address)
         }
         let verdict = { (held: Bool) in JSONValue.string(held ? "alreadyHeld" : "lease") }
-        let fields = JSONValue.object([
+        var members: [String: JSONValue] = [
             "plugin": .string(config.ipam.type), "decision": verdict(parts.allSatisfy(\.held)),
             "address": .string(parts[0].address), "ranges": .string(parts.map(\.ranges).joined(separator: ", ")),
             "addresses": .array(parts.map {
                 .object(["address": .string($0.address), "decision": verdict($0.held), "ranges": .string($0.ranges)])
             }),
             "stateDirectory": .string(pool.store.directory), "firstLease": .bool(firstLease),
-        ])
+        ]
+        if let node = poolConfig.node { members["node"] = .string(node.name) }
+        let fields = JSONValue.object(members)
         return IPAMPreview(result: pool.result(for: decisions.map(\.address)), text: text, fields: fields,
                            firstLease: firstLease)
     }

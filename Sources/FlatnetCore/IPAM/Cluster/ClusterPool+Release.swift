@@ -1,0 +1,94 @@
+/// DEL, CHECK and GC against the cluster store.
+extension ClusterPool {
+    /// DEL: removes the owner key and the address keys that still name the owner, in one
+    /// transaction that holds only if none changed since read. Nothing held is success.
+    /// An unreachable store throws (`StoreError.unavailable`, code 11): the runtime retries
+    /// and the lease is never lost.
+    public func release(for owner: Attachment) throws {
+        for _ in 0..<Self.maximumAttempts {
+            guard let entry = try store.get(keys.owner(owner)) else { return }
+            let addresses = ClusterOwnerRecord(json: entry.value)?.addresses ?? []
+            var comparisons: [StoreComparison] = [.unchangedSince(entry.key, modRevision: entry.modRevision)]
+            var deletes: [StoreOperation] = [.delete(entry.key)]
+            for address in addresses {
+                let key = keys.address(address)
+                guard let lease = try store.get(key), ClusterLeaseRecord(json: lease.value)?.owner == owner else {
+                    continue
+                }
+                comparisons.append(.unchangedSince(key, modRevision: lease.modRevision))
+                deletes.append(.delete(key))
+            }
+            if try store.commit(StoreTransaction(comparisons: comparisons, onSuccess: deletes)).succeeded { return }
+        }
+        throw CNIError(.tryAgainLater, "the cluster pool of network \(network) kept changing during DEL",
+                       details: "\(Self.maximumAttempts) transactions did not hold; try again")
+    }
+
+    /// CHECK: the owner key names `expected` and every address key names the owner.
+    public func verify(for owner: Attachment, expected: [IPAddress]) throws {
+        guard let held = try heldAddresses(of: owner) else {
+            throw IPAMError.notHeld(owner, expected: expected.first)
+        }
+        for address in expected where !held.contains(address) {
+            throw IPAMError.notHeld(owner, expected: address)
+        }
+        for address in held {
+            let lease = try store.get(keys.address(address))
+            guard let record = lease.flatMap({ ClusterLeaseRecord(json: $0.value) }), record.owner == owner else {
+                throw IPAMError.notHeld(owner, expected: address)
+            }
+        }
+        for pool in pools where !held.contains(where: { $0.family == pool.family }) {
+            throw IPAMError.familyNotHeld(owner, family: pool.family)
+        }
+    }
+
+    /// Every attachment with an owner key, its record, and the node that made it.
+    public func owners() throws -> [(owner: Attachment, record: ClusterOwnerRecord?)] {
+        try store.list(prefix: keys.owners).compactMap { entry in
+            let parts = entry.key.dropFirst(keys.owners.count).split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2 else { return nil }
+            return (Attachment(containerID: String(parts[0]), ifName: String(parts[1])),
+                    ClusterOwnerRecord(json: entry.value))
+        }
+    }
+
+    /// CNI GC: releases this node's attachments that are not in `valid`. Another node's are
+    /// never touched: this runtime's list says nothing about them. Returns what it released.
+    @discardableResult
+    public func collectGarbage(valid: Set<Attachment>, dryRun: Bool = false) throws -> [Attachment] {
+        var released: [Attachment] = []
+        for (owner, record) in try owners() where record?.node == node && !valid.contains(owner) {
+            if !dryRun { try release(for: owner) }
+            released.append(owner)
+        }
+        return released
+    }
+
+    /// Every address key of the network: the address and its record (nil: unreadable).
+    public func leases() throws -> [(address: IPAddress, record: ClusterLeaseRecord?)] {
+        var leases: [(address: IPAddress, record: ClusterLeaseRecord?)] = []
+        for pool in pools {
+            for entry in try store.list(prefix: keys.addresses(pool.family)) {
+                guard let address = keys.address(fromKey: entry.key, family: pool.family) else { continue }
+                leases.append((address, ClusterLeaseRecord(json: entry.value)))
+            }
+        }
+        return leases
+    }
+}
+
+extension StoreError: CNIErrorConvertible {
+    /// Unavailable is "try again later" (11): the runtime retries ADD and DEL. A refusal
+    /// or an unreadable answer will not fix itself: flatnet's own code 111.
+    public var cniError: CNIError {
+        switch self {
+        case .unavailable(let details):
+            return CNIError(.tryAgainLater, "the cluster store is unavailable", details: details)
+        case .refused(let details):
+            return CNIError(.clusterStoreFailure, "the cluster store refused the request", details: details)
+        case .badAnswer(let details):
+            return CNIError(.clusterStoreFailure, "the cluster store's answer could not be read", details: details)
+        }
+    }
+}

@@ -1,0 +1,155 @@
+/// flatnet-ipam's pool shared by every host of a network, in a cluster store (etcd v3;
+/// README.md#one-pool-for-the-cluster). Pure: all state goes through `KeyValueStore`.
+///
+/// Allocation is optimistic. Each attempt picks a candidate per family with the local
+/// pool's allocator, starting at a point derived from the node, the attachment and the
+/// attempt (so hosts spread over the ranges instead of racing for the same next address),
+/// and commits one transaction that creates the owner key and every address key only if
+/// all are absent. A lost race teaches which addresses are taken and the next attempt
+/// starts elsewhere; after a few losses one listing of the family's keys makes the
+/// allocator see the pool as it is (so a nearly full pool is walked, not probed).
+public final class ClusterPool {
+    public let store: any KeyValueStore
+    public let keys: ClusterKeys
+    /// One per family, IPv4 first: the ranges every host of the network shares.
+    public let pools: [AddressPool]
+    /// This host's node name, recorded with every lease (GC touches only its own).
+    public let node: String
+
+    /// Attempts before an ADD gives up with "try again later" (only reached when other
+    /// hosts keep taking the candidates first).
+    static let maximumAttempts = 24
+    /// Lost races before the allocator lists the family's keys.
+    static let attemptsBeforeListing = 2
+
+    public init(store: any KeyValueStore, keys: ClusterKeys, pools: [AddressPool], node: String) {
+        self.store = store
+        self.keys = keys
+        self.pools = pools
+        self.node = node
+    }
+
+    public var network: String { pools.first?.network ?? "" }
+
+    /// ADD: the owner's addresses, one per family; the same ones when it already holds them.
+    public func acquire(for owner: Attachment, requested: [IPAddress]) throws -> [IPAddress] {
+        let requests = try PoolAllocator.requests(requested, network: network, families: pools.map(\.family))
+        var known = KnownLeases()
+        for attempt in 0..<Self.maximumAttempts {
+            if let held = try heldAddresses(of: owner) {
+                return try confirmed(held, owner: owner, requests: requests)
+            }
+            if attempt >= Self.attemptsBeforeListing, !known.listed { try known.list(self) }
+            let decisions = try pools.map { pool in
+                try PoolAllocator(pool: pool).decide(
+                    for: owner, request: requests[pool.family],
+                    table: known.table(start: startPoint(pool, owner: owner, attempt: attempt)))
+            }
+            let transaction = leaseTransaction(owner, decisions: decisions, known: known)
+            let result = try store.commit(transaction)
+            if result.succeeded { return decisions.map(\.address) }
+            known.learn(zip(decisions.map(\.address), result.reads.dropFirst()), keys: keys)
+        }
+        throw CNIError(.tryAgainLater, "the cluster pool of network \(network) stayed contended",
+                       details: "\(Self.maximumAttempts) transactions lost to other hosts; try again")
+    }
+
+    /// The owner's addresses by its owner key, or nil when it holds none.
+    public func heldAddresses(of owner: Attachment) throws -> [IPAddress]? {
+        guard let entry = try store.get(keys.owner(owner)) else { return nil }
+        guard let record = ClusterOwnerRecord(json: entry.value) else {
+            throw IPAMError.corruptState(path: entry.key, reason: "not a flatnet owner record")
+        }
+        return record.addresses
+    }
+
+    /// An ADD repeated returns what the owner holds, unless it asks for another address.
+    func confirmed(_ held: [IPAddress], owner: Attachment, requests: [IPFamily: IPAddress]) throws -> [IPAddress] {
+        for (family, request) in requests {
+            if let current = held.first(where: { $0.family == family }), current != request {
+                throw IPAMError.ownerHoldsOther(owner, held: current, requested: request)
+            }
+        }
+        return held
+    }
+
+    /// Creates the owner key and the new address keys if all are absent (an address the
+    /// owner already holds by its key must be unchanged); on failure reads them back.
+    func leaseTransaction(_ owner: Attachment, decisions: [AllocationDecision],
+                          known: KnownLeases) -> StoreTransaction {
+        let ownerKey = keys.owner(owner)
+        var comparisons: [StoreComparison] = [.absent(ownerKey)]
+        var puts: [StoreOperation] = []
+        let lease = ClusterLeaseRecord(owner: owner, node: node).json
+        for decision in decisions {
+            let key = keys.address(decision.address)
+            if case .alreadyHeld = decision, let revision = known.revisions[decision.address] {
+                comparisons.append(.unchangedSince(key, modRevision: revision))
+            } else {
+                comparisons.append(.absent(key))
+            }
+            puts.append(.put(key, value: lease))
+        }
+        let record = ClusterOwnerRecord(addresses: decisions.map(\.address), node: node)
+        return StoreTransaction(comparisons: comparisons, onSuccess: puts + [.put(ownerKey, value: record.json)],
+                                onFailure: [.get(ownerKey)] + decisions.map { .get(keys.address($0.address)) })
+    }
+
+    /// Where this attempt's walk starts: a point in the ranges from a hash of the node,
+    /// the attachment and the attempt. Not random, so a run can be replayed.
+    func startPoint(_ pool: AddressPool, owner: Attachment, attempt: Int) -> IPAddress? {
+        let seed = [node, owner.containerID, owner.ifName, String(attempt), pool.family.name]
+        let total = pool.rangeOffsets.reduce(UInt64(0)) {
+            OffsetRanges.saturatingAdd($0, OffsetRanges.saturatingAdd($1.upperBound - $1.lowerBound, 1))
+        }
+        guard total > 0 else { return nil }
+        var pick = StableHash.digest(seed.joined(separator: "/")) % total
+        for range in pool.rangeOffsets {
+            let span = range.upperBound - range.lowerBound
+            if pick <= span { return pool.space.address(at: range.lowerBound + pick) }
+            pick -= span + 1
+        }
+        return nil
+    }
+}
+
+/// What failed transactions and listings taught an ADD about addresses held elsewhere.
+struct KnownLeases {
+    var states: [IPAddress: LeaseState] = [:]
+    var revisions: [IPAddress: Int64] = [:]
+    var listed = false
+
+    mutating func learn(_ reads: some Sequence<(IPAddress, StoreEntry?)>, keys: ClusterKeys) {
+        for (address, entry) in reads {
+            guard let entry else { continue }
+            record(address, entry)
+        }
+    }
+
+    mutating func record(_ address: IPAddress, _ entry: StoreEntry) {
+        revisions[address] = entry.modRevision
+        states[address] = ClusterLeaseRecord(json: entry.value).map { .held(by: $0.owner) }
+            ?? .unreadable(reason: "\(entry.key) is not a flatnet lease record")
+    }
+
+    mutating func list(_ pool: ClusterPool) throws {
+        for family in pool.pools.map(\.family) {
+            for entry in try pool.store.list(prefix: pool.keys.addresses(family)) {
+                if let address = pool.keys.address(fromKey: entry.key, family: family) { record(address, entry) }
+            }
+        }
+        listed = true
+    }
+
+    func table(start: IPAddress?) -> KnownLeaseTable { KnownLeaseTable(states: states, start: start) }
+}
+
+/// The allocator's view: what is known held is held, anything else is tried.
+struct KnownLeaseTable: LeaseTable {
+    let states: [IPAddress: LeaseState]
+    let start: IPAddress?
+
+    func state(of address: IPAddress) -> LeaseState { states[address] ?? .free }
+    func recordedAddress(of owner: Attachment) -> IPAddress? { nil }
+    func lastAllocated() -> IPAddress? { start }
+}

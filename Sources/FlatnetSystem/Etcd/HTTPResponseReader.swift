@@ -1,0 +1,122 @@
+/// Assembles one HTTP/1.1 response from the bytes as they arrive: the status line and
+/// headers, then a body framed by Content-Length or by chunked transfer coding (Go's
+/// net/http, under etcd's gateway, chunks any answer larger than its 2 KiB buffer: a long
+/// list), or, with neither, running to the end of the stream. Sizes are bounded so a
+/// broken or hostile server cannot make the plugin grow without limit.
+struct HTTPResponseReader {
+    static let maximumHeaderBytes = 64 * 1024
+    static let maximumBodyBytes = 64 * 1024 * 1024
+
+    private var buffer: [UInt8] = []
+    private var head: (status: Int, headers: [String: String], bodyStart: Int)?
+
+    mutating func append(_ bytes: some Collection<UInt8>) { buffer.append(contentsOf: bytes) }
+
+    /// The response once complete, nil while more bytes are needed.
+    mutating func response() throws(EtcdAttemptFailure) -> EtcdHTTPResponse? {
+        if head == nil { head = try parseHead() }
+        guard let head else { return nil }
+        let framing = try bodyFraming(head.headers)
+        guard let body = try framedBody(framing, from: head.bodyStart) else { return nil }
+        return EtcdHTTPResponse(status: head.status, headers: head.headers, body: body)
+    }
+
+    /// At the end of the stream: the response if its body runs to the end, else why not.
+    mutating func responseAtEndOfStream() throws(EtcdAttemptFailure) -> EtcdHTTPResponse {
+        if let complete = try response() { return complete }
+        guard let head, try bodyFraming(head.headers) == .toEndOfStream else {
+            throw .lost("the connection closed in the middle of an answer (\(buffer.count) bytes read)")
+        }
+        return EtcdHTTPResponse(status: head.status, headers: head.headers,
+                                body: Array(buffer[head.bodyStart...]))
+    }
+
+    private enum Framing: Equatable { case length(Int), chunked, toEndOfStream }
+
+    private func bodyFraming(_ headers: [String: String]) throws(EtcdAttemptFailure) -> Framing {
+        if let coding = headers["transfer-encoding"] {
+            guard coding.lowercased() == "chunked" else { throw .badAnswer("unsupported Transfer-Encoding \(coding)") }
+            return .chunked
+        }
+        guard let lengthText = headers["content-length"] else { return .toEndOfStream }
+        guard let length = Int(lengthText), length >= 0, length <= Self.maximumBodyBytes else {
+            throw .badAnswer("bad or too large Content-Length '\(lengthText)'")
+        }
+        return .length(length)
+    }
+
+    private func framedBody(_ framing: Framing, from start: Int) throws(EtcdAttemptFailure) -> [UInt8]? {
+        switch framing {
+        case .length(let length):
+            return buffer.count - start >= length ? Array(buffer[start..<(start + length)]) : nil
+        case .chunked:
+            return try ChunkedBody.decode(buffer[start...])
+        case .toEndOfStream:
+            guard buffer.count - start <= Self.maximumBodyBytes else { throw .badAnswer("answer too large") }
+            return nil
+        }
+    }
+
+    /// Status and headers once "\r\n\r\n" has arrived.
+    private func parseHead() throws(EtcdAttemptFailure) -> (status: Int, headers: [String: String], bodyStart: Int)? {
+        guard let end = HTTPText.find([13, 10, 13, 10], in: buffer[...]) else {
+            guard buffer.count <= Self.maximumHeaderBytes else { throw .badAnswer("HTTP header too large") }
+            return nil
+        }
+        let lines = String(decoding: buffer[..<end], as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: false)
+        let statusParts = lines.first?.split(separator: " ", maxSplits: 2) ?? []
+        guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]) else {
+            throw .badAnswer("not an HTTP/1.1 answer: '\(String(lines.first ?? "").prefix(80))'")
+        }
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].lowercased()
+            headers[name] = String(line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" })
+        }
+        return (status, headers, end + 4)
+    }
+}
+
+/// Chunked transfer coding (RFC 9112 section 7.1): hex size line, data, CRLF, ... a zero
+/// size, optional trailers, CRLF.
+enum ChunkedBody {
+    /// The body once the final chunk and the end of the trailers are in `bytes`, else nil.
+    static func decode(_ bytes: ArraySlice<UInt8>) throws(EtcdAttemptFailure) -> [UInt8]? {
+        var body: [UInt8] = []
+        var position = bytes.startIndex
+        while true {
+            guard let lineEnd = HTTPText.find([13, 10], in: bytes[position...]) else { return nil }
+            let sizeText = String(decoding: bytes[position..<lineEnd], as: UTF8.self)
+            let hexDigits = sizeText.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
+            guard let size = Int(hexDigits.trimmingSpaces, radix: 16), size >= 0,
+                  body.count + size <= HTTPResponseReader.maximumBodyBytes else {
+                throw .badAnswer("bad chunk size '\(sizeText.prefix(20))'")
+            }
+            position = lineEnd + 2
+            if size == 0 { return HTTPText.find([13, 10, 13, 10], in: bytes[(position - 2)...]) == nil ? nil : body }
+            guard bytes.endIndex - position >= size + 2 else { return nil }
+            body.append(contentsOf: bytes[position..<(position + size)])
+            position += size + 2
+        }
+    }
+}
+
+enum HTTPText {
+    /// The index where `pattern` first starts in `bytes`.
+    static func find(_ pattern: [UInt8], in bytes: ArraySlice<UInt8>) -> Int? {
+        guard bytes.count >= pattern.count else { return nil }
+        var index = bytes.startIndex
+        while index + pattern.count <= bytes.endIndex {
+            if bytes[index] == pattern[0], bytes[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+            index += 1
+        }
+        return nil
+    }
+}
+
+private extension String {
+    var trimmingSpaces: String {
+        String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}
