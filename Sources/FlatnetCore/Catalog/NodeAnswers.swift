@@ -82,16 +82,10 @@ enum NodeAnswers {
         }
     }
 
-    /// Node names as Kubernetes and host names spell them: the plugin compares them with
-    /// the node name file or the host name, byte for byte.
+    /// Node names as the plugin accepts them (`NodeIdentity`): it compares them with the
+    /// node name file or the host name, byte for byte.
     static func nodeNameProblem(_ name: String) -> String? {
-        let allowed = name.utf8.allSatisfy { byte in
-            (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x30 && byte <= 0x39)
-                || byte == 0x2d || byte == 0x2e || byte == 0x5f
-        }
-        guard !name.isEmpty, name.utf8.count <= 253, allowed else {
-            return "\"\(name.bounded(80))\" is not a node name (letters, digits, '-', '.', '_'; at most 253)"
-        }
-        return nil
+        NodeIdentity.isValidName(name) ? nil
+            : "\"\(name.bounded(80))\" is not a node name (letters, digits, '-', '.', '_'; at most 253)"
     }
 }

@@ -91,8 +91,8 @@ struct InstallCommand: OperatorCommand {
         guard let name = node ?? ProcessEnvironment.current()["NODE_NAME"], !name.isEmpty else {
             throw UsageError("which node? give --node NAME or set NODE_NAME")
         }
-        guard name.utf8.count <= 253, !name.contains(where: { $0.isWhitespace || $0 == "/" }) else {
-            throw UsageError("node name \"\(name.bounded(80))\": expected a host name (no spaces or /)")
+        guard NodeIdentity.isValidName(name) else {
+            throw UsageError("node name \"\(name.bounded(80))\": expected letters, digits, '-', '.', '_'")
         }
         return name
     }

@@ -19,7 +19,7 @@ struct InstallPlan {
 
     /// The node name file: `ipam.nodes` picks this node's ranges by it (after
     /// FLATNET_NODE_NAME, before the kernel's host name).
-    static let nodeNameFile = "etc/flatnet/nodename"
+    static let nodeNameFile = InstallPath.relative(NodeIdentity.defaultFile)
 
     /// Directories that must exist, parents first.
     var directories: [String]
