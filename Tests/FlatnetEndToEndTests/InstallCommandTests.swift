@@ -196,6 +196,27 @@ struct InstallCommandTests {
         #expect(try root.listing() == before)
     }
 
+    @Test("one network's per-node answers: the same conflist for every node (the golden), this node's name")
+    func perNodeAnswers() throws {
+        let root = try ScratchRoot()
+        let outcome = try Self.install(root, answers: Self.netconf + "/examples/flat-nodes.answers.json", node: "node-b")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let golden = try String(contentsOfFile: Self.netconf + "/examples/flat-nodes.conflist", encoding: .utf8)
+        #expect(root.read("etc/cni/net.d/90-flat-nodes.conflist") == Data(golden.utf8))
+        #expect(root.read("etc/flatnet/nodename") == Data("node-b\n".utf8))
+    }
+
+    @Test("one network's answers are refused, nothing written: a node not in nodes, or one range for every node",
+          arguments: [("flat-nodes", "node-x", "node node-x is not in the nodes of", "nodes there: node-a, node-b, node-c"),
+                      ("flat-a", "hostA", "gives every node the same ranges", "two nodes would hand out one address")])
+    func sharedAnswersRefused(_ example: String, _ node: String, _ message: String, _ details: String) throws {
+        let root = try ScratchRoot()
+        let outcome = try Self.install(root, answers: Self.netconf + "/examples/\(example).answers.json", node: node)
+        #expect(outcome.status == 1 && outcome.stderr.contains(message) && outcome.stderr.contains(details),
+                "\(outcome.stderr)")
+        #expect(try root.listing().isEmpty)
+    }
+
     @Test("a file in the way that install did not write is refused by name, and nothing is written", arguments: [
         ("etc/cni/net.d/90-flat-b.conflist", "{\"name\": \"someone else's\"}\n"),
         ("opt/cni/bin/flatnet", "#!/bin/sh\n"),

@@ -16,7 +16,8 @@ struct InstallCommand: OperatorCommand {
             """,
         discussion: """
             Copies this binary to ROOT/BIN-DIR/flatnet (and links flatnet-ipam to it), renders \
-            the node's networks from a fleet answers file into ROOT/CONF-DIR/NN-<network>.conflist, \
+            the node's networks into ROOT/CONF-DIR/NN-<network>.conflist (from a fleet answers file, \
+            or one network's answers with per-node ranges or the cluster store), \
             and writes the node name to ROOT/etc/flatnet/nodename. Everything is checked before \
             anything is written: a node the answers do not name, or a file in the way that \
             flatnet install did not write, is refused. Each file is replaced by rename, never \
@@ -29,7 +30,8 @@ struct InstallCommand: OperatorCommand {
             """)
 
     @OptionGroup var root: InstallRootOption
-    @Option(help: ArgumentHelp("The fleet answers file (the ConfigMap's).", valueName: "file"))
+    @Option(help: ArgumentHelp("The fleet answers file (the ConfigMap's), or one network's with nodes"
+                               + " or storeEndpoints.", valueName: "file"))
     var answers: String
     @Option(help: ArgumentHelp("This node's name as the answers spell it; default: $NODE_NAME.",
                                valueName: "name"))
@@ -104,26 +106,4 @@ struct InstallRootOption: ParsableArguments {
             help: ArgumentHelp("Where the node's file system is mounted (the DaemonSet's hostPath mounts).",
                                valueName: "dir"))
     var path = "/"
-}
-
-/// The networks a fleet answers file gives one node, rendered and validated with the
-/// whole fleet (overlaps between nodes are refused like `flatnet netconf validate` does).
-enum NodeNetworks {
-    static func render(answers: String, node: String, catalogDirectory: String?) throws -> [RenderedNetwork] {
-        let catalog = try CatalogFiles.load(catalogDirectory)
-        let document = try CatalogFiles.readJSON(answers)
-        guard document["networks"] != nil else {
-            throw CNIError(.invalidNetworkConfig, "\(answers) is not a fleet answers file (no \"networks\")",
-                           details: "install renders each node's networks from the fleet form"
-                               + " (netconf/examples/fleet.answers.json)")
-        }
-        let rendered = try catalog.renderFleet(try FleetFile.parse(document))
-        let mine = rendered.filter { $0.host == node }
-        guard !mine.isEmpty else {
-            let known = Array(Set(rendered.map(\.host))).sorted().joined(separator: ", ")
-            throw CNIError(.invalidNetworkConfig, "node \(node.bounded(80)) is not in \(answers)",
-                           details: "hosts there: \(known); nothing was written")
-        }
-        return mine
-    }
 }
