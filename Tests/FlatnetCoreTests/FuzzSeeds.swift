@@ -53,7 +53,7 @@ enum FuzzSeeds {
     ]
 
     /// The shipped examples (netconf/examples): conflists and NADs, answers, the fleets
-    /// (IPv4, dual stack and IPv6-only).
+    /// (IPv4, dual stack and IPv6-only), the per-node and etcd forms.
     static var examples: [FuzzSeed] {
         let files = [
             ("netconf", "flat-a.conflist"), ("netconf", "flat-a.nad.json"),
@@ -63,6 +63,9 @@ enum FuzzSeeds {
             ("netconf", "flat-ds.conflist"), ("netconf", "flat-ds.nad.json"), ("netconf", "flat-v6.conflist"),
             ("catalog-answers", "flat-ds.answers.json"), ("catalog-answers", "flat-v6.answers.json"),
             ("fleet", "fleet-ds.answers.json"),
+            ("netconf", "flat-nodes.conflist"), ("netconf", "flat-nodes.nad.json"),
+            ("netconf", "flat-etcd.conflist"), ("netconf", "flat-etcd.nad.json"),
+            ("catalog-answers", "flat-nodes.answers.json"), ("catalog-answers", "flat-etcd.answers.json"),
         ]
         return files.map { target, file in
             let path = root.appendingPathComponent("netconf/examples/" + file).path

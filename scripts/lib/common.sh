@@ -47,8 +47,9 @@ BUILD_PACKAGES=(libnl-3-dev libnl-route-3-dev pkg-config libssl-dev)
 # man page `flatnet generate-manual` prints is rendered with warnings on (util-linux's
 # setpriv runs the binary as nobody). etcd-server, etcd-client, openssl: the 3-member TLS etcd
 # cluster of the cluster-store tests (scripts/lib/etcd_cluster.sh: its certificates, etcdctl).
+# python3-yaml: the Kubernetes manifests' test reads deploy/kubernetes/*.yaml.
 SUITE_PACKAGES=(iproute2 util-linux python3 containernetworking-plugins iputils-ping ebtables iptables nftables tcpdump
-    groff-base etcd-server etcd-client openssl)
+    groff-base etcd-server etcd-client openssl python3-yaml)
 
 require_swift() {
     command -v swift >/dev/null 2>&1 || die "swift not found: this machine kind ships Swift 6.3 in /opt/swift"

@@ -52,9 +52,34 @@ public struct Catalog: Sendable {
     public func render(template name: String, answers: [String: JSONValue]) throws -> JSONValue {
         let asked = try questions(for: name)
         let resolved = try CatalogAnswers.resolve(answers, questions: asked, path: "answers")
+        let nodeProblems = try nodeProblems(resolved)
+        if !nodeProblems.isEmpty { throw ConfigError(nodeProblems) }
         let document = TemplateRenderer.render(try template(name), answers: resolved, templates: templates)
         _ = try Catalog.check(document, context: "")
         return document
+    }
+
+    /// Per-node ranges (`nodes`), checked as the fleet form's hosts are: each node's
+    /// conflist on its own (ranges inside the subnet, clear of the gateway and the
+    /// reserved address), then every pair of nodes for overlaps (`FleetValidator`).
+    func nodeProblems(_ resolved: [String: JSONValue]) throws -> [ConfigProblem] {
+        guard case .object(let nodes)? = resolved[NodeAnswers.variable] else { return [] }
+        var shared = resolved
+        shared[NodeAnswers.variable] = nil
+        var rendered: [RenderedNetwork] = [], problems: [ConfigProblem] = []
+        for (node, values) in nodes.sorted(by: { $0.key < $1.key }) {
+            let answers = shared.merging(values.objectValue ?? [:]) { $1 }
+            let document = TemplateRenderer.render(try template("conflist"), answers: answers,
+                                                   templates: templates)
+            let path = "answers.\(NodeAnswers.variable).\(node)"
+            do {
+                let config = try Catalog.check(document, context: "node \(node): ")
+                rendered.append(RenderedNetwork(host: node, config: config, document: document, path: path))
+            } catch let error as ConfigError {
+                problems += error.problems
+            }
+        }
+        return problems + FleetValidator.overlappingRanges(rendered)
     }
 
     /// Every network of a fleet file for every host, rendered with `template` and

@@ -2,18 +2,35 @@
 /// one present (per address family, see `FamilyAnswers`), every value of its question's
 /// type; defaults filled in.
 public enum CatalogAnswers {
+    /// With `nodes` answered, the per-node questions are answered per node (`NodeAnswers`).
     public static func resolve(
         _ answers: [String: JSONValue], questions: [CatalogQuestion], path: String
     ) throws(ConfigError) -> [String: JSONValue] {
         let log = ProblemLog()
+        let resolved = answers[NodeAnswers.variable].map(isAnswer) == true
+            ? NodeAnswers.resolve(answers, questions: questions, path: path, log: log)
+            : resolve(answers, questions: questions, path: path, log: log)
+        try log.throwIfAny()
+        return resolved
+    }
+
+    /// The answers to the questions `only` names (every question when nil; unknown
+    /// answers are then reported too), problems added to `log`.
+    static func resolve(
+        _ answers: [String: JSONValue], questions: [CatalogQuestion], path: String, log: ProblemLog,
+        only: Set<String>? = nil
+    ) -> [String: JSONValue] {
         let known = Dictionary(uniqueKeysWithValues: questions.map { ($0.variable, $0) })
-        for key in answers.keys.sorted() where known[key] == nil {
+        for key in answers.keys.sorted() where known[key] == nil && only == nil {
             log.add("\(path).\(key)", "unknown question (see netconf/questions.json)", kind: .unknownKey)
         }
         let families = FamilyAnswers(answers, questions: questions)
-        if let (variable, message) = families.noFamilyProblem() { log.add("\(path).\(variable)", message) }
+        if only == nil, let (variable, message) = families.noFamilyProblem() {
+            log.add("\(path).\(variable)", message)
+        }
         var resolved: [String: JSONValue] = [:]
-        for question in questions where families.applies(question) {
+        let asked = questions.filter { families.applies($0) && only?.contains($0.variable) != false }
+        for question in asked {
             let answer = answers[question.variable].flatMap { isAnswer($0) ? $0 : nil }
             guard let value = answer ?? question.defaultValue else {
                 if let problem = families.missingProblem(question) {
@@ -27,7 +44,6 @@ public enum CatalogAnswers {
                 resolved[question.variable] = value
             }
         }
-        try log.throwIfAny()
         return resolved
     }
 

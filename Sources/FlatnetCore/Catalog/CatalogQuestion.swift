@@ -8,6 +8,13 @@ public struct CatalogQuestion: Equatable, Sendable {
         case ipv4List, ipv6List
         /// true or false (JSON booleans only: "false" as text is refused, not read as true).
         case bool
+        /// Per-node answers by node name (`nodes`): an object of objects whose members are
+        /// the `perNode` questions (checked by `NodeAnswers`).
+        case nodeRanges
+        /// A JSON list of `http://` or `https://` URLs (etcd endpoints).
+        case endpointList
+        /// A positive whole number of milliseconds, at most a minute.
+        case milliseconds
 
         /// The family an address kind's values are of; nil for the others.
         var family: IPFamily? {
@@ -28,14 +35,18 @@ public struct CatalogQuestion: Equatable, Sendable {
     /// The range set this question fills (`"family": "ipv4"` or `"ipv6"` in
     /// questions.json): a network answers the questions of one family or of both.
     public var family: IPFamily?
+    /// Answered once per node inside `nodes` when the network has per-node ranges
+    /// (`"perNode": true` in questions.json: the range questions), else at the top.
+    public var perNode: Bool
 
     public init(variable: String, kind: Kind, required: Bool = false, defaultValue: JSONValue? = nil,
-                family: IPFamily? = nil) {
+                family: IPFamily? = nil, perNode: Bool = false) {
         self.variable = variable
         self.kind = kind
         self.required = required
         self.defaultValue = defaultValue
         self.family = family
+        self.perNode = perNode
     }
 
     /// Parses questions.json, refusing anything malformed (it ships with flatnet).
@@ -47,7 +58,7 @@ public struct CatalogQuestion: Equatable, Sendable {
         let questions = entries.enumerated().compactMap { index, entry -> CatalogQuestion? in
             guard let reader = ObjectReader(entry, path: "[\(index)]", log: log) else { return nil }
             reader.rejectUnknownKeys(known: ["variable", "label", "type", "required", "default",
-                                             "description", "family"])
+                                             "description", "family", "perNode"])
             _ = reader.string("label", required: true)
             _ = reader.string("description", required: true)
             guard let variable = reader.string("variable", required: true),
@@ -56,7 +67,8 @@ public struct CatalogQuestion: Equatable, Sendable {
                 log.add(reader.childPath("type"), "unknown type \(type)"); return nil
             }
             return CatalogQuestion(variable: variable, kind: kind, required: reader.bool("required") ?? false,
-                                   defaultValue: reader.value("default"), family: family(reader, kind: kind))
+                                   defaultValue: reader.value("default"), family: family(reader, kind: kind),
+                                   perNode: reader.bool("perNode") ?? false)
         }
         try log.throwIfAny()
         return questions
@@ -83,7 +95,13 @@ public struct CatalogQuestion: Equatable, Sendable {
             return number == number.rounded() && (1...4094).contains(number) ? nil : "must be 1-4094"
         case (.mtu, .number(let number)):
             return number == number.rounded() && (68...65535).contains(number) ? nil : "must be 68-65535"
-        case (.vlan, _), (.mtu, _): return "expected an integer, got \(value.typeName)"
+        case (.milliseconds, .number(let number)):
+            return number == number.rounded() && (1...60000).contains(number) ? nil : "must be 1-60000"
+        case (.vlan, _), (.mtu, _), (.milliseconds, _): return "expected an integer, got \(value.typeName)"
+        case (.nodeRanges, .object): return nil
+        case (.nodeRanges, _):
+            return "expected an object: node name -> that node's ranges, got \(value.typeName)"
+        case (.endpointList, _): return endpointsProblem(value)
         case (.bool, .bool): return nil
         case (.bool, _): return "expected true or false, got \(value.typeName)"
         case (.ipv4List, _): return listProblem(value, family: .ipv4)
@@ -107,9 +125,28 @@ public struct CatalogQuestion: Equatable, Sendable {
         case .ipv6: return addressProblem(text, family: .ipv6)
         case .interface: return InterfaceName.problem(with: text).map { "\"\(text)\": \($0)" }
         case .path: return text.hasPrefix("/") ? nil : "\"\(text)\" must be an absolute path"
-        case .vlan, .mtu: return "expected an integer"
+        case .vlan, .mtu, .milliseconds: return "expected an integer"
+        case .nodeRanges: return "expected an object"
+        case .endpointList: return "expected a list"
         case .bool: return "expected true or false"
         case .ipv4List, .ipv6List: return "expected a list"
         }
+    }
+
+    /// A non-empty list of `http://host:port` or `https://host:port` (the plugin's parser
+    /// checks the rest: TLS files for https).
+    func endpointsProblem(_ value: JSONValue) -> String? {
+        guard case .array(let entries) = value, !entries.isEmpty else {
+            return "expected a list of endpoint URLs such as [\"https://10.0.0.11:2379\"],"
+                + " got \(value.typeName)"
+        }
+        for (index, entry) in entries.enumerated() {
+            guard let text = entry.stringValue,
+                  let scheme = ["http://", "https://"].first(where: text.hasPrefix),
+                  text.count > scheme.count else {
+                return "entry \(index): expected an http:// or https:// URL"
+            }
+        }
+        return nil
     }
 }

@@ -8,6 +8,12 @@
 /// - `{"$if": "var", "$then": X}`: X when `var` is answered and not `false`, else the member
 ///   (or list element) is left out. `{"$if": ["a", "b"], "$then": X}`: when every one is.
 ///   So an optional block (`metadata`, `ipam.ipv6`) is written once, inside its `$if`.
+/// - `{"$ifAny": ["a", "b"], "$then": X}`: X when at least one is (`ipam.store.tls`: a
+///   client certificate without its key must reach the plugin's parser, which names the
+///   missing one, not vanish).
+/// - `{"$each": "var", "$then": X}`: `var`'s answer is an object of objects (`nodes`); an
+///   object with the same keys, each X rendered with that entry's members as answers over
+///   the others. Left out when `var` is unanswered.
 /// - `{"$json": X}`: X rendered, as a JSON string (Multus embeds the config that way).
 /// - `{"$template": "name"}`: another template, rendered in place (so the flatnet plugin
 ///   object is written once, in `conflist.json`).
@@ -32,6 +38,13 @@ public enum TemplateRenderer {
                 if let condition = members["$if"] {
                     return holds(condition) ? render(members["$then"] ?? .null) : nil
                 }
+                if let condition = members["$ifAny"] {
+                    let variables = condition.arrayValue ?? [condition]
+                    return variables.contains { holds($0) } ? render(members["$then"] ?? .null) : nil
+                }
+                if case .string(let variable)? = members["$each"] {
+                    return each(variable, members["$then"] ?? .null)
+                }
                 if let embedded = members["$json"] {
                     return .string((render(embedded) ?? .null).prettyPrinted())
                 }
@@ -42,6 +55,14 @@ public enum TemplateRenderer {
             default:
                 return template
             }
+        }
+
+        func each(_ variable: String, _ template: JSONValue) -> JSONValue? {
+            guard case .object(let entries)? = answers[variable] else { return nil }
+            return .object(entries.compactMapValues { entry in
+                let scoped = answers.merging(entry.objectValue ?? [:]) { $1 }
+                return Renderer(answers: scoped, templates: templates).render(template)
+            })
         }
 
         /// `"var"` or `["var", ...]`: each answered, and not `false`.

@@ -28,7 +28,7 @@ struct FlatnetCommand: ParsableCommand {
             CommandGroup(name: "Address pool", subcommands: [IPAMCommand.self]),
             CommandGroup(name: "Configuration file", subcommands: [NetconfCommand.self]),
             CommandGroup(name: "Host-changing", subcommands: [
-                RepairCommand.self, TeardownCommand.self,
+                RepairCommand.self, TeardownCommand.self, InstallCommand.self, UninstallCommand.self,
             ]),
         ]
     )
