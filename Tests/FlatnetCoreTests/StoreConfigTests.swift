@@ -7,7 +7,7 @@ import Testing
 struct StoreConfigTests {
     static let store = #"""
         "store": {"type": "etcd", "endpoints": ["https://10.0.0.11:2379", "https://[fd00::12]:2379",
-                  "https://etcd-3.example:2379"],
+                  "https://10.0.0.13:2379"],
                   "tls": {"certFile": "/etc/flatnet/etcd/client.crt", "keyFile": "/etc/flatnet/etcd/client.key",
                           "caFile": "/etc/flatnet/etcd/ca.crt"}}
         """#
@@ -49,32 +49,32 @@ struct StoreConfigTests {
     func broken() {
         let tls = #""tls": {"certFile": "/c", "keyFile": "/k", "caFile": "/a"}"#
         let cases: [(String, String)] = [
-            (#""store": {"type": "consul", "endpoints": ["http://a:1"]}"#, "ipam.store.type: \"consul\" is not a store"),
+            (#""store": {"type": "consul", "endpoints": ["http://10.0.0.1:1"]}"#, "ipam.store.type: \"consul\" is not a store"),
             (#""store": {"type": "etcd"}"#, "ipam.store.endpoints: is required"),
             (#""store": {"type": "etcd", "endpoints": []}"#, "ipam.store.endpoints: must list at least one"),
-            (#""store": {"type": "etcd", "endpoints": ["https://a:2379/v3"], "# + tls + "}",
-             "ipam.store.endpoints[0]: \"https://a:2379/v3\" is not http(s)://host:port"),
-            (#""store": {"type": "etcd", "endpoints": ["https://a:0"], "# + tls + "}",
-             "ipam.store.endpoints[0]: \"https://a:0\" has no port"),
+            (#""store": {"type": "etcd", "endpoints": ["https://10.0.0.1:2379/v3"], "# + tls + "}",
+             "ipam.store.endpoints[0]: \"https://10.0.0.1:2379/v3\" is not http(s)://host:port"),
+            (#""store": {"type": "etcd", "endpoints": ["https://10.0.0.1:0"], "# + tls + "}",
+             "ipam.store.endpoints[0]: \"https://10.0.0.1:0\" has no port"),
             (#""store": {"type": "etcd", "endpoints": ["https://fd00::1:2379"], "# + tls + "}",
              "ipam.store.endpoints[0]: \"https://fd00::1:2379\" is not"),
-            (#""store": {"type": "etcd", "endpoints": ["https://a b:1"], "# + tls + "}",
-             "ipam.store.endpoints[0]: \"https://a b:1\" has a bad host name"),
-            (#""store": {"type": "etcd", "endpoints": ["https://a:1"]}"#, "ipam.store.tls: is required for https"),
-            (#""store": {"type": "etcd", "endpoints": ["http://a:1"], "# + tls + "}",
+            (#""store": {"type": "etcd", "endpoints": ["https://etcd-1.example:1"], "# + tls + "}",
+             "ipam.store.endpoints[0]: \"https://etcd-1.example:1\" needs an IP address"),
+            (#""store": {"type": "etcd", "endpoints": ["https://10.0.0.1:1"]}"#, "ipam.store.tls: is required for https"),
+            (#""store": {"type": "etcd", "endpoints": ["http://10.0.0.1:1"], "# + tls + "}",
              "ipam.store.tls: is given but the endpoints are http"),
-            (#""store": {"type": "etcd", "endpoints": ["http://a:1", "https://b:1"], "# + tls + "}",
+            (#""store": {"type": "etcd", "endpoints": ["http://10.0.0.1:1", "https://10.0.0.2:1"], "# + tls + "}",
              "ipam.store.endpoints: mixes https and http"),
-            (#""store": {"type": "etcd", "endpoints": ["http://a:1"], "prefix": "flatnet"}"#,
+            (#""store": {"type": "etcd", "endpoints": ["http://10.0.0.1:1"], "prefix": "flatnet"}"#,
              "ipam.store.prefix: \"flatnet\" must start and end with /"),
-            (#""store": {"type": "etcd", "endpoints": ["http://a:1"], "timeoutMilliseconds": 5000}"#,
+            (#""store": {"type": "etcd", "endpoints": ["http://10.0.0.1:1"], "timeoutMilliseconds": 5000}"#,
              "ipam.store.timeoutMilliseconds: "),
-            (#""store": {"type": "etcd", "endpoints": ["http://a:1"], "user": "root"}"#, "ipam.store.user: unknown key"),
-            (#""store": {"type": "etcd", "endpoints": ["https://a:1"], "tls": {"certFile": "c", "keyFile": "/k"}}"#,
+            (#""store": {"type": "etcd", "endpoints": ["http://10.0.0.1:1"], "user": "root"}"#, "ipam.store.user: unknown key"),
+            (#""store": {"type": "etcd", "endpoints": ["https://10.0.0.1:1"], "tls": {"certFile": "c", "keyFile": "/k"}}"#,
              "ipam.store.tls.certFile: \"c\" must be an absolute path"),
-            (#""store": {"type": "etcd", "endpoints": ["https://a:1"], "tls": {"certFile": "/c", "keyFile": "/k"}}"#,
+            (#""store": {"type": "etcd", "endpoints": ["https://10.0.0.1:1"], "tls": {"certFile": "/c", "keyFile": "/k"}}"#,
              "ipam.store.tls.caFile: is required"),
-            (#""store": {"type": "etcd", "endpoints": ["http://a:1"]}, "nodes": {"n": {"ranges": []}}"#,
+            (#""store": {"type": "etcd", "endpoints": ["http://10.0.0.1:1"]}, "nodes": {"n": {"ranges": []}}"#,
              "ipam.nodes: cannot be used with ipam.store"),
         ]
         for (store, expected) in cases {

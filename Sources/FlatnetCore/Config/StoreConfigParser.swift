@@ -24,7 +24,8 @@ enum StoreConfigParser {
         return EtcdStoreConfig(endpoints: endpoints, prefix: prefix, tls: tls, timeoutMilliseconds: timeout)
     }
 
-    /// `https://host:port` (or `http://` without TLS); host an address or a DNS name.
+    /// `https://address:port` (or `http://` without TLS): an IP address, since the static
+    /// plugin resolves no names (and a name would be one more thing that can fail at ADD).
     static func parseEndpoints(_ block: ObjectReader) -> [String]? {
         guard let elements = block.array("endpoints", required: true) else { return nil }
         guard !elements.isEmpty else {
@@ -98,12 +99,11 @@ public enum EtcdEndpointText {
         }
         let host = parts.host
         let bracketed = host.hasPrefix("[") && host.hasSuffix("]")
-        if bracketed { return IPAddress(String(host.dropFirst().dropLast())) == nil ? "has a bad IPv6 address" : nil }
-        let nameBytes = host.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x2D
-                || byte == 0x2E
+        let address = IPAddress(bracketed ? String(host.dropFirst().dropLast()) : host)
+        guard let address, bracketed == (address.family == .ipv6) else {
+            return "needs an IP address as its host (IPv6 in brackets): the plugin resolves no names"
         }
-        return !host.isEmpty && host.utf8.count <= 253 && nameBytes ? nil : "has a bad host name"
+        return nil
     }
 
     /// (scheme, host, port) of `http(s)://host:port`, IPv6 hosts in brackets.
