@@ -65,6 +65,7 @@ struct ClusterPoolStoreTests {
                                                 .filter { $0.key == "FLATNET_OUTER_NETNS" }
                                                 .merging(["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]) { $1 })
         let summary = try JSONValue.parse(outcome.stdout.split(separator: "\n").last.map(String.init) ?? "{}")
+        print("cluster stress summary: \(summary.serialized())")  // the figures docs/performance.md quotes
         #expect(outcome.status == 0, "\(outcome.stdout) \(outcome.stderr)")
         #expect(summary["failure_count"] == .number(0) && summary["overlapping_holds"] == .number(0))
         #expect(summary["store_matches_workers"] == .bool(true) && summary["held_by_workers"] == .number(32))
@@ -79,7 +80,9 @@ struct ClusterPoolStoreTests {
         let held = try Self.call("ADD", "c1", node: "host-1", config: config)
         #expect(held.status == 0, "\(held.outcome.stdout)")
         try cluster.stopAll()
+        let started = ContinuousClock.now
         let add = try Self.call("ADD", "c2", node: "host-1", config: config)
+        print("ADD with every member stopped answered in \(ContinuousClock.now - started)")  // recorded, not asserted
         #expect(add.code == 11, "\(add.outcome.stdout)")
         let delete = try Self.call("DEL", "c1", node: "host-1", config: config)
         #expect(delete.code == 11, "\(delete.outcome.stdout)")

@@ -77,14 +77,15 @@ def overlapping(holds):
     return overlaps
 
 
-def store_view(cluster_dir, etcd_script, prefix):
-    certs = dict(line.split("=", 1) for line in subprocess.run(
-        [etcd_script, "certs", cluster_dir], capture_output=True, text=True, check=True).stdout.split())
-    endpoints = subprocess.run([etcd_script, "endpoints", cluster_dir], capture_output=True, text=True,
-                               check=True).stdout.split()
-    out = subprocess.run(["etcdctl", "--endpoints", ",".join(endpoints), "--cacert", certs["ca"], "--cert",
-                          certs["cert"], "--key", certs["key"], "get", "--prefix", prefix],
-                         env=dict(os.environ, ETCDCTL_API="3"), capture_output=True, text=True, check=True)
+def store_view(store, prefix):
+    """The store's keys under `prefix`, read with etcdctl through the netconf's own endpoints
+    and TLS files."""
+    tls = store["tls"]
+    out = subprocess.run(["etcdctl", "--endpoints", ",".join(store["endpoints"]), "--cacert", tls["caFile"],
+                          "--cert", tls["certFile"], "--key", tls["keyFile"], "get", "--prefix", prefix],
+                         env=dict(os.environ, ETCDCTL_API="3"), capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit("etcdctl get failed: %s" % out.stderr.strip())
     lines = out.stdout.splitlines()
     return dict(zip(lines[0::2], lines[1::2]))
 
@@ -122,7 +123,7 @@ def main():
     failures = [failure for result in results for failure in result[1]]
     current = [result[2] for result in results if result[2]]
     held_now = {address: container for address, container, _ in current}
-    view = store_view(cluster_dir, etcd_script, prefix + "ipv4/")
+    view = store_view(document["ipam"]["store"], prefix + "ipv4/")
     store_held = {key.rsplit("/", 1)[1]: json.loads(value)["containerID"] for key, value in view.items()}
     # A worker's last hold is still open: it overlaps nothing that came after it.
     all_holds = holds + [(address, start, float("inf")) for address, _, start in current]
