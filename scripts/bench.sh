@@ -50,6 +50,8 @@ if [ "${1:-}" = "--inside" ]; then
         local etcd="$work/etcd" script="$lib/etcd_cluster.sh"
         say "starting a 3-member etcd cluster (TLS, data on tmpfs) for the cluster-store rows"
         "$script" start "$etcd" 1 "$$" >&2
+        # Member 1 is every client's first endpoint; a follower forwards to the leader (one more hop).
+        say "etcd leader: member $("$script" leader "$etcd") (flatnet-ipam dials member 1 first)"
         mkdir -p "$work/tmpfs" && mount -t tmpfs -o size=64m tmpfs "$work/tmpfs"
         python3 "$lib/etcd_plan.py" "$work/bin" "$work" "$runs" "$etcd" "$script" "$work/tmpfs" |
             python3 "$lib/abbench.py" --rows "$rows"
