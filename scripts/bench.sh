@@ -13,7 +13,9 @@
 #                   GC, STATUS, ipam list and doctor at the largest), for a quick look
 #   --rows REGEX    only the A/B rows whose whole name matches REGEX (Python re), e.g.
 #                   'dual-stack ADD|IPAM ADD /64.*': no scale rows, batches, memory or
-#                   in-process figures, for a quick look at a few rows
+#                   in-process figures, for a quick look at a few rows; 'IPAM ADD, etcd.*':
+#                   the cluster-store rows (flatnet-ipam on a 3-member TLS etcd cluster started
+#                   here, data on tmpfs, next to the local store and host-local; median and p99)
 #   --binary PATH   time this flatnet binary instead of this tree's release build (a
 #                   before/after comparison; the tree is still built)
 #   --json FILE     also write the JSON report to FILE (default .build/bench.json); the scale
@@ -39,6 +41,24 @@ if [ "${1:-}" = "--inside" ]; then
     # A docker bridge for the metadata case (flatnet's link pair and rules attach to it).
     ip link add docker0 type bridge && ip addr add 172.17.0.1/16 dev docker0 && ip link set docker0 up
     lib="$FLATNET_ROOT/scripts/lib"
+    # The cluster-store rows (issue 19), unless --rows picked neither: a 3-member TLS etcd
+    # cluster in namespaces of this one (scripts/lib/etcd_cluster.sh; its data on tmpfs), and
+    # a tmpfs for the like-for-like local store. The JSON rows go to stdout, the rest to stderr.
+    cluster_store_rows() {
+        python3 -c 'import re, sys; sys.exit(not any(re.fullmatch(sys.argv[1], n) for n in sys.argv[2:]))' \
+            "$rows" "IPAM ADD, etcd store" "IPAM ADD, etcd store, 4 hosts x 4 parallel" || return 0
+        local etcd="$work/etcd" script="$lib/etcd_cluster.sh"
+        say "starting a 3-member etcd cluster (TLS, data on tmpfs) for the cluster-store rows"
+        "$script" start "$etcd" 1 "$$" >&2
+        # Member 1 is every client's first endpoint; a follower forwards to the leader (one more hop).
+        say "etcd leader: member $("$script" leader "$etcd") (flatnet-ipam dials member 1 first)"
+        mkdir -p "$work/tmpfs" && mount -t tmpfs -o size=64m tmpfs "$work/tmpfs"
+        python3 "$lib/etcd_plan.py" "$work/bin" "$work" "$runs" "$etcd" "$script" "$work/tmpfs" |
+            python3 "$lib/abbench.py" --rows "$rows"
+        python3 "$lib/etcd_contention.py" "$work/bin" "$work" "$runs" "$etcd" "$script" --rows "$rows"
+        "$script" down "$etcd" >&2
+        umount "$work/tmpfs"
+    }
     {
         [ "$mode" = rows ] ||
             python3 "$lib/scale_bench.py" "$FLATNET_RELEASE_BINARY" "$work" --sizes "$sizes" --runs "$scale_runs"
@@ -61,6 +81,7 @@ if [ "${1:-}" = "--inside" ]; then
                 python3 "$lib/abbench.py" --rows "$rows"
             python3 "$lib/attach_plan.py" "$FLATNET_RELEASE_BINARY" "$work" "$runs" |
                 python3 "$lib/abbench.py" --rows "$rows"
+            cluster_store_rows
         fi
         if [ "$mode" = all ]; then
             python3 "$lib/batch_bench.py" "$FLATNET_RELEASE_BINARY" "$work" "$batch_rounds"
@@ -90,7 +111,7 @@ while [ $# -gt 0 ]; do
         --rows) mode=rows; rows="${2:?}"; shift 2 ;;
         --json) json_out="${2:?}"; shift 2 ;;
         --binary) export FLATNET_BENCH_BINARY; FLATNET_BENCH_BINARY="$(realpath "${2:?}")"; shift 2 ;;
-        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) print_usage "$0"; exit 0 ;;
         *) die "unknown option: $1" ;;
     esac
 done
@@ -100,7 +121,9 @@ require_root "scripts/bench.sh"
 # ebtables + iptables: flatnet's containment rules. Debian's ebtables package alone gives only
 # ebtables-legacy, which nf_tables-only kernels reject; ebtables-nft (the backend flatnet
 # prefers) comes with the iptables package. flatnet picks the backend itself (README.md#which-ebtables).
-ensure_packages "${BUILD_PACKAGES[@]}" containernetworking-plugins iproute2 util-linux python3 ebtables iptables nftables time
+# etcd-server, etcd-client, openssl: the cluster-store rows' etcd cluster (scripts/lib/etcd_cluster.sh).
+ensure_packages "${BUILD_PACKAGES[@]}" containernetworking-plugins iproute2 util-linux python3 ebtables iptables nftables time \
+    etcd-server etcd-client openssl
 build_release
 
 # State lives on disk (not tmpfs), as /var/lib/cni does on a node: fsync costs count.
@@ -116,9 +139,11 @@ mkdir -p "$(dirname "$json_out")"
 in_throwaway_netns "$0" --inside "$work" "$runs" "$batch_rounds" "$mode" "$sizes" "$scale_runs" "$rows" > "$json_out"
 if [ "$mode" != scale ]; then
     python3 -c 'import json, sys; json.dump([r for r in json.load(open(sys.argv[1]))
-        if "median_ms" in r["a"] and "attached" not in r], sys.stdout)' "$json_out" \
+        if "median_ms" in r["a"] and "attached" not in r and "table" not in r], sys.stdout)' "$json_out" \
         | python3 "$FLATNET_ROOT/scripts/lib/benchtable.py" VERSION=0.6 ADD=0.5 "dual-stack ADD=0.5" DEL=1.0 \
             "100 ADDs 8-parallel=0.5" "IPAM ADD /64, 60000 vs 10=2.0"
+    echo
+    python3 "$FLATNET_ROOT/scripts/lib/storetable.py" <"$json_out"
 fi
 if [ "$mode" = rows ]; then
     echo "machine: $(nproc) cores, kernel $(uname -r); JSON report: $json_out"

@@ -5,11 +5,13 @@ Reads a JSON spec on stdin:
   {"runs": 200, "cases": [{"name": "VERSION",
       "a": {"label": "flatnet", "argv": [...], "env": {...}, "stdin": "...", "after": {...}},
       "b": {"label": "bridge",  "argv": [...], "env": {...}, "stdin": "..."}}]}
+A case may add sides "c" and "d" (the cluster-store rows: one ADD on three or four
+stores); they take turns with A and B, and the row gets ratio_c and ratio_d (A over each).
 A side's optional "before" and "after" (lists of sides without labels) run untimed
 around each timed run: "before" prepares (a fresh container netns for an ADD), "after"
 restores (a DEL after an ADD keeps a pool at the same size).
-Each iteration runs A and B once, alternating which goes first, so drift in machine
-load hits both sides alike. Timing covers posix_spawn to waitpid only (no Python
+Each iteration runs A and B once, alternating which goes first (with more sides, the
+order rotates), so drift in machine load hits both sides alike. Timing covers posix_spawn to waitpid only (no Python
 subprocess machinery). A run whose exit status is not 0 aborts the benchmark with what it
 printed: a failing plugin must not look fast. Prints a JSON report on stdout.
 Other scripts import measure() to time one case (scripts/lib/scale_bench.py).
@@ -18,6 +20,7 @@ With --rows REGEX, only the cases whose whole name matches REGEX run (bench.sh -
 import argparse
 import fcntl
 import json
+import math
 import os
 import re
 import statistics
@@ -25,6 +28,8 @@ import sys
 import time
 
 import hostns
+
+SIDES = ("a", "b", "c", "d")
 
 
 def run_once(side, label=None, outputs=None):
@@ -58,19 +63,26 @@ def run_once(side, label=None, outputs=None):
     return elapsed / 1e6
 
 
+def percentile(samples, fraction):
+    """Nearest rank: the smallest sample with at least FRACTION of the samples at or below it."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
 def summarize(samples):
-    return {"median_ms": statistics.median(samples), "min_ms": min(samples), "max_ms": max(samples),
-            "runs": len(samples)}
+    return {"median_ms": statistics.median(samples), "p99_ms": percentile(samples, 0.99),
+            "min_ms": min(samples), "max_ms": max(samples), "runs": len(samples)}
 
 
 def measure(case, runs, outputs=None):
     """One case's report row. With OUTPUTS (a dict), each timed run's stdout is appended to
     outputs[side key] ("a" or "b"), so a caller can check what the timed calls answered."""
     started = time.monotonic()
-    sides = [key for key in ("a", "b") if key in case]  # a case with only "a" is a plain measurement
+    sides = [key for key in SIDES if key in case]  # a case with only "a" is a plain measurement
     times = {key: [] for key in sides}
     for iteration in range(runs):
-        order = sides if iteration % 2 == 0 else list(reversed(sides))
+        shift = iteration % len(sides)
+        order = sides[shift:] + sides[:shift]  # two sides: A B, then B A
         for key in order:
             side = case[key]
             for step in side.get("before", []):
@@ -80,9 +92,13 @@ def measure(case, runs, outputs=None):
             for step in side.get("after", []):
                 run_once(step, label=side["label"] + " (after)")
     row = {"name": case["name"]}
+    if "table" in case:  # the table bench.sh prints the row in, when not the main one
+        row["table"] = case["table"]
     for key in sides:
         row[key] = dict(summarize(times[key]), label=case[key]["label"])
     row["ratio"] = row["a"]["median_ms"] / row["b"]["median_ms"] if "b" in row else None
+    for key in sides[2:]:
+        row["ratio_" + key] = row["a"]["median_ms"] / row[key]["median_ms"]
     row["wall_s"] = round(time.monotonic() - started, 1)  # what the row adds to a run, untimed steps included
     return row
 

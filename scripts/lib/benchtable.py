@@ -7,6 +7,8 @@ import sys
 
 targets = dict(arg.rsplit("=", 1) for arg in sys.argv[1:])
 report = json.load(sys.stdin)
+if not report:  # --rows picked only rows printed elsewhere (the cluster-store table)
+    sys.exit(0)
 NAME_WIDTH = 32
 header = f"{'operation':<{NAME_WIDTH}}{'flatnet median (min-max) ms':<32}{'reference median (min-max) ms':<34}{'ratio':>7}  target"
 print(header)
