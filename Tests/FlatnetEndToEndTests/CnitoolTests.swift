@@ -36,10 +36,12 @@ struct CnitoolTests {
 
         /// `cnitool VERB flat-HOST NETNS`, run in HOST, with cnitool's result cache
         /// (/var/lib/cni) bind-mounted from a private directory in a private mount namespace.
+        /// /var/lib is a tmpfs there first: a `mkdir` in a private mount namespace still
+        /// writes the machine's own disk.
         func run(_ verb: String, host: String, container: String) throws -> ProcessOutcome {
             let command = "mount --bind \(root)/cache /var/lib/cni && exec ip netns exec \(topology.namespace(host)) env "
                 + "NETCONFPATH=\(root)/net.d/\(host) CNI_PATH=\(root)/bin \(TestHost.cnitool!) \(verb) flat-a /run/netns/\(topology.namespace(container))"
-            return try ProcessRunner.run(["/usr/bin/unshare", "--mount", "sh", "-c", "mkdir -p /var/lib/cni && " + command],
+            return try ProcessRunner.run(["/usr/bin/unshare", "--mount", "sh", "-c", "mount -t tmpfs tmpfs /var/lib && mkdir /var/lib/cni && " + command],
                                          environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
         }
     }
