@@ -22,10 +22,13 @@ public final class EtcdCluster: @unchecked Sendable {  // the members' state liv
     }
 
     /// Starts the members and returns once every one is healthy (a leader is elected).
-    public init() throws {
+    /// `electionTimeoutMilliseconds`: etcd's --election-timeout (heartbeat a tenth of it);
+    /// nil keeps etcd's defaults (1,000 and 100 ms).
+    public init(electionTimeoutMilliseconds: Int? = nil) throws {
         let slot = Self.nextSlot()
         directory = NSTemporaryDirectory() + "flatnet-etcd-\(slot)-" + ProcessRunner.uniqueSuffix()
-        try Self.run(["start", directory, String(slot), String(getpid())])
+        try Self.run(["start", directory, String(slot), String(getpid())]
+                     + (electionTimeoutMilliseconds.map { [String($0)] } ?? []))
         endpoints = try Self.run(["endpoints", directory]).stdout.split(separator: "\n").map(String.init)
         let paths = try Self.certificatePaths(directory)
         trusted = .init(certFile: paths["cert"] ?? "", keyFile: paths["key"] ?? "", caFile: paths["ca"] ?? "")
@@ -53,13 +56,14 @@ public final class EtcdCluster: @unchecked Sendable {  // the members' state liv
     public func restart(_ member: Int) throws { try Self.run(["restart", directory, String(member)]) }
     /// Start every member again (after all were stopped); returns once all are healthy.
     public func restartAll() throws { try Self.run(["restart", directory, "all"]) }
-    public func stopAll() throws { for member in 1...3 { try stop(member) } }
+    /// SIGTERM every member at once and wait for all to exit.
+    public func stopAll() throws { try Self.run(["stop", directory, "all"]) }
 
     /// The member (1-3) that is leader now, as the members report it.
     public func leader() throws -> Int {
         let text = try Self.run(["leader", directory]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let member = Int(text), (1...3).contains(member) else {
-            throw FixtureError(command: "etcd_cluster.sh leader", stderr: "unexpected answer '\(text)'")
+            throw EtcdClusterError(message: "etcd_cluster.sh leader answered '\(text)'")
         }
         return member
     }
@@ -96,15 +100,20 @@ public final class EtcdCluster: @unchecked Sendable {  // the members' state liv
         return paths
     }
 
-    /// Slots 1-9 (the script's 10.99.SLOT.0/24), round robin: clusters of tests running at the
-    /// same time get different bridges and subnets.
+    /// Slots 1-99 (the script's 10.99.SLOT.0/24), round robin: clusters of tests running at
+    /// the same time get different bridges and subnets.
     private static func nextSlot() -> Int {
         slotLock.withLock {
-            lastSlot = lastSlot % 9 + 1
+            lastSlot = lastSlot % 99 + 1
             return lastSlot
         }
     }
 
     private static let slotLock = NSLock()
     nonisolated(unsafe) private static var lastSlot = 0
+}
+
+public struct EtcdClusterError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }

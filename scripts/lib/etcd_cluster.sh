@@ -3,17 +3,19 @@
 # Run it inside a throwaway network and mount namespace (scripts/lib/common.sh
 # in_throwaway_netns): it refuses to run in the machine's own. Each member lives in its own
 # network namespace on a bridge made in the caller's namespace, which gets 10.99.S.1 and so
-# reaches the members at 10.99.S.11, .12 and .13 (S: the slot, 1-9, so several clusters can
+# reaches the members at 10.99.S.11, .12 and .13 (S: the slot, 1-99, so several clusters can
 # run side by side). Client port 2379: TLS with client-certificate authentication; peer port
 # 2380: TLS with client certificates too. Data and keys live on a tmpfs mounted over DIR.
 #
-#   etcd_cluster.sh start DIR SLOT [OWNER_PID]   certificates, members, bridge; returns once
-#                       every member is healthy (a leader is elected). With OWNER_PID, a
-#                       watchdog SIGKILLs the members when that process is gone.
+#   etcd_cluster.sh start DIR SLOT [OWNER_PID [ELECTION_MS]]   certificates, members, bridge;
+#                       returns once every member is healthy (a leader is elected). With
+#                       OWNER_PID, a watchdog SIGKILLs the members when that process is gone.
+#                       ELECTION_MS: etcd's --election-timeout (heartbeat a tenth of it)
+#                       instead of etcd's defaults (1000 and 100 ms).
 #   etcd_cluster.sh endpoints DIR      the client URLs, one a line (member 1 first)
 #   etcd_cluster.sh certs DIR          name=path lines: ca, cert, key (the client's), and
 #                       other_ca, other_cert, other_key (a second CA nobody trusts)
-#   etcd_cluster.sh stop DIR N         SIGTERM member N and wait for it
+#   etcd_cluster.sh stop DIR N|all     SIGTERM member N (or every member at once) and wait
 #   etcd_cluster.sh kill DIR N         SIGKILL member N
 #   etcd_cluster.sh cut DIR N          drop every packet to and from member N (its netns
 #                       keeps its link: packets vanish, nothing is refused)
@@ -153,8 +155,15 @@ start_member() {
         --cert-file "$pki/m$member.crt" --key-file "$pki/m$member.key" \
         --peer-client-cert-auth --peer-trusted-ca-file "$pki/ca.crt" \
         --peer-cert-file "$pki/m$member.crt" --peer-key-file "$pki/m$member.key" \
-        </dev/null >>"$1/m$member.log" 2>&1 &
+        $(election_flags "$1") </dev/null >>"$1/m$member.log" 2>&1 &
     echo "$!" >"$1/m$member.pid"
+}
+
+# The timing flags start recorded in DIR/election (none: etcd's defaults).
+election_flags() {
+    local election
+    election="$(cat "$1/election" 2>/dev/null || true)"
+    [ -z "$election" ] || printf -- '--election-timeout %s --heartbeat-interval %s' "$election" "$((election / 10))"
 }
 
 member_pid() { cat "$1/m$2.pid" 2>/dev/null || true; }
@@ -221,18 +230,28 @@ start_watchdog() {
     ) </dev/null >/dev/null 2>&1 &
 }
 
-start() {  # start DIR SLOT [OWNER_PID]
+start() {  # start DIR SLOT [OWNER_PID [ELECTION_MS]]
     local member
-    [[ "$2" =~ ^[1-9]$ ]] || die "slot must be 1-9, got '$2'"
+    [[ "$2" =~ ^[1-9][0-9]?$ ]] || die "slot must be 1-99, got '$2'"
     mkdir -p "$1"
     mount -t tmpfs -o size=512m,mode=0700 tmpfs "$1"
     echo "$2" >"$1/slot"
+    [ -z "${4:-}" ] || { [[ "$4" =~ ^[0-9]+$ ]] || die "ELECTION_MS must be a number"; echo "$4" >"$1/election"; }
     mkdir -p "$1/data"
     make_certificates "$1"
     make_network "$1"
     for member in "${MEMBERS[@]}"; do start_member "$1" "$member"; done
     [ -z "${3:-}" ] || start_watchdog "$1" "$3"
     wait_healthy "$1"
+}
+
+# stop DIR N|all: SIGTERM. All at once: one by one, the last two would each wait for a
+# leadership transfer the lost quorum cannot make (about 5 s each).
+stop() {
+    local member
+    if [ "$2" != all ]; then signal_member "$1" "$2" TERM; return; fi
+    for member in "${MEMBERS[@]}"; do kill -TERM "$(member_pid "$1" "$member")" 2>/dev/null || true; done
+    for member in "${MEMBERS[@]}"; do signal_member "$1" "$member" TERM; done
 }
 
 restart() {  # restart DIR N|all
@@ -263,10 +282,10 @@ main() {
     refuse_machine_namespaces
     local command="$1" dir="$2" member
     case "$command" in
-        start) start "$dir" "${3:?slot}" "${4:-}" ;;
+        start) start "$dir" "${3:?slot}" "${4:-}" "${5:-}" ;;
         endpoints) for member in "${MEMBERS[@]}"; do endpoint "$dir" "$member"; echo; done ;;
         certs) certs "$dir" ;;
-        stop) signal_member "$dir" "${3:?member}" TERM ;;
+        stop) stop "$dir" "${3:?member or all}" ;;
         kill) signal_member "$dir" "${3:?member}" KILL ;;
         cut) cut "$dir" "${3:?member}" ;;
         restore) restore "$dir" "${3:?member}" ;;

@@ -6,13 +6,21 @@ extension EtcdClient {
     /// restarting), so a round is not a busy loop.
     static let pauseBetweenRoundsMilliseconds = 50
 
+    /// The most one attempt may take: a quarter of the budget (200 ms at least). A request
+    /// that reached a follower just after the leader died is forwarded to the dead leader and
+    /// held until etcd's own request timeout (seconds); the followers notice after one to two
+    /// election timeouts (1-2 s by default) and elect a new leader. Short attempts mean a fresh
+    /// request goes out after the election, within the call's budget (measured: the leader
+    /// cut off under an open connection, notes i19/etcd.md).
+    var attemptCapMilliseconds: Int { max(timeoutMilliseconds / 4, 200) }
+
     /// POSTs `body` to `path` on the endpoints in turn until one answers 200: its body.
     func call(_ path: String, _ body: String, by deadline: MonotonicDeadline) throws(StoreError) -> [UInt8] {
         var story = EtcdFailoverStory(endpoints: endpoints)
         while true {
             let order = attemptOrder()
             for (position, index) in order.enumerated() {
-                let share = deadline.remainingMilliseconds / (order.count - position)
+                let share = min(deadline.remainingMilliseconds / (order.count - position), attemptCapMilliseconds)
                 guard share > 0 else { break }
                 let request = EtcdHTTPRequest(path: path, body: body, host: endpoints[index].authority)
                 let started = MonotonicDeadline.now()

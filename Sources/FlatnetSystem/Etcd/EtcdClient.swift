@@ -12,7 +12,8 @@ import FlatnetCore
 /// endpoint that last answered is tried first. Each call, whatever it takes (failover,
 /// several pages of a list), ends within `timeoutMilliseconds`:
 /// - an endpoint that refuses the connection is left at once for the next;
-/// - a silent one costs at most its share of what is left (left / endpoints not yet tried);
+/// - a silent one costs at most its share of what is left (left / endpoints not yet tried,
+///   a quarter of the budget at most; the TCP connect 300 ms at most);
 /// - once every endpoint failed, rounds repeat until the deadline, then `.unavailable`
 ///   naming each endpoint and what it did last;
 /// - TLS failures (certificate checks either way) end in `.refused` after the round, since

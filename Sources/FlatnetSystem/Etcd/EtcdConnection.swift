@@ -16,12 +16,18 @@ final class EtcdConnection {
         self.session = session
     }
 
+    /// TCP connect gets at most this long: a SYN that was lost is sent again only after TCP's
+    /// initial retransmission timeout of 1 s (RFC 6298), so a member that has not answered
+    /// the first SYN within a LAN round trip and some slack will not before that second; the
+    /// rest of the attempt's share is better spent on the next member.
+    static let connectMilliseconds = 300
+
     /// Connects and, for https, completes the TLS handshake (server certificate checked
     /// against the CA and the endpoint's IP).
     static func open(
         _ endpoint: EtcdEndpoint, tls: TLSClientContext?, by deadline: MonotonicDeadline
     ) throws(EtcdAttemptFailure) -> EtcdConnection {
-        let socket = try EtcdSocket.connect(to: endpoint, by: deadline)
+        let socket = try EtcdSocket.connect(to: endpoint, by: deadline.capped(atMilliseconds: connectMilliseconds))
         guard endpoint.usesTLS else { return EtcdConnection(endpoint: endpoint, socket: socket, session: nil) }
         guard let tls else { throw .tls("https endpoint without TLS files") }
         let session: TLSSession
