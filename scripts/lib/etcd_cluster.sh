@@ -173,9 +173,16 @@ signal_member() {  # signal_member DIR N SIGNAL
     pid="$(member_pid "$1" "$2")"
     [ -n "$pid" ] || die "member $2 has no process"
     kill "-$3" "$pid" 2>/dev/null || true
-    # Wait for it to be gone (SIGTERM: etcd shuts down cleanly, well under a second).
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    while alive "$pid"; do sleep 0.05; done
     rm -f "$1/m$2.pid"
+}
+
+# alive PID: running, not a zombie (the member's parent, an earlier run of this script, is
+# gone; whoever inherits it may reap it late, and `kill -0` answers yes for a zombie).
+alive() {
+    local state
+    state="$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null || true)"
+    [ -n "$state" ] && [ "$state" != Z ]
 }
 
 # etcdctl against the members' client URLs with the client certificate.
@@ -245,13 +252,19 @@ start() {  # start DIR SLOT [OWNER_PID [ELECTION_MS]]
     wait_healthy "$1"
 }
 
-# stop DIR N|all: SIGTERM. All at once: one by one, the last two would each wait for a
-# leadership transfer the lost quorum cannot make (about 5 s each).
+# stop DIR N|all: SIGTERM. All: the followers first, then the leader. A stopping leader
+# hands leadership to a peer first; with every member stopping at once the heir was
+# stopping too, and the hand-over waited out etcd's request timeout (7 s). A leader with
+# no connected peer left skips the hand-over.
 stop() {
-    local member
+    local member current
     if [ "$2" != all ]; then signal_member "$1" "$2" TERM; return; fi
-    for member in "${MEMBERS[@]}"; do kill -TERM "$(member_pid "$1" "$member")" 2>/dev/null || true; done
-    for member in "${MEMBERS[@]}"; do signal_member "$1" "$member" TERM; done
+    current="$(leader "$1" 2>/dev/null || true)"
+    for member in "${MEMBERS[@]}"; do
+        [ "$member" = "$current" ] || kill -TERM "$(member_pid "$1" "$member")" 2>/dev/null || true
+    done
+    for member in "${MEMBERS[@]}"; do [ "$member" = "$current" ] || signal_member "$1" "$member" TERM; done
+    [ -z "$current" ] || signal_member "$1" "$current" TERM
 }
 
 restart() {  # restart DIR N|all
