@@ -2,7 +2,10 @@
  * for the etcd client (FlatnetSystem/Etcd). OpenSSL's types stay behind this header: Swift
  * sees two opaque handles and integer results. Every call works on a non-blocking socket:
  * a call that would block returns FLATNET_TLS_WANT_READ or _WANT_WRITE and the caller
- * polls the socket and calls again, so the caller's deadline bounds every step. */
+ * polls the socket and calls again, so the caller's deadline bounds every step.
+ * OpenSSL writes with write(2), not send(MSG_NOSIGNAL): a process using this must ignore
+ * SIGPIPE (flatnet's main.swift does; so does the test runner through ProcessRunner), or a
+ * write to a connection the server reset would kill it. */
 #ifndef FLATNET_CTLS_H
 #define FLATNET_CTLS_H
 

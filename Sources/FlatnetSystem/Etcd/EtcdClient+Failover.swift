@@ -20,7 +20,8 @@ extension EtcdClient {
         while true {
             let order = attemptOrder()
             for (position, index) in order.enumerated() {
-                let share = min(deadline.remainingMilliseconds / (order.count - position), attemptCapMilliseconds)
+                let fairShare = deadline.remainingMilliseconds / (order.count - position)
+                let share = min(fairShare, attemptCapMilliseconds)
                 guard share > 0 else { break }
                 let request = EtcdHTTPRequest(path: path, body: body, host: endpoints[index].authority)
                 let started = MonotonicDeadline.now()
@@ -31,16 +32,19 @@ extension EtcdClient {
                     return answer
                 } catch {
                     story.record(error, at: index, milliseconds: started.millisecondsSince)
-                    attemptObserver?("\(endpoints[index]) after \(started.millisecondsSince) ms of \(share): \(error)")
+                    attemptObserver?("\(endpoints[index]) after \(started.millisecondsSince) ms of \(share): "
+                                     + "\(error)")
                     if index == preferredEndpoint { preferredEndpoint = (index + 1) % endpoints.count }
                     if !error.triesNextEndpoint { throw story.finalError(for: error, at: index) }
                 }
             }
-            if story.sawTLSFailure { throw .refused(story.text(headline: "etcd refused the TLS connection", tls: tlsFiles)) }
+            if story.sawTLSFailure {
+                throw .refused(story.text(headline: "etcd refused the TLS connection", tls: tlsFiles))
+            }
             let left = deadline.remainingMilliseconds
             guard left > 0 else {
-                throw .unavailable(story.text(headline: "no etcd endpoint answered within \(timeoutMilliseconds) ms",
-                                              tls: nil))
+                let headline = "no etcd endpoint answered within \(timeoutMilliseconds) ms"
+                throw .unavailable(story.text(headline: headline, tls: nil))
             }
             poll(nil, 0, Int32(min(left, Self.pauseBetweenRoundsMilliseconds)))
         }
@@ -77,7 +81,9 @@ extension EtcdClient {
             throw error
         }
         if !open.reusable { connection = nil }
-        guard response.status == 200 else { throw EtcdAnswers.failure(status: response.status, body: response.body) }
+        guard response.status == 200 else {
+            throw EtcdAnswers.failure(status: response.status, body: response.body)
+        }
         return response.body
     }
 }
@@ -108,8 +114,8 @@ struct EtcdFailoverStory {
                 parts.append("\(endpoint): not tried (no time left)")
                 continue
             }
-            parts.append("\(endpoint): \(tries.count) \(tries.count == 1 ? "try" : "tries"), \(tries.milliseconds) ms, "
-                         + "last: \(Self.describe(failure))")
+            let count = "\(tries.count) \(tries.count == 1 ? "try" : "tries")"
+            parts.append("\(endpoint): \(count), \(tries.milliseconds) ms, last: \(Self.describe(failure))")
         }
         let files = tls.map { " (certFile \($0.certFile), keyFile \($0.keyFile), caFile \($0.caFile))" } ?? ""
         return headline + files + ": " + parts.joined(separator: "; ")

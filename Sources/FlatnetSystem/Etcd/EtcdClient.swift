@@ -62,8 +62,12 @@ public final class EtcdClient: KeyValueStore {
     }
 
     private static func loadTLS(_ files: EtcdStoreConfig.TLSFiles) throws(StoreError) -> TLSClientContext {
-        do { return try TLSClientContext(certFile: files.certFile, keyFile: files.keyFile, caFile: files.caFile) }
-        catch { throw .refused("etcd TLS files: \(error.message)") }
+        do {
+            return try TLSClientContext(certFile: files.certFile, keyFile: files.keyFile,
+                                        caFile: files.caFile)
+        } catch {
+            throw .refused("etcd TLS files: \(error.message)")
+        }
     }
 
     public func get(_ key: String) throws(StoreError) -> StoreEntry? {
@@ -81,7 +85,8 @@ public final class EtcdClient: KeyValueStore {
         var revision: Int64 = 0
         var entries: [StoreEntry] = []
         while true {
-            let request = EtcdRequests.listPage(start: start, end: end, limit: Self.listPageSize, revision: revision)
+            let request = EtcdRequests.listPage(start: start, end: end, limit: Self.listPageSize,
+                                                revision: revision)
             let body = try call(EtcdRequests.rangePath, request, by: deadline)
             let page = try answer { () throws(EtcdAttemptFailure) in try EtcdAnswers.rangePage(body) }
             entries += page.entries

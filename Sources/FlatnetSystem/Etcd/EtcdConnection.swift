@@ -27,8 +27,11 @@ final class EtcdConnection {
     static func open(
         _ endpoint: EtcdEndpoint, tls: TLSClientContext?, by deadline: MonotonicDeadline
     ) throws(EtcdAttemptFailure) -> EtcdConnection {
-        let socket = try EtcdSocket.connect(to: endpoint, by: deadline.capped(atMilliseconds: connectMilliseconds))
-        guard endpoint.usesTLS else { return EtcdConnection(endpoint: endpoint, socket: socket, session: nil) }
+        let connectDeadline = deadline.capped(atMilliseconds: connectMilliseconds)
+        let socket = try EtcdSocket.connect(to: endpoint, by: connectDeadline)
+        guard endpoint.usesTLS else {
+            return EtcdConnection(endpoint: endpoint, socket: socket, session: nil)
+        }
         guard let tls else { throw .tls("https endpoint without TLS files") }
         let session: TLSSession
         do { session = try tls.session(descriptor: socket.descriptor, host: endpoint.host) } catch {
@@ -40,7 +43,9 @@ final class EtcdConnection {
     }
 
     /// Sends `request` and reads the whole answer.
-    func exchange(_ request: EtcdHTTPRequest, by deadline: MonotonicDeadline) throws(EtcdAttemptFailure) -> EtcdHTTPResponse {
+    func exchange(
+        _ request: EtcdHTTPRequest, by deadline: MonotonicDeadline
+    ) throws(EtcdAttemptFailure) -> EtcdHTTPResponse {
         reusable = false  // until the answer is complete
         try send(request.bytes(), by: deadline)
         let response = try receive(by: deadline)
@@ -87,7 +92,9 @@ final class EtcdConnection {
     }
 
     /// Runs `step` until `.done`, polling in between.
-    private func drive(by deadline: MonotonicDeadline, what: String, _ step: () -> TLSStep) throws(EtcdAttemptFailure) {
+    private func drive(
+        by deadline: MonotonicDeadline, what: String, _ step: () -> TLSStep
+    ) throws(EtcdAttemptFailure) {
         while true {
             let result = step()
             if case .done = result { return }
@@ -97,14 +104,18 @@ final class EtcdConnection {
 
     /// For a step that moved nothing: polls for what it wants (`.silent` past `deadline`), or
     /// throws what it says went wrong.
-    private func waitForProgress(_ step: TLSStep, by deadline: MonotonicDeadline, what: String) throws(EtcdAttemptFailure) {
+    private func waitForProgress(
+        _ step: TLSStep, by deadline: MonotonicDeadline, what: String
+    ) throws(EtcdAttemptFailure) {
         switch step {
         case .done: return
         case .closed(let text): throw .lost("\(what): \(text)")
         case .refused(let text): throw .tls("\(what): \(text)")
         case .wantRead, .wantWrite:
             let events = Int16(step == .wantRead ? POLLIN : POLLOUT)
-            guard try socket.wait(for: events, by: deadline) else { throw .silent("\(what): no answer in time") }
+            guard try socket.wait(for: events, by: deadline) else {
+                throw .silent("\(what): no answer in time")
+            }
         }
     }
 }

@@ -57,7 +57,9 @@ final class TLSSession {
     /// SSL_read_ex into `buffer`: `.done(count)`.
     func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSStep {
         var message = TLSMessage()
-        let result = message.withBuffer { flatnet_tls_read(session, buffer.baseAddress, buffer.count, $0, $1) }
+        let result = message.withBuffer {
+            flatnet_tls_read(session, buffer.baseAddress, buffer.count, $0, $1)
+        }
         return Self.step(result, message)
     }
 
