@@ -87,6 +87,25 @@ struct EtcdClientTests {
         #expect(try client.list(prefix: "/flatnet/l/b/").isEmpty)
         #expect(try client.list(prefix: "/flatnet/l").count == inside.count + 3, "/flatnet/l/, /flatnet/l0, /flatnet/l/a0 too")
     }
+
+    @Test("a request etcd refuses (too many operations, a key twice) is .refused with etcd's message, nothing written")
+    func etcdRefusals() throws {
+        let client = try EtcdClient(config: try shared.config())
+        let many = (0..<129).map { StoreOperation.put("/flatnet/r/\($0)", value: "x") }
+        let twice = [StoreOperation.put("/flatnet/r/dup", value: "1"), .put("/flatnet/r/dup", value: "2")]
+        for (operations, message) in [(many, "too many operations"), (twice, "duplicate key")] {
+            let error = #expect(throws: StoreError.self) {
+                try client.commit(StoreTransaction(comparisons: [], onSuccess: operations))
+            }
+            guard case .refused(let text)? = error else {
+                Issue.record("expected .refused, got \(String(describing: error))")
+                continue
+            }
+            #expect(text.contains(message) && text.contains("gRPC code 3"), "\(text)")
+        }
+        #expect(try client.list(prefix: "/flatnet/r/").isEmpty)
+        #expect(try client.get("/flatnet/g-none") == nil, "the connection still works after the refusals")
+    }
 }
 
 /// Starts one EtcdCluster around a whole suite and tears it down after its last test
