@@ -106,6 +106,16 @@ struct EtcdClientTests {
         #expect(try client.list(prefix: "/flatnet/r/").isEmpty)
         #expect(try client.get("/flatnet/g-none") == nil, "the connection still works after the refusals")
     }
+
+    @Test("IPv6 endpoints: the same members through [v6]:2379, certificates checked against the IPv6 SAN")
+    func ipv6Endpoints() throws {
+        let cluster = try shared
+        let client = try EtcdClient(config: cluster.config(endpoints: cluster.endpointsIPv6))
+        #expect(try client.commit(StoreTransaction(comparisons: [.absent("/flatnet/6/a")],
+                                                   onSuccess: [.put("/flatnet/6/a", value: "v6")])).succeeded)
+        let viaIPv4 = try EtcdClient(config: cluster.config())
+        #expect(try viaIPv4.get("/flatnet/6/a")?.value == "v6")
+    }
 }
 
 /// Starts one EtcdCluster around a whole suite and tears it down after its last test

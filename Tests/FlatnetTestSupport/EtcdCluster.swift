@@ -10,6 +10,8 @@ public final class EtcdCluster: @unchecked Sendable {  // the members' state liv
     public let directory: String
     /// Client URLs, member 1 first.
     public let endpoints: [String]
+    /// The same members' IPv6 client URLs (their certificates name both addresses).
+    public let endpointsIPv6: [String]
     /// The client certificate, key and CA the cluster trusts, and a second CA (with a
     /// client certificate of its own) that it does not.
     public let trusted: EtcdStoreConfig.TLSFiles
@@ -30,6 +32,7 @@ public final class EtcdCluster: @unchecked Sendable {  // the members' state liv
         try Self.run(["start", directory, String(slot), String(getpid())]
                      + (electionTimeoutMilliseconds.map { [String($0)] } ?? []))
         endpoints = try Self.run(["endpoints", directory]).stdout.split(separator: "\n").map(String.init)
+        endpointsIPv6 = try Self.run(["endpoints6", directory]).stdout.split(separator: "\n").map(String.init)
         let paths = try Self.certificatePaths(directory)
         trusted = .init(certFile: paths["cert"] ?? "", keyFile: paths["key"] ?? "", caFile: paths["ca"] ?? "")
         untrusted = .init(certFile: paths["other_cert"] ?? "", keyFile: paths["other_key"] ?? "",

@@ -2,8 +2,8 @@
 # A throwaway 3-member etcd v3 cluster with TLS everywhere, for the cluster-store tests.
 # Run it inside a throwaway network and mount namespace (scripts/lib/common.sh
 # in_throwaway_netns): it refuses to run in the machine's own. Each member lives in its own
-# network namespace on a bridge made in the caller's namespace, which gets 10.99.S.1 and so
-# reaches the members at 10.99.S.11, .12 and .13 (S: the slot, 1-99, so several clusters can
+# network namespace on a bridge made in the caller's namespace, which gets 10.99.S.1 (and
+# fd99:0:0:S::1) and so reaches the members at 10.99.S.11, .12 and .13 (fd99:0:0:S::11...) (S: the slot, 1-99, so several clusters can
 # run side by side). Client port 2379: TLS with client-certificate authentication; peer port
 # 2380: TLS with client certificates too. Data and keys live on a tmpfs mounted over DIR.
 #
@@ -13,6 +13,7 @@
 #                       ELECTION_MS: etcd's --election-timeout (heartbeat a tenth of it)
 #                       instead of etcd's defaults (1000 and 100 ms).
 #   etcd_cluster.sh endpoints DIR      the client URLs, one a line (member 1 first)
+#   etcd_cluster.sh endpoints6 DIR     the same members' IPv6 client URLs (fd99:0:0:S::1N)
 #   etcd_cluster.sh certs DIR          name=path lines: ca, cert, key (the client's), and
 #                       other_ca, other_cert, other_key (a second CA nobody trusts)
 #   etcd_cluster.sh stop DIR N|all     SIGTERM member N (or every member at once) and wait
@@ -45,9 +46,11 @@ refuse_machine_namespaces() {
 
 slot_of() { cat "$1/slot"; }
 member_ip() { printf '10.99.%s.1%s' "$(slot_of "$1")" "$2"; }
+member_ip6() { printf 'fd99:0:0:%s::1%s' "$(slot_of "$1")" "$2"; }
 member_netns() { printf 'etcd%s-m%s' "$(slot_of "$1")" "$2"; }
 bridge_name() { printf 'etcdbr%s' "$(slot_of "$1")"; }
 endpoint() { printf 'https://%s:2379' "$(member_ip "$1" "$2")"; }
+endpoint6() { printf 'https://[%s]:2379' "$(member_ip6 "$1" "$2")"; }
 
 # ---- certificates (openssl; EC P-256, valid two days) ----
 
@@ -77,7 +80,8 @@ make_certificates() {
     for member in "${MEMBERS[@]}"; do
         # Server and peer-client certificate in one: members dial each other with it.
         new_key_and_request "$dir" "m$member" "m$member"
-        sign "$dir" "m$member" ca "subjectAltName=IP:$(member_ip "$1" "$member"),IP:127.0.0.1\n\
+        sign "$dir" "m$member" ca "subjectAltName=IP:$(member_ip "$1" "$member"),\
+IP:$(member_ip6 "$1" "$member"),IP:127.0.0.1\n\
 extendedKeyUsage=serverAuth,clientAuth\n"
     done
     new_key_and_request "$dir" client flatnet
@@ -101,6 +105,7 @@ make_network() {
     bridge="$(bridge_name "$1")"
     ip link add "$bridge" type bridge
     ip address add "10.99.$(slot_of "$1").1/24" dev "$bridge"
+    ip address add "fd99:0:0:$(slot_of "$1")::1/64" dev "$bridge" nodad
     ip link set "$bridge" up
     for member in "${MEMBERS[@]}"; do
         netns="$(member_netns "$1" "$member")"
@@ -109,6 +114,7 @@ make_network() {
         ip link add "${bridge}m$member" type veth peer name eth0 netns "$netns"
         ip link set "${bridge}m$member" master "$bridge" up
         ip -n "$netns" address add "$(member_ip "$1" "$member")/24" dev eth0
+        ip -n "$netns" address add "$(member_ip6 "$1" "$member")/64" dev eth0 nodad
         ip -n "$netns" link set eth0 up
     done
 }
@@ -147,7 +153,8 @@ start_member() {
     ip="$(member_ip "$1" "$member")"
     ip netns exec "$(member_netns "$1" "$member")" etcd --name "m$member" \
         --data-dir "$1/data/m$member" \
-        --listen-client-urls "https://$ip:2379" --advertise-client-urls "https://$ip:2379" \
+        --listen-client-urls "https://$ip:2379,$(endpoint6 "$1" "$member")" \
+        --advertise-client-urls "https://$ip:2379" \
         --listen-peer-urls "https://$ip:2380" --initial-advertise-peer-urls "https://$ip:2380" \
         --initial-cluster "$(initial_cluster "$1")" --initial-cluster-token "flatnet-test" \
         --initial-cluster-state new \
@@ -297,6 +304,7 @@ main() {
     case "$command" in
         start) start "$dir" "${3:?slot}" "${4:-}" "${5:-}" ;;
         endpoints) for member in "${MEMBERS[@]}"; do endpoint "$dir" "$member"; echo; done ;;
+        endpoints6) for member in "${MEMBERS[@]}"; do endpoint6 "$dir" "$member"; echo; done ;;
         certs) certs "$dir" ;;
         stop) stop "$dir" "${3:?member or all}" ;;
         kill) signal_member "$dir" "${3:?member}" KILL ;;
