@@ -34,6 +34,14 @@ static void describe_file(const char *what, const char *path, char *error, size_
     describe(prefix, error, error_size);
 }
 
+/* The PEM password callback: an encrypted key is refused, never asked for. OpenSSL's default
+ * callback prompts on /dev/tty, which would stall an operator's command and mean nothing to a
+ * runtime. */
+static int refuse_password(char *buffer, int size, int writing, void *data) {
+    (void)buffer; (void)size; (void)writing; (void)data;
+    return 0;
+}
+
 struct flatnet_tls_context *flatnet_tls_context_new(const char *cert_file, const char *key_file,
                                                     const char *ca_file, char *error, size_t error_size) {
     SSL_CTX *context;
@@ -43,6 +51,7 @@ struct flatnet_tls_context *flatnet_tls_context_new(const char *cert_file, const
     if (context == NULL) { describe("SSL_CTX_new", error, error_size); return NULL; }
     SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
     SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_CTX_set_default_passwd_cb(context, refuse_password);
     if (SSL_CTX_use_certificate_chain_file(context, cert_file) != 1) {
         describe_file("cannot load the client certificate", cert_file, error, error_size);
     } else if (SSL_CTX_use_PrivateKey_file(context, key_file, SSL_FILETYPE_PEM) != 1) {

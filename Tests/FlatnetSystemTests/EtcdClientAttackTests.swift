@@ -112,6 +112,23 @@ struct EtcdClientAttackTests {
         }
     }
 
+    @Test("an encrypted client key is refused at once naming the key file (no password prompt)")
+    func encryptedKey() throws {
+        let cluster = try shared
+        let encrypted = cluster.directory + "/pki/client-encrypted.key"
+        let made = try ProcessRunner.run(["/usr/bin/openssl", "pkey", "-in", cluster.trusted.keyFile, "-aes256",
+                                          "-passout", "pass:secret", "-out", encrypted], environment: [:])
+        #expect(made.status == 0, "\(made.stderr)")
+        let files = EtcdStoreConfig.TLSFiles(certFile: cluster.trusted.certFile, keyFile: encrypted,
+                                             caFile: cluster.trusted.caFile)
+        let error = #expect(throws: StoreError.self) { try EtcdClient(config: cluster.config(tls: files)) }
+        guard case .refused(let text)? = error else {
+            Issue.record("expected .refused, got \(String(describing: error))")
+            return
+        }
+        #expect(text.contains(encrypted), "\(text)")
+    }
+
     /// Polls until something listens on address:port (ss), at most 10 s.
     private func waitForListener(_ address: String, _ port: Int) throws {
         for _ in 0..<200 {
