@@ -107,9 +107,9 @@ static int classify(SSL *session, int result, const char *what, char *error, siz
     switch (SSL_get_error(session, result)) {
     case SSL_ERROR_WANT_READ: return FLATNET_TLS_WANT_READ;
     case SSL_ERROR_WANT_WRITE: return FLATNET_TLS_WANT_WRITE;
-    case SSL_ERROR_ZERO_RETURN:
+    case SSL_ERROR_ZERO_RETURN:  /* close_notify: a clean end of the stream */
         describe("the server closed the TLS connection", error, error_size);
-        return FLATNET_TLS_CLOSED;
+        return FLATNET_TLS_END;
     case SSL_ERROR_SYSCALL: {
         char text[128];
         snprintf(text, sizeof text, "%s: connection lost (%s)", what,
@@ -119,6 +119,14 @@ static int classify(SSL *session, int result, const char *what, char *error, siz
     }
     default: {
         long verified = SSL_get_verify_result(session);
+        /* OpenSSL 3 reports a TCP close without close_notify (a member killed with SIGKILL)
+         * as an SSL error; it is the transport that broke, not TLS. */
+        if (ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+            char text[128];
+            snprintf(text, sizeof text, "%s: connection lost (closed without close_notify)", what);
+            describe(text, error, error_size);
+            return FLATNET_TLS_CLOSED;
+        }
         char text[256];
         if (verified != X509_V_OK) {
             snprintf(text, sizeof text, "%s: server certificate rejected (%s)", what,

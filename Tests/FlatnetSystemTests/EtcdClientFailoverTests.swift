@@ -28,19 +28,33 @@ struct EtcdClientFailoverTests {
         return try body()
     }
 
-    @Test("a member killed with SIGKILL (the one the client is connected to) costs no call")
-    func killedMember() throws {
+    @Test("a follower killed with SIGKILL, the one the client is connected to, costs no call")
+    func killedFollower() throws {
         let cluster = try EtcdCluster()
         defer { cluster.down() }
-        let client = try EtcdClient(config: cluster.config())
-        #expect(try create(client, "/flatnet/k/1"), "first call: connected to member 1")
-        try cluster.kill(1)
-        #expect(try timed("call after SIGKILL of the connected member") { try create(client, "/flatnet/k/2") })
+        let follower = try cluster.leader() % 3 + 1
+        let client = try EtcdClient(config: cluster.config(endpoints: cluster.endpoints(first: follower)))
+        #expect(try create(client, "/flatnet/k/1"), "first call: connected to the follower")
+        try cluster.kill(follower)
+        #expect(try timed("call after SIGKILL of the connected follower") { try create(client, "/flatnet/k/2") })
         #expect(try client.get("/flatnet/k/1")?.value == "held")
         #expect(try client.list(prefix: "/flatnet/k/").count == 2)
-        try cluster.restart(1)
-        let fresh = try EtcdClient(config: cluster.config(endpoints: [cluster.endpoints[0]]))
+        try cluster.restart(follower)
+        let fresh = try EtcdClient(config: cluster.config(endpoints: [cluster.endpoints[follower - 1]]))
         #expect(try fresh.get("/flatnet/k/2")?.value == "held", "the restarted member caught up")
+    }
+
+    /// On a 500 ms election cluster, as `cutOffLeader` explains.
+    @Test("the leader killed with SIGKILL, the client connected to it: the next call still succeeds")
+    func killedLeader() throws {
+        let cluster = try EtcdCluster(electionTimeoutMilliseconds: 500)
+        defer { cluster.down() }
+        let leader = try cluster.leader()
+        let client = try EtcdClient(config: cluster.config(endpoints: cluster.endpoints(first: leader)))
+        client.attemptObserver = { print("etcd-attempt: \($0)") }  // the story, if it fails
+        #expect(try create(client, "/flatnet/k/1"), "connected to the leader")
+        try cluster.kill(leader)
+        #expect(try timed("call after SIGKILL of the connected leader") { try create(client, "/flatnet/k/2") })
     }
 
     @Test("a cut-off follower first in the endpoint list costs no call")

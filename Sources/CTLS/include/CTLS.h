@@ -18,8 +18,9 @@ struct flatnet_tls_session;
  * count, which is positive). */
 #define FLATNET_TLS_WANT_READ (-2)   /* poll the socket for POLLIN, then call again */
 #define FLATNET_TLS_WANT_WRITE (-3)  /* poll the socket for POLLOUT, then call again */
-#define FLATNET_TLS_CLOSED (-4)      /* the peer closed or reset the connection: transport */
+#define FLATNET_TLS_CLOSED (-4)      /* reset, or closed without close_notify: transport broke */
 #define FLATNET_TLS_REFUSED (-5)     /* TLS itself failed: certificate check, alert, protocol */
+#define FLATNET_TLS_END (-6)         /* the peer ended the stream cleanly (close_notify) */
 
 /* A client context: SSL_CTX_new(TLS_client_method()), TLS 1.2 at least, the client
  * certificate chain and key (SSL_CTX_use_certificate_chain_file, SSL_CTX_use_PrivateKey_file,

@@ -81,8 +81,9 @@ final class EtcdConnection {
     private func readStep(_ buffer: UnsafeMutableRawBufferPointer) -> TLSStep {
         guard let session else { return socket.read(into: buffer) }
         let step = session.read(into: buffer)
-        // A closed TLS stream is an end of stream: the reader decides if the answer was whole.
-        if case .closed = step { return .done(0) }
+        // Only a clean close ends the stream (the reader then decides if the answer was
+        // whole); a reset or a close without close_notify is a lost connection.
+        if case .end = step { return .done(0) }
         return step
     }
 
@@ -110,6 +111,7 @@ final class EtcdConnection {
         switch step {
         case .done: return
         case .closed(let text): throw .lost("\(what): \(text)")
+        case .end: throw .lost("\(what): the server closed the connection")
         case .refused(let text): throw .tls("\(what): \(text)")
         case .wantRead, .wantWrite:
             let events = Int16(step == .wantRead ? POLLIN : POLLOUT)
