@@ -29,8 +29,15 @@ public final class EtcdCluster: @unchecked Sendable {  // the members' state liv
     public init(electionTimeoutMilliseconds: Int? = nil) throws {
         let slot = Self.nextSlot()
         directory = NSTemporaryDirectory() + "flatnet-etcd-\(slot)-" + ProcessRunner.uniqueSuffix()
-        try Self.run(["start", directory, String(slot), String(getpid())]
-                     + (electionTimeoutMilliseconds.map { [String($0)] } ?? []))
+        do {
+            try Self.run(["start", directory, String(slot), String(getpid())]
+                         + (electionTimeoutMilliseconds.map { [String($0)] } ?? []))
+        } catch {
+            // Whatever start made before it failed (members, namespaces, the tmpfs, DIR).
+            _ = try? Self.run(["down", directory])
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
         endpoints = try Self.run(["endpoints", directory]).stdout.split(separator: "\n").map(String.init)
         endpointsIPv6 = try Self.run(["endpoints6", directory]).stdout.split(separator: "\n").map(String.init)
         let paths = try Self.certificatePaths(directory)

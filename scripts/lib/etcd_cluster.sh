@@ -247,6 +247,8 @@ start_watchdog() {
 start() {  # start DIR SLOT [OWNER_PID [ELECTION_MS]]
     local member
     [[ "$2" =~ ^[1-9][0-9]?$ ]] || die "slot must be 1-99, got '$2'"
+    # Another cluster's slot: stop before touching anything (down would then remove its bridge).
+    ! ip link show "etcdbr$2" >/dev/null 2>&1 || die "slot $2 is in use (etcdbr$2 exists)"
     mkdir -p "$1"
     mount -t tmpfs -o size=512m,mode=0700 tmpfs "$1"
     echo "$2" >"$1/slot"
@@ -287,6 +289,8 @@ restart() {  # restart DIR N|all
 
 down() {
     local member netns
+    # A start that failed before it claimed a slot made nothing of its own but maybe the tmpfs.
+    [ -f "$1/slot" ] || { umount --lazy "$1" 2>/dev/null || true; return 0; }
     for member in "${MEMBERS[@]}"; do
         [ -z "$(member_pid "$1" "$member")" ] || signal_member "$1" "$member" KILL
         netns="$(member_netns "$1" "$member")"
@@ -294,7 +298,9 @@ down() {
     done
     ip link delete "$(bridge_name "$1")" 2>/dev/null || true
     rm -rf "$1/data"  # ends the watchdog
-    umount "$1"
+    # Lazily: a killed member's other threads can hold its files a moment after its main
+    # thread shows as a zombie, and a busy umount left the directory behind.
+    umount --lazy "$1"
 }
 
 main() {
