@@ -34,6 +34,14 @@ static void describe_file(const char *what, const char *path, char *error, size_
     describe(prefix, error, error_size);
 }
 
+/* The PEM password callback: an encrypted key is refused, never asked for. OpenSSL's default
+ * callback prompts on /dev/tty, which would stall an operator's command and mean nothing to a
+ * runtime. */
+static int refuse_password(char *buffer, int size, int writing, void *data) {
+    (void)buffer; (void)size; (void)writing; (void)data;
+    return 0;
+}
+
 struct flatnet_tls_context *flatnet_tls_context_new(const char *cert_file, const char *key_file,
                                                     const char *ca_file, char *error, size_t error_size) {
     SSL_CTX *context;
@@ -43,6 +51,7 @@ struct flatnet_tls_context *flatnet_tls_context_new(const char *cert_file, const
     if (context == NULL) { describe("SSL_CTX_new", error, error_size); return NULL; }
     SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
     SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_CTX_set_default_passwd_cb(context, refuse_password);
     if (SSL_CTX_use_certificate_chain_file(context, cert_file) != 1) {
         describe_file("cannot load the client certificate", cert_file, error, error_size);
     } else if (SSL_CTX_use_PrivateKey_file(context, key_file, SSL_FILETYPE_PEM) != 1) {
@@ -98,9 +107,9 @@ static int classify(SSL *session, int result, const char *what, char *error, siz
     switch (SSL_get_error(session, result)) {
     case SSL_ERROR_WANT_READ: return FLATNET_TLS_WANT_READ;
     case SSL_ERROR_WANT_WRITE: return FLATNET_TLS_WANT_WRITE;
-    case SSL_ERROR_ZERO_RETURN:
+    case SSL_ERROR_ZERO_RETURN:  /* close_notify: a clean end of the stream */
         describe("the server closed the TLS connection", error, error_size);
-        return FLATNET_TLS_CLOSED;
+        return FLATNET_TLS_END;
     case SSL_ERROR_SYSCALL: {
         char text[128];
         snprintf(text, sizeof text, "%s: connection lost (%s)", what,
@@ -110,6 +119,14 @@ static int classify(SSL *session, int result, const char *what, char *error, siz
     }
     default: {
         long verified = SSL_get_verify_result(session);
+        /* OpenSSL 3 reports a TCP close without close_notify (a member killed with SIGKILL)
+         * as an SSL error; it is the transport that broke, not TLS. */
+        if (ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+            char text[128];
+            snprintf(text, sizeof text, "%s: connection lost (closed without close_notify)", what);
+            describe(text, error, error_size);
+            return FLATNET_TLS_CLOSED;
+        }
         char text[256];
         if (verified != X509_V_OK) {
             snprintf(text, sizeof text, "%s: server certificate rejected (%s)", what,

@@ -4,12 +4,13 @@ import FlatnetTestSupport
 import Glibc
 import Testing
 
-/// EtcdClient when members die, go silent, or refuse its certificates, on a real 3-member
-/// TLS cluster. No timing is asserted: that every call returns at all (the suite would hang
+/// EtcdClient when members die or go silent, on a real 3-member
+/// TLS cluster per test, one test at a time (several clusters electing leaders at once on
+/// two cores made elections, and so these tests, depend on the machine's load). No timing is asserted: that every call returns at all (the suite would hang
 /// otherwise) and with which answer is; the elapsed times are printed ("etcd-timing:") for
 /// the record.
-@Suite("etcd client: failover, the budget and TLS refusals (root, throwaway netns)",
-       .enabled(if: TestHost.canRunPrivileged, Comment(rawValue: TestHost.privilegedSkipReason)))
+@Suite("etcd client: failover and the budget (root, throwaway netns)",
+       .enabled(if: TestHost.canRunPrivileged, Comment(rawValue: TestHost.privilegedSkipReason)), .serialized)
 struct EtcdClientFailoverTests {
     private func create(_ client: EtcdClient, _ key: String) throws -> Bool {
         try client.commit(StoreTransaction(comparisons: [.absent(key)], onSuccess: [.put(key, value: "held")])).succeeded
@@ -27,19 +28,33 @@ struct EtcdClientFailoverTests {
         return try body()
     }
 
-    @Test("a member killed with SIGKILL (the one the client is connected to) costs no call")
-    func killedMember() throws {
+    @Test("a follower killed with SIGKILL, the one the client is connected to, costs no call")
+    func killedFollower() throws {
         let cluster = try EtcdCluster()
         defer { cluster.down() }
-        let client = try EtcdClient(config: cluster.config())
-        #expect(try create(client, "/flatnet/k/1"), "first call: connected to member 1")
-        try cluster.kill(1)
-        #expect(try timed("call after SIGKILL of the connected member") { try create(client, "/flatnet/k/2") })
+        let follower = try cluster.leader() % 3 + 1
+        let client = try EtcdClient(config: cluster.config(endpoints: cluster.endpoints(first: follower)))
+        #expect(try create(client, "/flatnet/k/1"), "first call: connected to the follower")
+        try cluster.kill(follower)
+        #expect(try timed("call after SIGKILL of the connected follower") { try create(client, "/flatnet/k/2") })
         #expect(try client.get("/flatnet/k/1")?.value == "held")
         #expect(try client.list(prefix: "/flatnet/k/").count == 2)
-        try cluster.restart(1)
-        let fresh = try EtcdClient(config: cluster.config(endpoints: [cluster.endpoints[0]]))
+        try cluster.restart(follower)
+        let fresh = try EtcdClient(config: cluster.config(endpoints: [cluster.endpoints[follower - 1]]))
         #expect(try fresh.get("/flatnet/k/2")?.value == "held", "the restarted member caught up")
+    }
+
+    /// On a 500 ms election cluster, as `cutOffLeader` explains.
+    @Test("the leader killed with SIGKILL, the client connected to it: the next call still succeeds")
+    func killedLeader() throws {
+        let cluster = try EtcdCluster(electionTimeoutMilliseconds: 500)
+        defer { cluster.down() }
+        let leader = try cluster.leader()
+        let client = try EtcdClient(config: cluster.config(endpoints: cluster.endpoints(first: leader)))
+        client.attemptObserver = { print("etcd-attempt: \($0)") }  // the story, if it fails
+        #expect(try create(client, "/flatnet/k/1"), "connected to the leader")
+        try cluster.kill(leader)
+        #expect(try timed("call after SIGKILL of the connected leader") { try create(client, "/flatnet/k/2") })
     }
 
     @Test("a cut-off follower first in the endpoint list costs no call")
@@ -56,13 +71,17 @@ struct EtcdClientFailoverTests {
         #expect(try pinned.get("/flatnet/c/2") != nil, "positive control: the restored member answers, and caught up")
     }
 
+    /// etcd leaves the cluster without a leader for one to two election timeouts, plus
+    /// another round after a split vote: with etcd's default 1 s, a 2.5 s call outlived that
+    /// window 9 times in 10 (notes i19/etcd.md). This cluster elects within 0.5-1 s, so what
+    /// is tested is the client: fresh requests after the election, within the budget.
     @Test("the leader, with the client connected to it, cut off: the next call still succeeds")
     func cutOffLeader() throws {
-        let cluster = try EtcdCluster()
+        let cluster = try EtcdCluster(electionTimeoutMilliseconds: 500)
         defer { cluster.down() }
         let leader = try cluster.leader()
         let client = try EtcdClient(config: cluster.config(endpoints: cluster.endpoints(first: leader)))
-        client.attemptObserver = { print("etcd-attempt: \($0)") }
+        client.attemptObserver = { print("etcd-attempt: \($0)") }  // the story, if it fails
         #expect(try create(client, "/flatnet/l/1"), "connected to the leader")
         try cluster.cut(leader)
         #expect(try timed("call after the connected leader was cut off") { try create(client, "/flatnet/l/2") })
@@ -104,43 +123,5 @@ struct EtcdClientFailoverTests {
             return
         }
         #expect(text.contains("silent"), "\(text)")
-    }
-
-    @Test("a CA that did not sign the members, or a client certificate they do not trust: .refused")
-    func tlsRefusals() throws {
-        let cluster = try EtcdCluster()
-        defer { cluster.down() }
-        let trusted = cluster.trusted, untrusted = cluster.untrusted
-        let wrongCA = EtcdStoreConfig.TLSFiles(certFile: trusted.certFile, keyFile: trusted.keyFile, caFile: untrusted.caFile)
-        let wrongClient = EtcdStoreConfig.TLSFiles(certFile: untrusted.certFile, keyFile: untrusted.keyFile,
-                                                   caFile: trusted.caFile)
-        for (files, expected) in [(wrongCA, "certificate"), (wrongClient, "alert")] {
-            let client = try EtcdClient(config: cluster.config(tls: files))
-            let error = #expect(throws: StoreError.self) { try client.get("/flatnet/t") }
-            guard case .refused(let text)? = error else {
-                Issue.record("expected .refused, got \(String(describing: error))")
-                continue
-            }
-            #expect(text.contains(expected) && text.contains(files.caFile), "\(text)")
-        }
-        let positive = try EtcdClient(config: cluster.config())
-        #expect(try positive.get("/flatnet/t") == nil, "positive control: the trusted files work")
-    }
-
-    @Test("TLS files that do not load are refused at once, naming the file")
-    func missingFiles() throws {
-        let missing = EtcdStoreConfig.TLSFiles(certFile: "/nonexistent/client.crt", keyFile: "/nonexistent/client.key",
-                                               caFile: "/nonexistent/ca.crt")
-        let error = #expect(throws: StoreError.self) {
-            try EtcdClient(config: EtcdStoreConfig(endpoints: ["https://10.99.9.11:2379"], tls: missing))
-        }
-        guard case .refused(let text)? = error else {
-            Issue.record("expected .refused, got \(String(describing: error))")
-            return
-        }
-        #expect(text.contains("/nonexistent/client.crt"))
-        #expect(throws: StoreError.self) {
-            try EtcdClient(config: EtcdStoreConfig(endpoints: ["https://10.99.9.11:2379"], tls: nil))
-        }
     }
 }

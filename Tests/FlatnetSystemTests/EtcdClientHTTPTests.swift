@@ -64,6 +64,36 @@ struct EtcdClientHTTPTests {
         #expect(throws: EtcdAttemptFailure.self) { try reader.response() }
     }
 
+    @Test("random bytes and mutated answers never crash the reader or the answer parser")
+    func randomInput() throws {
+        var generator = SeededGenerator(seed: 19)
+        let valid = Array(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "1f\r\n{\"kvs\":[{\"key\":\"YQ==\",\"value\":\"\r\n8\r\nYg==\"}]}\r\n0\r\n\r\n").utf8)
+        for round in 0..<3_000 {
+            var bytes = valid
+            if round % 3 == 0 {
+                let count = Int.random(in: 0...96, using: &generator)
+                bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            } else {
+                for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                    let position = Int.random(in: 0..<bytes.count, using: &generator)
+                    bytes[position] = UInt8.random(in: 0...255, using: &generator)
+                }
+            }
+            var reader = HTTPResponseReader()
+            reader.append(bytes)
+            if let response = try? reader.response() {
+                _ = try? EtcdAnswers.rangePage(response.body)
+            }
+            _ = try? reader.responseAtEndOfStream()
+            _ = try? EtcdAnswers.rangePage(bytes)
+        }
+        var reader = HTTPResponseReader()
+        reader.append(valid)
+        #expect(try EtcdAnswers.rangePage(try #require(try reader.response()).body).entries.first?.value == "b",
+                "positive control: the unmutated answer parses")
+    }
+
     @Test("endpoints are scheme://IP:PORT, IPv6 in brackets",
           arguments: [("https://10.0.0.11:2379", "10.0.0.11", true), ("http://127.0.0.1:2379/", "127.0.0.1", false),
                       ("https://[2001:db8::11]:2379", "2001:db8::11", true)])
@@ -82,5 +112,18 @@ struct EtcdClientHTTPTests {
             return
         }
         #expect(problem.description.contains(url))
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a failing round can be replayed.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
     }
 }

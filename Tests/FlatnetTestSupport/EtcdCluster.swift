@@ -10,6 +10,8 @@ public final class EtcdCluster: @unchecked Sendable {  // the members' state liv
     public let directory: String
     /// Client URLs, member 1 first.
     public let endpoints: [String]
+    /// The same members' IPv6 client URLs (their certificates name both addresses).
+    public let endpointsIPv6: [String]
     /// The client certificate, key and CA the cluster trusts, and a second CA (with a
     /// client certificate of its own) that it does not.
     public let trusted: EtcdStoreConfig.TLSFiles
@@ -22,11 +24,22 @@ public final class EtcdCluster: @unchecked Sendable {  // the members' state liv
     }
 
     /// Starts the members and returns once every one is healthy (a leader is elected).
-    public init() throws {
+    /// `electionTimeoutMilliseconds`: etcd's --election-timeout (heartbeat a tenth of it);
+    /// nil keeps etcd's defaults (1,000 and 100 ms).
+    public init(electionTimeoutMilliseconds: Int? = nil) throws {
         let slot = Self.nextSlot()
         directory = NSTemporaryDirectory() + "flatnet-etcd-\(slot)-" + ProcessRunner.uniqueSuffix()
-        try Self.run(["start", directory, String(slot), String(getpid())])
+        do {
+            try Self.run(["start", directory, String(slot), String(getpid())]
+                         + (electionTimeoutMilliseconds.map { [String($0)] } ?? []))
+        } catch {
+            // Whatever start made before it failed (members, namespaces, the tmpfs, DIR).
+            _ = try? Self.run(["down", directory])
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
         endpoints = try Self.run(["endpoints", directory]).stdout.split(separator: "\n").map(String.init)
+        endpointsIPv6 = try Self.run(["endpoints6", directory]).stdout.split(separator: "\n").map(String.init)
         let paths = try Self.certificatePaths(directory)
         trusted = .init(certFile: paths["cert"] ?? "", keyFile: paths["key"] ?? "", caFile: paths["ca"] ?? "")
         untrusted = .init(certFile: paths["other_cert"] ?? "", keyFile: paths["other_key"] ?? "",
@@ -53,13 +66,14 @@ public final class EtcdCluster: @unchecked Sendable {  // the members' state liv
     public func restart(_ member: Int) throws { try Self.run(["restart", directory, String(member)]) }
     /// Start every member again (after all were stopped); returns once all are healthy.
     public func restartAll() throws { try Self.run(["restart", directory, "all"]) }
-    public func stopAll() throws { for member in 1...3 { try stop(member) } }
+    /// SIGTERM every member at once and wait for all to exit.
+    public func stopAll() throws { try Self.run(["stop", directory, "all"]) }
 
     /// The member (1-3) that is leader now, as the members report it.
     public func leader() throws -> Int {
         let text = try Self.run(["leader", directory]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let member = Int(text), (1...3).contains(member) else {
-            throw FixtureError(command: "etcd_cluster.sh leader", stderr: "unexpected answer '\(text)'")
+            throw EtcdClusterError(message: "etcd_cluster.sh leader answered '\(text)'")
         }
         return member
     }
@@ -96,15 +110,20 @@ public final class EtcdCluster: @unchecked Sendable {  // the members' state liv
         return paths
     }
 
-    /// Slots 1-9 (the script's 10.99.SLOT.0/24), round robin: clusters of tests running at the
-    /// same time get different bridges and subnets.
+    /// Slots 1-99 (the script's 10.99.SLOT.0/24), round robin: clusters of tests running at
+    /// the same time get different bridges and subnets.
     private static func nextSlot() -> Int {
         slotLock.withLock {
-            lastSlot = lastSlot % 9 + 1
+            lastSlot = lastSlot % 99 + 1
             return lastSlot
         }
     }
 
     private static let slotLock = NSLock()
     nonisolated(unsafe) private static var lastSlot = 0
+}
+
+public struct EtcdClusterError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }

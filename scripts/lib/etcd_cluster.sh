@@ -2,18 +2,21 @@
 # A throwaway 3-member etcd v3 cluster with TLS everywhere, for the cluster-store tests.
 # Run it inside a throwaway network and mount namespace (scripts/lib/common.sh
 # in_throwaway_netns): it refuses to run in the machine's own. Each member lives in its own
-# network namespace on a bridge made in the caller's namespace, which gets 10.99.S.1 and so
-# reaches the members at 10.99.S.11, .12 and .13 (S: the slot, 1-9, so several clusters can
+# network namespace on a bridge made in the caller's namespace, which gets 10.99.S.1 (and
+# fd99:0:0:S::1) and so reaches the members at 10.99.S.11, .12 and .13 (fd99:0:0:S::11...) (S: the slot, 1-99, so several clusters can
 # run side by side). Client port 2379: TLS with client-certificate authentication; peer port
 # 2380: TLS with client certificates too. Data and keys live on a tmpfs mounted over DIR.
 #
-#   etcd_cluster.sh start DIR SLOT [OWNER_PID]   certificates, members, bridge; returns once
-#                       every member is healthy (a leader is elected). With OWNER_PID, a
-#                       watchdog SIGKILLs the members when that process is gone.
+#   etcd_cluster.sh start DIR SLOT [OWNER_PID [ELECTION_MS]]   certificates, members, bridge;
+#                       returns once every member is healthy (a leader is elected). With
+#                       OWNER_PID, a watchdog SIGKILLs the members when that process is gone.
+#                       ELECTION_MS: etcd's --election-timeout (heartbeat a tenth of it)
+#                       instead of etcd's defaults (1000 and 100 ms).
 #   etcd_cluster.sh endpoints DIR      the client URLs, one a line (member 1 first)
+#   etcd_cluster.sh endpoints6 DIR     the same members' IPv6 client URLs (fd99:0:0:S::1N)
 #   etcd_cluster.sh certs DIR          name=path lines: ca, cert, key (the client's), and
 #                       other_ca, other_cert, other_key (a second CA nobody trusts)
-#   etcd_cluster.sh stop DIR N         SIGTERM member N and wait for it
+#   etcd_cluster.sh stop DIR N|all     SIGTERM member N (or every member at once) and wait
 #   etcd_cluster.sh kill DIR N         SIGKILL member N
 #   etcd_cluster.sh cut DIR N          drop every packet to and from member N (its netns
 #                       keeps its link: packets vanish, nothing is refused)
@@ -43,9 +46,11 @@ refuse_machine_namespaces() {
 
 slot_of() { cat "$1/slot"; }
 member_ip() { printf '10.99.%s.1%s' "$(slot_of "$1")" "$2"; }
+member_ip6() { printf 'fd99:0:0:%s::1%s' "$(slot_of "$1")" "$2"; }
 member_netns() { printf 'etcd%s-m%s' "$(slot_of "$1")" "$2"; }
 bridge_name() { printf 'etcdbr%s' "$(slot_of "$1")"; }
 endpoint() { printf 'https://%s:2379' "$(member_ip "$1" "$2")"; }
+endpoint6() { printf 'https://[%s]:2379' "$(member_ip6 "$1" "$2")"; }
 
 # ---- certificates (openssl; EC P-256, valid two days) ----
 
@@ -75,7 +80,8 @@ make_certificates() {
     for member in "${MEMBERS[@]}"; do
         # Server and peer-client certificate in one: members dial each other with it.
         new_key_and_request "$dir" "m$member" "m$member"
-        sign "$dir" "m$member" ca "subjectAltName=IP:$(member_ip "$1" "$member"),IP:127.0.0.1\n\
+        sign "$dir" "m$member" ca "subjectAltName=IP:$(member_ip "$1" "$member"),\
+IP:$(member_ip6 "$1" "$member"),IP:127.0.0.1\n\
 extendedKeyUsage=serverAuth,clientAuth\n"
     done
     new_key_and_request "$dir" client flatnet
@@ -99,6 +105,7 @@ make_network() {
     bridge="$(bridge_name "$1")"
     ip link add "$bridge" type bridge
     ip address add "10.99.$(slot_of "$1").1/24" dev "$bridge"
+    ip address add "fd99:0:0:$(slot_of "$1")::1/64" dev "$bridge" nodad
     ip link set "$bridge" up
     for member in "${MEMBERS[@]}"; do
         netns="$(member_netns "$1" "$member")"
@@ -107,6 +114,7 @@ make_network() {
         ip link add "${bridge}m$member" type veth peer name eth0 netns "$netns"
         ip link set "${bridge}m$member" master "$bridge" up
         ip -n "$netns" address add "$(member_ip "$1" "$member")/24" dev eth0
+        ip -n "$netns" address add "$(member_ip6 "$1" "$member")/64" dev eth0 nodad
         ip -n "$netns" link set eth0 up
     done
 }
@@ -145,7 +153,8 @@ start_member() {
     ip="$(member_ip "$1" "$member")"
     ip netns exec "$(member_netns "$1" "$member")" etcd --name "m$member" \
         --data-dir "$1/data/m$member" \
-        --listen-client-urls "https://$ip:2379" --advertise-client-urls "https://$ip:2379" \
+        --listen-client-urls "https://$ip:2379,$(endpoint6 "$1" "$member")" \
+        --advertise-client-urls "https://$ip:2379" \
         --listen-peer-urls "https://$ip:2380" --initial-advertise-peer-urls "https://$ip:2380" \
         --initial-cluster "$(initial_cluster "$1")" --initial-cluster-token "flatnet-test" \
         --initial-cluster-state new \
@@ -153,8 +162,15 @@ start_member() {
         --cert-file "$pki/m$member.crt" --key-file "$pki/m$member.key" \
         --peer-client-cert-auth --peer-trusted-ca-file "$pki/ca.crt" \
         --peer-cert-file "$pki/m$member.crt" --peer-key-file "$pki/m$member.key" \
-        </dev/null >>"$1/m$member.log" 2>&1 &
+        $(election_flags "$1") </dev/null >>"$1/m$member.log" 2>&1 &
     echo "$!" >"$1/m$member.pid"
+}
+
+# The timing flags start recorded in DIR/election (none: etcd's defaults).
+election_flags() {
+    local election
+    election="$(cat "$1/election" 2>/dev/null || true)"
+    [ -z "$election" ] || printf -- '--election-timeout %s --heartbeat-interval %s' "$election" "$((election / 10))"
 }
 
 member_pid() { cat "$1/m$2.pid" 2>/dev/null || true; }
@@ -164,9 +180,16 @@ signal_member() {  # signal_member DIR N SIGNAL
     pid="$(member_pid "$1" "$2")"
     [ -n "$pid" ] || die "member $2 has no process"
     kill "-$3" "$pid" 2>/dev/null || true
-    # Wait for it to be gone (SIGTERM: etcd shuts down cleanly, well under a second).
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    while alive "$pid"; do sleep 0.05; done
     rm -f "$1/m$2.pid"
+}
+
+# alive PID: running, not a zombie (the member's parent, an earlier run of this script, is
+# gone; whoever inherits it may reap it late, and `kill -0` answers yes for a zombie).
+alive() {
+    local state
+    state="$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null || true)"
+    [ -n "$state" ] && [ "$state" != Z ]
 }
 
 # etcdctl against the members' client URLs with the client certificate.
@@ -221,18 +244,36 @@ start_watchdog() {
     ) </dev/null >/dev/null 2>&1 &
 }
 
-start() {  # start DIR SLOT [OWNER_PID]
+start() {  # start DIR SLOT [OWNER_PID [ELECTION_MS]]
     local member
-    [[ "$2" =~ ^[1-9]$ ]] || die "slot must be 1-9, got '$2'"
+    [[ "$2" =~ ^[1-9][0-9]?$ ]] || die "slot must be 1-99, got '$2'"
+    # Another cluster's slot: stop before touching anything (down would then remove its bridge).
+    ! ip link show "etcdbr$2" >/dev/null 2>&1 || die "slot $2 is in use (etcdbr$2 exists)"
     mkdir -p "$1"
     mount -t tmpfs -o size=512m,mode=0700 tmpfs "$1"
     echo "$2" >"$1/slot"
+    [ -z "${4:-}" ] || { [[ "$4" =~ ^[0-9]+$ ]] || die "ELECTION_MS must be a number"; echo "$4" >"$1/election"; }
     mkdir -p "$1/data"
     make_certificates "$1"
     make_network "$1"
     for member in "${MEMBERS[@]}"; do start_member "$1" "$member"; done
     [ -z "${3:-}" ] || start_watchdog "$1" "$3"
     wait_healthy "$1"
+}
+
+# stop DIR N|all: SIGTERM. All: the followers first, then the leader. A stopping leader
+# hands leadership to a peer first; with every member stopping at once the heir was
+# stopping too, and the hand-over waited out etcd's request timeout (7 s). A leader with
+# no connected peer left skips the hand-over.
+stop() {
+    local member current
+    if [ "$2" != all ]; then signal_member "$1" "$2" TERM; return; fi
+    current="$(leader "$1" 2>/dev/null || true)"
+    for member in "${MEMBERS[@]}"; do
+        [ "$member" = "$current" ] || kill -TERM "$(member_pid "$1" "$member")" 2>/dev/null || true
+    done
+    for member in "${MEMBERS[@]}"; do [ "$member" = "$current" ] || signal_member "$1" "$member" TERM; done
+    [ -z "$current" ] || signal_member "$1" "$current" TERM
 }
 
 restart() {  # restart DIR N|all
@@ -248,6 +289,8 @@ restart() {  # restart DIR N|all
 
 down() {
     local member netns
+    # A start that failed before it claimed a slot made nothing of its own but maybe the tmpfs.
+    [ -f "$1/slot" ] || { umount --lazy "$1" 2>/dev/null || true; return 0; }
     for member in "${MEMBERS[@]}"; do
         [ -z "$(member_pid "$1" "$member")" ] || signal_member "$1" "$member" KILL
         netns="$(member_netns "$1" "$member")"
@@ -255,7 +298,9 @@ down() {
     done
     ip link delete "$(bridge_name "$1")" 2>/dev/null || true
     rm -rf "$1/data"  # ends the watchdog
-    umount "$1"
+    # Lazily: a killed member's other threads can hold its files a moment after its main
+    # thread shows as a zombie, and a busy umount left the directory behind.
+    umount --lazy "$1"
 }
 
 main() {
@@ -263,10 +308,11 @@ main() {
     refuse_machine_namespaces
     local command="$1" dir="$2" member
     case "$command" in
-        start) start "$dir" "${3:?slot}" "${4:-}" ;;
+        start) start "$dir" "${3:?slot}" "${4:-}" "${5:-}" ;;
         endpoints) for member in "${MEMBERS[@]}"; do endpoint "$dir" "$member"; echo; done ;;
+        endpoints6) for member in "${MEMBERS[@]}"; do endpoint6 "$dir" "$member"; echo; done ;;
         certs) certs "$dir" ;;
-        stop) signal_member "$dir" "${3:?member}" TERM ;;
+        stop) stop "$dir" "${3:?member or all}" ;;
         kill) signal_member "$dir" "${3:?member}" KILL ;;
         cut) cut "$dir" "${3:?member}" ;;
         restore) restore "$dir" "${3:?member}" ;;

@@ -2,7 +2,10 @@
  * for the etcd client (FlatnetSystem/Etcd). OpenSSL's types stay behind this header: Swift
  * sees two opaque handles and integer results. Every call works on a non-blocking socket:
  * a call that would block returns FLATNET_TLS_WANT_READ or _WANT_WRITE and the caller
- * polls the socket and calls again, so the caller's deadline bounds every step. */
+ * polls the socket and calls again, so the caller's deadline bounds every step.
+ * OpenSSL writes with write(2), not send(MSG_NOSIGNAL): a process using this must ignore
+ * SIGPIPE (flatnet's main.swift does; so does the test runner through ProcessRunner), or a
+ * write to a connection the server reset would kill it. */
 #ifndef FLATNET_CTLS_H
 #define FLATNET_CTLS_H
 
@@ -15,8 +18,9 @@ struct flatnet_tls_session;
  * count, which is positive). */
 #define FLATNET_TLS_WANT_READ (-2)   /* poll the socket for POLLIN, then call again */
 #define FLATNET_TLS_WANT_WRITE (-3)  /* poll the socket for POLLOUT, then call again */
-#define FLATNET_TLS_CLOSED (-4)      /* the peer closed or reset the connection: transport */
+#define FLATNET_TLS_CLOSED (-4)      /* reset, or closed without close_notify: transport broke */
 #define FLATNET_TLS_REFUSED (-5)     /* TLS itself failed: certificate check, alert, protocol */
+#define FLATNET_TLS_END (-6)         /* the peer ended the stream cleanly (close_notify) */
 
 /* A client context: SSL_CTX_new(TLS_client_method()), TLS 1.2 at least, the client
  * certificate chain and key (SSL_CTX_use_certificate_chain_file, SSL_CTX_use_PrivateKey_file,

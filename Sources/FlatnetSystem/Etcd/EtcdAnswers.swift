@@ -28,12 +28,15 @@ enum EtcdAnswers {
         let branch = succeeded ? transaction.onSuccess : transaction.onFailure
         let responses = answer["responses"]?.arrayValue ?? []
         guard responses.count == branch.count else {
-            throw .badAnswer("the transaction answer has \(responses.count) responses for \(branch.count) operations")
+            throw .badAnswer("the transaction answer has \(responses.count) responses for "
+                             + "\(branch.count) operations")
         }
         var reads: [StoreEntry?] = []
         for (operation, response) in zip(branch, responses) {
             guard case .get = operation else { continue }
-            guard let range = response["response_range"] else { throw .badAnswer("a get without response_range") }
+            guard let range = response["response_range"] else {
+                throw .badAnswer("a get without response_range")
+            }
             reads.append(try entries(range["kvs"]).first)
         }
         return StoreTransactionResult(succeeded: succeeded, reads: reads)
@@ -60,9 +63,12 @@ enum EtcdAnswers {
     private static func document(_ body: [UInt8]) throws(EtcdAttemptFailure) -> JSONValue {
         let value: JSONValue
         do { value = try JSONValue.parse(body) } catch {
-            throw .badAnswer("not JSON: \(error); starts '\(String(decoding: body.prefix(80), as: UTF8.self))'")
+            let start = String(decoding: body.prefix(80), as: UTF8.self)
+            throw .badAnswer("not JSON: \(error); starts '\(start)'")
         }
-        guard value.objectValue != nil else { throw .badAnswer("the answer is a JSON \(value.typeName), not an object") }
+        guard value.objectValue != nil else {
+            throw .badAnswer("the answer is a JSON \(value.typeName), not an object")
+        }
         return value
     }
 

@@ -2,7 +2,8 @@
 /// values as protobuf `bytes`, which proto3's JSON mapping writes this way. By hand because
 /// the plugin avoids Foundation (PLATFORM-NOTES), and FlatnetSystem imports only Glibc.
 enum EtcdBase64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let alphabet = Array(("ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "abcdefghijklmnopqrstuvwxyz"
+                                         + "0123456789+/").utf8)
 
     static func encode(_ bytes: some Collection<UInt8>) -> String {
         let input = Array(bytes)

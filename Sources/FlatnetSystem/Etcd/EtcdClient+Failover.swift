@@ -6,13 +6,22 @@ extension EtcdClient {
     /// restarting), so a round is not a busy loop.
     static let pauseBetweenRoundsMilliseconds = 50
 
+    /// The most one attempt may take: a quarter of the budget (200 ms at least). A request
+    /// that reached a follower just after the leader died is forwarded to the dead leader and
+    /// held until etcd's own request timeout (seconds); the followers notice after one to two
+    /// election timeouts (1-2 s by default) and elect a new leader. Short attempts mean a fresh
+    /// request goes out after the election, within the call's budget (measured: the leader
+    /// cut off under an open connection, notes i19/etcd.md).
+    var attemptCapMilliseconds: Int { max(timeoutMilliseconds / 4, 200) }
+
     /// POSTs `body` to `path` on the endpoints in turn until one answers 200: its body.
     func call(_ path: String, _ body: String, by deadline: MonotonicDeadline) throws(StoreError) -> [UInt8] {
         var story = EtcdFailoverStory(endpoints: endpoints)
         while true {
             let order = attemptOrder()
             for (position, index) in order.enumerated() {
-                let share = deadline.remainingMilliseconds / (order.count - position)
+                let fairShare = deadline.remainingMilliseconds / (order.count - position)
+                let share = min(fairShare, attemptCapMilliseconds)
                 guard share > 0 else { break }
                 let request = EtcdHTTPRequest(path: path, body: body, host: endpoints[index].authority)
                 let started = MonotonicDeadline.now()
@@ -23,16 +32,19 @@ extension EtcdClient {
                     return answer
                 } catch {
                     story.record(error, at: index, milliseconds: started.millisecondsSince)
-                    attemptObserver?("\(endpoints[index]) after \(started.millisecondsSince) ms of \(share): \(error)")
+                    attemptObserver?("\(endpoints[index]) after \(started.millisecondsSince) ms of \(share): "
+                                     + "\(error)")
                     if index == preferredEndpoint { preferredEndpoint = (index + 1) % endpoints.count }
                     if !error.triesNextEndpoint { throw story.finalError(for: error, at: index) }
                 }
             }
-            if story.sawTLSFailure { throw .refused(story.text(headline: "etcd refused the TLS connection", tls: tlsFiles)) }
+            if story.sawTLSFailure {
+                throw .refused(story.text(headline: "etcd refused the TLS connection", tls: tlsFiles))
+            }
             let left = deadline.remainingMilliseconds
             guard left > 0 else {
-                throw .unavailable(story.text(headline: "no etcd endpoint answered within \(timeoutMilliseconds) ms",
-                                              tls: nil))
+                let headline = "no etcd endpoint answered within \(timeoutMilliseconds) ms"
+                throw .unavailable(story.text(headline: headline, tls: nil))
             }
             poll(nil, 0, Int32(min(left, Self.pauseBetweenRoundsMilliseconds)))
         }
@@ -69,7 +81,9 @@ extension EtcdClient {
             throw error
         }
         if !open.reusable { connection = nil }
-        guard response.status == 200 else { throw EtcdAnswers.failure(status: response.status, body: response.body) }
+        guard response.status == 200 else {
+            throw EtcdAnswers.failure(status: response.status, body: response.body)
+        }
         return response.body
     }
 }
@@ -100,8 +114,8 @@ struct EtcdFailoverStory {
                 parts.append("\(endpoint): not tried (no time left)")
                 continue
             }
-            parts.append("\(endpoint): \(tries.count) \(tries.count == 1 ? "try" : "tries"), \(tries.milliseconds) ms, "
-                         + "last: \(Self.describe(failure))")
+            let count = "\(tries.count) \(tries.count == 1 ? "try" : "tries")"
+            parts.append("\(endpoint): \(count), \(tries.milliseconds) ms, last: \(Self.describe(failure))")
         }
         let files = tls.map { " (certFile \($0.certFile), keyFile \($0.keyFile), caFile \($0.caFile))" } ?? ""
         return headline + files + ": " + parts.joined(separator: "; ")

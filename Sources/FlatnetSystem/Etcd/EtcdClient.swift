@@ -12,7 +12,8 @@ import FlatnetCore
 /// endpoint that last answered is tried first. Each call, whatever it takes (failover,
 /// several pages of a list), ends within `timeoutMilliseconds`:
 /// - an endpoint that refuses the connection is left at once for the next;
-/// - a silent one costs at most its share of what is left (left / endpoints not yet tried);
+/// - a silent one costs at most its share of what is left (left / endpoints not yet tried,
+///   a quarter of the budget at most; the TCP connect 300 ms at most);
 /// - once every endpoint failed, rounds repeat until the deadline, then `.unavailable`
 ///   naming each endpoint and what it did last;
 /// - TLS failures (certificate checks either way) end in `.refused` after the round, since
@@ -61,8 +62,12 @@ public final class EtcdClient: KeyValueStore {
     }
 
     private static func loadTLS(_ files: EtcdStoreConfig.TLSFiles) throws(StoreError) -> TLSClientContext {
-        do { return try TLSClientContext(certFile: files.certFile, keyFile: files.keyFile, caFile: files.caFile) }
-        catch { throw .refused("etcd TLS files: \(error.message)") }
+        do {
+            return try TLSClientContext(certFile: files.certFile, keyFile: files.keyFile,
+                                        caFile: files.caFile)
+        } catch {
+            throw .refused("etcd TLS files: \(error.message)")
+        }
     }
 
     public func get(_ key: String) throws(StoreError) -> StoreEntry? {
@@ -80,7 +85,8 @@ public final class EtcdClient: KeyValueStore {
         var revision: Int64 = 0
         var entries: [StoreEntry] = []
         while true {
-            let request = EtcdRequests.listPage(start: start, end: end, limit: Self.listPageSize, revision: revision)
+            let request = EtcdRequests.listPage(start: start, end: end, limit: Self.listPageSize,
+                                                revision: revision)
             let body = try call(EtcdRequests.rangePath, request, by: deadline)
             let page = try answer { () throws(EtcdAttemptFailure) in try EtcdAnswers.rangePage(body) }
             entries += page.entries

@@ -16,13 +16,22 @@ final class EtcdConnection {
         self.session = session
     }
 
+    /// TCP connect gets at most this long: a SYN that was lost is sent again only after TCP's
+    /// initial retransmission timeout of 1 s (RFC 6298), so a member that has not answered
+    /// the first SYN within a LAN round trip and some slack will not before that second; the
+    /// rest of the attempt's share is better spent on the next member.
+    static let connectMilliseconds = 300
+
     /// Connects and, for https, completes the TLS handshake (server certificate checked
     /// against the CA and the endpoint's IP).
     static func open(
         _ endpoint: EtcdEndpoint, tls: TLSClientContext?, by deadline: MonotonicDeadline
     ) throws(EtcdAttemptFailure) -> EtcdConnection {
-        let socket = try EtcdSocket.connect(to: endpoint, by: deadline)
-        guard endpoint.usesTLS else { return EtcdConnection(endpoint: endpoint, socket: socket, session: nil) }
+        let connectDeadline = deadline.capped(atMilliseconds: connectMilliseconds)
+        let socket = try EtcdSocket.connect(to: endpoint, by: connectDeadline)
+        guard endpoint.usesTLS else {
+            return EtcdConnection(endpoint: endpoint, socket: socket, session: nil)
+        }
         guard let tls else { throw .tls("https endpoint without TLS files") }
         let session: TLSSession
         do { session = try tls.session(descriptor: socket.descriptor, host: endpoint.host) } catch {
@@ -34,7 +43,9 @@ final class EtcdConnection {
     }
 
     /// Sends `request` and reads the whole answer.
-    func exchange(_ request: EtcdHTTPRequest, by deadline: MonotonicDeadline) throws(EtcdAttemptFailure) -> EtcdHTTPResponse {
+    func exchange(
+        _ request: EtcdHTTPRequest, by deadline: MonotonicDeadline
+    ) throws(EtcdAttemptFailure) -> EtcdHTTPResponse {
         reusable = false  // until the answer is complete
         try send(request.bytes(), by: deadline)
         let response = try receive(by: deadline)
@@ -70,8 +81,9 @@ final class EtcdConnection {
     private func readStep(_ buffer: UnsafeMutableRawBufferPointer) -> TLSStep {
         guard let session else { return socket.read(into: buffer) }
         let step = session.read(into: buffer)
-        // A closed TLS stream is an end of stream: the reader decides if the answer was whole.
-        if case .closed = step { return .done(0) }
+        // Only a clean close ends the stream (the reader then decides if the answer was
+        // whole); a reset or a close without close_notify is a lost connection.
+        if case .end = step { return .done(0) }
         return step
     }
 
@@ -81,7 +93,9 @@ final class EtcdConnection {
     }
 
     /// Runs `step` until `.done`, polling in between.
-    private func drive(by deadline: MonotonicDeadline, what: String, _ step: () -> TLSStep) throws(EtcdAttemptFailure) {
+    private func drive(
+        by deadline: MonotonicDeadline, what: String, _ step: () -> TLSStep
+    ) throws(EtcdAttemptFailure) {
         while true {
             let result = step()
             if case .done = result { return }
@@ -91,14 +105,19 @@ final class EtcdConnection {
 
     /// For a step that moved nothing: polls for what it wants (`.silent` past `deadline`), or
     /// throws what it says went wrong.
-    private func waitForProgress(_ step: TLSStep, by deadline: MonotonicDeadline, what: String) throws(EtcdAttemptFailure) {
+    private func waitForProgress(
+        _ step: TLSStep, by deadline: MonotonicDeadline, what: String
+    ) throws(EtcdAttemptFailure) {
         switch step {
         case .done: return
         case .closed(let text): throw .lost("\(what): \(text)")
+        case .end: throw .lost("\(what): the server closed the connection")
         case .refused(let text): throw .tls("\(what): \(text)")
         case .wantRead, .wantWrite:
             let events = Int16(step == .wantRead ? POLLIN : POLLOUT)
-            guard try socket.wait(for: events, by: deadline) else { throw .silent("\(what): no answer in time") }
+            guard try socket.wait(for: events, by: deadline) else {
+                throw .silent("\(what): no answer in time")
+            }
         }
     }
 }

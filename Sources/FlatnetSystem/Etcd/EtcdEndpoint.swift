@@ -40,7 +40,8 @@ public struct EtcdEndpoint: Equatable, Sendable, CustomStringConvertible {
             return .failure(EtcdEndpointProblem(
                 url: url, reason: "'\(host)' is not an IP address (names are not resolved)"))
         }
-        return .success(EtcdEndpoint(usesTLS: usesTLS, host: String(host), port: port, family: address.family))
+        return .success(EtcdEndpoint(usesTLS: usesTLS, host: String(host), port: port,
+                                     family: address.family))
     }
 
     /// "[v6]:port" or "v4:port" into host and port text; nil without a port.

@@ -11,9 +11,12 @@ final class EtcdSocket {
 
     /// socket + connect (non-blocking) + poll for POLLOUT + SO_ERROR: `connectionRefused` when
     /// the kernel says no at once, `silent` when nothing comes back by `deadline`.
-    static func connect(to endpoint: EtcdEndpoint, by deadline: MonotonicDeadline) throws(EtcdAttemptFailure) -> EtcdSocket {
+    static func connect(
+        to endpoint: EtcdEndpoint, by deadline: MonotonicDeadline
+    ) throws(EtcdAttemptFailure) -> EtcdSocket {
         let domain = endpoint.family == .ipv6 ? AF_INET6 : AF_INET
-        let descriptor = socket(domain, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        let type = Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue)
+        let descriptor = socket(domain, type, 0)
         guard descriptor >= 0 else { throw .connectionRefused("socket: \(errnoText())") }
         let connection = EtcdSocket(descriptor: descriptor)
         var noDelay: Int32 = 1  // a request is one write; do not hold it for an ACK (Nagle)
@@ -79,16 +82,18 @@ enum SocketAddress {
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = endpoint.port.bigEndian
             inet_pton(AF_INET6, endpoint.host, &address.sin6_addr)
+            let size = socklen_t(MemoryLayout<sockaddr_in6>.size)
             return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, size) }
             }
         }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = endpoint.port.bigEndian
         inet_pton(AF_INET, endpoint.host, &address.sin_addr)
+        let size = socklen_t(MemoryLayout<sockaddr_in>.size)
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, size) }
         }
     }
 }

@@ -8,7 +8,8 @@ struct HTTPResponseReader {
     static let maximumBodyBytes = 64 * 1024 * 1024
 
     private var buffer: [UInt8] = []
-    private var head: (status: Int, headers: [String: String], bodyStart: Int)?
+    private typealias Head = (status: Int, headers: [String: String], bodyStart: Int)
+    private var head: Head?
 
     mutating func append(_ bytes: some Collection<UInt8>) { buffer.append(contentsOf: bytes) }
 
@@ -35,7 +36,9 @@ struct HTTPResponseReader {
 
     private func bodyFraming(_ headers: [String: String]) throws(EtcdAttemptFailure) -> Framing {
         if let coding = headers["transfer-encoding"] {
-            guard coding.lowercased() == "chunked" else { throw .badAnswer("unsupported Transfer-Encoding \(coding)") }
+            guard coding.lowercased() == "chunked" else {
+                throw .badAnswer("unsupported Transfer-Encoding \(coding)")
+            }
             return .chunked
         }
         guard let lengthText = headers["content-length"] else { return .toEndOfStream }
@@ -58,14 +61,16 @@ struct HTTPResponseReader {
     }
 
     /// Status and headers once "\r\n\r\n" has arrived.
-    private func parseHead() throws(EtcdAttemptFailure) -> (status: Int, headers: [String: String], bodyStart: Int)? {
+    private func parseHead() throws(EtcdAttemptFailure) -> Head? {
         guard let end = HTTPText.find([13, 10, 13, 10], in: buffer[...]) else {
             guard buffer.count <= Self.maximumHeaderBytes else { throw .badAnswer("HTTP header too large") }
             return nil
         }
-        let lines = String(decoding: buffer[..<end], as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: false)
+        let lines = String(decoding: buffer[..<end], as: UTF8.self)
+            .split(separator: "\r\n", omittingEmptySubsequences: false)
         let statusParts = lines.first?.split(separator: " ", maxSplits: 2) ?? []
-        guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]) else {
+        guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."),
+              let status = Int(statusParts[1]) else {
             throw .badAnswer("not an HTTP/1.1 answer: '\(String(lines.first ?? "").prefix(80))'")
         }
         var headers: [String: String] = [:]
@@ -94,7 +99,9 @@ enum ChunkedBody {
                 throw .badAnswer("bad chunk size '\(sizeText.prefix(20))'")
             }
             position = lineEnd + 2
-            if size == 0 { return HTTPText.find([13, 10, 13, 10], in: bytes[(position - 2)...]) == nil ? nil : body }
+            if size == 0 {  // the last chunk: complete once the (possibly empty) trailers end
+                return HTTPText.find([13, 10, 13, 10], in: bytes[(position - 2)...]) == nil ? nil : body
+            }
             guard bytes.endIndex - position >= size + 2 else { return nil }
             body.append(contentsOf: bytes[position..<(position + size)])
             position += size + 2
@@ -108,7 +115,9 @@ enum HTTPText {
         guard bytes.count >= pattern.count else { return nil }
         var index = bytes.startIndex
         while index + pattern.count <= bytes.endIndex {
-            if bytes[index] == pattern[0], bytes[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+            if bytes[index] == pattern[0], bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
+                return index
+            }
             index += 1
         }
         return nil

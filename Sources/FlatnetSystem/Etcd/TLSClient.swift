@@ -33,8 +33,10 @@ enum TLSStep: Equatable {
     case done(Int)
     case wantRead
     case wantWrite
-    /// The transport broke (reset, end of stream).
+    /// The transport broke (reset, or closed without TLS's close_notify).
     case closed(String)
+    /// The peer ended the stream cleanly (TLS close_notify).
+    case end
     /// TLS itself refused: certificate check, an alert from the server.
     case refused(String)
 }
@@ -57,7 +59,9 @@ final class TLSSession {
     /// SSL_read_ex into `buffer`: `.done(count)`.
     func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSStep {
         var message = TLSMessage()
-        let result = message.withBuffer { flatnet_tls_read(session, buffer.baseAddress, buffer.count, $0, $1) }
+        let result = message.withBuffer {
+            flatnet_tls_read(session, buffer.baseAddress, buffer.count, $0, $1)
+        }
         return Self.step(result, message)
     }
 
@@ -74,6 +78,7 @@ final class TLSSession {
         case FLATNET_TLS_WANT_READ: return .wantRead
         case FLATNET_TLS_WANT_WRITE: return .wantWrite
         case FLATNET_TLS_CLOSED: return .closed(message.text)
+        case FLATNET_TLS_END: return .end
         default: return .refused(message.text)
         }
     }
