@@ -6,7 +6,7 @@ import Testing
 @Suite("Cluster pool reservations")
 struct ClusterReservationTests {
     static let workload = "k8s/payments/db-0"
-    static func owner(_ id: String) -> FlatnetCore.Attachment { FlatnetCore.Attachment(containerID: id, ifName: "eth0") }
+    static func owner(_ id: String) -> FlatnetCore.Attachment { ClusterPoolTests.owner(id) }
 
     @Test("a reserved workload deleted on one node and added on another gets the same address")
     func followsTheWorkload() throws {
@@ -67,7 +67,7 @@ struct ClusterReservationTests {
 @Suite("Cluster pool operator actions")
 struct ClusterOperatorTests {
     static let workload = "ledger/primary"
-    static func owner(_ id: String) -> FlatnetCore.Attachment { FlatnetCore.Attachment(containerID: id, ifName: "eth0") }
+    static func owner(_ id: String) -> FlatnetCore.Attachment { ClusterPoolTests.owner(id) }
 
     @Test("a reservation made by hand is the address the workload's first ADD gets; a held address cannot be reserved")
     func reserveByHand() throws {

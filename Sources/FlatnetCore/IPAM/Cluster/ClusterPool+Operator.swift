@@ -46,23 +46,13 @@ extension ClusterPool {
         for _ in 0..<Self.maximumAttempts {
             guard let entry = try store.get(keys.reservation(workload)) else { return [] }
             let addresses = ClusterReservationRecord(json: entry.value)?.addresses ?? []
-            var comparisons: [StoreComparison] = [.unchangedSince(entry.key, modRevision: entry.modRevision)]
-            var changes: [StoreOperation] = [.delete(entry.key)]
-            for address in addresses {
-                let key = keys.address(address)
-                guard let lease = try store.get(key), let record = ClusterLeaseRecord(json: lease.value),
-                      record.workload == workload else { continue }
-                comparisons.append(.unchangedSince(key, modRevision: lease.modRevision))
-                if let owner = record.owner, let node = record.node {
-                    changes.append(.put(key, value: ClusterLeaseRecord(owner: owner, node: node).json))
-                } else {
-                    changes.append(.delete(key))
-                }
-            }
             if dryRun { return addresses }
-            if try store.commit(StoreTransaction(comparisons: comparisons, onSuccess: changes)).succeeded {
-                return addresses
+            let removed = try remove(entry, rewriting: addresses) { record in
+                guard record.workload == workload else { return .keep }
+                guard let owner = record.owner, let node = record.node else { return .delete }
+                return .rewrite(ClusterLeaseRecord(owner: owner, node: node))
             }
+            if removed { return addresses }
         }
         throw CNIError(.tryAgainLater, "the reservation of \(workload) kept changing", details: "try again")
     }

@@ -9,21 +9,42 @@ extension ClusterPool {
         for _ in 0..<Self.maximumAttempts {
             guard let entry = try store.get(keys.owner(owner)) else { return }
             let addresses = ClusterOwnerRecord(json: entry.value)?.addresses ?? []
-            var comparisons: [StoreComparison] = [.unchangedSince(entry.key, modRevision: entry.modRevision)]
-            var deletes: [StoreOperation] = [.delete(entry.key)]
-            for address in addresses {
-                let key = keys.address(address)
-                guard let lease = try store.get(key), let record = ClusterLeaseRecord(json: lease.value),
-                      record.owner == owner else { continue }
-                comparisons.append(.unchangedSince(key, modRevision: lease.modRevision))
+            let removed = try remove(entry, rewriting: addresses) { record in
+                guard record.owner == owner else { return .keep }
                 // A reserved workload's address stays its own, attached nowhere.
-                deletes.append(record.workload.map { .put(key, value: ClusterLeaseRecord(reservedFor: $0).json) }
-                    ?? .delete(key))
+                return record.workload.map { .rewrite(ClusterLeaseRecord(reservedFor: $0)) } ?? .delete
             }
-            if try store.commit(StoreTransaction(comparisons: comparisons, onSuccess: deletes)).succeeded { return }
+            if removed { return }
         }
         throw CNIError(.tryAgainLater, "the cluster pool of network \(network) kept changing during DEL",
                        details: "\(Self.maximumAttempts) transactions did not hold; try again")
+    }
+
+    /// What becomes of an address key when the owner or reservation key naming it goes.
+    enum AddressChange {
+        case keep
+        case delete
+        case rewrite(ClusterLeaseRecord)
+    }
+
+    /// Deletes `entry` (an owner or a reservation key) and changes each of `addresses` as
+    /// `change` says, in one transaction that holds only if none of them changed since
+    /// read. An address whose key is gone or unreadable is left alone. False: retry.
+    func remove(_ entry: StoreEntry, rewriting addresses: [IPAddress],
+                _ change: (ClusterLeaseRecord) -> AddressChange) throws -> Bool {
+        var comparisons: [StoreComparison] = [.unchangedSince(entry.key, modRevision: entry.modRevision)]
+        var changes: [StoreOperation] = [.delete(entry.key)]
+        for address in addresses {
+            let key = keys.address(address)
+            guard let lease = try store.get(key), let record = ClusterLeaseRecord(json: lease.value) else { continue }
+            switch change(record) {
+            case .keep: continue
+            case .delete: changes.append(.delete(key))
+            case .rewrite(let replacement): changes.append(.put(key, value: replacement.json))
+            }
+            comparisons.append(.unchangedSince(key, modRevision: lease.modRevision))
+        }
+        return try store.commit(StoreTransaction(comparisons: comparisons, onSuccess: changes)).succeeded
     }
 
     /// CHECK: the owner key names `expected` and every address key names the owner.
