@@ -24,7 +24,8 @@ enum NodeRangesParser {
         for family in IPFamily.allCases {
             let pathed = nodes.flatMap { node in
                 node.ranges(family).enumerated().map {
-                    PathedRange(path: "\(node.path(family))[\($0.offset)]", range: $0.element, node: node.node)
+                    PathedRange(path: "\(node.path(family))[\($0.offset)]", range: $0.element,
+                                node: node.node)
                 }
             }
             pool.updateRangeSet(family) { $0.clusterRanges = pathed }

@@ -3,7 +3,9 @@
 /// the `ipv6` object holds the same keys for IPv6 (README.md#ipv6-and-dual-stack).
 enum PoolConfigParser {
     static let rangeSetKeys: Set<String> = ["subnet", "gateway", "ranges", "exclude"]
-    static let knownKeys: Set<String> = rangeSetKeys.union(["type", "ipv6", "routes", "dataDir", "nodes", "store", "reservations"])
+    static let knownKeys: Set<String> = rangeSetKeys.union([
+        "type", "ipv6", "routes", "dataDir", "nodes", "store", "reservations",
+    ])
 
     static func parse(_ block: ObjectReader, node selection: NodeSelection) -> PoolConfig? {
         block.rejectUnknownKeys(known: knownKeys)
@@ -29,7 +31,8 @@ enum PoolConfigParser {
         var pool = PoolConfig(ipv4: ipv4, ipv6: ipv6, routes: routes, dataDirectory: dataDirectory)
         if let reservations = block.object("reservations") {
             reservations.rejectUnknownKeys(known: ["kubernetesPods"])
-            pool.reservations = ReservationPolicy(kubernetesPods: reservations.bool("kubernetesPods") ?? false)
+            let pods = reservations.bool("kubernetesPods") ?? false
+            pool.reservations = ReservationPolicy(kubernetesPods: pods)
             if block.value("store") == nil {
                 block.log.add(reservations.path, "needs ipam.store: a reservation follows its workload to"
                     + " any host, so it lives in the cluster store")

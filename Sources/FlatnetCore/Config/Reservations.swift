@@ -35,7 +35,8 @@ public enum WorkloadKey {
               let pod = arguments.podName else { return nil }
         let key = "k8s/\(namespace)/\(pod)"
         guard isValid(key) else {
-            throw CNIError(.invalidEnvironment, "CNI_ARGS: K8S_POD_NAMESPACE/K8S_POD_NAME make no workload key",
+            throw CNIError(.invalidEnvironment,
+                           "CNI_ARGS: K8S_POD_NAMESPACE/K8S_POD_NAME make no workload key",
                            details: "\"\(key)\"")
         }
         return key

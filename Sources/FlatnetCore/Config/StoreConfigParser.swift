@@ -53,7 +53,8 @@ enum StoreConfigParser {
         if secure != 0, secure != endpoints.count {
             block.log.add(block.childPath("endpoints"), "mixes https and http endpoints; use one scheme")
         } else if secure != 0, !tls {
-            block.log.add(block.childPath("tls"), "is required for https endpoints (certFile, keyFile, caFile)")
+            block.log.add(block.childPath("tls"),
+                          "is required for https endpoints (certFile, keyFile, caFile)")
         } else if secure == 0, tls {
             block.log.add(block.childPath("tls"), "is given but the endpoints are http: use https")
         }

@@ -56,14 +56,15 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
                             details: "\(reason); it counts as held until an operator checks it"
                                 + " (flatnet doctor)")
         case .requestReserved(let address, let workload):
-            return CNIError(.addressUnavailable, "requested address \(address) is reserved for workload \(workload)",
+            return CNIError(.addressUnavailable,
+                            "requested address \(address) is reserved for workload \(workload)",
                             details: "release the reservation first: flatnet ipam reservations release")
         case .reservationInUse(let address, let workload, let owner, let node):
             return CNIError(.addressUnavailable,
                             "workload \(workload)'s address \(address) is still held by container"
                                 + " \(owner.containerID) \(owner.ifName) on node \(node)",
-                            details: "its earlier attachment was never deleted; DEL it there, or reclaim a dead"
-                                + " node's leases with flatnet ipam release --node \(node)")
+                            details: "its earlier attachment was never deleted; DEL it there, or reclaim"
+                                + " a dead node's leases with flatnet ipam release --node \(node)")
         case .reservationExists(let workload):
             return CNIError(.addressUnavailable, "workload \(workload) already has a reservation",
                             details: "flatnet ipam reservations list shows it; release it first to change it")

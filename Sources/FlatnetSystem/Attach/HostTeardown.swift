@@ -89,10 +89,16 @@ public struct HostTeardown {
             .sorted { $0.name < $1.name }.map { .container(veth: $0.name, owner: owners[$0.name]) }
     }
 
+    /// This node's leases, on disk or in the cluster store.
     func leases() throws -> [PoolLease] {
-        guard let pool = config.ipam.pool else { return [] }
-        return try PoolIPAM(network: config, pool: pool,
-                            lockTimeoutMilliseconds: setup.lockTimeoutMilliseconds).leases().leases
+        guard let pool = try ownPool() else { return [] }
+        return try pool.nodeLeases().map { PoolLease(address: $0.address, owner: $0.owner, ageSeconds: 0) }
+    }
+
+    func ownPool() throws -> (any OwnPool)? {
+        guard let pool = config.ipam.pool else { return nil }
+        return try IPAMClient.ownPool(network: config, pool: pool,
+                                      lockTimeoutMilliseconds: setup.lockTimeoutMilliseconds)
     }
 
     /// Without --force, attached containers are named and nothing is removed; with a
@@ -165,9 +171,8 @@ public struct HostTeardown {
         switch item {
         case .container(let veth, let owner):
             try socket.deleteLink(named: veth)
-            if let owner, let pool = config.ipam.pool {
-                let pool = PoolIPAM(network: config, pool: pool, lockTimeoutMilliseconds: setup.lockTimeoutMilliseconds)
-                let addresses = try pool.addresses(heldBy: owner)
+            if let owner, let pool = try ownPool() {
+                let addresses = try pool.nodeLeases().filter { $0.owner == owner }.map(\.address)
                 try pool.release(for: owner)
                 // `flatnet who` must see this holding end: the runtime will send no DEL for it.
                 for address in addresses {

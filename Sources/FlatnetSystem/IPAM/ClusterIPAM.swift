@@ -15,7 +15,8 @@ public struct ClusterIPAM {
         }
         let client = try EtcdClient(config: store)
         let pools = config.rangeSets.map {
-            AddressPool(network: network.name, rangeSet: $0, reservedAddress: network.metadata?.reservedAddress)
+            AddressPool(network: network.name, rangeSet: $0,
+                        reservedAddress: network.metadata?.reservedAddress)
         }
         pool = ClusterPool(store: client, keys: ClusterKeys(prefix: store.prefix, network: network.name),
                            pools: pools, node: node)
@@ -86,7 +87,9 @@ extension ClusterIPAM: OwnPool {
 
     public func nodeLeases() throws -> [(owner: Attachment, address: IPAddress)] {
         try pool.leases().compactMap { lease in
-            guard let record = lease.record, let owner = record.owner, record.node == pool.node else { return nil }
+            guard let record = lease.record, let owner = record.owner, record.node == pool.node else {
+                return nil
+            }
             return (owner, lease.address)
         }
     }

@@ -18,7 +18,8 @@ struct IPAMCommand: ParsableCommand {
     /// The pool on this host's disk of the network in `file`, which must use flatnet-ipam
     /// without a cluster store (`usage` and `gc` read the disk; `list`, `release` and
     /// `reservations` take either through `anyPool`).
-    static func pool(_ file: NetworkFileOption, command: String = "this command") throws -> (NetworkConfig, PoolIPAM) {
+    static func pool(_ file: NetworkFileOption,
+                     command: String = "this command") throws -> (NetworkConfig, PoolIPAM) {
         let (config, poolConfig) = try ownPoolConfig(file)
         if poolConfig.store != nil {
             throw CNIError(.invalidNetworkConfig, "network \(config.name) keeps its pool in the cluster store"

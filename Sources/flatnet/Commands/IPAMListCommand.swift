@@ -25,6 +25,7 @@ struct IPAMListCommand: OperatorCommand {
         if case (_, let cluster?) = try IPAMCommand.clusterPool(network) {
             return try ClusterListing.list(cluster, json: json.enabled)
         }
-        return try IPAMListing.list(try IPAMCommand.pool(network).1, json: json.enabled, truncate: !noTruncation)
+        return try IPAMListing.list(try IPAMCommand.pool(network, command: "ipam list").1, json: json.enabled,
+                                    truncate: !noTruncation)
     }
 }

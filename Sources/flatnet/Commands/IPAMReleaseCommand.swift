@@ -45,7 +45,9 @@ struct IPAMReleaseCommand: OperatorCommand {
     /// (exit 0: a release is idempotent), or an address outside the subnet (exit 1).
     /// A release is written to the network's audit log (`flatnet who` reads it).
     func execute() throws -> CommandOutcome {
-        if case (_, let cluster?) = try IPAMCommand.clusterPool(network) { return try releaseInCluster(cluster) }
+        if case (_, let cluster?) = try IPAMCommand.clusterPool(network) {
+            return try releaseInCluster(cluster)
+        }
         if node != nil {
             throw CNIError(.invalidNetworkConfig, "--node releases leases of a pool in the cluster store",
                            details: "this network's pool is on this host's disk: every lease is this node's")
@@ -71,14 +73,16 @@ struct IPAMReleaseCommand: OperatorCommand {
         let verb = dryRun.enabled ? "would release" : "released"
         if let node {
             let owners = try pool.releaseNode(node, dryRun: dryRun.enabled)
-            return .init(output: owners.map { "\(verb) \($0.containerID) \($0.ifName) (node \(node))\n" }.joined()
+            let lines = owners.map { "\(verb) \($0.containerID) \($0.ifName) (node \(node))\n" }
+            return .init(output: lines.joined()
                 + "\(owners.count) attachment(s) of node \(node)\n")
         }
         var owner = Attachment(containerID: container ?? "", ifName: ifname ?? "eth0")
         if let text = address, let address = IPAddress(text) {
             let lease = try pool.leases().first { $0.address == address }
             guard let holder = lease?.record?.owner else {
-                let reserved = lease?.record?.workload.map { ": reserved for \($0) (flatnet ipam reservations)" }
+                let reserved = lease?.record?.workload
+                    .map { ": reserved for \($0) (flatnet ipam reservations)" }
                 return .init(output: "\(address) is not held by any container\(reserved ?? "")\n")
             }
             owner = holder
@@ -87,7 +91,8 @@ struct IPAMReleaseCommand: OperatorCommand {
             return .init(output: "\(owner.containerID) \(owner.ifName) holds no address\n")
         }
         if !dryRun.enabled { try pool.release(for: owner) }
-        return .init(output: "\(verb) \(held.map(\.description).joined(separator: ", ")) of \(owner.containerID)"
+        let addresses = held.map(\.description).joined(separator: ", ")
+        return .init(output: "\(verb) \(addresses) of \(owner.containerID)"
             + " \(owner.ifName)\n")
     }
 }

@@ -49,8 +49,8 @@ struct ReservationsCreate: OperatorCommand {
         commandName: "create", abstract: "Keep addresses (one per family) for a workload before it runs.")
     @OptionGroup var network: NetworkFileOption
     @OptionGroup var workload: WorkloadOption
-    @Option(name: .customLong("address"), help: ArgumentHelp("An address to keep (repeat for the other family).",
-                                                             valueName: "ip"))
+    @Option(name: .customLong("address"),
+            help: ArgumentHelp("An address to keep (repeat for the other family).", valueName: "ip"))
     var addresses: [String]
 
     func validate() throws {

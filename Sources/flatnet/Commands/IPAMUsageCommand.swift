@@ -13,6 +13,7 @@ struct IPAMUsageCommand: OperatorCommand {
     @OptionGroup var json: JSONOption
 
     func execute() throws -> CommandOutcome {
-        .init(output: try IPAMListing.usage(try IPAMCommand.pool(network, command: "ipam usage").1, json: json.enabled))
+        .init(output: try IPAMListing.usage(try IPAMCommand.pool(network, command: "ipam usage").1,
+                                            json: json.enabled))
     }
 }

@@ -91,7 +91,7 @@ struct IPAMPreview {
         }
         let node = poolConfig.node.map { " of node \($0)" } ?? ""
         let text = "\(invocation.containerID) \(invocation.ifName) "
-            + parts.map { "\($0.held ? "already holds" : "would get") \($0.address) from \($0.ranges)\(node)" }
+            + parts.map { "\($0.held ? "already holds" : "would get") \($0.address) from \($0.ranges)" + node }
                 .joined(separator: "; ")
             + " (state \(pool.store.directory), read, not written)"
         var firstLease = false

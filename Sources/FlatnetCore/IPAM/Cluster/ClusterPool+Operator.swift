@@ -4,7 +4,8 @@ extension ClusterPool {
     /// Every reservation: the workload and its record (nil: unreadable).
     public func reservations() throws -> [(workload: String, record: ClusterReservationRecord?)] {
         try store.list(prefix: keys.reservations).map { entry in
-            (String(entry.key.dropFirst(keys.reservations.count)), ClusterReservationRecord(json: entry.value))
+            (String(entry.key.dropFirst(keys.reservations.count)),
+             ClusterReservationRecord(json: entry.value))
         }
     }
 
@@ -26,8 +27,10 @@ extension ClusterPool {
             comparisons.append(.absent(keys.address(address)))
             puts.append(.put(keys.address(address), value: ClusterLeaseRecord(reservedFor: workload).json))
         }
-        let reads = [StoreOperation.get(keys.reservation(workload))] + addresses.map { .get(keys.address($0)) }
-        let result = try store.commit(StoreTransaction(comparisons: comparisons, onSuccess: puts, onFailure: reads))
+        let reads = [StoreOperation.get(keys.reservation(workload))]
+            + addresses.map { .get(keys.address($0)) }
+        let transaction = StoreTransaction(comparisons: comparisons, onSuccess: puts, onFailure: reads)
+        let result = try store.commit(transaction)
         guard !result.succeeded else { return }
         if result.reads.first ?? nil != nil { throw IPAMError.reservationExists(workload: workload) }
         for (address, entry) in zip(addresses, result.reads.dropFirst()) {

@@ -36,7 +36,9 @@ extension ClusterPool {
         var changes: [StoreOperation] = [.delete(entry.key)]
         for address in addresses {
             let key = keys.address(address)
-            guard let lease = try store.get(key), let record = ClusterLeaseRecord(json: lease.value) else { continue }
+            guard let lease = try store.get(key), let record = ClusterLeaseRecord(json: lease.value) else {
+                continue
+            }
             switch change(record) {
             case .keep: continue
             case .delete: changes.append(.delete(key))
@@ -57,7 +59,8 @@ extension ClusterPool {
         }
         for address in held {
             let lease = try store.get(keys.address(address))
-            guard let record = lease.flatMap({ ClusterLeaseRecord(json: $0.value) }), record.owner == owner else {
+            let record = lease.flatMap { ClusterLeaseRecord(json: $0.value) }
+            guard let record, record.owner == owner else {
                 throw IPAMError.notHeld(owner, expected: address)
             }
         }
@@ -69,7 +72,8 @@ extension ClusterPool {
     /// Every attachment with an owner key, its record, and the node that made it.
     public func owners() throws -> [(owner: Attachment, record: ClusterOwnerRecord?)] {
         try store.list(prefix: keys.owners).compactMap { entry in
-            let parts = entry.key.dropFirst(keys.owners.count).split(separator: "/", omittingEmptySubsequences: false)
+            let parts = entry.key.dropFirst(keys.owners.count)
+                .split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2 else { return nil }
             return (Attachment(containerID: String(parts[0]), ifName: String(parts[1])),
                     ClusterOwnerRecord(json: entry.value))
@@ -111,7 +115,8 @@ extension StoreError: CNIErrorConvertible {
         case .refused(let details):
             return CNIError(.clusterStoreFailure, "the cluster store refused the request", details: details)
         case .badAnswer(let details):
-            return CNIError(.clusterStoreFailure, "the cluster store's answer could not be read", details: details)
+            return CNIError(.clusterStoreFailure, "the cluster store's answer could not be read",
+                            details: details)
         }
     }
 }

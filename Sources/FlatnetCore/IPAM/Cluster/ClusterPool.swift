@@ -34,7 +34,8 @@ public final class ClusterPool {
     /// ADD: the owner's addresses, one per family; the same ones when it already holds them.
     /// With `workload`, the workload's reserved addresses when it has a reservation, else
     /// new ones that the same transaction reserves for it.
-    public func acquire(for owner: Attachment, requested: [IPAddress], workload: String? = nil) throws -> [IPAddress] {
+    public func acquire(for owner: Attachment, requested: [IPAddress],
+                        workload: String? = nil) throws -> [IPAddress] {
         let requests = try PoolAllocator.requests(requested, network: network, families: pools.map(\.family))
         var known = KnownLeases()
         for attempt in 0..<Self.maximumAttempts {
@@ -73,7 +74,8 @@ public final class ClusterPool {
     }
 
     /// An ADD repeated returns what the owner holds, unless it asks for another address.
-    func confirmed(_ held: [IPAddress], owner: Attachment, requests: [IPFamily: IPAddress]) throws -> [IPAddress] {
+    func confirmed(_ held: [IPAddress], owner: Attachment,
+                   requests: [IPFamily: IPAddress]) throws -> [IPAddress] {
         for (family, request) in requests {
             if let current = held.first(where: { $0.family == family }), current != request {
                 throw IPAMError.ownerHoldsOther(owner, held: current, requested: request)
@@ -105,8 +107,9 @@ public final class ClusterPool {
             puts.append(.put(key, value: lease))
         }
         let record = ClusterOwnerRecord(addresses: decisions.map(\.address), node: node)
+        let reads: [StoreOperation] = [.get(ownerKey)] + decisions.map { .get(keys.address($0.address)) }
         return StoreTransaction(comparisons: comparisons, onSuccess: puts + [.put(ownerKey, value: record.json)],
-                                onFailure: [.get(ownerKey)] + decisions.map { .get(keys.address($0.address)) })
+                                onFailure: reads)
     }
 
     /// A reserved workload's next attachment: its addresses, if each is reserved for it and
@@ -121,24 +124,28 @@ public final class ClusterPool {
             throw IPAMError.requestReserved(request, workload: workload)
         }
         let ownerKey = keys.owner(owner)
-        var comparisons: [StoreComparison] = [.absent(ownerKey), .unchangedSince(reservation.key,
-                                                                                  modRevision: reservation.modRevision)]
+        var comparisons: [StoreComparison] = [
+            .absent(ownerKey), .unchangedSince(reservation.key, modRevision: reservation.modRevision),
+        ]
         var puts: [StoreOperation] = []
         for address in addresses {
             let key = keys.address(address)
             if let entry = try store.get(key) {
                 let lease = ClusterLeaseRecord(json: entry.value)
                 if let holder = lease?.owner {
-                    throw IPAMError.reservationInUse(address, workload: workload, by: holder, node: lease?.node ?? "")
+                    throw IPAMError.reservationInUse(address, workload: workload, by: holder,
+                                                     node: lease?.node ?? "")
                 }
                 guard lease?.workload == workload else {
-                    throw IPAMError.requestReserved(address, workload: lease?.workload ?? "an unreadable record")
+                    throw IPAMError.requestReserved(address,
+                                                    workload: lease?.workload ?? "an unreadable record")
                 }
                 comparisons.append(.unchangedSince(key, modRevision: entry.modRevision))
             } else {
                 comparisons.append(.absent(key))
             }
-            puts.append(.put(key, value: ClusterLeaseRecord(owner: owner, node: node, workload: workload).json))
+            let lease = ClusterLeaseRecord(owner: owner, node: node, workload: workload)
+            puts.append(.put(key, value: lease.json))
         }
         puts.append(.put(ownerKey, value: ClusterOwnerRecord(addresses: addresses, node: node).json))
         let result = try store.commit(StoreTransaction(comparisons: comparisons, onSuccess: puts))
@@ -185,7 +192,8 @@ struct KnownLeases {
     mutating func list(_ pool: ClusterPool) throws {
         for family in pool.pools.map(\.family) {
             for entry in try pool.store.list(prefix: pool.keys.addresses(family)) {
-                if let address = pool.keys.address(fromKey: entry.key, family: family) { record(address, entry) }
+                guard let address = pool.keys.address(fromKey: entry.key, family: family) else { continue }
+                record(address, entry)
             }
         }
         listed = true
