@@ -130,4 +130,43 @@ struct ClusterPoolStoreTests {
         let onB = try Self.call("ADD", "sandbox-b", node: "host-b", config: config, arguments: pod("db-0"))
         #expect(onB.status == 0 && onB.address == onA.address, "\(onB.outcome.stdout)")
     }
+
+    /// `flatnet ARGS` (the operator CLI) as host `node`'s operator runs it.
+    static func operatorCommand(_ arguments: [String], node: String) throws -> ProcessOutcome {
+        try ProcessRunner.run([TestHost.binary ?? ""] + arguments,
+                              environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "FLATNET_NODE_NAME": node])
+    }
+
+    @Test("the operator's view of the cluster pool: ipam list names nodes and reservations, reservations create/release, release --node reclaims a dead node's leases, usage refuses")
+    func operatorCommands() throws {
+        let cluster = try EtcdCluster()
+        defer { cluster.down() }
+        let config = Self.netconf(cluster).setting("ipam.reservations", to: .object(["kubernetesPods": .bool(false)]))
+        let file = NSTemporaryDirectory() + "flatnet-cluster-op-" + ProcessRunner.uniqueSuffix()
+        try config.serialized().write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let reserve = try Self.operatorCommand(["ipam", "reservations", "create", "--conf", file, "--workload",
+                                                "ledger/primary", "--address", "10.43.2.9"], node: "host-a")
+        #expect(reserve.status == 0, "\(reserve.stdout)\(reserve.stderr)")
+        let onA = try Self.call("ADD", "a1", node: "host-a", config: config)
+        let onB = try Self.call("ADD", "b1", node: "host-b", config: config.setting("args", to: .object([
+            "cni": .object(["workload": .string("ledger/primary")])])))
+        #expect(onA.status == 0 && onB.address == "10.43.2.9", "\(onB.outcome.stdout)")
+        let list = try Self.operatorCommand(["ipam", "list", "--conf", file, "--json"], node: "host-a")
+        let rows = try JSONValue.parse(list.stdout)
+        #expect(list.status == 0 && rows.arrayValue?.count == 2, "\(list.stdout)\(list.stderr)")
+        #expect(rows.arrayValue?.contains { $0["node"] == .string("host-b") && $0["workload"] == .string("ledger/primary") }
+                    == true, "\(list.stdout)")
+        let dead = try Self.operatorCommand(["ipam", "release", "--conf", file, "--node", "host-b"], node: "host-a")
+        #expect(dead.status == 0 && dead.stdout.contains("released b1 eth0 (node host-b)"), "\(dead.stdout)\(dead.stderr)")
+        let reservations = try Self.operatorCommand(["ipam", "reservations", "list", "--conf", file], node: "host-a")
+        #expect(reservations.stdout.contains("ledger/primary") && reservations.stdout.contains("10.43.2.9"),
+                "the dead node's workload keeps its address: \(reservations.stdout)")
+        let released = try Self.operatorCommand(["ipam", "reservations", "release", "--conf", file, "--workload",
+                                                 "ledger/primary"], node: "host-a")
+        #expect(released.status == 0 && released.stdout.contains("released the reservation of ledger/primary: 10.43.2.9"),
+                "\(released.stdout)\(released.stderr)")
+        let usage = try Self.operatorCommand(["ipam", "usage", "--conf", file], node: "host-a")
+        #expect(usage.status != 0 && usage.stderr.contains("keeps its pool in the cluster store"), "\(usage.stderr)")
+    }
 }

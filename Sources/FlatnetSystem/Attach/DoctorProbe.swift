@@ -8,7 +8,15 @@ public enum DoctorProbe {
         if config.metadata != nil {
             (seen.liveRules, seen.ebtablesBackends) = try Ebtables.doctorView(network: config.name)
         }
-        if case .pool(let pool) = config.ipam {
+        if case .pool(let pool) = config.ipam, pool.store != nil {
+            // This node's leases in the cluster store: the containers here are held there.
+            let cluster = try IPAMClient.ownPool(network: config, pool: pool, lockTimeoutMilliseconds: 0)
+            seen.leases = try cluster.nodeLeases().map {
+                PoolLease(address: $0.address, owner: $0.owner, ageSeconds: 0)
+            }
+            seen.poolStateDirectory = "the cluster store"
+            seen.poolStateDirectoryExists = true
+        } else if case .pool(let pool) = config.ipam {
             let ipam = PoolIPAM(network: config, pool: pool,
                                 lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
             (seen.leases, seen.unreadableLeases) = try ipam.leases()

@@ -80,6 +80,14 @@ struct IPAMPreview {
                     + " (not run by plan; its addresses and routes are not shown)",
                 fields: .object(["plugin": .string(config.ipam.type), "decision": .string("delegated")]))
         }
+        if let store = poolConfig.store {
+            // The cluster pool's next address depends on every host's ADDs: plan does not guess.
+            return IPAMPreview(
+                result: CNIResult(),
+                text: "from the cluster store (etcd at \(store.endpoints.joined(separator: ", "))), at ADD"
+                    + " (not previewed: other hosts allocate from the same ranges)",
+                fields: .object(["plugin": .string(config.ipam.type), "decision": .string("clusterStore")]))
+        }
         let pool = PoolIPAM(network: config, pool: poolConfig,
                             lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
         let requested = config.runtime.effectiveRequests(with: invocation.arguments).addresses

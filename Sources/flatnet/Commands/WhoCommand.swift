@@ -76,8 +76,14 @@ struct WhoCommand: OperatorCommand {
 
     static func currentLease(of address: IPAddress, in config: NetworkConfig) throws -> PoolLease? {
         guard let poolConfig = config.ipam.pool else { return nil }
-        let pool = PoolIPAM(network: config, pool: poolConfig,
-                            lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds)
+        let timeout = PoolIPAM.defaultLockTimeoutMilliseconds
+        guard poolConfig.store == nil else {
+            // The cluster store keeps no lease age; this node's lease of the address, if any.
+            let pool = try IPAMClient.ownPool(network: config, pool: poolConfig, lockTimeoutMilliseconds: timeout)
+            return try pool.nodeLeases().first { $0.address == address }
+                .map { PoolLease(address: $0.address, owner: $0.owner, ageSeconds: 0) }
+        }
+        let pool = PoolIPAM(network: config, pool: poolConfig, lockTimeoutMilliseconds: timeout)
         return try pool.leases().leases.first { $0.address == address }
     }
 }
