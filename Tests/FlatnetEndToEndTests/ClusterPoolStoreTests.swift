@@ -137,7 +137,7 @@ struct ClusterPoolStoreTests {
                               environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "FLATNET_NODE_NAME": node])
     }
 
-    @Test("the operator's view of the cluster pool: ipam list names nodes and reservations, reservations create/release, release --node reclaims a dead node's leases, usage refuses")
+    @Test("the operator's view of the cluster pool: ipam list names nodes and reservations, reservations create/release, release --node reclaims a dead node's leases, usage counts every host's, gc refuses")
     func operatorCommands() throws {
         let cluster = try EtcdCluster()
         defer { cluster.down() }
@@ -166,7 +166,10 @@ struct ClusterPoolStoreTests {
                                                  "ledger/primary"], node: "host-a")
         #expect(released.status == 0 && released.stdout.contains("released the reservation of ledger/primary: 10.43.2.9"),
                 "\(released.stdout)\(released.stderr)")
-        let usage = try Self.operatorCommand(["ipam", "usage", "--conf", file], node: "host-a")
-        #expect(usage.status != 0 && usage.stderr.contains("keeps its pool in the cluster store"), "\(usage.stderr)")
+        let usage = try Self.operatorCommand(["ipam", "usage", "--conf", file, "--json"], node: "host-a")
+        #expect(usage.status == 0 && (try? JSONValue.parse(usage.stdout))?.arrayValue?.first?["held"] == .number(1),
+                "a1 on host-a is left (b1 released, the reservation released): \(usage.stdout)\(usage.stderr)")
+        let gc = try Self.operatorCommand(["ipam", "gc", "--conf", file], node: "host-a")
+        #expect(gc.status != 0 && gc.stderr.contains("keeps its pool in the cluster store"), "\(gc.stderr)")
     }
 }

@@ -33,6 +33,17 @@ enum ClusterListing {
                      status: unreadable.isEmpty ? 0 : 1)
     }
 
+    /// `ipam usage` of the cluster pool: every host's leases (attached or reserved) per range.
+    static func usage(_ pool: ClusterPool, json: Bool) throws -> String {
+        let held = try pool.leases().map(\.address)
+        let ranges = pool.pools.flatMap { family in
+            family.ranges.map { range in
+                (range: range, held: held.filter(range.contains).count, capacity: family.capacity(of: range))
+            }
+        }
+        return IPAMListing.usage(ranges, json: json)
+    }
+
     static func reservations(_ pool: ClusterPool, json: Bool) throws -> CommandOutcome {
         let reservations = try pool.reservations()
         if json {

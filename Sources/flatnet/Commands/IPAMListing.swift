@@ -32,13 +32,19 @@ enum IPAMListing {
 
     static func usage(_ pool: PoolIPAM, json: Bool) throws -> String {
         let ranges = try pool.usageByRange()
+        return usage(ranges, json: json, note: try pool.noStateDirectoryNote() ?? "")
+    }
+
+    /// Per range: held of capacity, as JSON or bars (`note` first: a pool with no state yet).
+    static func usage(_ ranges: [(range: AddressRange, held: Int, capacity: UInt64)], json: Bool,
+                      note: String = "") -> String {
         if json {
             return JSONValue.array(ranges.map {
                 .object(["range": .string($0.range.description), "held": .number(Double($0.held)),
                          "capacity": exactCount($0.capacity)])
             }).prettyPrinted() + "\n"
         }
-        return (try pool.noStateDirectoryNote() ?? "") + ranges.map { entry in
+        return note + ranges.map { entry in
             let fraction = entry.capacity == 0 ? 1.0 : Double(entry.held) / Double(entry.capacity)
             // 20 columns: the widest IPv4 line (two 15-character addresses, 65534/65534) fits 80.
             let filled = Int((fraction * 20).rounded())

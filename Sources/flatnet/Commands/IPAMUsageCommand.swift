@@ -5,7 +5,9 @@ import FlatnetCore
 struct IPAMUsageCommand: OperatorCommand {
     static let configuration = CommandConfiguration(
         commandName: "usage",
-        abstract: "Per range: addresses held of those it can hand out, with a bar.")
+        abstract: "Per range: addresses held of those it can hand out, with a bar.",
+        discussion: "For a pool in the cluster store (ipam.store): every host's leases and reserved"
+            + " addresses, per range of the cluster's ranges.")
 
     static let needsRoot: String? = IPAMCommand.needsRoot
 
@@ -13,7 +15,10 @@ struct IPAMUsageCommand: OperatorCommand {
     @OptionGroup var json: JSONOption
 
     func execute() throws -> CommandOutcome {
-        .init(output: try IPAMListing.usage(try IPAMCommand.pool(network, command: "ipam usage").1,
-                                            json: json.enabled))
+        if case (_, let cluster?) = try IPAMCommand.clusterPool(network) {
+            return .init(output: try ClusterListing.usage(cluster, json: json.enabled))
+        }
+        return .init(output: try IPAMListing.usage(try IPAMCommand.pool(network, command: "ipam usage").1,
+                                                   json: json.enabled))
     }
 }
