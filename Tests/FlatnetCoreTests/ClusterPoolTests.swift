@@ -7,7 +7,7 @@ import Testing
 @Suite("Cluster pool")
 struct ClusterPoolTests {
     static func pool(_ store: MemoryKeyValueStore, node: String, range: (String, String) = ("10.43.1.2", "10.43.1.254"),
-                     ipv6: (String, String)? = nil) -> ClusterPool {
+                     ipv6: (String, String)? = nil, now: @escaping () -> Int64 = { 1_000_000 }) -> ClusterPool {
         var sets = [RangeSet(subnet: IPPrefix("10.43.0.0/16")!, gateway: IPAddress("10.43.0.1"),
                              ranges: [AddressRange(start: IPAddress(range.0)!, end: IPAddress(range.1)!)])]
         if let ipv6 {
@@ -16,7 +16,7 @@ struct ClusterPoolTests {
         }
         let pools = sets.map { AddressPool(network: "flat-a", rangeSet: $0, reservedAddress: nil) }
         return ClusterPool(store: store, keys: ClusterKeys(prefix: "/flatnet/", network: "flat-a"),
-                           pools: pools, node: node)
+                           pools: pools, node: node, now: now)
     }
 
     static func owner(_ id: String) -> FlatnetCore.Attachment { FlatnetCore.Attachment(containerID: id, ifName: "eth0") }

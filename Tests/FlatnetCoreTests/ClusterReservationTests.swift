@@ -63,6 +63,43 @@ struct ClusterReservationTests {
     }
 }
 
+/// `ipam.reservations.expirySeconds`.
+@Suite("Cluster pool reservation expiry")
+struct ClusterReservationExpiryTests {
+    final class Clock: @unchecked Sendable { var seconds: Int64 = 1_000_000 }
+
+    @Test("attached nowhere past the expiry, a reserved address is anyone's and its reservation goes; before, it is refused")
+    func expires() throws {
+        let store = MemoryKeyValueStore(), clock = Clock()
+        let pool = ClusterPoolTests.pool(store, node: "node-a", range: ("10.43.1.2", "10.43.1.3"), now: { clock.seconds })
+        pool.reservationExpirySeconds = 3600
+        let workload = "k8s/payments/db-0"
+        let kept = try pool.acquire(for: ClusterPoolTests.owner("c1"), requested: [], workload: workload)[0]
+        try pool.release(for: ClusterPoolTests.owner("c1"))
+        clock.seconds += 3600
+        #expect(throws: IPAMError.requestReserved(kept, workload: workload)) {
+            try pool.acquire(for: ClusterPoolTests.owner("x"), requested: [kept])
+        }
+        clock.seconds += 1
+        #expect(try pool.acquire(for: ClusterPoolTests.owner("x"), requested: [kept]) == [kept])
+        #expect(store.entries["/flatnet/flat-a/reservations/\(workload)"] == nil, "the reservation went with it")
+        let moved = try pool.acquire(for: ClusterPoolTests.owner("c2"), requested: [], workload: workload)
+        #expect(moved != [kept], "the workload's next ADD gets another address")
+    }
+
+    @Test("without an expiry a reservation is kept however long it waits")
+    func keptWithoutExpiry() throws {
+        let store = MemoryKeyValueStore(), clock = Clock()
+        let pool = ClusterPoolTests.pool(store, node: "node-a", now: { clock.seconds })
+        let kept = try pool.acquire(for: ClusterPoolTests.owner("c1"), requested: [], workload: "w")[0]
+        try pool.release(for: ClusterPoolTests.owner("c1"))
+        clock.seconds += 315_360_000
+        #expect(throws: IPAMError.requestReserved(kept, workload: "w")) {
+            try pool.acquire(for: ClusterPoolTests.owner("x"), requested: [kept])
+        }
+    }
+}
+
 /// `flatnet ipam reservations` and `release --node` on the cluster pool.
 @Suite("Cluster pool operator actions")
 struct ClusterOperatorTests {

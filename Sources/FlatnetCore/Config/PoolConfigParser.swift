@@ -30,9 +30,11 @@ enum PoolConfigParser {
         guard hasIPv4 == (ipv4 != nil), (block.value("ipv6") == nil) == (ipv6 == nil) else { return nil }
         var pool = PoolConfig(ipv4: ipv4, ipv6: ipv6, routes: routes, dataDirectory: dataDirectory)
         if let reservations = block.object("reservations") {
-            reservations.rejectUnknownKeys(known: ["kubernetesPods"])
+            reservations.rejectUnknownKeys(known: ["kubernetesPods", "expirySeconds"])
             let pods = reservations.bool("kubernetesPods") ?? false
-            pool.reservations = ReservationPolicy(kubernetesPods: pods)
+            let expiry = reservations.integer("expirySeconds", in: ReservationPolicy.expiryRange,
+                                              what: "expiry in seconds")
+            pool.reservations = ReservationPolicy(kubernetesPods: pods, expirySeconds: expiry)
             if block.value("store") == nil {
                 block.log.add(reservations.path, "needs ipam.store: a reservation follows its workload to"
                     + " any host, so it lives in the cluster store")

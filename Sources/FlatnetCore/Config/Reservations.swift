@@ -4,8 +4,17 @@ public struct ReservationPolicy: Equatable, Sendable {
     /// Key pods by `K8S_POD_NAMESPACE`/`K8S_POD_NAME` from CNI_ARGS (StatefulSet names
     /// are stable; a Deployment's are not, and would leave a reservation per pod).
     public var kubernetesPods: Bool
+    /// `expirySeconds`: a reservation attached nowhere for longer is free for anyone (nil:
+    /// kept until an operator releases it).
+    public var expirySeconds: Int?
 
-    public init(kubernetesPods: Bool) { self.kubernetesPods = kubernetesPods }
+    public init(kubernetesPods: Bool, expirySeconds: Int? = nil) {
+        self.kubernetesPods = kubernetesPods
+        self.expirySeconds = expirySeconds
+    }
+
+    /// 1 minute to 10 years.
+    public static let expiryRange = 60...315_360_000
 }
 
 /// A reservation's key: the explicit `workload` from args/runtimeConfig, or

@@ -1,4 +1,7 @@
 import FlatnetCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// flatnet-ipam's pool when `ipam.store` names etcd (README.md#one-pool-for-the-cluster):
 /// ClusterPool's decisions carried to etcd by EtcdClient. The verbs mirror PoolIPAM's, so
@@ -19,8 +22,18 @@ public struct ClusterIPAM {
                         reservedAddress: network.metadata?.reservedAddress)
         }
         pool = ClusterPool(store: client, keys: ClusterKeys(prefix: store.prefix, network: network.name),
-                           pools: pools, node: node)
+                           pools: pools, node: node, now: Self.wallClockSeconds)
+        pool.reservationExpirySeconds = config.reservations?.expirySeconds
         self.config = config
+    }
+}
+
+extension ClusterIPAM {
+    /// CLOCK_REALTIME in seconds: reservations expire by the wall clock, as hosts agree on it.
+    static func wallClockSeconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec)
     }
 }
 

@@ -12,7 +12,8 @@ extension ClusterPool {
             let removed = try remove(entry, rewriting: addresses) { record in
                 guard record.owner == owner else { return .keep }
                 // A reserved workload's address stays its own, attached nowhere.
-                return record.workload.map { .rewrite(ClusterLeaseRecord(reservedFor: $0)) } ?? .delete
+                return record.workload.map { .rewrite(ClusterLeaseRecord(reservedFor: $0, releasedAt: now())) }
+                    ?? .delete
             }
             if removed { return }
         }

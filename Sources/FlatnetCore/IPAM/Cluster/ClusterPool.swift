@@ -15,6 +15,11 @@ public final class ClusterPool {
     public let pools: [AddressPool]
     /// This host's node name, recorded with every lease (GC touches only its own).
     public let node: String
+    /// `ipam.reservations.expirySeconds`: how long a reserved address attached nowhere
+    /// stays its workload's.
+    public var reservationExpirySeconds: Int?
+    /// The wall clock in seconds since 1970 (the shell's; tests give their own).
+    public let now: () -> Int64
 
     /// Attempts before an ADD gives up with "try again later" (only reached when other
     /// hosts keep taking the candidates first).
@@ -22,11 +27,13 @@ public final class ClusterPool {
     /// Lost races before the allocator lists the family's keys.
     static let attemptsBeforeListing = 2
 
-    public init(store: any KeyValueStore, keys: ClusterKeys, pools: [AddressPool], node: String) {
+    public init(store: any KeyValueStore, keys: ClusterKeys, pools: [AddressPool], node: String,
+                now: @escaping () -> Int64) {
         self.store = store
         self.keys = keys
         self.pools = pools
         self.node = node
+        self.now = now
     }
 
     public var network: String { pools.first?.network ?? "" }
@@ -50,6 +57,7 @@ public final class ClusterPool {
                 continue
             }
             if attempt >= Self.attemptsBeforeListing, !known.listed { try known.list(self) }
+            known.expire(after: reservationExpirySeconds, now: now())
             let decisions = try pools.map { pool in
                 try PoolAllocator(pool: pool).decide(
                     for: owner, request: requests[pool.family],
@@ -99,7 +107,12 @@ public final class ClusterPool {
         let lease = ClusterLeaseRecord(owner: owner, node: node, workload: workload).json
         for decision in decisions {
             let key = keys.address(decision.address)
-            if case .alreadyHeld = decision, let revision = known.revisions[decision.address] {
+            if let expired = known.expired[decision.address], let revision = known.revisions[decision.address] {
+                // An expired reservation's address: taken only as it was read, and the
+                // reservation goes with it.
+                comparisons.append(.unchangedSince(key, modRevision: revision))
+                puts.append(.delete(keys.reservation(expired)))
+            } else if case .alreadyHeld = decision, let revision = known.revisions[decision.address] {
                 comparisons.append(.unchangedSince(key, modRevision: revision))
             } else {
                 comparisons.append(.absent(key))
@@ -174,7 +187,21 @@ public final class ClusterPool {
 struct KnownLeases {
     var states: [IPAddress: LeaseState] = [:]
     var revisions: [IPAddress: Int64] = [:]
+    /// Reserved addresses whose reservation expired: free, by the workload they were kept for.
+    var expired: [IPAddress: String] = [:]
+    var releasedAt: [IPAddress: Int64] = [:]
     var listed = false
+
+    /// Reserved addresses attached nowhere for longer than `seconds` become free.
+    mutating func expire(after seconds: Int?, now: Int64) {
+        guard let seconds else { return }
+        for (address, released) in releasedAt where now - released > Int64(seconds) {
+            if case .reserved(let workload) = states[address] {
+                states[address] = .free
+                expired[address] = workload
+            }
+        }
+    }
 
     mutating func learn(_ reads: some Sequence<(IPAddress, StoreEntry?)>, keys: ClusterKeys) {
         for (address, entry) in reads {
@@ -185,8 +212,10 @@ struct KnownLeases {
 
     mutating func record(_ address: IPAddress, _ entry: StoreEntry) {
         revisions[address] = entry.modRevision
-        states[address] = ClusterLeaseRecord(json: entry.value).map(\.state)
-            ?? .unreadable(reason: "\(entry.key) is not a flatnet lease record")
+        let record = ClusterLeaseRecord(json: entry.value)
+        states[address] = record.map(\.state) ?? .unreadable(reason: "\(entry.key) is not a flatnet lease record")
+        releasedAt[address] = record?.owner == nil ? record?.releasedAt : nil
+        expired[address] = nil
     }
 
     mutating func list(_ pool: ClusterPool) throws {
@@ -211,3 +240,4 @@ struct KnownLeaseTable: LeaseTable {
     func recordedAddress(of owner: Attachment) -> IPAddress? { nil }
     func lastAllocated() -> IPAddress? { start }
 }
+

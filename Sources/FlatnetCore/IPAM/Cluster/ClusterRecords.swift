@@ -6,6 +6,9 @@ public struct ClusterLeaseRecord: Equatable, Sendable {
     public var owner: Attachment?
     public var node: String?
     public var workload: String?
+    /// When the reserved address was last released (seconds since 1970, the releasing
+    /// host's clock): with `ipam.reservations.expirySeconds`, it is free again after that.
+    public var releasedAt: Int64?
 
     public init(owner: Attachment, node: String, workload: String? = nil) {
         self.owner = owner
@@ -13,9 +16,10 @@ public struct ClusterLeaseRecord: Equatable, Sendable {
         self.workload = workload
     }
 
-    /// Reserved for `workload`, attached nowhere.
-    public init(reservedFor workload: String) {
+    /// Reserved for `workload`, attached nowhere since `releasedAt`.
+    public init(reservedFor workload: String, releasedAt: Int64? = nil) {
         self.workload = workload
+        self.releasedAt = releasedAt
     }
 
     /// What the allocator makes of it.
@@ -32,6 +36,7 @@ public struct ClusterLeaseRecord: Equatable, Sendable {
         }
         if let node { members["node"] = .string(node) }
         if let workload { members["workload"] = .string(workload) }
+        if let releasedAt { members["releasedAt"] = .number(Double(releasedAt)) }
         return JSONValue.object(members).serialized()
     }
 
@@ -40,6 +45,9 @@ public struct ClusterLeaseRecord: Equatable, Sendable {
         let id = value["containerID"]?.stringValue, ifName = value["ifName"]?.stringValue
         workload = value["workload"]?.stringValue
         node = value["node"]?.stringValue
+        if case .number(let seconds)? = value["releasedAt"], seconds.isFinite, abs(seconds) < 1e15 {
+            releasedAt = Int64(seconds)
+        }
         if let id, let ifName, node != nil {
             owner = Attachment(containerID: id, ifName: ifName)
         } else if workload == nil {
