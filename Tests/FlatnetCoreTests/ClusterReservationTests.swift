@@ -195,5 +195,8 @@ struct WorkloadKeyTests {
             try Self.config(Self.store + #", "reservations": {}"#, args: #""args": {"cni": {"workload": "/x y"}},"#)
         }
         #expect(!WorkloadKey.isValid("a//b") && WorkloadKey.isValid("k8s/ns/pod-0:eth1"))
+        #expect(throws: ConfigError.self) { try Self.config(Self.store + #", "reservations": {"expirySeconds": 10}"#) }
+        let expiring = try Self.config(Self.store + #", "reservations": {"expirySeconds": 86400}"#)
+        #expect(expiring.ipam.pool?.reservations?.expirySeconds == 86400)
     }
 }
