@@ -27,7 +27,10 @@ extension ContainerdHost {
             mkdir /run/$kept
             mount --rbind \(directory)/saved-run/$kept /run/$kept
         done
-        mkdir -p /etc/cni/net.d /opt/cni/bin
+        # Empty, whatever the machine has there (Debian's podman ships
+        # /etc/cni/net.d/87-podman-bridge.conflist, which ctr would load instead).
+        mkdir -p /etc/cni/net.d /opt/cni/bin /var/lib/cni
+        for empty in /etc/cni/net.d /opt/cni/bin /var/lib/cni; do mount -t tmpfs flatnet-containerd $empty; done
         ln -s \(binary) /opt/cni/bin/flatnet
         ln -s \(binary) /opt/cni/bin/flatnet-ipam
         exec nsenter --net=/run/netns/\(hostNamespace) containerd --config \(directory)/config.toml
