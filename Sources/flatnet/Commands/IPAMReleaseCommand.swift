@@ -86,7 +86,7 @@ struct IPAMReleaseCommand: OperatorCommand {
         guard let held = try pool.heldAddresses(of: owner) else {
             return .init(output: "\(owner.containerID) \(owner.ifName) holds no address\n")
         }
-        if !dryRun.enabled { try pool.release(for: owner) }
+        if !dryRun.enabled { try pool.release(for: owner, anyNode: true) }
         return .init(output: "\(verb) \(held.map(\.description).joined(separator: ", ")) of \(owner.containerID)"
             + " \(owner.ifName)\n")
     }

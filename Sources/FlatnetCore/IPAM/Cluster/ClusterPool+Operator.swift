@@ -73,7 +73,7 @@ extension ClusterPool {
     public func releaseNode(_ dead: String, dryRun: Bool = false) throws -> [Attachment] {
         var released: [Attachment] = []
         for (owner, record) in try owners() where record?.node == dead {
-            if !dryRun { try release(for: owner) }
+            if !dryRun { try release(for: owner, anyNode: true) }
             released.append(owner)
         }
         return released

@@ -38,8 +38,10 @@ public final class ClusterPool {
         let requests = try PoolAllocator.requests(requested, network: network, families: pools.map(\.family))
         var known = KnownLeases()
         for attempt in 0..<Self.maximumAttempts {
-            if let held = try heldAddresses(of: owner) {
-                return try confirmed(held, owner: owner, requests: requests)
+            if let held = try heldRecord(of: owner) {
+                // Another node's attachment with the same id: its address is not ours to return.
+                guard held.node == node else { throw IPAMError.attachedOnOtherNode(owner, node: held.node) }
+                return try confirmed(held.addresses, owner: owner, requests: requests)
             }
             if let workload, let reservation = try store.get(keys.reservation(workload)) {
                 if let addresses = try attachReserved(owner, workload: workload, reservation: reservation,
@@ -65,11 +67,16 @@ public final class ClusterPool {
 
     /// The owner's addresses by its owner key, or nil when it holds none.
     public func heldAddresses(of owner: Attachment) throws -> [IPAddress]? {
+        try heldRecord(of: owner)?.addresses
+    }
+
+    /// The owner's record (its addresses and the node that made it), or nil when it holds none.
+    public func heldRecord(of owner: Attachment) throws -> ClusterOwnerRecord? {
         guard let entry = try store.get(keys.owner(owner)) else { return nil }
         guard let record = ClusterOwnerRecord(json: entry.value) else {
             throw IPAMError.corruptState(path: entry.key, reason: "not a flatnet owner record")
         }
-        return record.addresses
+        return record
     }
 
     /// An ADD repeated returns what the owner holds, unless it asks for another address.
