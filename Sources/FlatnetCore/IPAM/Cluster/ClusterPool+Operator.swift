@@ -29,7 +29,16 @@ extension ClusterPool {
         let reads = [StoreOperation.get(keys.reservation(workload))] + addresses.map { .get(keys.address($0)) }
         let result = try store.commit(StoreTransaction(comparisons: comparisons, onSuccess: puts, onFailure: reads))
         guard !result.succeeded else { return }
-        if result.reads.first ?? nil != nil { throw IPAMError.reservationExists(workload: workload) }
+        if let existing = result.reads.first ?? nil {
+            // The same reservation already there: a retry of a create whose answer was lost.
+            if ClusterReservationRecord(json: existing.value)?.addresses == addresses,
+               zip(addresses, result.reads.dropFirst()).allSatisfy({ _, entry in
+                   entry.flatMap { ClusterLeaseRecord(json: $0.value) }?.workload == workload
+               }) {
+                return
+            }
+            throw IPAMError.reservationExists(workload: workload)
+        }
         for (address, entry) in zip(addresses, result.reads.dropFirst()) {
             guard let entry else { continue }
             let record = ClusterLeaseRecord(json: entry.value)
@@ -45,7 +54,12 @@ extension ClusterPool {
     public func releaseReservation(workload: String, dryRun: Bool = false) throws -> [IPAddress] {
         for _ in 0..<Self.maximumAttempts {
             guard let entry = try store.get(keys.reservation(workload)) else { return [] }
-            let addresses = ClusterReservationRecord(json: entry.value)?.addresses ?? []
+            // Deleting a record it cannot read would strand the addresses it names, reserved
+            // for a workload with no reservation (and the key may not even be flatnet's).
+            guard let addresses = ClusterReservationRecord(json: entry.value)?.addresses else {
+                throw IPAMError.corruptState(path: entry.key, reason: "not a flatnet reservation record;"
+                    + " nothing released (check it and its addresses' keys with etcdctl)")
+            }
             var comparisons: [StoreComparison] = [.unchangedSince(entry.key, modRevision: entry.modRevision)]
             var changes: [StoreOperation] = [.delete(entry.key)]
             for address in addresses {

@@ -124,6 +124,7 @@ public final class ClusterPool {
             throw IPAMError.corruptState(path: reservation.key, reason: "not a flatnet reservation record")
         }
         let addresses = record.addresses.filter { address in pools.contains { $0.family == address.family } }
+        try checkAllocatable(addresses, workload: workload)
         for (_, request) in requests where !addresses.contains(request) {
             throw IPAMError.requestReserved(request, workload: workload)
         }
@@ -150,6 +151,21 @@ public final class ClusterPool {
         puts.append(.put(ownerKey, value: ClusterOwnerRecord(addresses: addresses, node: node).json))
         let result = try store.commit(StoreTransaction(comparisons: comparisons, onSuccess: puts))
         return result.succeeded ? addresses : nil
+    }
+
+    /// A reservation made under an earlier netconf may name what this one never hands out
+    /// (the gateway moved onto it, another subnet, ranges that shrank): refused, not given.
+    func checkAllocatable(_ addresses: [IPAddress], workload: String) throws {
+        for address in addresses {
+            guard let pool = pools.first(where: { $0.family == address.family }) else { continue }
+            let release = "; it is reserved for workload \(workload): flatnet ipam reservations release"
+            if let reason = pool.neverAllocatedReason(address) {
+                throw IPAMError.requestNeverAllocated(address, reason: reason + release)
+            }
+            guard pool.isAllocatable(address) else {
+                throw IPAMError.requestOutsideRanges(address, ranges: pool.rangesDescription + release)
+            }
+        }
     }
 
     /// Where this attempt's walk starts: a point in the ranges from a hash of the node,
