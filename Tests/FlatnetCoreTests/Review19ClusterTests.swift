@@ -118,6 +118,10 @@ struct Review19ClusterTests {
         guard let got else { return }  // refusing clearly is a fine answer too
         #expect(Set(got.map(\.family)) == [.ipv4, .ipv6], "got \(got): no IPv6 on a dual-stack network")
         #expect(throws: Never.self) { try pool.verify(for: Self.owner("c1"), expected: got) }
+        try pool.release(for: Self.owner("c1"))
+        let elsewhere = Self.pool(store, node: "node-b", ipv6: ("2001:db8:43::1:0", "2001:db8:43::1:ffff"))
+        #expect(try elsewhere.acquire(for: Self.owner("c2"), requested: [], workload: "ledger/primary") == got,
+                "the IPv6 address added at the first ADD is kept for the workload too")
     }
 
     // MARK: node names that collide

@@ -44,8 +44,9 @@ public final class ClusterPool {
                 return try confirmed(held.addresses, owner: owner, requests: requests)
             }
             if let workload, let reservation = try store.get(keys.reservation(workload)) {
+                let table = { known.table(start: self.startPoint($0, owner: owner, attempt: attempt)) }
                 if let addresses = try attachReserved(owner, workload: workload, reservation: reservation,
-                                                      requests: requests) {
+                                                      requests: requests, table: table) {
                     return addresses
                 }
                 continue
@@ -117,15 +118,18 @@ public final class ClusterPool {
     }
 
     /// A reserved workload's next attachment: its addresses, if each is reserved for it and
-    /// attached nowhere. Nil when another writer got in between (the caller tries again).
+    /// attached nowhere, plus a new one (reserved too) for a family the reservation lacks.
+    /// Nil when another writer got in between (the caller tries again).
     func attachReserved(_ owner: Attachment, workload: String, reservation: StoreEntry,
-                        requests: [IPFamily: IPAddress]) throws -> [IPAddress]? {
+                        requests: [IPFamily: IPAddress],
+                        table: (AddressPool) -> KnownLeaseTable) throws -> [IPAddress]? {
         guard let record = ClusterReservationRecord(json: reservation.value) else {
             throw IPAMError.corruptState(path: reservation.key, reason: "not a flatnet reservation record")
         }
         let addresses = record.addresses.filter { address in pools.contains { $0.family == address.family } }
         try checkAllocatable(addresses, workload: workload)
-        for (_, request) in requests where !addresses.contains(request) {
+        for (family, request) in requests
+            where addresses.contains(where: { $0.family == family }) && !addresses.contains(request) {
             throw IPAMError.requestReserved(request, workload: workload)
         }
         let ownerKey = keys.owner(owner)
@@ -148,9 +152,33 @@ public final class ClusterPool {
             }
             puts.append(.put(key, value: ClusterLeaseRecord(owner: owner, node: node, workload: workload).json))
         }
-        puts.append(.put(ownerKey, value: ClusterOwnerRecord(addresses: addresses, node: node).json))
+        let added = try missingFamilies(of: addresses, owner: owner, requests: requests, table: table)
+        for address in added {
+            comparisons.append(.absent(keys.address(address)))
+            puts.append(.put(keys.address(address),
+                             value: ClusterLeaseRecord(owner: owner, node: node, workload: workload).json))
+        }
+        if !added.isEmpty {
+            let extended = ClusterReservationRecord(addresses: record.addresses + added)
+            puts.append(.put(reservation.key, value: extended.json))
+        }
+        let all = pools.compactMap { pool in (addresses + added).first { $0.family == pool.family } }
+        puts.append(.put(ownerKey, value: ClusterOwnerRecord(addresses: all, node: node).json))
         let result = try store.commit(StoreTransaction(comparisons: comparisons, onSuccess: puts))
-        return result.succeeded ? addresses : nil
+        return result.succeeded ? all : nil
+    }
+
+    /// For each family the pool has and `reserved` lacks (a reservation made before the
+    /// network gained IPv6, or created by hand with one family): a candidate, as a new ADD
+    /// would choose it. The caller's transaction creates it only if absent.
+    func missingFamilies(of reserved: [IPAddress], owner: Attachment, requests: [IPFamily: IPAddress],
+                         table: (AddressPool) -> KnownLeaseTable) throws -> [IPAddress] {
+        var added: [IPAddress] = []
+        for pool in pools where !reserved.contains(where: { $0.family == pool.family }) {
+            added.append(try PoolAllocator(pool: pool).decide(for: owner, request: requests[pool.family],
+                                                              table: table(pool)).address)
+        }
+        return added
     }
 
     /// A reservation made under an earlier netconf may name what this one never hands out
