@@ -180,4 +180,26 @@ struct Review19WorkloadKeyTests {
         let key = try? WorkloadKey.resolve(config, arguments: evil)
         #expect(key != "k8s/payments/db-0", "tenant-b/probe was keyed as payments/db-0")
     }
+
+    /// The GC collision above, at its most likely cause: hosts left with the host name
+    /// "localhost" all fall back to it and become one node of the cluster store.
+    @Test("a cluster-store netconf on a host whose name is localhost is refused (the host-name fallback)")
+    func localhostFallback() throws {
+        let text = """
+            {"cniVersion": "1.0.0", "name": "flat-e", "type": "flatnet",
+             "ipam": {"type": "flatnet-ipam", "subnet": "10.43.0.0/16", "gateway": "10.43.0.1",
+                      "ranges": [{"rangeStart": "10.43.1.2", "rangeEnd": "10.43.9.254"}],
+                      "store": {"type": "etcd", "endpoints": ["http://10.0.0.1:2379"]}}}
+            """
+        for name in ["localhost", "localhost.localdomain"] {
+            #expect(throws: ConfigError.self, "\(name) accepted as a node of the cluster store") {
+                try NetworkConfigParser.parse(try JSONValue.parse(text), cniVersion: CNIVersion(1, 1, 0), node: .thisNode {
+                    NodeIdentity(name: name, source: .hostName)
+                })
+            }
+        }
+        _ = try NetworkConfigParser.parse(try JSONValue.parse(text), cniVersion: CNIVersion(1, 1, 0), node: .thisNode {
+            NodeIdentity(name: "localhost", source: .environment)
+        })
+    }
 }
