@@ -124,6 +124,18 @@ struct Review19ClusterTests {
                 "the IPv6 address added at the first ADD is kept for the workload too")
     }
 
+    @Test("the family a reservation lacks is found in a nearly full range, past addresses others hold")
+    func reservationMissingFamilyContended() throws {
+        let store = MemoryKeyValueStore()
+        let pool = Self.pool(store, node: "node-a", ipv6: ("2001:db8:43::1:0", "2001:db8:43::1:3"))
+        for index in 0..<3 { _ = try pool.acquire(for: Self.owner("o\(index)"), requested: []) }
+        let free = Set((0...3).map { IPAddress("2001:db8:43::1:\($0)")! })
+            .subtracting(try pool.leases().map(\.address))
+        try pool.reserve(workload: "ledger/primary", addresses: [IPAddress("10.43.1.40")!])
+        let got = try pool.acquire(for: Self.owner("c1"), requested: [], workload: "ledger/primary")
+        #expect(got.count == 2 && free == [got[1]], "got \(got); the free IPv6 address was \(free)")
+    }
+
     // MARK: node names that collide
 
     /// Two live hosts with one node name (the host-name fallback on cloned machines:

@@ -43,6 +43,8 @@ public final class ClusterPool {
                 guard held.node == node else { throw IPAMError.attachedOnOtherNode(owner, node: held.node) }
                 return try confirmed(held.addresses, owner: owner, requests: requests)
             }
+            // Before the reservation's branch too: the family it lacks is chosen from this view.
+            if attempt >= Self.attemptsBeforeListing, !known.listed { try known.list(self) }
             if let workload, let reservation = try store.get(keys.reservation(workload)) {
                 let table = { known.table(start: self.startPoint($0, owner: owner, attempt: attempt)) }
                 if let addresses = try attachReserved(owner, workload: workload, reservation: reservation,
@@ -51,7 +53,6 @@ public final class ClusterPool {
                 }
                 continue
             }
-            if attempt >= Self.attemptsBeforeListing, !known.listed { try known.list(self) }
             let decisions = try pools.map { pool in
                 try PoolAllocator(pool: pool).decide(
                     for: owner, request: requests[pool.family],
