@@ -6,9 +6,10 @@ import Testing
 /// (README.md#one-pool-for-the-cluster).
 @Suite("Cluster pool")
 struct ClusterPoolTests {
-    static func pool(_ store: MemoryKeyValueStore, node: String, range: (String, String) = ("10.43.1.2", "10.43.1.254"),
+    static func pool(_ store: MemoryKeyValueStore, node: String, subnet: String = "10.43.0.0/16",
+                     gateway: String = "10.43.0.1", range: (String, String) = ("10.43.1.2", "10.43.1.254"),
                      ipv6: (String, String)? = nil, now: @escaping () -> Int64 = { 1_000_000 }) -> ClusterPool {
-        var sets = [RangeSet(subnet: IPPrefix("10.43.0.0/16")!, gateway: IPAddress("10.43.0.1"),
+        var sets = [RangeSet(subnet: IPPrefix(subnet)!, gateway: IPAddress(gateway),
                              ranges: [AddressRange(start: IPAddress(range.0)!, end: IPAddress(range.1)!)])]
         if let ipv6 {
             sets.append(RangeSet(subnet: IPPrefix("2001:db8:43::/64")!, gateway: IPAddress("2001:db8:43::1"),

@@ -44,6 +44,12 @@ public struct NodeIdentity: Equatable, Sendable, CustomStringConvertible {
         return name.isEmpty ? nil : NodeIdentity(name: String(name), source: source)
     }
 
+    /// A host name every unconfigured machine has ("localhost", "localhost.localdomain").
+    public static func isPlaceholder(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower == "localhost" || lower.hasPrefix("localhost.")
+    }
+
     /// Kubernetes node names and host names: letters, digits, `-`, `.` and `_`, at most
     /// 253 bytes. A name outside this is refused rather than matched loosely.
     public static func isValidName(_ name: String) -> Bool {

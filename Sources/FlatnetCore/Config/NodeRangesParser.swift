@@ -53,6 +53,13 @@ enum NodeRangesParser {
         }
         guard case .thisNode(let identify) = selection else { return pool }
         guard let identity = thisNode(identify, block: block, key: "store") else { return nil }
+        // Unnamed hosts all fall back to "localhost": one node in the store, whose GC on each
+        // host would free the others' running containers' leases.
+        if identity.source == .hostName, NodeIdentity.isPlaceholder(identity.name) {
+            block.log.add(block.childPath("store"), "this node's host name \"\(identity.name)\" names no one"
+                + " host: set \(NodeIdentity.environmentVariable) or write \(NodeIdentity.defaultFile)")
+            return nil
+        }
         var pool = pool
         pool.node = identity
         return pool

@@ -20,6 +20,9 @@ public struct ReservationPolicy: Equatable, Sendable {
 /// A reservation's key: the explicit `workload` from args/runtimeConfig, or
 /// `k8s/<namespace>/<pod>`. It becomes part of a store key, so it is restricted.
 public enum WorkloadKey {
+    /// The keys made from CNI_ARGS' pod namespace and name; never taken from args or runtimeConfig.
+    public static let kubernetesPrefix = "k8s/"
+
     public static func isValid(_ key: String) -> Bool {
         !key.isEmpty && key.utf8.count <= 253 && !key.hasPrefix("/") && !key.contains("//")
             && key.utf8.allSatisfy { byte in
@@ -38,11 +41,18 @@ public enum WorkloadKey {
                 throw CNIError(.invalidNetworkConfig, "\(config.runtime.workloadPath): this network keeps no"
                     + " reservations", details: "add ipam.reservations to the netconf (it needs ipam.store)")
             }
+            // Under Multus a pod's cni-args annotation becomes args.cni: an explicit key must
+            // not pass for another namespace's pod, whose keys only CNI_ARGS (the kubelet) makes.
+            guard !explicit.hasPrefix(kubernetesPrefix) else {
+                throw CNIError(.invalidNetworkConfig, "\(config.runtime.workloadPath): \"\(explicit)\" starts"
+                    + " with \(kubernetesPrefix)", details: "those keys are made from CNI_ARGS'"
+                    + " K8S_POD_NAMESPACE/K8S_POD_NAME (ipam.reservations.kubernetesPods) only")
+            }
             return explicit
         }
         guard policy?.kubernetesPods == true, let namespace = arguments.podNamespace,
               let pod = arguments.podName else { return nil }
-        let key = "k8s/\(namespace)/\(pod)"
+        let key = "\(kubernetesPrefix)\(namespace)/\(pod)"
         guard isValid(key) else {
             throw CNIError(.invalidEnvironment,
                            "CNI_ARGS: K8S_POD_NAMESPACE/K8S_POD_NAME make no workload key",

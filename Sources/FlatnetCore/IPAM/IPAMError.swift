@@ -13,6 +13,9 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
     /// The workload's reserved address is still held by an earlier attachment (the
     /// workload's previous container, on this host or another, was never deleted).
     case reservationInUse(IPAddress, workload: String, by: Attachment, node: String)
+    /// The owner key names another node: the same container id and interface are attached
+    /// there (cnitool derives ids from the netns path, `ctr run --cni` uses the name).
+    case attachedOnOtherNode(Attachment, node: String)
     /// `reservations create` for a workload that has one.
     case reservationExists(workload: String)
     case ownerHoldsOther(Attachment, held: IPAddress, requested: IPAddress)
@@ -65,6 +68,12 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
                                 + " \(owner.containerID) \(owner.ifName) on node \(node)",
                             details: "its earlier attachment was never deleted; DEL it there, or reclaim"
                                 + " a dead node's leases with flatnet ipam release --node \(node)")
+        case .attachedOnOtherNode(let owner, let node):
+            return CNIError(.addressUnavailable,
+                            "container \(owner.containerID) \(owner.ifName) is attached on node \(node)",
+                            details: "container ids must be unique across the network's hosts; this"
+                                + " node's DEL leaves that lease alone (flatnet ipam release --container"
+                                + " releases it)")
         case .reservationExists(let workload):
             return CNIError(.addressUnavailable, "workload \(workload) already has a reservation",
                             details: "flatnet ipam reservations list shows it; release it first to change it")

@@ -90,7 +90,7 @@ struct IPAMReleaseCommand: OperatorCommand {
         guard let held = try pool.heldAddresses(of: owner) else {
             return .init(output: "\(owner.containerID) \(owner.ifName) holds no address\n")
         }
-        if !dryRun.enabled { try pool.release(for: owner) }
+        if !dryRun.enabled { try pool.release(for: owner, anyNode: true) }
         let addresses = held.map(\.description).joined(separator: ", ")
         return .init(output: "\(verb) \(addresses) of \(owner.containerID)"
             + " \(owner.ifName)\n")

@@ -32,7 +32,16 @@ extension ClusterPool {
         let transaction = StoreTransaction(comparisons: comparisons, onSuccess: puts, onFailure: reads)
         let result = try store.commit(transaction)
         guard !result.succeeded else { return }
-        if result.reads.first ?? nil != nil { throw IPAMError.reservationExists(workload: workload) }
+        if let existing = result.reads.first ?? nil {
+            // The same reservation already there: a retry of a create whose answer was lost.
+            if ClusterReservationRecord(json: existing.value)?.addresses == addresses,
+               zip(addresses, result.reads.dropFirst()).allSatisfy({ _, entry in
+                   entry.flatMap { ClusterLeaseRecord(json: $0.value) }?.workload == workload
+               }) {
+                return
+            }
+            throw IPAMError.reservationExists(workload: workload)
+        }
         for (address, entry) in zip(addresses, result.reads.dropFirst()) {
             guard let entry else { continue }
             let record = ClusterLeaseRecord(json: entry.value)
@@ -48,7 +57,12 @@ extension ClusterPool {
     public func releaseReservation(workload: String, dryRun: Bool = false) throws -> [IPAddress] {
         for _ in 0..<Self.maximumAttempts {
             guard let entry = try store.get(keys.reservation(workload)) else { return [] }
-            let addresses = ClusterReservationRecord(json: entry.value)?.addresses ?? []
+            // Deleting a record it cannot read would strand the addresses it names, reserved
+            // for a workload with no reservation (and the key may not even be flatnet's).
+            guard let addresses = ClusterReservationRecord(json: entry.value)?.addresses else {
+                throw IPAMError.corruptState(path: entry.key, reason: "not a flatnet reservation record;"
+                    + " nothing released (check it and its addresses' keys with etcdctl)")
+            }
             if dryRun { return addresses }
             let removed = try remove(entry, rewriting: addresses) { record in
                 guard record.workload == workload else { return .keep }
@@ -66,7 +80,7 @@ extension ClusterPool {
     public func releaseNode(_ dead: String, dryRun: Bool = false) throws -> [Attachment] {
         var released: [Attachment] = []
         for (owner, record) in try owners() where record?.node == dead {
-            if !dryRun { try release(for: owner) }
+            if !dryRun { try release(for: owner, anyNode: true) }
             released.append(owner)
         }
         return released

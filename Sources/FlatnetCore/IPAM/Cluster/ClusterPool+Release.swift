@@ -2,17 +2,26 @@
 extension ClusterPool {
     /// DEL: removes the owner key and the address keys that still name the owner (a
     /// reserved workload's are kept for it, attached nowhere), in one transaction that
-    /// holds only if none changed since read. Nothing held is success.
+    /// holds only if none changed since read. Nothing held is success, and so is an owner
+    /// key another node made (the same container id there: its lease is not this DEL's),
+    /// unless `anyNode` (the operator's release). An unreadable owner record still frees
+    /// the address keys that name the owner: deleting only the owner key would strand them.
     /// An unreachable store throws (`StoreError.unavailable`, code 11): the runtime retries
     /// and the lease is never lost.
-    public func release(for owner: Attachment) throws {
+    public func release(for owner: Attachment, anyNode: Bool = false) throws {
         for _ in 0..<Self.maximumAttempts {
             guard let entry = try store.get(keys.owner(owner)) else { return }
-            let addresses = ClusterOwnerRecord(json: entry.value)?.addresses ?? []
-            let removed = try remove(entry, rewriting: addresses) { record in
-                guard record.owner == owner else { return .keep }
+            let record = ClusterOwnerRecord(json: entry.value)
+            if let record, !anyNode, record.node != node { return }
+            let addresses = try record?.addresses ?? addressesNaming(owner)
+            // Without a readable record, the node is read off the leases: another node's stay.
+            if record == nil, !anyNode, try addresses.contains(where: { try leaseNode($0, owner) != node }) {
+                return
+            }
+            let removed = try remove(entry, rewriting: addresses) { lease in
+                guard lease.owner == owner else { return .keep }
                 // A reserved workload's address stays its own, attached nowhere.
-                return record.workload.map { .rewrite(ClusterLeaseRecord(reservedFor: $0, releasedAt: now())) }
+                return lease.workload.map { .rewrite(ClusterLeaseRecord(reservedFor: $0, releasedAt: now())) }
                     ?? .delete
             }
             if removed { return }
@@ -50,11 +59,34 @@ extension ClusterPool {
         return try store.commit(StoreTransaction(comparisons: comparisons, onSuccess: changes)).succeeded
     }
 
+    /// Every address (either family, whether the netconf has it or not) whose key names
+    /// `owner`: what an unreadable owner record held.
+    func addressesNaming(_ owner: Attachment) throws -> [IPAddress] {
+        var found: [IPAddress] = []
+        for family in IPFamily.allCases {
+            for entry in try store.list(prefix: keys.addresses(family)) {
+                guard let address = keys.address(fromKey: entry.key, family: family),
+                      ClusterLeaseRecord(json: entry.value)?.owner == owner else { continue }
+                found.append(address)
+            }
+        }
+        return found
+    }
+
+    /// The node the lease of `address` records for `owner` (nil: not `owner`'s, or unreadable).
+    func leaseNode(_ address: IPAddress, _ owner: Attachment) throws -> String? {
+        guard let entry = try store.get(keys.address(address)),
+              let record = ClusterLeaseRecord(json: entry.value), record.owner == owner else { return nil }
+        return record.node
+    }
+
     /// CHECK: the owner key names `expected` and every address key names the owner.
     public func verify(for owner: Attachment, expected: [IPAddress]) throws {
-        guard let held = try heldAddresses(of: owner) else {
+        guard let record = try heldRecord(of: owner) else {
             throw IPAMError.notHeld(owner, expected: expected.first)
         }
+        guard record.node == node else { throw IPAMError.attachedOnOtherNode(owner, node: record.node) }
+        let held = record.addresses
         for address in expected where !held.contains(address) {
             throw IPAMError.notHeld(owner, expected: address)
         }

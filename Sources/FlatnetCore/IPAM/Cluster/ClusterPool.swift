@@ -46,18 +46,22 @@ public final class ClusterPool {
         let requests = try PoolAllocator.requests(requested, network: network, families: pools.map(\.family))
         var known = KnownLeases()
         for attempt in 0..<Self.maximumAttempts {
-            if let held = try heldAddresses(of: owner) {
-                return try confirmed(held, owner: owner, requests: requests)
+            if let held = try heldRecord(of: owner) {
+                // Another node's attachment with the same id: its address is not ours to return.
+                guard held.node == node else { throw IPAMError.attachedOnOtherNode(owner, node: held.node) }
+                return try confirmed(held.addresses, owner: owner, requests: requests)
             }
+            // Before the reservation's branch too: the family it lacks is chosen from this view.
+            if attempt >= Self.attemptsBeforeListing, !known.listed { try known.list(self) }
+            known.expire(after: reservationExpirySeconds, now: now())
             if let workload, let reservation = try store.get(keys.reservation(workload)) {
+                let table = { known.table(start: self.startPoint($0, owner: owner, attempt: attempt)) }
                 if let addresses = try attachReserved(owner, workload: workload, reservation: reservation,
-                                                      requests: requests) {
+                                                      requests: requests, table: table) {
                     return addresses
                 }
                 continue
             }
-            if attempt >= Self.attemptsBeforeListing, !known.listed { try known.list(self) }
-            known.expire(after: reservationExpirySeconds, now: now())
             let decisions = try pools.map { pool in
                 try PoolAllocator(pool: pool).decide(
                     for: owner, request: requests[pool.family],
@@ -74,11 +78,16 @@ public final class ClusterPool {
 
     /// The owner's addresses by its owner key, or nil when it holds none.
     public func heldAddresses(of owner: Attachment) throws -> [IPAddress]? {
+        try heldRecord(of: owner)?.addresses
+    }
+
+    /// The owner's record (its addresses and the node that made it), or nil when it holds none.
+    public func heldRecord(of owner: Attachment) throws -> ClusterOwnerRecord? {
         guard let entry = try store.get(keys.owner(owner)) else { return nil }
         guard let record = ClusterOwnerRecord(json: entry.value) else {
             throw IPAMError.corruptState(path: entry.key, reason: "not a flatnet owner record")
         }
-        return record.addresses
+        return record
     }
 
     /// An ADD repeated returns what the owner holds, unless it asks for another address.
@@ -126,14 +135,18 @@ public final class ClusterPool {
     }
 
     /// A reserved workload's next attachment: its addresses, if each is reserved for it and
-    /// attached nowhere. Nil when another writer got in between (the caller tries again).
+    /// attached nowhere, plus a new one (reserved too) for a family the reservation lacks.
+    /// Nil when another writer got in between (the caller tries again).
     func attachReserved(_ owner: Attachment, workload: String, reservation: StoreEntry,
-                        requests: [IPFamily: IPAddress]) throws -> [IPAddress]? {
+                        requests: [IPFamily: IPAddress],
+                        table: (AddressPool) -> KnownLeaseTable) throws -> [IPAddress]? {
         guard let record = ClusterReservationRecord(json: reservation.value) else {
             throw IPAMError.corruptState(path: reservation.key, reason: "not a flatnet reservation record")
         }
         let addresses = record.addresses.filter { address in pools.contains { $0.family == address.family } }
-        for (_, request) in requests where !addresses.contains(request) {
+        try checkAllocatable(addresses, workload: workload)
+        for (family, request) in requests
+            where addresses.contains(where: { $0.family == family }) && !addresses.contains(request) {
             throw IPAMError.requestReserved(request, workload: workload)
         }
         let ownerKey = keys.owner(owner)
@@ -160,9 +173,48 @@ public final class ClusterPool {
             let lease = ClusterLeaseRecord(owner: owner, node: node, workload: workload)
             puts.append(.put(key, value: lease.json))
         }
-        puts.append(.put(ownerKey, value: ClusterOwnerRecord(addresses: addresses, node: node).json))
+        let added = try missingFamilies(of: addresses, owner: owner, requests: requests, table: table)
+        for address in added {
+            comparisons.append(.absent(keys.address(address)))
+            puts.append(.put(keys.address(address),
+                             value: ClusterLeaseRecord(owner: owner, node: node, workload: workload).json))
+        }
+        if !added.isEmpty {
+            let extended = ClusterReservationRecord(addresses: record.addresses + added)
+            puts.append(.put(reservation.key, value: extended.json))
+        }
+        let all = pools.compactMap { pool in (addresses + added).first { $0.family == pool.family } }
+        puts.append(.put(ownerKey, value: ClusterOwnerRecord(addresses: all, node: node).json))
         let result = try store.commit(StoreTransaction(comparisons: comparisons, onSuccess: puts))
-        return result.succeeded ? addresses : nil
+        return result.succeeded ? all : nil
+    }
+
+    /// For each family the pool has and `reserved` lacks (a reservation made before the
+    /// network gained IPv6, or created by hand with one family): a candidate, as a new ADD
+    /// would choose it. The caller's transaction creates it only if absent.
+    func missingFamilies(of reserved: [IPAddress], owner: Attachment, requests: [IPFamily: IPAddress],
+                         table: (AddressPool) -> KnownLeaseTable) throws -> [IPAddress] {
+        var added: [IPAddress] = []
+        for pool in pools where !reserved.contains(where: { $0.family == pool.family }) {
+            added.append(try PoolAllocator(pool: pool).decide(for: owner, request: requests[pool.family],
+                                                              table: table(pool)).address)
+        }
+        return added
+    }
+
+    /// A reservation made under an earlier netconf may name what this one never hands out
+    /// (the gateway moved onto it, another subnet, ranges that shrank): refused, not given.
+    func checkAllocatable(_ addresses: [IPAddress], workload: String) throws {
+        for address in addresses {
+            guard let pool = pools.first(where: { $0.family == address.family }) else { continue }
+            let release = "; it is reserved for workload \(workload): flatnet ipam reservations release"
+            if let reason = pool.neverAllocatedReason(address) {
+                throw IPAMError.requestNeverAllocated(address, reason: reason + release)
+            }
+            guard pool.isAllocatable(address) else {
+                throw IPAMError.requestOutsideRanges(address, ranges: pool.rangesDescription + release)
+            }
+        }
     }
 
     /// Where this attempt's walk starts: a point in the ranges from a hash of the node,
