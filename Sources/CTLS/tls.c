@@ -117,16 +117,6 @@ static int classify(SSL *session, int result, const char *what, char *error, siz
         describe(text, error, error_size);
         return FLATNET_TLS_CLOSED;
     }
-    case SSL_ERROR_SSL:
-        /* OpenSSL 3 reports a peer that vanished without close_notify (a member killed
-           mid-answer) as a protocol error; it is a lost connection, not a TLS refusal. */
-        if (ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
-            char text[128];
-            snprintf(text, sizeof text, "%s: connection lost (end of stream without close_notify)", what);
-            describe(text, error, error_size);
-            return FLATNET_TLS_CLOSED;
-        }
-        /* fall through */
     default: {
         long verified = SSL_get_verify_result(session);
         /* OpenSSL 3 reports a TCP close without close_notify (a member killed with SIGKILL)

@@ -169,16 +169,27 @@ struct WorkloadKeyTests {
     static let store = #", "store": {"type": "etcd", "endpoints": ["http://10.0.0.1:2379"]}"#
     static let pods = try! CNIArguments(parsing: "K8S_POD_NAMESPACE=payments;K8S_POD_NAME=db-0")
 
-    @Test("pods are keyed by namespace and name only when the netconf asks; an explicit key wins")
+    @Test("pods are keyed by namespace and name only when the netconf asks; runtimeConfig's key wins")
     func resolve() throws {
         let on = try Self.config(Self.store + #", "reservations": {"kubernetesPods": true}"#)
         #expect(try WorkloadKey.resolve(on, arguments: Self.pods) == "k8s/payments/db-0")
         let off = try Self.config(Self.store + #", "reservations": {}"#)
         #expect(try WorkloadKey.resolve(off, arguments: Self.pods) == nil)
         let explicit = try Self.config(Self.store + #", "reservations": {}"#,
-                                       args: #""args": {"cni": {"workload": "ledger/primary"}},"#)
+                                       args: #""runtimeConfig": {"workload": "ledger/primary"},"#)
         #expect(try WorkloadKey.resolve(explicit, arguments: Self.pods) == "ledger/primary")
         #expect(try WorkloadKey.resolve(try Self.config(Self.store), arguments: Self.pods) == nil)
+    }
+
+    @Test("on a Kubernetes call a key from args.cni (a pod's annotation under Multus) is refused; runtimeConfig's is not")
+    func podAnnotationRefused() throws {
+        let fromArgs = try Self.config(Self.store + #", "reservations": {}"#,
+                                       args: #""args": {"cni": {"workload": "ledger/primary"}},"#)
+        #expect(throws: CNIError.self) { try WorkloadKey.resolve(fromArgs, arguments: Self.pods) }
+        #expect(try WorkloadKey.resolve(fromArgs, arguments: CNIArguments()) == "ledger/primary", "no pod: allowed")
+        let fromRuntime = try Self.config(Self.store + #", "reservations": {}"#,
+                                          args: #""runtimeConfig": {"workload": "ledger/primary"},"#)
+        #expect(try WorkloadKey.resolve(fromRuntime, arguments: Self.pods) == "ledger/primary")
     }
 
     @Test("a workload key without reservations, reservations without a store, and a bad key are refused by name")

@@ -67,6 +67,8 @@ struct StoreConfigTests {
              "ipam.store.endpoints: mixes https and http"),
             (#""store": {"type": "etcd", "endpoints": ["http://10.0.0.1:1"], "prefix": "flatnet"}"#,
              "ipam.store.prefix: \"flatnet\" must start and end with /"),
+            (#""store": {"type": "etcd", "endpoints": ["http://10.0.0.1:1"], "prefix": "/registry/flatnet/"}"#,
+             "ipam.store.prefix: \"/registry/flatnet/\" is under /registry/"),
             (#""store": {"type": "etcd", "endpoints": ["http://10.0.0.1:1"], "timeoutMilliseconds": 5000}"#,
              "ipam.store.timeoutMilliseconds: "),
             (#""store": {"type": "etcd", "endpoints": ["http://10.0.0.1:1"], "user": "root"}"#, "ipam.store.user: unknown key"),

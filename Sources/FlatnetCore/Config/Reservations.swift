@@ -41,8 +41,14 @@ public enum WorkloadKey {
                 throw CNIError(.invalidNetworkConfig, "\(config.runtime.workloadPath): this network keeps no"
                     + " reservations", details: "add ipam.reservations to the netconf (it needs ipam.store)")
             }
-            // Under Multus a pod's cni-args annotation becomes args.cni: an explicit key must
-            // not pass for another namespace's pod, whose keys only CNI_ARGS (the kubelet) makes.
+            // Under Multus a pod's cni-args annotation becomes args.cni: on a Kubernetes call
+            // (CNI_ARGS names the pod) a key from args would let any pod name any reservation.
+            if config.runtime.workloadPath == "args.cni.workload", arguments.podNamespace != nil {
+                throw CNIError(.invalidNetworkConfig, "args.cni.workload: refused for a Kubernetes pod",
+                               details: "a pod's annotations become args.cni, so any pod could name another's"
+                                   + " reservation; use ipam.reservations.kubernetesPods (or runtimeConfig)")
+            }
+            // Keys made from CNI_ARGS' pod namespace and name never come from args or runtimeConfig.
             guard !explicit.hasPrefix(kubernetesPrefix) else {
                 throw CNIError(.invalidNetworkConfig, "\(config.runtime.workloadPath): \"\(explicit)\" starts"
                     + " with \(kubernetesPrefix)", details: "those keys are made from CNI_ARGS'"

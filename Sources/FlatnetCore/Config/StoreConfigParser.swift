@@ -70,6 +70,12 @@ enum StoreConfigParser {
                 + " printable ASCII without spaces (at most 256 bytes)")
             return nil
         }
+        // Kubernetes' own tree in an etcd the API server shares: flatnet must not write there.
+        guard !prefix.hasPrefix("/registry/") else {
+            block.log.add(block.childPath("prefix"), "\"\(prefix)\" is under /registry/, Kubernetes' own keys:"
+                + " use a prefix of flatnet's own (default /flatnet/)")
+            return nil
+        }
         return prefix
     }
 
