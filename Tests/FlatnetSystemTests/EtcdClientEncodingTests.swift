@@ -99,6 +99,16 @@ struct EtcdClientEncodingTests {
         #expect(EtcdAnswers.failure(status: 502, body: Array("<html>".utf8)) == .storeUnavailable("HTTP 502: <html>"))
     }
 
+    @Test("etcd's NOSPACE alarm is a refusal (111), not try-again (11): it lasts until an operator compacts")
+    func noSpace() {
+        let body = #"{"error":"etcdserver: mvcc: database space exceeded","code":8}"#
+        guard case .refused(let text) = EtcdAnswers.failure(status: 500, body: Array(body.utf8)) else {
+            Issue.record("database space exceeded was not refused")
+            return
+        }
+        #expect(text.contains("needs compaction"))
+    }
+
     @Test("answers that are not etcd's JSON are bad answers, not crashes",
           arguments: ["", "[]", "{", #"{"kvs":{}}"#, #"{"kvs":[{"key":"%%"}]}"#, #"{"kvs":[{"key":"YQ==","mod_revision":"x"}]}"#])
     func garbage(body: String) {

@@ -51,6 +51,9 @@ enum EtcdAnswers {
         }
         let message = answer["message"]?.stringValue ?? answer["error"]?.stringValue ?? "(no message)"
         let text = "etcd: \(message) (gRPC code \(Int(code)), HTTP \(status))"
+        // The NOSPACE alarm (ResourceExhausted) lasts until an operator compacts, defragments
+        // and disarms: retrying would answer 11 for ever.
+        if message.contains("database space exceeded") { return .refused(text + "; etcd needs compaction") }
         switch Int(code) {
         // Cancelled, DeadlineExceeded, ResourceExhausted, Aborted, Unavailable: another
         // member, or a moment later, may do (no leader, leader changed, request timed out).
