@@ -59,6 +59,9 @@ chroot "$work/rootfs" /bin/busybox --install -s /bin  # links to /bin/busybox, v
 mount --rbind /sys/fs/cgroup "$work/cgroup"
 umount -l /sys/fs/cgroup/unified 2>/dev/null || true
 mkdir -p /run/crun && mount -t tmpfs tmpfs /run/crun
+# podman's libcni keeps its result cache in /var/lib/cni (no setting moves it): a private
+# tmpfs here, since a mkdir in a private mount namespace still writes the machine's disk.
+mount -t tmpfs tmpfs /var/lib
 # hA runs the example the README and the demo use; hB its fleet sibling (its own range).
 setup_host hA flat-a.conflist
 setup_host hB fleet/hostB/flat-a.conflist
