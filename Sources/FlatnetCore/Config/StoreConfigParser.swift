@@ -38,10 +38,9 @@ enum StoreConfigParser {
                 block.log.add(path, "expected a string, got \(value.typeName)")
                 continue
             }
-            if let problem = EtcdEndpointText.problem(text) {
-                block.log.add(path, "\"\(text)\" \(problem)")
-            } else {
-                endpoints.append(text)
+            switch EtcdEndpoint.parse(text) {
+            case .success: endpoints.append(text)
+            case .failure(let problem): block.log.add(path, "\"\(text)\" \(problem.reason)")
             }
         }
         return endpoints.count == elements.count ? endpoints : nil
@@ -91,37 +90,5 @@ enum StoreConfigParser {
         }
         guard let cert = files[0], let key = files[1], let ca = files[2] else { return nil }
         return EtcdStoreConfig.TLSFiles(certFile: cert, keyFile: key, caFile: ca)
-    }
-}
-
-/// One endpoint's text, checked without resolving anything.
-public enum EtcdEndpointText {
-    /// Why `text` is not `http(s)://host:port`, or nil.
-    public static func problem(_ text: String) -> String? {
-        guard let parts = split(text) else {
-            return "is not http(s)://host:port (an etcd client URL, no path)"
-        }
-        guard let port = Int(parts.port), (1...65535).contains(port) else {
-            return "has no port between 1 and 65535"
-        }
-        let host = parts.host
-        let bracketed = host.hasPrefix("[") && host.hasSuffix("]")
-        let address = IPAddress(bracketed ? String(host.dropFirst().dropLast()) : host)
-        guard let address, bracketed == (address.family == .ipv6) else {
-            return "needs an IP address as its host (IPv6 in brackets): the plugin resolves no names"
-        }
-        return nil
-    }
-
-    /// (scheme, host, port) of `http(s)://host:port`, IPv6 hosts in brackets.
-    public static func split(_ text: String) -> (scheme: String, host: String, port: String)? {
-        for scheme in ["https", "http"] where text.hasPrefix(scheme + "://") {
-            let rest = text.dropFirst(scheme.count + 3)
-            guard !rest.contains("/"), let colon = rest.lastIndex(of: ":") else { return nil }
-            let host = String(rest[..<colon]), port = String(rest[rest.index(after: colon)...])
-            if host.contains(":"), !(host.hasPrefix("[") && host.hasSuffix("]")) { return nil }
-            return (scheme, host, port)
-        }
-        return nil
     }
 }

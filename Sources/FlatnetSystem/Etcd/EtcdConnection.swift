@@ -1,3 +1,4 @@
+import FlatnetCore
 import Glibc
 
 /// One open connection to one endpoint (TCP, TLS when the URL is https), reused by the

@@ -1,3 +1,4 @@
+import FlatnetCore
 import Glibc
 
 /// A non-blocking TCP socket to one endpoint, closed on deinit. Every wait is poll(2) against

@@ -70,7 +70,7 @@ public final class ClusterPool {
             let transaction = leaseTransaction(owner, decisions: decisions, known: known, workload: workload)
             let result = try store.commit(transaction)
             if result.succeeded { return decisions.map(\.address) }
-            known.learn(zip(decisions.map(\.address), result.reads.dropFirst()), keys: keys)
+            known.learn(zip(decisions.map(\.address), result.reads.dropFirst()))
         }
         throw CNIError(.tryAgainLater, "the cluster pool of network \(network) stayed contended",
                        details: "\(Self.maximumAttempts) transactions lost to other hosts; try again")
@@ -255,7 +255,7 @@ struct KnownLeases {
         }
     }
 
-    mutating func learn(_ reads: some Sequence<(IPAddress, StoreEntry?)>, keys: ClusterKeys) {
+    mutating func learn(_ reads: some Sequence<(IPAddress, StoreEntry?)>) {
         for (address, entry) in reads {
             guard let entry else { continue }
             record(address, entry)

@@ -1,5 +1,3 @@
-import FlatnetCore
-
 /// One member's client URL from `ipam.store.endpoints`: `https://IP:PORT` or `http://IP:PORT`.
 ///
 /// Hosts are IP address literals (IPv6 in brackets): the plugin is a static binary, and
