@@ -12,6 +12,8 @@ struct IPAMReleaseOutcomeTests {
         (IPAMReleaseOutcome.released([address], owner: owner, dryRun: false), "released 10.43.1.5 (container c1 ifname eth0)"),
         (.released([address], owner: owner, dryRun: true), "would release 10.43.1.5 (container c1 ifname eth0)"),
         (.addressNotHeld(address), "10.43.1.5 was not held: nothing released"),
+        (.addressReserved(address, workload: "k8s/a/b"), "10.43.1.5 is held by no container but reserved for k8s/a/b:"
+            + " nothing released (flatnet ipam reservations release frees it)"),
         (.ownerHoldsNothing(owner), "container c1 ifname eth0 holds no address: nothing released"),
     ])
     func releaseText(_ outcome: IPAMReleaseOutcome, _ expected: String) {

@@ -189,10 +189,27 @@ struct LeaseRecordTests {
 
     @Test("foreign or damaged text is refused", arguments: [
         "c1\r\neth0", "", "flatnet-lease-1:c1", "flatnet-lease-2:c1:eth0", "flatnet-lease-1:c/1:eth0",
-        "flatnet-lease-1:c1:eth0:extra", "flatnet-lease-1::eth0",
+        "flatnet-lease-1:c1:eth0:bad//key", "flatnet-lease-1::eth0", "flatnet-lease-1:c1:eth0:",
+        "flatnet-reserved-1:12:", "flatnet-reserved-1:-1:k8s/a/b", "flatnet-reserved-1:k8s/a/b",
+        "flatnet-reserved-1:12:k8s/a/b",
     ])
     func refused(_ text: String) {
         #expect((try? LeaseRecord.decode(text).get()) == nil)
+    }
+
+    @Test("reserved forms: held with its workload, kept with release time or never attached")
+    func reservedForms() throws {
+        let held = LeaseRecord.encode(owner("c1", "eth0"), workload: "k8s/ns/pod-0:x")
+        #expect(held == "flatnet-lease-1:c1:eth0:k8s/ns/pod-0:x")
+        #expect(try LeaseRecord.parse(held).get() == .held(by: owner("c1", "eth0"), workload: "k8s/ns/pod-0:x"))
+        #expect(try LeaseRecord.decode(held).get() == owner("c1", "eth0"))
+        for time: Int64? in [nil, 0, 1_800_000_000] {
+            let kept = LeaseRecord.encodeReserved(workload: "k8s/ns/pod-0", releasedAt: time)
+            #expect(try LeaseRecord.parse(kept).get() == .reserved(workload: "k8s/ns/pod-0", releasedAt: time))
+        }
+        #expect(WorkloadKey.key(fromFileName: WorkloadKey.fileName("k8s/ns/pod-0")) == "k8s/ns/pod-0")
+        #expect(WorkloadKey.fileName("k8s/ns/pod-0") == "@k8s%ns%pod-0")
+        #expect(WorkloadKey.key(fromFileName: ".tmp.12.link") == nil)
     }
 
     @Test("store keys: <id>:<ifname>, hashed when too long for a file name")

@@ -90,7 +90,7 @@ public struct PoolConfig: Equatable, Sendable {
     public var node: NodeIdentity?
     /// `ipam.store`: the pool lives in etcd, shared by every host (nil: this host's disk).
     public var store: EtcdStoreConfig?
-    /// `ipam.reservations`: workloads keep their addresses (needs `store`).
+    /// `ipam.reservations`: workloads keep their addresses (in the store, or on this host's disk).
     public var reservations: ReservationPolicy?
 
     public init(ipv4: RangeSet?, ipv6: RangeSet? = nil, routes: [RouteConfig] = [],

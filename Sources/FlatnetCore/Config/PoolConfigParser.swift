@@ -35,10 +35,6 @@ enum PoolConfigParser {
             let expiry = reservations.integer("expirySeconds", in: ReservationPolicy.expiryRange,
                                               what: "expiry in seconds")
             pool.reservations = ReservationPolicy(kubernetesPods: pods, expirySeconds: expiry)
-            if block.value("store") == nil {
-                block.log.add(reservations.path, "needs ipam.store: a reservation follows its workload to"
-                    + " any host, so it lives in the cluster store")
-            }
         }
         if let store = block.object("store") {
             guard let etcd = StoreConfigParser.parse(store) else { return nil }

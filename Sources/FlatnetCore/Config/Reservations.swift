@@ -23,6 +23,20 @@ public enum WorkloadKey {
     /// The keys made from CNI_ARGS' pod namespace and name; never taken from args or runtimeConfig.
     public static let kubernetesPrefix = "k8s/"
 
+    /// The key as a file name (the local store's `reservations/` index): `@` first, so no
+    /// key can name a temporary file (`.tmp.*`), and `/` becomes `%`; no key contains
+    /// either, so the mapping is one to one. Keys are at most 253 bytes: names fit 255.
+    public static func fileName(_ key: String) -> String {
+        "@" + String(key.map { $0 == "/" ? "%" : $0 })
+    }
+
+    /// The key a `fileName(_:)` names, or nil when the name is not one.
+    public static func key(fromFileName name: String) -> String? {
+        guard name.hasPrefix("@") else { return nil }
+        let key = String(name.dropFirst().map { $0 == "%" ? "/" : $0 })
+        return isValid(key) ? key : nil
+    }
+
     public static func isValid(_ key: String) -> Bool {
         !key.isEmpty && key.utf8.count <= 253 && !key.hasPrefix("/") && !key.contains("//")
             && key.utf8.allSatisfy { byte in
@@ -39,7 +53,7 @@ public enum WorkloadKey {
         if let explicit = config.runtime.workload {
             guard policy != nil else {
                 throw CNIError(.invalidNetworkConfig, "\(config.runtime.workloadPath): this network keeps no"
-                    + " reservations", details: "add ipam.reservations to the netconf (it needs ipam.store)")
+                    + " reservations", details: "add ipam.reservations to the netconf")
             }
             // Under Multus a pod's cni-args annotation becomes args.cni: on a Kubernetes call
             // (CNI_ARGS names the pod) a key from args would let any pod name any reservation.

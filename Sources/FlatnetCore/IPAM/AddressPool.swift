@@ -146,6 +146,24 @@ public struct AddressPool: Sendable {
         return capacity(of: start...end)
     }
 
+    /// Refuses an address ADD would never hand out (a reservation made by hand), naming
+    /// why; `note` ends the reason.
+    public func checkAllocatable(_ address: IPAddress, note: String = "") throws(IPAMError) {
+        if let reason = neverAllocatedReason(address) {
+            throw IPAMError.requestNeverAllocated(address, reason: reason + note)
+        }
+        guard isAllocatable(address) else {
+            throw IPAMError.requestOutsideRanges(address, ranges: rangesDescription + note)
+        }
+    }
+
+    /// A reservation made under an earlier netconf may name what this one never hands out
+    /// (the gateway moved onto it, another subnet, ranges that shrank): refused, not given.
+    public func checkKeepable(_ address: IPAddress, workload: String) throws(IPAMError) {
+        try checkAllocatable(address, note: "; it is reserved for workload \(workload):"
+            + " flatnet ipam reservations release")
+    }
+
     /// `10.43.1.2-10.43.1.254, 10.43.2.2-10.43.2.9`, for messages.
     public var rangesDescription: String { ranges.map(\.description).joined(separator: ", ") }
 }

@@ -12,7 +12,7 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
     case requestReserved(IPAddress, workload: String)
     /// The workload's reserved address is still held by an earlier attachment (the
     /// workload's previous container, on this host or another, was never deleted).
-    case reservationInUse(IPAddress, workload: String, by: Attachment, node: String)
+    case reservationInUse(IPAddress, workload: String, by: Attachment, node: String?)
     /// The owner key names another node: the same container id and interface are attached
     /// there (cnitool derives ids from the netns path, `ctr run --cni` uses the name).
     case attachedOnOtherNode(Attachment, node: String)
@@ -63,11 +63,13 @@ public enum IPAMError: Error, Equatable, CNIErrorConvertible, CustomStringConver
                             "requested address \(address) is reserved for workload \(workload)",
                             details: "release the reservation first: flatnet ipam reservations release")
         case .reservationInUse(let address, let workload, let owner, let node):
+            let whereHeld = node.map { "on node \($0)" } ?? "on this host"
+            let reclaim = node.map { "reclaim a dead node's leases with flatnet ipam release --node \($0)" }
+                ?? "release it with flatnet ipam release --container \(owner.containerID)"
             return CNIError(.addressUnavailable,
                             "workload \(workload)'s address \(address) is still held by container"
-                                + " \(owner.containerID) \(owner.ifName) on node \(node)",
-                            details: "its earlier attachment was never deleted; DEL it there, or reclaim"
-                                + " a dead node's leases with flatnet ipam release --node \(node)")
+                                + " \(owner.containerID) \(owner.ifName) \(whereHeld)",
+                            details: "its earlier attachment was never deleted; DEL it there, or \(reclaim)")
         case .attachedOnOtherNode(let owner, let node):
             return CNIError(.addressUnavailable,
                             "container \(owner.containerID) \(owner.ifName) is attached on node \(node)",

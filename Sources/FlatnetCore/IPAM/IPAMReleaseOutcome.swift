@@ -4,6 +4,8 @@
 public enum IPAMReleaseOutcome: Equatable, Sendable {
     case released([IPAddress], owner: Attachment, dryRun: Bool)
     case addressNotHeld(IPAddress)
+    /// Held by no container, kept for a workload: `ipam reservations release` frees it.
+    case addressReserved(IPAddress, workload: String)
     case ownerHoldsNothing(Attachment)
 
     public var text: String {
@@ -13,6 +15,9 @@ public enum IPAMReleaseOutcome: Equatable, Sendable {
             return "\(dryRun ? "would release" : "released") \(list) (\(Self.describe(owner)))"
         case .addressNotHeld(let address):
             return "\(address) was not held: nothing released"
+        case .addressReserved(let address, let workload):
+            return "\(address) is held by no container but reserved for \(workload): nothing released"
+                + " (flatnet ipam reservations release frees it)"
         case .ownerHoldsNothing(let owner):
             return "\(Self.describe(owner)) holds no address: nothing released"
         }

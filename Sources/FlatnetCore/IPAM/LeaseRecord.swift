@@ -1,31 +1,77 @@
 /// The record of one lease: who holds the address named by the lease's file name.
-/// Stored as a symlink's target, `flatnet-lease-1:<containerID>:<ifname>`: neither part
-/// can contain `:`, so it parses unambiguously, and the prefix makes anything another
-/// tool wrote (host-local writes plain files of container ids) recognisable as foreign.
+/// Stored as a symlink's target:
+/// - `flatnet-lease-1:<containerID>:<ifname>`: held by that attachment;
+/// - `flatnet-lease-1:<containerID>:<ifname>:<workload>`: held, and reserved for the
+///   workload (README.md#addresses-that-follow-their-workload), so its DEL keeps it;
+/// - `flatnet-reserved-1:<releasedAt>:<workload>`: kept for the workload, attached
+///   nowhere since `releasedAt` (seconds since 1970; `-` for a reservation an operator
+///   made that was never attached, which no expiry frees).
+/// Container ids and interface names cannot contain `:`, so the parts parse
+/// unambiguously (a workload key may: it comes last). The prefixes make anything another
+/// tool wrote (host-local writes plain files of container ids) recognisable as foreign;
+/// flatnet before reservations reads the new forms as unreadable, which counts as held.
 public enum LeaseRecord {
     public static let prefix = "flatnet-lease-1:"
+    public static let reservedPrefix = "flatnet-reserved-1:"
 
-    public static func encode(_ owner: Attachment) -> String {
-        "\(prefix)\(owner.containerID):\(owner.ifName)"
+    /// What a lease file says.
+    public enum Entry: Equatable, Sendable {
+        case held(by: Attachment, workload: String?)
+        case reserved(workload: String, releasedAt: Int64?)
     }
 
-    /// The owner, or a reason the text is not a lease record flatnet wrote. Split by
-    /// scalars, not Characters: a CNI_IFNAME may start with a combining mark, which would
-    /// fuse with the ":" before it into one Character.
+    public static func encode(_ owner: Attachment, workload: String? = nil) -> String {
+        "\(prefix)\(owner.containerID):\(owner.ifName)" + (workload.map { ":" + $0 } ?? "")
+    }
+
+    public static func encodeReserved(workload: String, releasedAt: Int64?) -> String {
+        "\(reservedPrefix)\(releasedAt.map(String.init) ?? "-"):\(workload)"
+    }
+
+    /// The owner of a held record, or a reason the text is not one flatnet wrote.
     public static func decode(_ text: String) -> Result<Attachment, LeaseRecordError> {
+        switch parse(text) {
+        case .success(.held(let owner, _)): return .success(owner)
+        case .success(.reserved(let workload, _)):
+            return .failure(.init(reason: "reserved for workload \(workload), held by no container"))
+        case .failure(let error): return .failure(error)
+        }
+    }
+
+    /// Either form, or a reason the text is neither. Split by scalars, not Characters: a
+    /// CNI_IFNAME may start with a combining mark, which would fuse with the ":" before it
+    /// into one Character.
+    public static func parse(_ text: String) -> Result<Entry, LeaseRecordError> {
         let scalars = text.unicodeScalars
+        if scalars.starts(with: reservedPrefix.unicodeScalars) { return parseReserved(scalars) }
         guard scalars.starts(with: prefix.unicodeScalars) else {
             return .failure(.init(reason: "not a flatnet lease record"))
         }
         let parts = scalars.dropFirst(prefix.unicodeScalars.count)
-            .split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return .failure(.init(reason: "expected <containerID>:<ifname>")) }
+            .split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2 else { return .failure(.init(reason: "expected <containerID>:<ifname>")) }
         let owner = Attachment(containerID: String(Substring(parts[0])), ifName: String(Substring(parts[1])))
         guard CNIEnvironment.isValidName(owner.containerID),
               InterfaceName.problem(with: owner.ifName) == nil else {
             return .failure(.init(reason: "invalid container id or interface name"))
         }
-        return .success(owner)
+        guard parts.count == 3 else { return .success(.held(by: owner, workload: nil)) }
+        let workload = String(Substring(parts[2]))
+        guard WorkloadKey.isValid(workload) else { return .failure(.init(reason: "invalid workload key")) }
+        return .success(.held(by: owner, workload: workload))
+    }
+
+    private static func parseReserved(_ scalars: String.UnicodeScalarView) -> Result<Entry, LeaseRecordError> {
+        let parts = scalars.dropFirst(reservedPrefix.unicodeScalars.count)
+            .split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let time = parts.first.map { String(Substring($0)) } ?? ""
+        let releasedAt = Int64(time)
+        guard parts.count == 2, time == "-" || (releasedAt ?? -1) >= 0 else {
+            return .failure(.init(reason: "expected <releasedAt>:<workload> after \(reservedPrefix)"))
+        }
+        let workload = String(Substring(parts[1]))
+        guard WorkloadKey.isValid(workload) else { return .failure(.init(reason: "invalid workload key")) }
+        return .success(.reserved(workload: workload, releasedAt: releasedAt))
     }
 }
 

@@ -44,7 +44,7 @@ public protocol OwnPool {
     var config: PoolConfig { get }
     /// ADD: the owner's addresses (one per family), and whether the IPv4 one was never
     /// leased before (LeaseHistory; the cluster pool does not know, and says false). A
-    /// workload key (WorkloadKey) reserves them; only the cluster pool is given one.
+    /// workload key (WorkloadKey) reserves them.
     func acquireLease(for owner: Attachment, requested: [IPAddress],
                       workload: String?) throws -> (addresses: [IPAddress], firstLease: Bool)
     func release(for owner: Attachment) throws
@@ -77,11 +77,6 @@ extension PoolIPAM: OwnPool {
         try leases().leases.map { ($0.owner, $0.address) }
     }
 
-    /// The parser refuses `ipam.reservations` without a store, so `workload` is nil here.
-    public func acquireLease(for owner: Attachment, requested: [IPAddress],
-                             workload: String?) throws -> (addresses: [IPAddress], firstLease: Bool) {
-        try acquireLease(for: owner, requested: requested)
-    }
 
     public func collectGarbage(valid: Set<Attachment>) throws -> [String] {
         try collectGarbage(keeping: valid).problems

@@ -5,8 +5,23 @@ import Glibc
 /// `LockedPoolState` per family (IPv6 in the `ipv6` subdirectory).
 public struct LockedPool {
     let root: String
+    /// The wall clock when the lock was taken: when a reserved address is released.
+    let now = ClusterIPAM.wallClockSeconds()
+    /// Reserved addresses released before this time are anyone's (`ipam.reservations.
+    /// expirySeconds`); only allocation sets it, so listings show them as they are.
+    var expiredBefore: Int64?
 
-    public func state(_ family: IPFamily) -> LockedPoolState { LockedPoolState(root: root, family: family) }
+    public func state(_ family: IPFamily) -> LockedPoolState {
+        LockedPoolState(root: root, family: family, now: now, expiredBefore: expiredBefore)
+    }
+
+    /// The same pool, allocating as if reserved addresses attached nowhere for longer than
+    /// `seconds` were free.
+    func expiring(after seconds: Int?) -> LockedPool {
+        var pool = self
+        pool.expiredBefore = seconds.map { now - Int64($0) }
+        return pool
+    }
 }
 
 /// One family's lease files, valid only while `PoolStore.withLocked` holds the lock.
@@ -14,10 +29,14 @@ public struct LockedPool {
 public struct LockedPoolState: LeaseTable {
     let directory: String
     let family: IPFamily
+    let now: Int64
+    let expiredBefore: Int64?
 
-    init(root: String, family: IPFamily) {
+    init(root: String, family: IPFamily, now: Int64 = 0, expiredBefore: Int64? = nil) {
         directory = family == .ipv4 ? root : root + "/" + PoolStore.ipv6Directory
         self.family = family
+        self.now = now
+        self.expiredBefore = expiredBefore
     }
 
     /// An address of this family from a file name or link target, in its one canonical
@@ -36,6 +55,17 @@ public struct LockedPoolState: LeaseTable {
     // MARK: LeaseTable
 
     public func state(of address: IPAddress) throws -> LeaseState {
+        switch try record(at: address) {
+        case .absent: return .free
+        case .unreadable(let reason): return .unreadable(reason: reason)
+        case .entry(.held(let owner, _)): return .held(by: owner)
+        case .entry(.reserved(let workload, let releasedAt)):
+            return isExpired(releasedAt) ? .free : .reserved(workload: workload)
+        }
+    }
+
+    /// What the lease file of `address` says, as written.
+    func record(at address: IPAddress) throws -> StoredRecord {
         let path = leasePath(address)
         let text: String?
         do {
@@ -45,11 +75,17 @@ public struct LockedPoolState: LeaseTable {
             guard error.errno == EINVAL else { throw error }
             return .unreadable(reason: "\(path): a regular file or directory where a lease link belongs")
         }
-        guard let text else { return .free }
-        switch LeaseRecord.decode(text) {
-        case .success(let owner): return .held(by: owner)
+        guard let text else { return .absent }
+        switch LeaseRecord.parse(text) {
+        case .success(let entry): return .entry(entry)
         case .failure(let error): return .unreadable(reason: "\(path): \(error.reason)")
         }
+    }
+
+    /// A reservation attached nowhere for longer than the netconf's expiry.
+    func isExpired(_ releasedAt: Int64?) -> Bool {
+        guard let releasedAt, let expiredBefore else { return false }
+        return releasedAt < expiredBefore
     }
 
     public func recordedAddress(of owner: Attachment) throws -> IPAddress? {
@@ -82,13 +118,21 @@ public struct LockedPoolState: LeaseTable {
     /// A requested address does not move the round-robin hint (`advanceCursor` false): a
     /// static address far behind `last` would send the next ADD walking every lease after it.
     @discardableResult
-    public func lease(_ address: IPAddress, to owner: Attachment, advanceCursor: Bool = true) throws -> Bool {
+    public func lease(_ address: IPAddress, to owner: Attachment, workload: String? = nil,
+                      advanceCursor: Bool = true) throws -> Bool {
         let history = try leaseHistory()
         try StateFiles.replaceLink(ownerPath(owner), target: address.description)
-        guard try StateFiles.createLinkExclusively(leasePath(address),
-                                                   target: LeaseRecord.encode(owner)) else {
-            throw IPAMError.corruptState(path: leasePath(address),
-                                         reason: "appeared while the pool was locked")
+        let text = LeaseRecord.encode(owner, workload: workload)
+        if try !StateFiles.createLinkExclusively(leasePath(address), target: text) {
+            // Only an expired reservation may be there (the allocator saw it as free): it
+            // goes, with its workload's claim on the address.
+            guard case .entry(.reserved(let kept, let releasedAt)) = try record(at: address),
+                  isExpired(releasedAt) else {
+                throw IPAMError.corruptState(path: leasePath(address),
+                                             reason: "appeared while the pool was locked")
+            }
+            if try reservedAddress(of: kept) == address { try StateFiles.remove(reservationPath(kept)) }
+            try StateFiles.replaceLink(leasePath(address), target: text)
         }
         if advanceCursor {
             try StateFiles.replace(lastPath, with: address.description + "\n", durable: false)
@@ -108,17 +152,28 @@ public struct LockedPoolState: LeaseTable {
     }
 
     /// Releases what `owner` holds: the lease (only if it really names this owner), then
-    /// the link. Returns the released address. Nothing held is not an error.
+    /// the link. Returns the released address. Nothing held is not an error. A lease
+    /// reserved for a workload stays, reserved and attached nowhere (`free(_:)`).
     @discardableResult
     public func release(_ owner: Attachment) throws -> IPAddress? {
         guard let address = try recordedAddress(of: owner) else { return nil }
         var released: IPAddress?
-        if try holder(of: address) == owner {
-            try StateFiles.remove(leasePath(address))
+        if case .entry(.held(owner, let workload)) = try record(at: address) {
+            try free(address, keptFor: workload)
             released = address  // the caller fsyncs the directory once unlocked
         }
         try StateFiles.remove(ownerPath(owner))
         return released
+    }
+
+    /// Ends the lease of `address`: removed, or kept for `workload` from now on.
+    func free(_ address: IPAddress, keptFor workload: String?) throws {
+        guard let workload else {
+            try StateFiles.remove(leasePath(address))
+            return
+        }
+        try StateFiles.replaceLink(leasePath(address),
+                                   target: LeaseRecord.encodeReserved(workload: workload, releasedAt: now))
     }
 
     /// Every lease, with its age in seconds. Unreadable leases are returned as problems.
@@ -130,15 +185,21 @@ public struct LockedPoolState: LeaseTable {
                 problems.append("\(directory)/addresses/\(name): not an address")
                 continue
             }
-            switch try state(of: address) {
-            case .free: continue
-            case .held(let owner):
+            switch try record(at: address) {
+            case .absent, .entry(.reserved): continue  // reservations are listed by `reservations()`
+            case .entry(.held(let owner, let workload)):
                 let age = StateFiles.age(leasePath(address)) ?? 0
-                leases.append(PoolLease(address: address, owner: owner, ageSeconds: age))
+                leases.append(PoolLease(address: address, owner: owner, ageSeconds: age, workload: workload))
             case .unreadable(let reason): problems.append(reason)
-            case .reserved(let workload): problems.append("\(leasePath(address)): reserved for \(workload)")
             }
         }
         return (leases.sorted { $0.address < $1.address }, problems)
     }
+}
+
+/// A lease file as written: absent, one of flatnet's records, or something else.
+enum StoredRecord: Equatable {
+    case absent
+    case entry(LeaseRecord.Entry)
+    case unreadable(reason: String)
 }

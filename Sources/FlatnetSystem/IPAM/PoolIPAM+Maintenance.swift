@@ -8,7 +8,8 @@ extension PoolIPAM {
         try collectGarbage { !valid.contains($0.owner) }
     }
 
-    /// GC: releases every lease `isStale` picks, removes owner links that hold nothing,
+    /// GC: releases every lease `isStale` picks (one reserved for a workload stays kept for
+    /// it, as after its DEL), removes owner links that hold nothing,
     /// and temp files a killed process left. `isStale` runs under the pool lock, so no
     /// ADD can lease between the decision and the release (an earlier `ipam gc` decided
     /// outside it and released leases of ADDs in flight). With `dryRun` nothing changes
@@ -28,7 +29,7 @@ extension PoolIPAM {
                 var releasedHere: [PoolLease] = []
                 for lease in stale {
                     do {
-                        try StateFiles.remove(state.leasePath(lease.address))
+                        try state.free(lease.address, keptFor: lease.workload)
                         releasedHere.append(lease)
                     } catch {
                         problems.append("\(error)")

@@ -8,9 +8,19 @@ extension PoolIPAM {
     public func operatorRelease(address: IPAddress, dryRun: Bool) throws -> IPAMReleaseOutcome {
         try IPAMReleaseOutcome.checkReleasable(address, from: pools)
         guard let owner = try release(address: address, dryRun: dryRun) else {
-            return .addressNotHeld(address)
+            return try reservedWorkload(of: address).map { .addressReserved(address, workload: $0) }
+                ?? .addressNotHeld(address)
         }
         return .released([address], owner: owner, dryRun: dryRun)
+    }
+
+    /// The workload `address` is kept for while attached nowhere, if any.
+    func reservedWorkload(of address: IPAddress) throws -> String? {
+        try store.withLocked(create: false) { locked -> String? in
+            guard case .entry(.reserved(let workload, _)) = try locked.state(address.family).record(at: address)
+            else { return nil }
+            return workload
+        } ?? nil
     }
 
     /// `ipam release --container ID [--ifname NAME]`.

@@ -32,34 +32,29 @@ public struct PoolIPAM: Sendable {
     }
 
     /// ADD, and whether the IPv4 address was never leased from this pool before
-    /// (`LeaseHistory`; false for an address the owner already held, or no IPv4).
+    /// (`LeaseHistory`; false for an address the owner already held, or no IPv4). With
+    /// `workload`, the addresses it keeps when it has a reservation, else new ones kept
+    /// for it from now on (README.md#addresses-that-follow-their-workload).
     public func acquireLease(
-        for owner: Attachment, requested: [IPAddress]
+        for owner: Attachment, requested: [IPAddress], workload: String? = nil
     ) throws -> (addresses: [IPAddress], firstLease: Bool) {
         let requests = try PoolAllocator.requests(requested, network: network, families: pools.map(\.family))
+        let expiry = config.reservations?.expirySeconds
         let acquired = try store.withLocked(create: true) { locked -> ([IPAddress], Bool, [IPFamily]) in
-            var leased: [(IPAddress, LockedPoolState)] = []
+            var undo: [() throws -> Void] = []
             do {
-                var addresses: [IPAddress] = [], firstLease = false
+                var addresses: [IPAddress] = [], firstLease = false, changed: [IPFamily] = []
                 for pool in pools {
-                    let state = locked.state(pool.family)
-                    let decision = try PoolAllocator(pool: pool)
-                        .decide(for: owner, request: requests[pool.family], table: state)
-                    switch decision {
-                    case .lease(let address):
-                        let first = try state.lease(address, to: owner,
-                                                    advanceCursor: requests[pool.family] == nil)
-                        leased.append((address, state))
-                        if pool.family == .ipv4 { firstLease = first }
-                    case .alreadyHeld(let address):
-                        try state.recordOwnership(of: address, by: owner)
-                    }
-                    addresses.append(decision.address)
+                    let step = try acquire(in: pool, for: owner, request: requests[pool.family],
+                                           workload: workload, state: locked.expiring(after: expiry).state(pool.family))
+                    addresses.append(step.address)
+                    if let revert = step.undo { undo.append(revert); changed.append(pool.family) }
+                    if pool.family == .ipv4 { firstLease = step.firstLease }
                 }
-                return (addresses, firstLease, leased.map(\.0.family))
+                return (addresses, firstLease, changed)
             } catch {
                 // All families or none: an ADD that fails leaves no lease behind.
-                for (_, state) in leased { try? state.release(owner) }
+                for revert in undo.reversed() { try? revert() }
                 throw error
             }
         }
@@ -68,6 +63,27 @@ public struct PoolIPAM: Sendable {
         // this point loses a lease nobody was told about.
         try syncLeaseDirectories(acquired!.2)
         return (acquired!.0, acquired!.1)
+    }
+
+    /// One family's part of ADD: the address, whether it is a first lease, and how to
+    /// take the change back (nil when nothing changed) if another family fails.
+    private func acquire(
+        in pool: AddressPool, for owner: Attachment, request: IPAddress?, workload: String?,
+        state: LockedPoolState
+    ) throws -> (address: IPAddress, firstLease: Bool, undo: (() throws -> Void)?) {
+        if let workload, try !state.holds(owner),
+           let kept = try state.attachReserved(owner, workload: workload, request: request, pool: pool) {
+            return (kept, false, { try state.release(owner) })
+        }
+        switch try PoolAllocator(pool: pool).decide(for: owner, request: request, table: state) {
+        case .alreadyHeld(let address):
+            try state.recordOwnership(of: address, by: owner)
+            return (address, false, nil)
+        case .lease(let address):
+            if let workload { try state.index(address, for: workload) }
+            let first = try state.lease(address, to: owner, workload: workload, advanceCursor: request == nil)
+            return (address, first, { try state.unlease(address, owner: owner, workload: workload) })
+        }
     }
 
     /// DEL: releases what `owner` holds in every family, a family the netconf no longer

@@ -7,9 +7,14 @@
 //   last                   the last address handed out (round-robin resume point)
 //   highest                the highest address ever leased, or "none" (LeaseHistory:
 //                          above it, a first lease; missing in pools made before issue 15)
-//   addresses/<address>    one symlink per held address -> "flatnet-lease-1:<cid>:<ifname>"
+//   addresses/<address>    one symlink per held address -> "flatnet-lease-1:<cid>:<ifname>",
+//                          ":<workload>" added when the address is reserved for a workload,
+//                          or "flatnet-reserved-1:<releasedAt>:<workload>" when it is kept for
+//                          the workload and attached nowhere (LeaseRecord)
 //   owners/<cid>:<ifname>  a symlink whose target is the text of the owner's address
-//   ipv6/                  the same `last`, `highest`, `addresses/` and `owners/` for the
+//   reservations/@<key>    with ipam.reservations: a symlink to the address the workload
+//                          keeps ("/" in the key spelled "%"; LockedPoolState+Reservations)
+//   ipv6/                  the same `last`, `highest`, `addresses/`, `owners/`, `reservations/` for the
 //                          IPv6 range set (file names in RFC 5952 text); the IPv4 files
 //                          stay where pools made before IPv6 keep them
 //
@@ -23,8 +28,9 @@
 // - No address can have two holders. A lease is created with symlink(2), which fails
 //   with EEXIST instead of overwriting, and whose target (the record) exists exactly when
 //   the link does: readers never see a partial lease, and no temp file or file fsync is
-//   needed (a directory fsync makes it durable). Leases are never rewritten, only
-//   created and removed. (Version 1 of this layout used fsynced temp files and link(2);
+//   needed (a directory fsync makes it durable). A new lease is only ever created; a
+//   reserved address's record alone is rewritten (attached, kept, released), by an atomic
+//   rename(2) of a new link over it, under the lock. (Version 1 of this layout used fsynced temp files and link(2);
 //   symlinks made IPAM ADD cheaper with the same guarantees.)
 // - A process killed at any instant leaves no duplicate and no leak GC cannot find. ADD
 //   writes the owner link (the intent) before the lease; a crash in between leaves an
@@ -108,7 +114,7 @@ public struct PoolStore: Sendable {
     private func refuseForeign(_ entries: [String]) throws {
         if entries.contains("layout") { return }
         let foreign = try entries.filter { entry in
-            let isSubdirectory = entry == "addresses" || entry == "owners" || entry == PoolStore.ipv6Directory
+            let isSubdirectory = ["addresses", "owners", "reservations", PoolStore.ipv6Directory].contains(entry)
             let emptySubdirectory = try isSubdirectory
                 && (StateFiles.list(directory + "/" + entry))?.isEmpty == true
             return entry != "lock" && entry != "highest" && !entry.hasPrefix(".tmp.") && !emptySubdirectory

@@ -44,15 +44,16 @@ enum ClusterListing {
         return IPAMListing.usage(ranges, json: json)
     }
 
-    static func reservations(_ pool: ClusterPool, json: Bool) throws -> CommandOutcome {
-        let reservations = try pool.reservations()
+    /// `ipam reservations list`, of either store.
+    static func reservations(_ reservations: [(workload: String, addresses: [IPAddress]?)],
+                             json: Bool) -> CommandOutcome {
         if json {
             return .init(output: JSONValue.array(reservations.map {
                 .object(["workload": .string($0.workload),
-                         "addresses": .array(($0.record?.addresses ?? []).map { .string($0.description) })])
+                         "addresses": .array(($0.addresses ?? []).map { .string($0.description) })])
             }).prettyPrinted() + "\n")
         }
-        let rows = reservations.map { [$0.workload, ($0.record?.addresses ?? []).map(\.description)
+        let rows = reservations.map { [$0.workload, ($0.addresses ?? []).map(\.description)
             .joined(separator: ", ")] }
         return .init(output: TextTable(header: ["WORKLOAD", "ADDRESSES"], rows: rows).rendered()
             + "\(reservations.count) reservation(s)\n")

@@ -13,10 +13,13 @@ enum IPAMListing {
             for problem in problems {
                 StandardStreams.writeDiagnostic("flatnet: unreadable lease, counted as held: \(problem)\n")
             }
-            return .init(output: JSONValue.array(leases.map {
-                .object(["address": .string($0.address.description),
-                         "containerID": .string($0.owner.containerID),
-                         "ifname": .string($0.owner.ifName), "ageSeconds": .number(Double($0.ageSeconds))])
+            return .init(output: JSONValue.array(leases.map { lease in
+                var members: [String: JSONValue] = [
+                    "address": .string(lease.address.description), "containerID": .string(lease.owner.containerID),
+                    "ifname": .string(lease.owner.ifName), "ageSeconds": .number(Double(lease.ageSeconds)),
+                ]
+                if let workload = lease.workload { members["workload"] = .string(workload) }
+                return .object(members)
             }).prettyPrinted() + "\n", status: status)
         }
         if let note = try pool.noStateDirectoryNote() { return .init(output: note) }
@@ -27,7 +30,17 @@ enum IPAMListing {
         let table = truncate ? full.fitting(shortening: 1) : full
         return .init(output: table.rendered()
             + problems.map { "problem: unreadable lease, counted as held: \($0)\n" }.joined()
-            + "\(leases.count) lease(s) in \(pool.store.directory)\n", status: status)
+            + "\(leases.count) lease(s) in \(pool.store.directory)\n"
+            + (try keptNote(pool, attached: Set(leases.map(\.address)))), status: status)
+    }
+
+    /// Reserved addresses attached nowhere are held (usage counts them) but no container's:
+    /// the table does not list them, so it says how many there are and where to look.
+    static func keptNote(_ pool: PoolIPAM, attached: Set<IPAddress>) throws -> String {
+        guard pool.config.reservations != nil else { return "" }
+        let kept = try pool.reservationList().flatMap { $0.addresses ?? [] }.filter { !attached.contains($0) }
+        return kept.isEmpty ? "" : "\(kept.count) more kept for workloads attached nowhere"
+            + " (flatnet ipam reservations list)\n"
     }
 
     static func usage(_ pool: PoolIPAM, json: Bool) throws -> String {

@@ -8,17 +8,28 @@ struct IPAMReservationsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reservations",
         abstract: "Addresses kept for a workload across DEL and hosts: list, create, release.",
-        discussion: "Reservations live in the cluster store (ipam.store); a network whose pool is on this"
-            + " host's disk has none.",
+        discussion: "Reservations live where the network's pool does: in the cluster store (ipam.store),"
+            + " where they follow the workload to any host, or on this host's disk, where they keep its"
+            + " address across its DELs on this host.",
         subcommands: [ReservationsList.self, ReservationsCreate.self, ReservationsRelease.self])
 
-    static func pool(_ file: NetworkFileOption) throws -> ClusterPool {
+    static func book(_ file: NetworkFileOption) throws -> any ReservationBook {
         let (config, cluster) = try IPAMCommand.clusterPool(file)
-        guard let cluster else {
-            throw CNIError(.invalidNetworkConfig, "network \(config.name) keeps its pool on this host's disk:"
-                + " it has no reservations", details: "reservations need ipam.store (etcd)")
+        if let cluster { return cluster }
+        return try IPAMCommand.pool(file, command: "ipam reservations").1
+            .orRefused(unless: config.ipam.pool?.reservations != nil)
+    }
+}
+
+extension PoolIPAM {
+    /// A disk pool keeps reservations only when its netconf says so: made by hand on a
+    /// network without `ipam.reservations`, they would never be attached.
+    func orRefused(unless enabled: Bool) throws -> PoolIPAM {
+        guard enabled else {
+            throw CNIError(.invalidNetworkConfig, "network \(network) keeps no reservations",
+                           details: "add ipam.reservations to its netconf")
         }
-        return cluster
+        return self
     }
 }
 
@@ -40,7 +51,8 @@ struct ReservationsList: OperatorCommand {
     @OptionGroup var json: JSONOption
 
     func execute() throws -> CommandOutcome {
-        try ClusterListing.reservations(try IPAMReservationsCommand.pool(network), json: json.enabled)
+        try ClusterListing.reservations(try IPAMReservationsCommand.book(network).reservationList(),
+                                        json: json.enabled)
     }
 }
 
@@ -62,7 +74,7 @@ struct ReservationsCreate: OperatorCommand {
 
     func execute() throws -> CommandOutcome {
         let addresses = self.addresses.compactMap(IPAddress.init)
-        try IPAMReservationsCommand.pool(network).reserve(workload: workload.workload, addresses: addresses)
+        try IPAMReservationsCommand.book(network).reserve(workload: workload.workload, addresses: addresses)
         return .init(output: "reserved \(addresses.map(\.description).joined(separator: ", "))"
             + " for \(workload.workload)\n")
     }
@@ -77,7 +89,7 @@ struct ReservationsRelease: OperatorCommand {
     @OptionGroup var dryRun: DryRunOption
 
     func execute() throws -> CommandOutcome {
-        let released = try IPAMReservationsCommand.pool(network)
+        let released = try IPAMReservationsCommand.book(network)
             .releaseReservation(workload: workload.workload, dryRun: dryRun.enabled)
         guard !released.isEmpty else { return .init(output: "\(workload.workload) has no reservation\n") }
         return .init(output: "\(dryRun.enabled ? "would release" : "released") the reservation of"

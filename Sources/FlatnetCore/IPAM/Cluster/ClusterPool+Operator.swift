@@ -18,12 +18,7 @@ extension ClusterPool {
                                            value: ClusterReservationRecord(addresses: addresses).json)]
         for pool in pools {
             guard let address = requests[pool.family] else { continue }
-            if let reason = pool.neverAllocatedReason(address) {
-                throw IPAMError.requestNeverAllocated(address, reason: reason)
-            }
-            guard pool.isAllocatable(address) else {
-                throw IPAMError.requestOutsideRanges(address, ranges: pool.rangesDescription)
-            }
+            try pool.checkAllocatable(address)
             comparisons.append(.absent(keys.address(address)))
             puts.append(.put(keys.address(address), value: ClusterLeaseRecord(reservedFor: workload).json))
         }

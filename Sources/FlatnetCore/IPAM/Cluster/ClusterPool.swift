@@ -202,18 +202,10 @@ public final class ClusterPool {
         return added
     }
 
-    /// A reservation made under an earlier netconf may name what this one never hands out
-    /// (the gateway moved onto it, another subnet, ranges that shrank): refused, not given.
+    /// A reservation made under an earlier netconf may name what this one never hands out.
     func checkAllocatable(_ addresses: [IPAddress], workload: String) throws {
         for address in addresses {
-            guard let pool = pools.first(where: { $0.family == address.family }) else { continue }
-            let release = "; it is reserved for workload \(workload): flatnet ipam reservations release"
-            if let reason = pool.neverAllocatedReason(address) {
-                throw IPAMError.requestNeverAllocated(address, reason: reason + release)
-            }
-            guard pool.isAllocatable(address) else {
-                throw IPAMError.requestOutsideRanges(address, ranges: pool.rangesDescription + release)
-            }
+            try pools.first { $0.family == address.family }?.checkKeepable(address, workload: workload)
         }
     }
 
