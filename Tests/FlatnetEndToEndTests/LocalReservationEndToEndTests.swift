@@ -66,7 +66,7 @@ struct LocalReservationEndToEndTests {
         #expect(refused.status != 0, "reserved by hand for billing: \(refused.outcome.stdout)")
     }
 
-    @Test("ipam reservations on a disk pool whose netconf keeps none is refused naming the field")
+    @Test("reservations create on a disk pool whose netconf keeps none is refused naming the field; list works")
     func noReservations() throws {
         let topology = try Topology()
         let file = try topology.write(topology.netconf("flat-a", host: "hA", range: ("10.43.1.2", "10.43.1.9")),
@@ -75,5 +75,8 @@ struct LocalReservationEndToEndTests {
                                                                "--workload", "billing", "--address", "10.43.1.5"])
         #expect(create.status != 0 && create.stderr.contains("keeps no reservations")
                     && create.stderr.contains("ipam.reservations"), "\(create.stdout)\(create.stderr)")
+        let list = try topology.operatorCommand(host: "hA", ["ipam", "reservations", "list", "--conf", file])
+        #expect(list.status == 0 && list.stdout.contains("0 reservation(s)"),
+                "listing works whatever the netconf says now: \(list.stdout)\(list.stderr)")
     }
 }

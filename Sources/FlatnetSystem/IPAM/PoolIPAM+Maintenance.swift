@@ -136,12 +136,16 @@ extension PoolIPAM {
 
 extension PoolIPAM {
     /// The dry run's IPAM decision: what ADD would hand `owner` now, read under the lock
-    /// and written nowhere (a missing state directory reads as an empty pool).
+    /// and written nowhere (a missing state directory reads as an empty pool). As for an
+    /// ADD without a workload: a reserved workload's ADD gets the address it keeps.
     public func preview(for owner: Attachment, requested: [IPAddress]) throws -> [AllocationDecision] {
         let decide = { (table: (IPFamily) -> any LeaseTable) throws -> [AllocationDecision] in
             try PoolAllocator.decide(pools: pools, for: owner, requested: requested, table: table)
         }
-        let decisions = try store.withLocked(create: false) { locked in try decide { locked.state($0) } }
+        let expiry = config.reservations?.expirySeconds
+        let decisions = try store.withLocked(create: false) { locked in
+            try decide { locked.expiring(after: expiry).state($0) }
+        }
         if let decisions {
             return decisions
         }

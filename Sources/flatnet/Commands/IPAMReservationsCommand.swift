@@ -13,23 +13,18 @@ struct IPAMReservationsCommand: ParsableCommand {
             + " address across its DELs on this host.",
         subcommands: [ReservationsList.self, ReservationsCreate.self, ReservationsRelease.self])
 
-    static func book(_ file: NetworkFileOption) throws -> any ReservationBook {
-        let (config, cluster) = try IPAMCommand.clusterPool(file)
-        if let cluster { return cluster }
-        return try IPAMCommand.pool(file, command: "ipam reservations").1
-            .orRefused(unless: config.ipam.pool?.reservations != nil)
-    }
-}
-
-extension PoolIPAM {
-    /// A disk pool keeps reservations only when its netconf says so: made by hand on a
-    /// network without `ipam.reservations`, they would never be attached.
-    func orRefused(unless enabled: Bool) throws -> PoolIPAM {
-        guard enabled else {
-            throw CNIError(.invalidNetworkConfig, "network \(network) keeps no reservations",
+    /// The network's pool, where its reservations live. `creating`: refused for a network
+    /// whose netconf keeps none (its ADDs never name a workload, so a reservation made by
+    /// hand would only take an address away); listing and releasing work whatever the
+    /// netconf says now (reservations made before `ipam.reservations` was removed).
+    static func book(_ file: NetworkFileOption, creating: Bool = false) throws -> any ReservationBook {
+        let (config, poolConfig) = try IPAMCommand.ownPoolConfig(file)
+        if creating, poolConfig.reservations == nil {
+            throw CNIError(.invalidNetworkConfig, "network \(config.name) keeps no reservations",
                            details: "add ipam.reservations to its netconf")
         }
-        return self
+        if let cluster = try IPAMCommand.clusterPool(file).1 { return cluster }
+        return try IPAMCommand.pool(file, command: "ipam reservations").1
     }
 }
 
@@ -74,7 +69,7 @@ struct ReservationsCreate: OperatorCommand {
 
     func execute() throws -> CommandOutcome {
         let addresses = self.addresses.compactMap(IPAddress.init)
-        try IPAMReservationsCommand.book(network).reserve(workload: workload.workload, addresses: addresses)
+        try IPAMReservationsCommand.book(network, creating: true).reserve(workload: workload.workload, addresses: addresses)
         return .init(output: "reserved \(addresses.map(\.description).joined(separator: ", "))"
             + " for \(workload.workload)\n")
     }

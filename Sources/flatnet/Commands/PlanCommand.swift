@@ -102,6 +102,8 @@ struct IPAMPreview {
             + parts.map { "\($0.held ? "already holds" : "would get") \($0.address) from \($0.ranges)" + node }
                 .joined(separator: "; ")
             + " (state \(pool.store.directory), read, not written)"
+            + (poolConfig.reservations == nil ? ""
+                : "; a workload with a reservation gets the addresses it keeps instead")
         var firstLease = false
         if let first = decisions.first, case .lease(let address) = first, address.family == .ipv4 {
             firstLease = try pool.wouldBeFirstLease(address)
