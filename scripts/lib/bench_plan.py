@@ -20,10 +20,10 @@ def version_side(label, binary):
             "stdin": json.dumps({"cniVersion": "1.0.0"})}
 
 
-def ipam_side(label, binary, ipam, network):
+def ipam_side(label, binary, ipam, network, cni_args=""):
     config = {"cniVersion": "1.0.0", "name": network, "type": "bridge", "ipam": ipam}
     env = {"CNI_CONTAINERID": "bench1", "CNI_NETNS": "/proc/self/ns/net", "CNI_IFNAME": "eth0",
-           "CNI_PATH": f"{plugin_dir}:{REFERENCE}"}
+           "CNI_PATH": f"{plugin_dir}:{REFERENCE}", "CNI_ARGS": cni_args}
     side = {"label": label, "argv": [binary], "env": dict(env, CNI_COMMAND="ADD"), "stdin": json.dumps(config)}
     side["after"] = [{"argv": [binary], "env": dict(env, CNI_COMMAND="DEL"), "stdin": json.dumps(config)}]
     return side
@@ -53,10 +53,24 @@ def ipv6_scale_case(name):
             "b": ipam_side("flatnet-ipam, 10 leases", binary, ipam, "s10v6")}
 
 
+def reservation_case(name):
+    """flatnet-ipam on disk with ipam.reservations: a pod re-created (its DEL kept the address
+    and its ADD takes it back: the index read and two link rewrites) against the same ADD
+    of a container with no workload. Empty pools apart from the pod's one address."""
+    ipam = {"type": "flatnet-ipam", "subnet": "10.43.0.0/16", "gateway": "10.43.0.1",
+            "ranges": [{"rangeStart": "10.43.0.2", "rangeEnd": "10.43.255.254"}],
+            "dataDir": f"{work}/flatnet", "reservations": {"kubernetesPods": True}}
+    binary = f"{plugin_dir}/flatnet-ipam"
+    pod = "IgnoreUnknown=1;K8S_POD_NAMESPACE=bench;K8S_POD_NAME=db-0"
+    return {"name": name, "a": ipam_side("flatnet-ipam, reserved pod", binary, ipam, "res-pod", pod),
+            "b": ipam_side("flatnet-ipam, no workload", binary, ipam, "res-none")}
+
+
 cases = [
     {"name": "VERSION", "a": version_side("flatnet", flatnet), "b": version_side("bridge (Go)", f"{REFERENCE}/bridge")},
     scale_case("IPAM ADD, 10 leases", "s10"),
     scale_case("IPAM ADD, 60000 leases", "s60k"),
     ipv6_scale_case("IPAM ADD /64, 60000 vs 10"),
+    reservation_case("IPAM ADD, reserved pod on disk"),
 ]
 json.dump({"runs": runs, "cases": cases}, sys.stdout)
