@@ -26,7 +26,12 @@ struct SetupDuringADDsTests {
                 // Every other round only drops the stamp: the next ADD runs the full setup.
                 if setups.value % 2 == 0 {
                     let setup = try? topology.operatorCommand(host: "hA", "setup", "--conf", file)
-                    if setup?.status != 0 { failures.append("setup: \(setup?.stderr ?? "did not run")") }
+                    if let setup, setup.status != 0 {
+                        // Status and both streams: one failure under CI load once showed no stderr.
+                        failures.append("setup: exit \(setup.status), stdout \(setup.stdout), stderr \(setup.stderr)")
+                    } else if setup == nil {
+                        failures.append("setup: did not run")
+                    }
                 } else {
                     _ = try? topology.exec("hA", "sh", "-c", "rm -f /run/flatnet/ready/*")
                 }
