@@ -18,16 +18,20 @@ extension ClusterPool {
             if record == nil, !anyNode, try addresses.contains(where: { try leaseNode($0, owner) != node }) {
                 return
             }
-            let removed = try remove(entry, rewriting: addresses) { lease in
-                guard lease.owner == owner else { return .keep }
-                // A reserved workload's address stays its own, attached nowhere.
-                return lease.workload.map { .rewrite(ClusterLeaseRecord(reservedFor: $0, releasedAt: now())) }
-                    ?? .delete
-            }
-            if removed { return }
+            if try remove(entry, rewriting: addresses, releasing(owner)) { return }
         }
         throw CNIError(.tryAgainLater, "the cluster pool of network \(network) kept changing during DEL",
                        details: "\(Self.maximumAttempts) transactions did not hold; try again")
+    }
+
+    /// What DEL does to an address key: one naming `owner` goes, except a reserved
+    /// workload's, which stays its own, attached nowhere.
+    func releasing(_ owner: Attachment) -> (ClusterLeaseRecord) -> AddressChange {
+        { lease in
+            guard lease.owner == owner else { return .keep }
+            return lease.workload.map { .rewrite(ClusterLeaseRecord(reservedFor: $0, releasedAt: self.now())) }
+                ?? .delete
+        }
     }
 
     /// What becomes of an address key when the owner or reservation key naming it goes.
@@ -104,12 +108,16 @@ extension ClusterPool {
 
     /// Every attachment with an owner key, its record, and the node that made it.
     public func owners() throws -> [(owner: Attachment, record: ClusterOwnerRecord?)] {
+        try ownerEntries().map { ($0.owner, ClusterOwnerRecord(json: $0.entry.value)) }
+    }
+
+    /// Every owner key with the attachment it names (keys of another shape are skipped).
+    func ownerEntries() throws -> [(owner: Attachment, entry: StoreEntry)] {
         try store.list(prefix: keys.owners).compactMap { entry in
             let parts = entry.key.dropFirst(keys.owners.count)
                 .split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2 else { return nil }
-            return (Attachment(containerID: String(parts[0]), ifName: String(parts[1])),
-                    ClusterOwnerRecord(json: entry.value))
+            return (Attachment(containerID: String(parts[0]), ifName: String(parts[1])), entry)
         }
     }
 

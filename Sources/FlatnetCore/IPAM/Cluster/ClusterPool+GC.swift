@@ -1,0 +1,55 @@
+/// `flatnet ipam gc` against the cluster store: this node's attachments whose container is
+/// gone from this host, released as their DEL would.
+extension ClusterPool {
+    /// What one `ipam gc` did: each attachment released (or, in a dry run, that would be)
+    /// with the addresses its owner key held, the keys it could not read, and the error it
+    /// stopped at, if any (what was released before it stays released).
+    public struct GarbageOutcome {
+        public var released: [(owner: Attachment, addresses: [IPAddress])] = []
+        public var problems: [String] = []
+        public var stoppedBy: CNIError?
+    }
+
+    /// Releases this node's attachments for which `isGone` says true; another node's are
+    /// never asked about, whatever this host has (their veths are on their own hosts).
+    /// A reserved workload keeps its addresses, as on DEL. Nothing changes with `dryRun`.
+    ///
+    /// No lock guards the store, so the order is what keeps an ADD in flight safe: the
+    /// owner keys are listed first and `isGone` is asked after, one attachment at a time,
+    /// right before its release. ADD creates the host veth before it leases, so a key in
+    /// the listing had its veth by then; gone now, it was deleted since. The release holds
+    /// only while the owner key is as listed: a DEL and a new ADD of the same attachment
+    /// in between made a new key, which is left alone.
+    public func collectGarbage(dryRun: Bool,
+                               isGone: (Attachment) throws -> Bool) -> GarbageOutcome {
+        var outcome = GarbageOutcome()
+        do {
+            for (owner, entry) in try ownerEntries() {
+                guard let record = ClusterOwnerRecord(json: entry.value) else {
+                    outcome.problems.append("\(entry.key) is not a flatnet owner record: left alone"
+                        + " (check it with etcdctl; flatnet ipam release --container releases it)")
+                    continue
+                }
+                guard record.node == node, try isGone(owner) else { continue }
+                if try dryRun || release(listed: entry, owner: owner, addresses: record.addresses) {
+                    outcome.released.append((owner, record.addresses))
+                }
+            }
+        } catch {
+            outcome.stoppedBy = CNIErrorMapping.cniError(for: error)
+        }
+        return outcome
+    }
+
+    /// DEL's release of `owner`, holding only while its owner key is `listed`. An address
+    /// key changed meanwhile (a reservation released, say) is read again; a changed owner
+    /// key is another lease: false, nothing released.
+    func release(listed: StoreEntry, owner: Attachment, addresses: [IPAddress]) throws -> Bool {
+        for _ in 0..<Self.maximumAttempts {
+            if try remove(listed, rewriting: addresses, releasing(owner)) { return true }
+            guard try store.get(listed.key)?.modRevision == listed.modRevision else { return false }
+        }
+        throw CNIError(.tryAgainLater, "the cluster pool of network \(network) kept changing during ipam gc",
+                       details: "\(Self.maximumAttempts) transactions did not hold; try again")
+    }
+}

@@ -1,0 +1,113 @@
+import FlatnetCore
+import FlatnetTestSupport
+import Testing
+
+/// `flatnet ipam gc` on a pool in the cluster store: this node's gone attachments only,
+/// decided without a lock (ClusterPool.collectGarbage(dryRun:isGone:)).
+@Suite("Cluster pool: ipam gc")
+struct ClusterPoolGCTests {
+    static func owner(_ id: String) -> FlatnetCore.Attachment { ClusterPoolTests.owner(id) }
+
+    /// a1 and a2 on node-a, b1 on node-b, in one store.
+    static func threeLeases() throws -> (MemoryKeyValueStore, a: ClusterPool, b: ClusterPool) {
+        let store = MemoryKeyValueStore()
+        let (a, b) = (ClusterPoolTests.pool(store, node: "node-a"), ClusterPoolTests.pool(store, node: "node-b"))
+        _ = try a.acquire(for: owner("a1"), requested: [IPAddress("10.43.1.10")!])
+        _ = try a.acquire(for: owner("a2"), requested: [IPAddress("10.43.1.20")!])
+        _ = try b.acquire(for: owner("b1"), requested: [IPAddress("10.43.1.30")!])
+        return (store, a, b)
+    }
+
+    @Test("this node's attachment with no veth goes, its live one stays, and another node's is never asked about")
+    func thisNodeOnly() throws {
+        let (_, a, b) = try Self.threeLeases()
+        var asked: [String] = []
+        let outcome = a.collectGarbage(dryRun: false) { owner in
+            asked.append(owner.containerID)
+            return owner.containerID != "a1"  // b1 has no veth on this host either
+        }
+        #expect(outcome.stoppedBy == nil && outcome.problems.isEmpty)
+        #expect(outcome.released.map(\.owner) == [Self.owner("a2")])
+        #expect(outcome.released.map(\.addresses) == [[IPAddress("10.43.1.20")!]])
+        #expect(asked.sorted() == ["a1", "a2"], "node-b's attachment is not this host's to judge")
+        #expect(try a.heldAddresses(of: Self.owner("a2")) == nil)
+        #expect(try a.heldAddresses(of: Self.owner("a1")) == [IPAddress("10.43.1.10")!])
+        #expect(try b.heldAddresses(of: Self.owner("b1")) == [IPAddress("10.43.1.30")!], "node-b's lease stays")
+        #expect(try a.leases().map(\.address).sorted() == [IPAddress("10.43.1.10")!, IPAddress("10.43.1.30")!])
+    }
+
+    @Test("a dry run names what would go and writes nothing")
+    func dryRun() throws {
+        let (store, a, _) = try Self.threeLeases()
+        let (before, commits) = (store.entries, store.commits)
+        let outcome = a.collectGarbage(dryRun: true) { _ in true }
+        #expect(outcome.released.map(\.owner.containerID) == ["a1", "a2"])
+        #expect(store.entries == before && store.commits == commits)
+    }
+
+    @Test("a reserved workload's address stays its own, attached nowhere, as on DEL")
+    func reservedWorkloadKeepsItsAddress() throws {
+        let store = MemoryKeyValueStore()
+        let pool = ClusterPoolTests.pool(store, node: "node-a", now: { 1_234 })
+        let held = try pool.acquire(for: Self.owner("c1"), requested: [], workload: "k8s/payments/db-0")
+        let outcome = pool.collectGarbage(dryRun: false) { _ in true }
+        #expect(outcome.released.map(\.addresses) == [held])
+        #expect(try pool.heldAddresses(of: Self.owner("c1")) == nil)
+        #expect(try pool.leases().map(\.record) == [ClusterLeaseRecord(reservedFor: "k8s/payments/db-0", releasedAt: 1_234)])
+        #expect(try pool.reservations().map(\.workload) == ["k8s/payments/db-0"])
+    }
+
+    @Test("DEL and a new ADD of the same attachment after the listing: the new lease stays")
+    func ownerKeyChangedSinceListed() throws {
+        let store = MemoryKeyValueStore()
+        let pool = ClusterPoolTests.pool(store, node: "node-a")
+        _ = try pool.acquire(for: Self.owner("c1"), requested: [IPAddress("10.43.1.10")!])
+        let outcome = pool.collectGarbage(dryRun: false) { owner in
+            // Between the listing and this question: the container went and came back.
+            try pool.release(for: owner)
+            _ = try pool.acquire(for: owner, requested: [IPAddress("10.43.1.11")!])
+            return true  // its veth not there yet when gc looked
+        }
+        #expect(outcome.released.isEmpty && outcome.stoppedBy == nil)
+        #expect(try pool.heldAddresses(of: Self.owner("c1")) == [IPAddress("10.43.1.11")!])
+    }
+
+    @Test("an address key rewritten after the listing (the owner key unchanged) is read again and released")
+    func addressKeyChangedSinceListed() throws {
+        let store = MemoryKeyValueStore()
+        let pool = ClusterPoolTests.pool(store, node: "node-a")
+        _ = try pool.acquire(for: Self.owner("c1"), requested: [IPAddress("10.43.1.10")!])
+        let key = "/flatnet/flat-a/ipv4/10.43.1.10"
+        store.beforeCommit = { store in
+            guard store.commits == 1 else { return }
+            store.put(key, store.entries[key]!.value)  // the same value, a new revision
+        }
+        let outcome = pool.collectGarbage(dryRun: false) { _ in true }
+        #expect(outcome.released.map(\.owner) == [Self.owner("c1")] && store.entries.isEmpty)
+        #expect(store.commits == 3, "one lost transaction, one that held")
+    }
+
+    @Test("an unreadable owner key is reported and left; the others are still collected")
+    func unreadableOwnerKey() throws {
+        let (store, a, _) = try Self.threeLeases()
+        store.put("/flatnet/flat-a/owners/x9/eth0", "not json")
+        let outcome = a.collectGarbage(dryRun: false) { _ in true }
+        #expect(outcome.released.map(\.owner.containerID) == ["a1", "a2"])
+        #expect(outcome.problems == ["/flatnet/flat-a/owners/x9/eth0 is not a flatnet owner record: left alone"
+                                        + " (check it with etcdctl; flatnet ipam release --container releases it)"])
+        #expect(store.entries["/flatnet/flat-a/owners/x9/eth0"] != nil)
+    }
+
+    @Test("the store lost half way: stops with code 11, and says what it had released")
+    func storeLostHalfWay() throws {
+        let (store, a, _) = try Self.threeLeases()
+        let outcome = a.collectGarbage(dryRun: false) { owner in
+            if owner.containerID == "a2" { store.unavailable = .unavailable("no endpoint answered (test)") }
+            return true
+        }
+        #expect(outcome.released.map(\.owner.containerID) == ["a1"])
+        #expect(outcome.stoppedBy?.code == .tryAgainLater, "\(String(describing: outcome.stoppedBy))")
+        store.unavailable = nil
+        #expect(try a.heldAddresses(of: Self.owner("a2")) == [IPAddress("10.43.1.20")!])
+    }
+}
