@@ -28,7 +28,7 @@ struct ClusterPoolGCTests {
         }
         #expect(outcome.stoppedBy == nil && outcome.problems.isEmpty)
         #expect(outcome.released.map(\.owner) == [Self.owner("a2")])
-        #expect(outcome.released.map(\.addresses) == [[IPAddress("10.43.1.20")!]])
+        #expect(outcome.releasedLeases.map(\.address) == [IPAddress("10.43.1.20")!])
         #expect(asked.sorted() == ["a1", "a2"], "node-b's attachment is not this host's to judge")
         #expect(try a.heldAddresses(of: Self.owner("a2")) == nil)
         #expect(try a.heldAddresses(of: Self.owner("a1")) == [IPAddress("10.43.1.10")!])
@@ -107,6 +107,7 @@ struct ClusterPoolGCTests {
         }
         #expect(outcome.released.map(\.owner.containerID) == ["a1"])
         #expect(outcome.stoppedBy?.code == .tryAgainLater, "\(String(describing: outcome.stoppedBy))")
+        #expect(outcome.problemsAndStop == ["stopped: the cluster store is unavailable; no endpoint answered (test)"])
         store.unavailable = nil
         #expect(try a.heldAddresses(of: Self.owner("a2")) == [IPAddress("10.43.1.20")!])
     }

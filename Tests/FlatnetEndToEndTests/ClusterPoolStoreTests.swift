@@ -137,7 +137,7 @@ struct ClusterPoolStoreTests {
                               environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "FLATNET_NODE_NAME": node])
     }
 
-    @Test("the operator's view of the cluster pool: ipam list names nodes and reservations, reservations create/release, release --node reclaims a dead node's leases, usage counts every host's, gc refuses")
+    @Test("the operator's view of the cluster pool: ipam list names nodes and reservations, reservations create/release, release --node reclaims a dead node's leases, usage counts every host's, gc frees this node's gone containers only")
     func operatorCommands() throws {
         let cluster = try EtcdCluster()
         defer { cluster.down() }
@@ -169,7 +169,33 @@ struct ClusterPoolStoreTests {
         let usage = try Self.operatorCommand(["ipam", "usage", "--conf", file, "--json"], node: "host-a")
         #expect(usage.status == 0 && (try? JSONValue.parse(usage.stdout))?.arrayValue?.first?["held"] == .number(1),
                 "a1 on host-a is left (b1 released, the reservation released): \(usage.stdout)\(usage.stderr)")
+        try Self.collectGarbage(file, config: config, live: onA)
+    }
+
+    /// `ipam gc` on host-a: refused without the bridge; with it and a1's veth (this throwaway
+    /// namespace is host-a, where the etcd members are reachable), a2 (no veth) goes and
+    /// host-b's b2 (no veth here either) stays.
+    static func collectGarbage(_ file: String, config: JSONValue, live a1: PluginCall) throws {
+        let a2 = try Self.call("ADD", "a2", node: "host-a", config: config)
+        let b2 = try Self.call("ADD", "b2", node: "host-b", config: config)
+        let elsewhere = try Self.operatorCommand(["ipam", "gc", "--conf", file], node: "host-a")
+        #expect(elsewhere.status == 1 && elsewhere.stderr.contains("no bridge br-flat-c here"), "\(elsewhere.stderr)")
+        let veth = InterfaceNaming.hostVeth(network: "flat-c", attachment: FlatnetCore.Attachment(containerID: "a1", ifName: "eth0"))
+        defer { _ = try? ProcessRunner.run(["/usr/sbin/ip", "link", "delete", "br-flat-c"]) }
+        defer { _ = try? ProcessRunner.run(["/usr/sbin/ip", "link", "delete", veth.value]) }
+        for command in [["br-flat-c", "type", "bridge"], [veth.value, "type", "veth", "peer", "name", "a1-peer"]] {
+            #expect(try ProcessRunner.run(["/usr/sbin/ip", "link", "add"] + command).status == 0, "ip link add \(command)")
+        }
+        let a2Address = a2.address ?? "a2?"
+        let dry = try Self.operatorCommand(["ipam", "gc", "--conf", file, "--dry-run"], node: "host-a")
+        #expect(dry.status == 0 && dry.stdout == "would release \(a2Address) (container a2 ifname eth0)\n"
+                    + "1 lease(s) would be released\n", "\(dry.stdout)\(dry.stderr)")
         let gc = try Self.operatorCommand(["ipam", "gc", "--conf", file], node: "host-a")
-        #expect(gc.status != 0 && gc.stderr.contains("keeps its pool in the cluster store"), "\(gc.stderr)")
+        #expect(gc.status == 0 && gc.stdout == "released \(a2Address) (container a2 ifname eth0)\n1 lease(s) released\n",
+                "\(gc.stdout)\(gc.stderr)")
+        let list = try Self.operatorCommand(["ipam", "list", "--conf", file, "--json"], node: "host-a")
+        let held = (try JSONValue.parse(list.stdout)).arrayValue?.compactMap { $0["containerID"]?.stringValue }
+        #expect(held?.sorted() == ["a1", "b2"], "a1 (its veth is there) and host-b's b2 stay: \(list.stdout)")
+        #expect(a1.address != nil && a2.address != b2.address)
     }
 }

@@ -16,15 +16,16 @@ struct IPAMCommand: ParsableCommand {
     static let needsRoot = "it reads the pool under its lock"
 
     /// The pool on this host's disk of the network in `file`, which must use flatnet-ipam
-    /// without a cluster store (`usage` and `gc` read the disk; `list`, `release` and
-    /// `reservations` take either through `anyPool`).
+    /// without a cluster store (each command asks `clusterPool` first and comes here for a
+    /// pool on disk).
     static func pool(_ file: NetworkFileOption,
                      command: String = "this command") throws -> (NetworkConfig, PoolIPAM) {
         let (config, poolConfig) = try ownPoolConfig(file)
         if poolConfig.store != nil {
             throw CNIError(.invalidNetworkConfig, "network \(config.name) keeps its pool in the cluster store"
                 + " (ipam.store): \(command) reads a pool on this host's disk",
-                           details: "flatnet ipam list, release and reservations work on the cluster store")
+                           details: "flatnet ipam list, usage, release, gc and reservations"
+                               + " work on the cluster store")
         }
         return (config, PoolIPAM(network: config, pool: poolConfig,
                                  lockTimeoutMilliseconds: PoolIPAM.defaultLockTimeoutMilliseconds))

@@ -10,7 +10,12 @@ struct IPAMGCCommand: OperatorCommand {
         discussion: """
             Release leases whose container's host veth is gone from this host (and, with --live, \
             whose container id is not listed); an address whose veth exists is in use and is \
-            never released. Decided under the pool lock, safe while ADDs run.
+            never released. ADD creates the veth before it leases. A pool on this host's disk is \
+            decided under its lock, safe while ADDs run. A pool in the cluster store (ipam.store) \
+            has no lock: only this node's leases are looked at (another node's stay, whatever \
+            this host has), each lease's veth is looked at after the leases are listed, and a \
+            release holds only if the lease is unchanged since listed, so a new ADD in flight \
+            keeps its address; a reserved workload keeps its addresses, as on DEL.
             """)
 
     static let needsRoot: String? = "it reads links and changes leases"
@@ -37,13 +42,43 @@ struct IPAMGCCommand: OperatorCommand {
     /// A lease is released only when its container's host veth is gone from this host (a
     /// live veth means the address is in use: releasing it would hand it out twice) and,
     /// with `--live ID,...`, its container id is not listed. ADD creates the veth before it
-    /// leases, so an ADD in flight always has its veth.
+    /// leases, so an ADD in flight always has its veth. On disk the pool lock orders gc
+    /// against ADD; the cluster store has none (`ClusterPool.collectGarbage(dryRun:isGone:)`
+    /// says how it goes without), and only this node's leases are looked at.
     func execute() throws -> CommandOutcome {
-        let (config, pool) = try IPAMCommand.pool(network, command: "ipam gc")
+        let (config, cluster) = try IPAMCommand.clusterPool(network)
         let socket = try NetlinkSocket()
-        // Liveness is read from this host's links: where the network's bridge is not, every
-        // container would look gone (gc run in the wrong network namespace, or on a host
-        // whose state directory was copied from another).
+        try Self.requireBridge(config, socket: socket)
+        let listed = liveIDs
+        guard let cluster else {
+            let pool = try IPAMCommand.pool(network, command: "ipam gc").1
+            let outcome = try pool.collectGarbage(dryRun: dryRun.enabled) {
+                try Self.isGone($0.owner, network: config.name, listed: listed, socket: socket)
+            }
+            return report(config, released: outcome.released.map { ($0.owner, $0.address) },
+                          problems: outcome.problems)
+        }
+        let outcome = cluster.collectGarbage(dryRun: dryRun.enabled) {
+            try Self.isGone($0, network: config.name, listed: listed, socket: socket)
+        }
+        // What was released before the store failed is said (and audited), then exit 1.
+        return report(config, released: outcome.releasedLeases, problems: outcome.problemsAndStop,
+                      status: outcome.stoppedBy == nil ? 0 : 1)
+    }
+
+    /// Gone: not in `listed` (`--live`), and no host veth on this host, read when asked
+    /// (for the cluster store, after its listing: ClusterPool.collectGarbage(dryRun:isGone:)).
+    static func isGone(_ owner: Attachment, network: String, listed: Set<String>?,
+                       socket: borrowing NetlinkSocket) throws -> Bool {
+        if listed?.contains(owner.containerID) ?? false { return false }
+        let veth = InterfaceNaming.hostVeth(network: network, attachment: owner)
+        return try socket.link(named: veth.value) == nil
+    }
+
+    /// Liveness is read from this host's links: where the network's bridge is not, every
+    /// container would look gone (gc run in the wrong network namespace, or on a host
+    /// whose state directory was copied from another).
+    static func requireBridge(_ config: NetworkConfig, socket: borrowing NetlinkSocket) throws {
         guard try socket.link(named: config.bridge.value) != nil else {
             throw CNIError(.hostSetupConflict,
                            "network \(config.name) has no bridge \(config.bridge) here:"
@@ -51,23 +86,24 @@ struct IPAMGCCommand: OperatorCommand {
                            details: "ipam gc reads this host's veths;"
                                + " run it on the network's host, in its network namespace")
         }
-        var present: Set<String>?
-        let listed = liveIDs
-        let outcome = try pool.collectGarbage(dryRun: dryRun.enabled) { lease in
-            if present == nil { present = Set(try socket.links().map(\.name)) }  // read under the pool lock
-            let veth = InterfaceNaming.hostVeth(network: config.name, attachment: lease.owner).value
-            return !present!.contains(veth) && !(listed?.contains(lease.owner.containerID) ?? false)
-        }
+    }
+
+    /// One line per address released (or that would be), the problems, the count; each
+    /// release written to the network's audit log, as `ipam release` does.
+    func report(_ config: NetworkConfig, released: [(owner: Attachment, address: IPAddress)],
+                problems: [String], status: Int32 = 0) -> CommandOutcome {
         if !dryRun.enabled {
-            for lease in outcome.released {
-                AuditTrail.recordRelease(config, verb: "ipam gc", owner: lease.owner, address: lease.address.description)
+            for lease in released {
+                AuditTrail.recordRelease(config, verb: "ipam gc", owner: lease.owner,
+                                         address: lease.address.description)
             }
         }
-        let released = outcome.released.map {
+        let lines = released.map {
             IPAMReleaseOutcome.released([$0.address], owner: $0.owner, dryRun: dryRun.enabled).text + "\n"
         }
-        return .init(output: released.joined()
-            + outcome.problems.map { "problem: \($0)\n" }.joined()
-            + "\(outcome.released.count) lease(s) \(dryRun.enabled ? "would be released" : "released")\n")
+        return .init(output: lines.joined()
+            + problems.map { "problem: \($0)\n" }.joined()
+            + "\(released.count) lease(s) \(dryRun.enabled ? "would be released" : "released")\n",
+                     status: status)
     }
 }

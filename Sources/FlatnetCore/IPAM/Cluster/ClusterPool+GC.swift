@@ -8,6 +8,17 @@ extension ClusterPool {
         public var released: [(owner: Attachment, addresses: [IPAddress])] = []
         public var problems: [String] = []
         public var stoppedBy: CNIError?
+
+        /// One (owner, address) per address released, as a disk pool's leases are.
+        public var releasedLeases: [(owner: Attachment, address: IPAddress)] {
+            released.flatMap { lease in lease.addresses.map { (lease.owner, $0) } }
+        }
+
+        /// The problems, then the error it stopped at.
+        public var problemsAndStop: [String] {
+            guard let stop = stoppedBy else { return problems }
+            return problems + ["stopped: \(stop.message)" + (stop.details.isEmpty ? "" : "; \(stop.details)")]
+        }
     }
 
     /// Releases this node's attachments for which `isGone` says true; another node's are

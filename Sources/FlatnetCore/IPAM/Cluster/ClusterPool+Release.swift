@@ -29,8 +29,8 @@ extension ClusterPool {
     func releasing(_ owner: Attachment) -> (ClusterLeaseRecord) -> AddressChange {
         { lease in
             guard lease.owner == owner else { return .keep }
-            return lease.workload.map { .rewrite(ClusterLeaseRecord(reservedFor: $0, releasedAt: self.now())) }
-                ?? .delete
+            guard let workload = lease.workload else { return .delete }
+            return .rewrite(ClusterLeaseRecord(reservedFor: workload, releasedAt: self.now()))
         }
     }
 
