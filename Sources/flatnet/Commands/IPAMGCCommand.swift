@@ -10,12 +10,12 @@ struct IPAMGCCommand: OperatorCommand {
         discussion: """
             Release leases whose container's host veth is gone from this host (and, with --live, \
             whose container id is not listed); an address whose veth exists is in use and is \
-            never released. ADD creates the veth before it leases. A pool on this host's disk is \
-            decided under its lock, safe while ADDs run. A pool in the cluster store (ipam.store) \
-            has no lock: only this node's leases are looked at (another node's stay, whatever \
-            this host has), each lease's veth is looked at after the leases are listed, and a \
+            never released. Decided under the pool lock, safe while ADDs run. A pool in the \
+            cluster store (ipam.store) has no such lock: there only this node's leases are \
+            looked at (another node's stay, whatever this host has), each lease's veth is looked \
+            at after the leases are listed (ADD creates the veth before it leases), and a \
             release holds only if the lease is unchanged since listed, so a new ADD in flight \
-            keeps its address; a reserved workload keeps its addresses, as on DEL.
+            keeps its address. A reserved workload keeps its addresses, as after its DEL.
             """)
 
     static let needsRoot: String? = "it reads links and changes leases"
