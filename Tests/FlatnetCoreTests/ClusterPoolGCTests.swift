@@ -111,4 +111,31 @@ struct ClusterPoolGCTests {
         store.unavailable = nil
         #expect(try a.heldAddresses(of: Self.owner("a2")) == [IPAddress("10.43.1.20")!])
     }
+
+    /// The one window the store's gc leaves: ADD for an attachment that still holds its
+    /// lease (its earlier ADD failed and could not give the lease back) makes the veth and
+    /// returns the held addresses after gc looked and before gc's release commits. That
+    /// ADD writes nothing, so the owner key's revision does not show it. Closed when
+    /// ClusterPool.acquire's held path rewrites the owner key (compare-and-put of the same
+    /// value): then this test fails as "known issue not recorded" and the wrapper goes.
+    @Test("known window: an ADD repeated for a lease it still holds, between gc's look and gc's release, loses it")
+    func repeatedAddBetweenLookAndRelease() throws {
+        let store = MemoryKeyValueStore()
+        let pool = ClusterPoolTests.pool(store, node: "node-a")
+        let held = try pool.acquire(for: Self.owner("c1"), requested: [])
+        var (adding, repeated) = (false, [IPAddress]?.none)
+        _ = pool.collectGarbage(dryRun: false) { owner in
+            store.beforeCommit = { _ in
+                guard !adding else { return }
+                adding = true
+                repeated = try? pool.acquire(for: owner, requested: [])  // the veth made just now
+            }
+            return true  // no veth when gc looked
+        }
+        #expect(repeated == held, "the repeated ADD was answered with the held addresses")
+        let after = try pool.heldAddresses(of: Self.owner("c1"))
+        withKnownIssue("ClusterPool.acquire's held path writes nothing for gc's revision check to see") {
+            #expect(after == held)
+        }
+    }
 }
