@@ -112,6 +112,15 @@ struct ClusterPoolGCTests {
         #expect(try a.heldAddresses(of: Self.owner("a2")) == [IPAddress("10.43.1.20")!])
     }
 
+    @Test("a veth here of an attachment the store gives to another node is found: this host's node name is not its own")
+    func otherNodesVethHere() throws {
+        let (_, a, b) = try Self.threeLeases()
+        #expect(try a.otherNodesAttachment { ["a1", "a2"].contains($0.containerID) } == nil)
+        let found = try a.otherNodesAttachment { $0.containerID == "b1" }
+        #expect(found?.owner == Self.owner("b1") && found?.node == "node-b")
+        #expect(try b.otherNodesAttachment { $0.containerID == "b1" } == nil, "node-b's own veth")
+    }
+
     /// The one window the store's gc leaves: ADD for an attachment that still holds its
     /// lease (its earlier ADD failed and could not give the lease back) makes the veth and
     /// returns the held addresses after gc looked and before gc's release commits. That

@@ -172,9 +172,9 @@ struct ClusterPoolStoreTests {
         try Self.collectGarbage(file, config: config, live: onA)
     }
 
-    /// `ipam gc` on host-a: refused without the bridge; with it and a1's veth (this throwaway
-    /// namespace is host-a, where the etcd members are reachable), a2 (no veth) goes and
-    /// host-b's b2 (no veth here either) stays.
+    /// `ipam gc` on host-a: refused without the bridge, and as host-b (a1's veth is here);
+    /// with the bridge and a1's veth (this throwaway namespace is host-a, where the etcd
+    /// members are reachable), a2 (no veth) goes and host-b's b2 (no veth here either) stays.
     static func collectGarbage(_ file: String, config: JSONValue, live a1: PluginCall) throws {
         let a2 = try Self.call("ADD", "a2", node: "host-a", config: config)
         let b2 = try Self.call("ADD", "b2", node: "host-b", config: config)
@@ -186,6 +186,9 @@ struct ClusterPoolStoreTests {
         for command in [["br-flat-c", "type", "bridge"], [veth.value, "type", "veth", "peer", "name", "a1-peer"]] {
             #expect(try ProcessRunner.run(["/usr/sbin/ip", "link", "add"] + command).status == 0, "ip link add \(command)")
         }
+        let wrongName = try Self.operatorCommand(["ipam", "gc", "--conf", file], node: "host-b")
+        #expect(wrongName.status == 1 && wrongName.stderr.contains("container a1 ifname eth0 has its veth on this host"
+                    + " but its lease is node host-a's"), "host-a's veth here: not host-b: \(wrongName.stderr)")
         let a2Address = a2.address ?? "a2?"
         let dry = try Self.operatorCommand(["ipam", "gc", "--conf", file, "--dry-run"], node: "host-a")
         #expect(dry.status == 0 && dry.stdout == "would release \(a2Address) (container a2 ifname eth0)\n"

@@ -58,6 +58,7 @@ struct IPAMGCCommand: OperatorCommand {
             return report(config, released: outcome.released.map { ($0.owner, $0.address) },
                           problems: outcome.problems)
         }
+        try Self.requireOwnNodeName(cluster, network: config.name, socket: socket)
         let outcome = cluster.collectGarbage(dryRun: dryRun.enabled) {
             try Self.isGone($0, network: config.name, listed: listed, socket: socket)
         }
@@ -86,6 +87,24 @@ struct IPAMGCCommand: OperatorCommand {
                            details: "ipam gc reads this host's veths;"
                                + " run it on the network's host, in its network namespace")
         }
+    }
+
+    /// The store's node name must be the one this host's containers were leased under: a
+    /// veth here of an attachment the store gives to another node says it is not.
+    static func requireOwnNodeName(_ cluster: ClusterPool, network: String,
+                                   socket: borrowing NetlinkSocket) throws {
+        let present = Set(try socket.links().map(\.name))
+        let stranger = try cluster.otherNodesAttachment {
+            present.contains(InterfaceNaming.hostVeth(network: network, attachment: $0).value)
+        }
+        guard let (owner, other) = stranger else { return }
+        let container = "container \(owner.containerID.bounded(80)) ifname \(owner.ifName)"
+        throw CNIError(.invalidEnvironment,
+                       "\(container) has its veth on this host but its lease is node \(other)'s,"
+                           + " and this host is node \(cluster.node):"
+                           + " refusing to decide which of \(cluster.node)'s containers are gone",
+                       details: "the node name comes from FLATNET_NODE_NAME, /etc/flatnet/nodename or the"
+                           + " host name; run ipam gc as the node this host's containers were added as")
     }
 
     /// One line per address released (or that would be), the problems, the count; each

@@ -52,6 +52,20 @@ extension ClusterPool {
         return outcome
     }
 
+    /// An attachment the store gives to another node although `isHere` finds its veth on
+    /// this host: this host made it under that node's name, so `node` is not the name this
+    /// host's containers were leased under (FLATNET_NODE_NAME set by hand to another host's,
+    /// a node renamed while containers ran). gc judging `node`'s leases by this host's veths
+    /// would then free a running host's addresses. Nil when there is none.
+    public func otherNodesAttachment(isHere: (Attachment) throws -> Bool)
+        throws -> (owner: Attachment, node: String)? {
+        for (owner, entry) in try ownerEntries() {
+            guard let record = ClusterOwnerRecord(json: entry.value), record.node != node else { continue }
+            if try isHere(owner) { return (owner, record.node) }
+        }
+        return nil
+    }
+
     /// DEL's release of `owner`, holding only while its owner key is `listed`. An address
     /// key changed meanwhile (a reservation released, say) is read again; a changed owner
     /// key is another lease: false, nothing released.
