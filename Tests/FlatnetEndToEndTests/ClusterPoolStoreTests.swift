@@ -196,6 +196,11 @@ struct ClusterPoolStoreTests {
         let gc = try Self.operatorCommand(["ipam", "gc", "--conf", file], node: "host-a")
         #expect(gc.status == 0 && gc.stdout == "released \(a2Address) (container a2 ifname eth0)\n1 lease(s) released\n",
                 "\(gc.stdout)\(gc.stderr)")
+        let log = (try? String(contentsOfFile: AuditSettings.defaultFile, encoding: .utf8)) ?? ""
+        let audited = log.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
+            .filter { $0["verb"] == .string("ipam gc") && $0["network"] == .string("flat-c") }
+        #expect(audited.map { [$0["containerID"], $0["addresses"]] } == [[.string("a2"), .array([.string(a2Address)])]],
+                "the release is in the audit log, as on disk; the dry run is not: \(audited)")
         let list = try Self.operatorCommand(["ipam", "list", "--conf", file, "--json"], node: "host-a")
         let held = (try JSONValue.parse(list.stdout)).arrayValue?.compactMap { $0["containerID"]?.stringValue }
         #expect(held?.sorted() == ["a1", "b2"], "a1 (its veth is there) and host-b's b2 stay: \(list.stdout)")

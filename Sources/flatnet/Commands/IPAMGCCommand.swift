@@ -15,7 +15,9 @@ struct IPAMGCCommand: OperatorCommand {
             looked at (another node's stay, whatever this host has), each lease's veth is looked \
             at after the leases are listed (ADD creates the veth before it leases), and a \
             release holds only if the lease is unchanged since listed, so a new ADD in flight \
-            keeps its address. A reserved workload keeps its addresses, as after its DEL.
+            keeps its address; it refuses when a veth here is of another node's lease (this \
+            host is not the node it says). A reserved workload keeps its addresses, as after \
+            its DEL.
             """)
 
     static let needsRoot: String? = "it reads links and changes leases"
