@@ -169,7 +169,13 @@ struct ClusterPoolStoreTests {
         let usage = try Self.operatorCommand(["ipam", "usage", "--conf", file, "--json"], node: "host-a")
         #expect(usage.status == 0 && (try? JSONValue.parse(usage.stdout))?.arrayValue?.first?["held"] == .number(1),
                 "a1 on host-a is left (b1 released, the reservation released): \(usage.stdout)\(usage.stderr)")
-        try Self.collectGarbage(file, config: config, live: onA)
+        let gcOfBridge = try Self.operatorCommand(["ipam", "gc", "--conf", file], node: "host-a")
+        #expect(gcOfBridge.status == 1 && gcOfBridge.stderr.contains("is of type bridge, not flatnet"),
+                "the reference bridge names its own veths: \(gcOfBridge.stderr)")
+        let flatnet = file + ".flatnet"
+        try config.setting("type", to: .string("flatnet")).serialized().write(toFile: flatnet, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: flatnet) }
+        try Self.collectGarbage(flatnet, config: config, live: onA)
     }
 
     /// `ipam gc` on host-a: refused without the bridge, and as host-b (a1's veth is here);

@@ -78,10 +78,18 @@ struct IPAMGCCommand: OperatorCommand {
         return try socket.link(named: veth.value) == nil
     }
 
-    /// Liveness is read from this host's links: where the network's bridge is not, every
-    /// container would look gone (gc run in the wrong network namespace, or on a host
-    /// whose state directory was copied from another).
+    /// Liveness is read from this host's links, by the names flatnet gives its host veths:
+    /// under another main plugin (flatnet-ipam alone) the veths are that plugin's, and where
+    /// the network's bridge is not (gc run in the wrong network namespace, or on a host
+    /// whose state directory was copied from another), every container would look gone.
     static func requireBridge(_ config: NetworkConfig, socket: borrowing NetlinkSocket) throws {
+        guard config.type == "flatnet" else {
+            throw CNIError(.invalidNetworkConfig,
+                           "network \(config.name) is of type \(config.type.bounded(80)), not flatnet:"
+                               + " its veths are not flatnet's, refusing to decide which containers are gone",
+                           details: "ipam gc reads flatnet's host veths; under another plugin the runtime's"
+                               + " CNI GC releases flatnet-ipam's leases")
+        }
         guard try socket.link(named: config.bridge.value) != nil else {
             throw CNIError(.hostSetupConflict,
                            "network \(config.name) has no bridge \(config.bridge) here:"
