@@ -121,13 +121,12 @@ struct ClusterPoolGCTests {
         #expect(try b.otherNodesAttachment { $0.containerID == "b1" } == nil, "node-b's own veth")
     }
 
-    /// The one window the store's gc leaves: ADD for an attachment that still holds its
-    /// lease (its earlier ADD failed and could not give the lease back) makes the veth and
-    /// returns the held addresses after gc looked and before gc's release commits. That
-    /// ADD writes nothing, so the owner key's revision does not show it. Closed when
-    /// ClusterPool.acquire's held path rewrites the owner key (compare-and-put of the same
-    /// value): then this test fails as "known issue not recorded" and the wrapper goes.
-    @Test("known window: an ADD repeated for a lease it still holds, between gc's look and gc's release, loses it")
+    /// The window a read-only repeated ADD would leave: ADD for an attachment that still
+    /// holds its lease (its earlier ADD failed and could not give the lease back) makes the
+    /// veth and returns the held addresses after gc looked and before gc's release commits.
+    /// The held path rewrites the owner key (compare-and-put of the same value), so gc's
+    /// release of the key as listed fails and the lease stays.
+    @Test("an ADD repeated for a lease it still holds, between gc's look and gc's release, keeps it")
     func repeatedAddBetweenLookAndRelease() throws {
         let store = MemoryKeyValueStore()
         let pool = ClusterPoolTests.pool(store, node: "node-a")
@@ -143,8 +142,6 @@ struct ClusterPoolGCTests {
         }
         #expect(repeated == held, "the repeated ADD was answered with the held addresses")
         let after = try pool.heldAddresses(of: Self.owner("c1"))
-        withKnownIssue("ClusterPool.acquire's held path writes nothing for gc's revision check to see") {
-            #expect(after == held)
-        }
+        #expect(after == held, "the repeated ADD rewrote its owner key, so gc's release of the key as listed fails")
     }
 }

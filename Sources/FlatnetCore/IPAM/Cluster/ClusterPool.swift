@@ -46,10 +46,18 @@ public final class ClusterPool {
         let requests = try PoolAllocator.requests(requested, network: network, families: pools.map(\.family))
         var known = KnownLeases()
         for attempt in 0..<Self.maximumAttempts {
-            if let held = try heldRecord(of: owner) {
+            if let entry = try store.get(keys.owner(owner)) {
+                let held = try ownerRecord(entry)
                 // Another node's attachment with the same id: its address is not ours to return.
                 guard held.node == node else { throw IPAMError.attachedOnOtherNode(owner, node: held.node) }
-                return try confirmed(held.addresses, owner: owner, requests: requests)
+                let addresses = try confirmed(held.addresses, owner: owner, requests: requests)
+                // Rewritten as read (a repeated ADD only): an `ipam gc` that listed the key
+                // before this ADD's veth existed releases only the key as listed, and now fails.
+                let unchanged = StoreComparison.unchangedSince(entry.key, modRevision: entry.modRevision)
+                let touch = StoreTransaction(comparisons: [unchanged],
+                                             onSuccess: [.put(entry.key, value: entry.value)])
+                if try store.commit(touch).succeeded { return addresses }
+                continue
             }
             // Before the reservation's branch too: the family it lacks is chosen from this view.
             if attempt >= Self.attemptsBeforeListing, !known.listed { try known.list(self) }
@@ -83,7 +91,10 @@ public final class ClusterPool {
 
     /// The owner's record (its addresses and the node that made it), or nil when it holds none.
     public func heldRecord(of owner: Attachment) throws -> ClusterOwnerRecord? {
-        guard let entry = try store.get(keys.owner(owner)) else { return nil }
+        try store.get(keys.owner(owner)).map(ownerRecord)
+    }
+
+    func ownerRecord(_ entry: StoreEntry) throws -> ClusterOwnerRecord {
         guard let record = ClusterOwnerRecord(json: entry.value) else {
             throw IPAMError.corruptState(path: entry.key, reason: "not a flatnet owner record")
         }
