@@ -63,7 +63,8 @@ extension PoolIPAM {
 
     private func removeTemporaryFiles(_ state: LockedPoolState) -> [String] {
         var problems: [String] = []
-        for directory in [state.directory, state.directory + "/addresses", state.directory + "/owners"] {
+        let directories = ["", "/addresses", "/owners", "/reservations"].map { state.directory + $0 }
+        for directory in directories {
             for name in (try? StateFiles.list(directory)) ?? [] where name.hasPrefix(".tmp.") {
                 do { try StateFiles.remove(directory + "/" + name) } catch { problems.append("\(error)") }
             }
