@@ -66,18 +66,30 @@ struct Review19bReservationTests {
         }
     }
 
-    @Test("reservations create cut short after its first family: the retry completes the second")
+    @Test("reservations create cut short in a dual-stack pool: the same create run again completes it")
     func createDualStackRetried() throws {
         let pool = try ReservingPoolFixture(ipv4End: "10.43.1.9", ipv6End: "2001:db8:43::1:9")
         let wanted = [IPAddress("10.43.1.7")!, IPAddress("2001:db8:43::1:7")!]
         _ = try pool.add("c0")
+        // Cut short after both indices and the first lease.
         try Self.writeIndex(pool, "billing", "10.43.1.7")
+        try Self.writeIndex(pool, "billing", "2001:db8:43::1:7")
         try Self.writeLease(pool, "10.43.1.7", LeaseRecord.encodeReserved(workload: "billing", releasedAt: nil))
         try pool.ipam.reserve(workload: "billing", addresses: wanted)
         #expect(pool.link("ipv6/addresses/2001:db8:43::1:7") == "flatnet-reserved-1:-:billing")
         #expect(try pool.ipam.reservationList().first?.addresses == wanted)
+        // Cut short after the first index: nothing kept yet.
+        try Self.writeIndex(pool, "ledger", "10.43.1.8")
+        try pool.ipam.reserve(workload: "ledger", addresses: [IPAddress("10.43.1.8")!, IPAddress("2001:db8:43::1:8")!])
+        #expect(pool.link("addresses/10.43.1.8") == "flatnet-reserved-1:-:ledger")
+        #expect(pool.link("ipv6/addresses/2001:db8:43::1:8") == "flatnet-reserved-1:-:ledger")
+        // A reservation made whole is not changed by another create, larger or different.
+        try pool.ipam.reserve(workload: "v4only", addresses: [IPAddress("10.43.1.9")!])
+        #expect(throws: IPAMError.reservationExists(workload: "v4only")) {
+            try pool.ipam.reserve(workload: "v4only", addresses: [IPAddress("10.43.1.9")!, IPAddress("2001:db8:43::1:9")!])
+        }
         #expect(throws: IPAMError.reservationExists(workload: "billing")) {
-            try pool.ipam.reserve(workload: "billing", addresses: [IPAddress("10.43.1.8")!])
+            try pool.ipam.reserve(workload: "billing", addresses: [IPAddress("10.43.1.6")!])
         }
     }
 

@@ -36,12 +36,19 @@ extension LockedPoolState {
     }
 
     /// Keeps a free `address` for `workload`, attached nowhere and never attached
-    /// (`flatnet ipam reservations create`).
+    /// (`flatnet ipam reservations create`, after it wrote the index).
     func keep(_ address: IPAddress, for workload: String) throws {
-        try index(address, for: workload)
-        guard try StateFiles.createLinkExclusively(
-            leasePath(address), target: LeaseRecord.encodeReserved(workload: workload, releasedAt: nil)) else {
+        let record = LeaseRecord.encodeReserved(workload: workload, releasedAt: nil)
+        guard try StateFiles.createLinkExclusively(leasePath(address), target: record) else {
             throw IPAMError.corruptState(path: leasePath(address), reason: "appeared while the pool was locked")
+        }
+    }
+
+    /// Whether the lease of `address` keeps it for `workload` (attached or not).
+    func keeps(_ address: IPAddress, for workload: String) throws -> Bool {
+        switch try record(at: address) {
+        case .entry(.reserved(workload, _)), .entry(.held(_, workload)): return true
+        default: return false
         }
     }
 
