@@ -83,23 +83,29 @@ extension LockedPoolState {
         return try holder(of: address) == owner
     }
 
-    /// ADD of a reserved workload: the address it keeps, attached to `owner`; nil when it
+    /// ADD of a reserved workload: the address it keeps, attached to `owner`, and how to
+    /// take that back exactly (another family failed: the reservation must not look
+    /// attached and released now, which would start or restart its expiry); nil when it
     /// keeps none in this family (the caller leases a new one and keeps that).
     func attachReserved(_ owner: Attachment, workload: String, request: IPAddress?,
-                        pool: AddressPool) throws -> IPAddress? {
+                        pool: AddressPool) throws -> (address: IPAddress, undo: () throws -> Void)? {
         guard let address = try reservedAddress(of: workload) else { return nil }
         switch try record(at: address) {
-        case .entry(.reserved(workload, _)):
+        case .entry(.reserved(workload, let releasedAt)):
             try pool.checkKeepable(address, workload: workload)
             if let request, request != address { throw IPAMError.requestReserved(request, workload: workload) }
             try attach(address, to: owner, workload: workload)
-            return address
+            let before = LeaseRecord.encodeReserved(workload: workload, releasedAt: releasedAt)
+            return (address, {
+                try StateFiles.replaceLink(self.leasePath(address), target: before)
+                try StateFiles.remove(self.ownerPath(owner))
+            })
         case .entry(.held(let holder, workload)):
             throw IPAMError.reservationInUse(address, workload: workload, by: holder, node: nil)
         case .absent where pool.isAllocatable(address) && (request == nil || request == address):
             // A crash between the index and the lease: the address is still the workload's.
             _ = try lease(address, to: owner, workload: workload, advanceCursor: false)
-            return address
+            return (address, { try self.unlease(address, owner: owner, workload: nil) })
         case .absent, .entry, .unreadable:
             // The index outlived what it kept (or names what another now holds): dropped,
             // and the workload gets a new address like any new one.
