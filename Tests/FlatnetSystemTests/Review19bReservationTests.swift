@@ -131,4 +131,22 @@ struct Review19bReservationTests {
         #expect(!FileManager.default.fileExists(atPath: temporary)
                     && (try? FileManager.default.destinationOfSymbolicLink(atPath: temporary)) == nil)
     }
+
+    @Test("an index left naming another's address is not listed, and releasing it says nothing was kept")
+    func staleIndexNotListed() throws {
+        let pool = try ReservingPoolFixture(ipv4End: "10.43.1.9", ipv6End: "2001:db8:43::1:9")
+        _ = try pool.add("c0")  // 10.43.1.2
+        try pool.ipam.reserve(workload: "other", addresses: [IPAddress("10.43.1.7")!])
+        try Self.writeIndex(pool, "billing", "10.43.1.7")
+        try Self.writeIndex(pool, "ledger", "10.43.1.2")
+        #expect(try pool.ipam.reservationList().map(\.workload) == ["other"])
+        #expect(try pool.ipam.releaseReservation(workload: "billing", dryRun: false).isEmpty)
+        #expect(try pool.ipam.releaseReservation(workload: "ledger", dryRun: false).isEmpty)
+        #expect(pool.link("reservations/@billing") == nil && pool.link("reservations/@ledger") == nil)
+        #expect(pool.link("addresses/10.43.1.7") == "flatnet-reserved-1:-:other")
+        #expect(pool.link("addresses/10.43.1.2") == "flatnet-lease-1:c0:eth0")
+        try Self.writeIndex(pool, "ops", "10.43.1.7")
+        try pool.ipam.reserve(workload: "ops", addresses: [IPAddress("10.43.1.8")!])  // not "already has one"
+        #expect(pool.link("reservations/@ops") == "10.43.1.8")
+    }
 }

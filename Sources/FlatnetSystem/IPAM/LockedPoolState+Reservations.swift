@@ -22,6 +22,17 @@ extension LockedPoolState {
         return address
     }
 
+    /// The address `workload` keeps in this family: its index, unless the lease there names
+    /// another container or workload (an index a crash left behind, which keeps nothing).
+    /// An address no lease names is still the workload's claim: its next ADD takes it.
+    func keptAddress(of workload: String) throws -> IPAddress? {
+        guard let address = try reservedAddress(of: workload) else { return nil }
+        switch try record(at: address) {
+        case .entry(.reserved(workload, _)), .entry(.held(_, workload)), .absent, .unreadable: return address
+        case .entry: return nil
+        }
+    }
+
     /// Records that `workload` keeps `address` (before its lease names the workload).
     func index(_ address: IPAddress, for workload: String) throws {
         try StateFiles.makeDirectory(directory + "/reservations")
@@ -56,6 +67,7 @@ extension LockedPoolState {
     /// free; attached, its container keeps it until its DEL. Returns the address.
     func dropReservation(of workload: String) throws -> IPAddress? {
         guard let address = try reservedAddress(of: workload) else { return nil }
+        let kept = try keptAddress(of: workload)
         switch try record(at: address) {
         case .entry(.reserved(workload, _)):
             try StateFiles.remove(leasePath(address))
@@ -65,14 +77,14 @@ extension LockedPoolState {
             break  // the index outlived its lease: nothing is kept
         }
         try StateFiles.remove(reservationPath(workload))
-        return address
+        return kept
     }
 
     /// Every reservation of this family: the workload and the address its index names.
     func reservations() throws -> [(workload: String, address: IPAddress)] {
         try (StateFiles.list(directory + "/reservations") ?? []).sorted().compactMap { name in
             guard let workload = WorkloadKey.key(fromFileName: name),
-                  let address = try reservedAddress(of: workload) else { return nil }
+                  let address = try keptAddress(of: workload) else { return nil }
             return (workload, address)
         }
     }

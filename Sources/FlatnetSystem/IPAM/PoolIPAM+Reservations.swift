@@ -42,7 +42,7 @@ extension PoolIPAM: ReservationBook {
                                    states: [LockedPoolState]) throws {
         var existing: [IPAddress] = [], kept = false
         for state in states {
-            guard let address = try state.reservedAddress(of: workload) else { continue }
+            guard let address = try state.keptAddress(of: workload) else { continue }
             existing.append(address)
             kept = try kept || state.keeps(address, for: workload)
         }
@@ -67,7 +67,7 @@ extension PoolIPAM: ReservationBook {
         let released = try store.withLocked(create: false) { locked in
             try IPFamily.allCases.compactMap { family -> IPAddress? in
                 let state = locked.state(family)
-                return dryRun ? try state.reservedAddress(of: workload) : try state.dropReservation(of: workload)
+                return dryRun ? try state.keptAddress(of: workload) : try state.dropReservation(of: workload)
             }
         } ?? []
         if !dryRun { try syncLeaseDirectories(released.map(\.family)) }
