@@ -178,7 +178,9 @@ extension PoolIPAM {
     /// too) and addresses the range can hand out.
     public func usageByRange() throws -> [(range: AddressRange, held: Int, capacity: UInt64)] {
         zip(pools, try heldAddresses()).flatMap { pool, held in
-            pool.ranges.map { range in (range, held.filter { range.contains($0) }.count, pool.capacity(of: range)) }
+            pool.ranges.map { range in
+                (range, held.filter { range.contains($0) }.count, pool.capacity(of: range))
+            }
         }
     }
 
