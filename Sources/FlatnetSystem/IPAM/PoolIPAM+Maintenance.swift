@@ -78,10 +78,10 @@ extension PoolIPAM {
     /// leases that cannot be read (counted as held: whoever uses those addresses is
     /// unknown, so an operator must look).
     public func checkStatus() throws {
-        let usage: (held: Int, capacity: UInt64)
+        let byFamily: [(pool: AddressPool, usage: (held: Int, capacity: UInt64))]
         let unreadable: [String]
         do {
-            usage = try self.usage()
+            byFamily = try usageByFamily()
             unreadable = try leases().problems
         } catch {
             let cause = CNIErrorMapping.cniError(for: error)
@@ -94,7 +94,7 @@ extension PoolIPAM {
                            details: unreadable.joined(separator: "; ")
                                + "; they count as held: check them with flatnet doctor")
         }
-        for (pool, usage) in try usageByFamily() where UInt64(usage.held) >= usage.capacity {
+        for (pool, usage) in byFamily where UInt64(usage.held) >= usage.capacity {
             throw CNIError(.notAvailable, "the \(pool.family.name) pool of network \(network) is exhausted",
                            details: "\(usage.held) of \(usage.capacity) addresses held"
                                + " in \(pool.rangesDescription)")
