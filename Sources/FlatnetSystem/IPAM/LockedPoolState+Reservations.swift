@@ -22,6 +22,17 @@ extension LockedPoolState {
         return address
     }
 
+    /// The address `workload` keeps in this family: its index, unless the lease there names
+    /// another container or workload (an index a crash left behind, which keeps nothing).
+    /// An address no lease names is still the workload's claim: its next ADD takes it.
+    func keptAddress(of workload: String) throws -> IPAddress? {
+        guard let address = try reservedAddress(of: workload) else { return nil }
+        switch try record(at: address) {
+        case .entry(.reserved(workload, _)), .entry(.held(_, workload)), .absent, .unreadable: return address
+        case .entry: return nil
+        }
+    }
+
     /// Records that `workload` keeps `address` (before its lease names the workload).
     func index(_ address: IPAddress, for workload: String) throws {
         try StateFiles.makeDirectory(directory + "/reservations")
@@ -36,12 +47,19 @@ extension LockedPoolState {
     }
 
     /// Keeps a free `address` for `workload`, attached nowhere and never attached
-    /// (`flatnet ipam reservations create`).
+    /// (`flatnet ipam reservations create`, after it wrote the index).
     func keep(_ address: IPAddress, for workload: String) throws {
-        try index(address, for: workload)
-        guard try StateFiles.createLinkExclusively(
-            leasePath(address), target: LeaseRecord.encodeReserved(workload: workload, releasedAt: nil)) else {
+        let record = LeaseRecord.encodeReserved(workload: workload, releasedAt: nil)
+        guard try StateFiles.createLinkExclusively(leasePath(address), target: record) else {
             throw IPAMError.corruptState(path: leasePath(address), reason: "appeared while the pool was locked")
+        }
+    }
+
+    /// Whether the lease of `address` keeps it for `workload` (attached or not).
+    func keeps(_ address: IPAddress, for workload: String) throws -> Bool {
+        switch try record(at: address) {
+        case .entry(.reserved(workload, _)), .entry(.held(_, workload)): return true
+        default: return false
         }
     }
 
@@ -49,6 +67,7 @@ extension LockedPoolState {
     /// free; attached, its container keeps it until its DEL. Returns the address.
     func dropReservation(of workload: String) throws -> IPAddress? {
         guard let address = try reservedAddress(of: workload) else { return nil }
+        let kept = try keptAddress(of: workload)
         switch try record(at: address) {
         case .entry(.reserved(workload, _)):
             try StateFiles.remove(leasePath(address))
@@ -58,14 +77,14 @@ extension LockedPoolState {
             break  // the index outlived its lease: nothing is kept
         }
         try StateFiles.remove(reservationPath(workload))
-        return address
+        return kept
     }
 
     /// Every reservation of this family: the workload and the address its index names.
     func reservations() throws -> [(workload: String, address: IPAddress)] {
         try (StateFiles.list(directory + "/reservations") ?? []).sorted().compactMap { name in
             guard let workload = WorkloadKey.key(fromFileName: name),
-                  let address = try reservedAddress(of: workload) else { return nil }
+                  let address = try keptAddress(of: workload) else { return nil }
             return (workload, address)
         }
     }
@@ -76,23 +95,29 @@ extension LockedPoolState {
         return try holder(of: address) == owner
     }
 
-    /// ADD of a reserved workload: the address it keeps, attached to `owner`; nil when it
+    /// ADD of a reserved workload: the address it keeps, attached to `owner`, and how to
+    /// take that back exactly (another family failed: the reservation must not look
+    /// attached and released now, which would start or restart its expiry); nil when it
     /// keeps none in this family (the caller leases a new one and keeps that).
     func attachReserved(_ owner: Attachment, workload: String, request: IPAddress?,
-                        pool: AddressPool) throws -> IPAddress? {
+                        pool: AddressPool) throws -> (address: IPAddress, undo: () throws -> Void)? {
         guard let address = try reservedAddress(of: workload) else { return nil }
         switch try record(at: address) {
-        case .entry(.reserved(workload, _)):
+        case .entry(.reserved(workload, let releasedAt)):
             try pool.checkKeepable(address, workload: workload)
             if let request, request != address { throw IPAMError.requestReserved(request, workload: workload) }
             try attach(address, to: owner, workload: workload)
-            return address
+            let before = LeaseRecord.encodeReserved(workload: workload, releasedAt: releasedAt)
+            return (address, {
+                try StateFiles.replaceLink(self.leasePath(address), target: before)
+                try StateFiles.remove(self.ownerPath(owner))
+            })
         case .entry(.held(let holder, workload)):
             throw IPAMError.reservationInUse(address, workload: workload, by: holder, node: nil)
         case .absent where pool.isAllocatable(address) && (request == nil || request == address):
             // A crash between the index and the lease: the address is still the workload's.
             _ = try lease(address, to: owner, workload: workload, advanceCursor: false)
-            return address
+            return (address, { try self.unlease(address, owner: owner, workload: nil) })
         case .absent, .entry, .unreadable:
             // The index outlived what it kept (or names what another now holds): dropped,
             // and the workload gets a new address like any new one.

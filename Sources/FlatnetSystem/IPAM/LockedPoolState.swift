@@ -125,14 +125,19 @@ public struct LockedPoolState: LeaseTable {
         let text = LeaseRecord.encode(owner, workload: workload)
         if try !StateFiles.createLinkExclusively(leasePath(address), target: text) {
             // Only an expired reservation may be there (the allocator saw it as free): it
-            // goes, with its workload's claim on the address.
+            // goes, with its workload's claim on the address. The lease first: a crash
+            // leaves an index naming what another holds, which its workload's next ADD
+            // drops, never a kept address no index finds. Not the index this ADD just
+            // wrote, when the address is its own workload's.
             guard case .entry(.reserved(let kept, let releasedAt)) = try record(at: address),
                   isExpired(releasedAt) else {
                 throw IPAMError.corruptState(path: leasePath(address),
                                              reason: "appeared while the pool was locked")
             }
-            if try reservedAddress(of: kept) == address { try StateFiles.remove(reservationPath(kept)) }
             try StateFiles.replaceLink(leasePath(address), target: text)
+            if kept != workload, try reservedAddress(of: kept) == address {
+                try StateFiles.remove(reservationPath(kept))
+            }
         }
         if advanceCursor {
             try StateFiles.replace(lastPath, with: address.description + "\n", durable: false)

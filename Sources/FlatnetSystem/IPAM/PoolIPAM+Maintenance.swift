@@ -63,7 +63,8 @@ extension PoolIPAM {
 
     private func removeTemporaryFiles(_ state: LockedPoolState) -> [String] {
         var problems: [String] = []
-        for directory in [state.directory, state.directory + "/addresses", state.directory + "/owners"] {
+        let directories = ["", "/addresses", "/owners", "/reservations"].map { state.directory + $0 }
+        for directory in directories {
             for name in (try? StateFiles.list(directory)) ?? [] where name.hasPrefix(".tmp.") {
                 do { try StateFiles.remove(directory + "/" + name) } catch { problems.append("\(error)") }
             }
@@ -77,10 +78,10 @@ extension PoolIPAM {
     /// leases that cannot be read (counted as held: whoever uses those addresses is
     /// unknown, so an operator must look).
     public func checkStatus() throws {
-        let usage: (held: Int, capacity: UInt64)
+        let byFamily: [(pool: AddressPool, usage: (held: Int, capacity: UInt64))]
         let unreadable: [String]
         do {
-            usage = try self.usage()
+            byFamily = try usageByFamily()
             unreadable = try leases().problems
         } catch {
             let cause = CNIErrorMapping.cniError(for: error)
@@ -93,7 +94,7 @@ extension PoolIPAM {
                            details: unreadable.joined(separator: "; ")
                                + "; they count as held: check them with flatnet doctor")
         }
-        for (pool, usage) in try usageByFamily() where UInt64(usage.held) >= usage.capacity {
+        for (pool, usage) in byFamily where UInt64(usage.held) >= usage.capacity {
             throw CNIError(.notAvailable, "the \(pool.family.name) pool of network \(network) is exhausted",
                            details: "\(usage.held) of \(usage.capacity) addresses held"
                                + " in \(pool.rangesDescription)")
@@ -109,17 +110,28 @@ extension PoolIPAM {
         }
     }
 
-    /// Per family: held addresses of its pool against its capacity. Under the lock, so
-    /// a foreign or corrupt directory is reported, not counted.
+    /// Per family: held addresses of its pool against its capacity.
     public func usageByFamily() throws -> [(pool: AddressPool, usage: (held: Int, capacity: UInt64))] {
+        zip(pools, try heldAddresses()).map { pool, held in (pool, (held.count, pool.capacity)) }
+    }
+
+    /// Per pool (IPv4 first): its addresses no ADD can have now: leased, unreadable (counted
+    /// as held) or kept for a workload, but not a reservation past the netconf's expiry
+    /// (the next ADD takes it, so STATUS must not call the pool exhausted). Listing names
+    /// is enough without an expiry; with one, each record is read. Under the lock, so a
+    /// foreign or corrupt directory is reported, not counted.
+    func heldAddresses() throws -> [[IPAddress]] {
+        let expiry = config.reservations?.expirySeconds
         let held = try store.withLocked(create: false) { locked in
             try pools.map { pool in
-                let state = locked.state(pool.family)
+                let state = locked.expiring(after: expiry).state(pool.family)
                 let names = try StateFiles.list(state.directory + "/addresses") ?? []
-                return names.compactMap { state.address($0) }.filter { pool.isAllocatable($0) }.count
+                return try names.compactMap { state.address($0) }.filter { address in
+                    try pool.isAllocatable(address) && (expiry == nil || state.state(of: address) != .free)
+                }
             }
         }
-        return pools.enumerated().map { index, pool in (pool, (held?[index] ?? 0, pool.capacity)) }
+        return held ?? pools.map { _ in [] }
     }
 
     /// Every lease of every family on disk, for listings (under the lock, so the view is
@@ -162,13 +174,12 @@ extension PoolIPAM {
 }
 
 extension PoolIPAM {
-    /// Per range: addresses held and addresses the range can hand out.
+    /// Per range: addresses held (as STATUS counts them: kept for a workload or unreadable
+    /// too) and addresses the range can hand out.
     public func usageByRange() throws -> [(range: AddressRange, held: Int, capacity: UInt64)] {
-        let held = try leases().leases.map(\.address)
-        return pools.flatMap { pool in
+        zip(pools, try heldAddresses()).flatMap { pool, held in
             pool.ranges.map { range in
-                let inRange = held.filter { range.contains($0) && pool.isAllocatable($0) }
-                return (range, inRange.count, pool.capacity(of: range))
+                (range, held.filter { range.contains($0) }.count, pool.capacity(of: range))
             }
         }
     }

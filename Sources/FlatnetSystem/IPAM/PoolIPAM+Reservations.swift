@@ -12,29 +12,43 @@ extension PoolIPAM: ReservationBook {
         return byWorkload.keys.sorted().map { ($0, byWorkload[$0]!.sorted()) }
     }
 
+    /// Every index first, then every lease: a create cut short by a crash leaves indices
+    /// (which the workload's ADD honours) and the same create run again completes it.
     public func reserve(workload: String, addresses: [IPAddress]) throws {
         let requests = try PoolAllocator.requests(addresses, network: network, families: pools.map(\.family))
         let changed = try store.withLocked(create: true) { locked -> [IPFamily] in
-            let states = pools.map { locked.state($0.family) }
-            let existing = try states.compactMap { try $0.reservedAddress(of: workload) }
-            guard existing.isEmpty else {
-                // The same reservation already there: a retry of a create whose answer was lost.
-                guard existing.sorted() == addresses.sorted() else {
-                    throw IPAMError.reservationExists(workload: workload)
-                }
-                return []
+            let wanted = pools.compactMap { pool in
+                requests[pool.family].map { (pool, locked.state(pool.family), $0) }
             }
-            for (pool, state) in zip(pools, states) {
-                guard let address = requests[pool.family] else { continue }
+            try Self.checkRetry(workload, addresses: addresses, states: pools.map { locked.state($0.family) })
+            var missing: [(LockedPoolState, IPAddress)] = []
+            for (pool, state, address) in wanted where try !state.keeps(address, for: workload) {
                 try Self.checkReservable(address, pool: pool, state: state)
+                missing.append((state, address))
             }
-            for (pool, state) in zip(pools, states) {
-                guard let address = requests[pool.family] else { continue }
-                try state.keep(address, for: workload)
+            for (_, state, address) in wanted where try state.reservedAddress(of: workload) != address {
+                try state.index(address, for: workload)
             }
-            return addresses.map(\.family)
+            for (state, address) in missing { try state.keep(address, for: workload) }
+            return missing.map(\.1.family)
         }
         try syncLeaseDirectories(changed ?? [])
+    }
+
+    /// A workload with a reservation may only be given the same one again: a retry of a
+    /// create whose answer was lost, or that a crash cut short (its indices, some of its
+    /// leases). Part of it kept and the rest never indexed is an earlier, smaller create.
+    private static func checkRetry(_ workload: String, addresses: [IPAddress],
+                                   states: [LockedPoolState]) throws {
+        var existing: [IPAddress] = [], kept = false
+        for state in states {
+            guard let address = try state.keptAddress(of: workload) else { continue }
+            existing.append(address)
+            kept = try kept || state.keeps(address, for: workload)
+        }
+        guard existing.allSatisfy(addresses.contains), existing.count == addresses.count || !kept else {
+            throw IPAMError.reservationExists(workload: workload)
+        }
     }
 
     /// A reservation made by hand must name an address ADD could hand out, held by nobody.
@@ -53,7 +67,7 @@ extension PoolIPAM: ReservationBook {
         let released = try store.withLocked(create: false) { locked in
             try IPFamily.allCases.compactMap { family -> IPAddress? in
                 let state = locked.state(family)
-                return dryRun ? try state.reservedAddress(of: workload) : try state.dropReservation(of: workload)
+                return dryRun ? try state.keptAddress(of: workload) : try state.dropReservation(of: workload)
             }
         } ?? []
         if !dryRun { try syncLeaseDirectories(released.map(\.family)) }

@@ -73,7 +73,7 @@ public struct PoolIPAM: Sendable {
     ) throws -> (address: IPAddress, firstLease: Bool, undo: (() throws -> Void)?) {
         if let workload, try !state.holds(owner),
            let kept = try state.attachReserved(owner, workload: workload, request: request, pool: pool) {
-            return (kept, false, { try state.release(owner) })
+            return (kept.address, false, kept.undo)
         }
         switch try PoolAllocator(pool: pool).decide(for: owner, request: request, table: state) {
         case .alreadyHeld(let address):
