@@ -45,6 +45,10 @@ struct LocalReservationEndToEndTests {
         let list = try topology.operatorCommand(host: "hA", ["ipam", "reservations", "list", "--conf", file])
         #expect(list.status == 0 && list.stdout.contains("k8s/ledger/db-0") && list.stdout.contains(kept)
                     && list.stdout.contains("2 reservation(s)"), "\(list.stdout)\(list.stderr)")
+        let dryRelease = try topology.operatorCommand(host: "hA", ["ipam", "release", "--conf", file, "--address", kept,
+                                                                   "--dry-run"])
+        #expect(dryRelease.stdout.contains("would release \(kept) (container c4 ifname eth0); kept for workload"
+                    + " k8s/ledger/db-0"), "\(dryRelease.stdout)\(dryRelease.stderr)")
         let table = try topology.operatorCommand(host: "hA", ["ipam", "list", "--conf", file])
         #expect(table.status == 0 && table.stdout.contains("2 lease(s)") && !table.stdout.contains("kept for"),
                 "\(table.stdout)\(table.stderr)")

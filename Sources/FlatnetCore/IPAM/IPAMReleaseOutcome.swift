@@ -2,7 +2,8 @@
 /// held is not an error (release is idempotent, exit 0) but says so; an address outside
 /// the network's subnet is (`IPAMError.releaseOutsideSubnet`, exit 1).
 public enum IPAMReleaseOutcome: Equatable, Sendable {
-    case released([IPAddress], owner: Attachment, dryRun: Bool)
+    /// `keptFor`: the addresses stay reserved for that workload (as after its DEL).
+    case released([IPAddress], owner: Attachment, dryRun: Bool, keptFor: String? = nil)
     case addressNotHeld(IPAddress)
     /// Held by no container, kept for a workload: `ipam reservations release` frees it.
     case addressReserved(IPAddress, workload: String)
@@ -10,9 +11,10 @@ public enum IPAMReleaseOutcome: Equatable, Sendable {
 
     public var text: String {
         switch self {
-        case .released(let addresses, let owner, let dryRun):
+        case .released(let addresses, let owner, let dryRun, let workload):
             let list = addresses.map(\.description).joined(separator: ", ")
-            return "\(dryRun ? "would release" : "released") \(list) (\(Self.describe(owner)))"
+            let kept = workload.map { "; kept for workload \($0) (flatnet ipam reservations release frees it)" }
+            return "\(dryRun ? "would release" : "released") \(list) (\(Self.describe(owner)))\(kept ?? "")"
         case .addressNotHeld(let address):
             return "\(address) was not held: nothing released"
         case .addressReserved(let address, let workload):

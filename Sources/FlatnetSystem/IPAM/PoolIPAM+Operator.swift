@@ -7,19 +7,20 @@ extension PoolIPAM {
     /// cannot hold.
     public func operatorRelease(address: IPAddress, dryRun: Bool) throws -> IPAMReleaseOutcome {
         try IPAMReleaseOutcome.checkReleasable(address, from: pools)
+        let workload = try recordedWorkload(of: address)
         guard let owner = try release(address: address, dryRun: dryRun) else {
-            return try reservedWorkload(of: address).map { .addressReserved(address, workload: $0) }
-                ?? .addressNotHeld(address)
+            return workload.map { .addressReserved(address, workload: $0) } ?? .addressNotHeld(address)
         }
-        return .released([address], owner: owner, dryRun: dryRun)
+        return .released([address], owner: owner, dryRun: dryRun, keptFor: workload)
     }
 
-    /// The workload `address` is kept for while attached nowhere, if any.
-    func reservedWorkload(of address: IPAddress) throws -> String? {
+    /// The workload `address`'s lease record names (attached or kept), if any.
+    func recordedWorkload(of address: IPAddress) throws -> String? {
         try store.withLocked(create: false) { locked -> String? in
-            guard case .entry(.reserved(let workload, _)) = try locked.state(address.family).record(at: address)
-            else { return nil }
-            return workload
+            switch try locked.state(address.family).record(at: address) {
+            case .entry(.reserved(let workload, _)), .entry(.held(_, let workload?)): return workload
+            default: return nil
+            }
         } ?? nil
     }
 
@@ -27,8 +28,9 @@ extension PoolIPAM {
     public func operatorRelease(owner: Attachment, dryRun: Bool) throws -> IPAMReleaseOutcome {
         let addresses = try addresses(heldBy: owner)
         guard !addresses.isEmpty else { return .ownerHoldsNothing(owner) }
+        let workload = try addresses.compactMap { try recordedWorkload(of: $0) }.first
         if !dryRun { try release(for: owner) }
-        return .released(addresses, owner: owner, dryRun: dryRun)
+        return .released(addresses, owner: owner, dryRun: dryRun, keptFor: workload)
     }
 
     /// Whether the pool's state directory exists: it does from the first lease here on.

@@ -37,7 +37,6 @@ enum IPAMListing {
     /// Reserved addresses attached nowhere are held (usage counts them) but no container's:
     /// the table does not list them, so it says how many there are and where to look.
     static func keptNote(_ pool: PoolIPAM, attached: Set<IPAddress>) throws -> String {
-        guard pool.config.reservations != nil else { return "" }
         let kept = try pool.reservationList().flatMap { $0.addresses ?? [] }.filter { !attached.contains($0) }
         return kept.isEmpty ? "" : "\(kept.count) more kept for workloads attached nowhere"
             + " (flatnet ipam reservations list)\n"

@@ -60,7 +60,7 @@ struct IPAMReleaseCommand: OperatorCommand {
             let owner = Attachment(containerID: container ?? "", ifName: ifname ?? "eth0")
             outcome = try pool.operatorRelease(owner: owner, dryRun: dryRun.enabled)
         }
-        if case .released(let addresses, let owner, dryRun: false) = outcome {
+        if case .released(let addresses, let owner, dryRun: false, _) = outcome {
             for address in addresses {
                 AuditTrail.recordRelease(config, verb: "ipam release", owner: owner, address: address.description)
             }
