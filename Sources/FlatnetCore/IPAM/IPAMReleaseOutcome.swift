@@ -13,7 +13,9 @@ public enum IPAMReleaseOutcome: Equatable, Sendable {
         switch self {
         case .released(let addresses, let owner, let dryRun, let workload):
             let list = addresses.map(\.description).joined(separator: ", ")
-            let kept = workload.map { "; kept for workload \($0) (flatnet ipam reservations release frees it)" }
+            let kept = workload.map {
+                "; kept for workload \($0) (flatnet ipam reservations release frees it)"
+            }
             return "\(dryRun ? "would release" : "released") \(list) (\(Self.describe(owner)))\(kept ?? "")"
         case .addressNotHeld(let address):
             return "\(address) was not held: nothing released"

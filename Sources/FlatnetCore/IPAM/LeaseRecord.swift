@@ -61,7 +61,9 @@ public enum LeaseRecord {
         return .success(.held(by: owner, workload: workload))
     }
 
-    private static func parseReserved(_ scalars: String.UnicodeScalarView) -> Result<Entry, LeaseRecordError> {
+    private static func parseReserved(
+        _ scalars: String.UnicodeScalarView
+    ) -> Result<Entry, LeaseRecordError> {
         let parts = scalars.dropFirst(reservedPrefix.unicodeScalars.count)
             .split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         let time = parts.first.map { String(Substring($0)) } ?? ""

@@ -51,7 +51,8 @@ extension LockedPoolState {
     func keep(_ address: IPAddress, for workload: String) throws {
         let record = LeaseRecord.encodeReserved(workload: workload, releasedAt: nil)
         guard try StateFiles.createLinkExclusively(leasePath(address), target: record) else {
-            throw IPAMError.corruptState(path: leasePath(address), reason: "appeared while the pool was locked")
+            throw IPAMError.corruptState(path: leasePath(address),
+                                         reason: "appeared while the pool was locked")
         }
     }
 
@@ -105,7 +106,9 @@ extension LockedPoolState {
         switch try record(at: address) {
         case .entry(.reserved(workload, let releasedAt)):
             try pool.checkKeepable(address, workload: workload)
-            if let request, request != address { throw IPAMError.requestReserved(request, workload: workload) }
+            if let request, request != address {
+                throw IPAMError.requestReserved(request, workload: workload)
+            }
             try attach(address, to: owner, workload: workload)
             let before = LeaseRecord.encodeReserved(workload: workload, releasedAt: releasedAt)
             return (address, {

@@ -45,8 +45,9 @@ public struct PoolIPAM: Sendable {
             do {
                 var addresses: [IPAddress] = [], firstLease = false, changed: [IPFamily] = []
                 for pool in pools {
+                    let state = locked.expiring(after: expiry).state(pool.family)
                     let step = try acquire(in: pool, for: owner, request: requests[pool.family],
-                                           workload: workload, state: locked.expiring(after: expiry).state(pool.family))
+                                           workload: workload, state: state)
                     addresses.append(step.address)
                     if let revert = step.undo { undo.append(revert); changed.append(pool.family) }
                     if pool.family == .ipv4 { firstLease = step.firstLease }

@@ -30,8 +30,9 @@
 //   the link does: readers never see a partial lease, and no temp file or file fsync is
 //   needed (a directory fsync makes it durable). A new lease is only ever created; a
 //   reserved address's record alone is rewritten (attached, kept, released), by an atomic
-//   rename(2) of a new link over it, under the lock. (Version 1 of this layout used fsynced temp files and link(2);
-//   symlinks made IPAM ADD cheaper with the same guarantees.)
+//   rename(2) of a new link over it, under the lock. (Version 1 of this layout used
+//   fsynced temp files and link(2); symlinks made IPAM ADD cheaper with the same
+//   guarantees.)
 // - A process killed at any instant leaves no duplicate and no leak GC cannot find. ADD
 //   writes the owner link (the intent) before the lease; a crash in between leaves an
 //   intent that holds no address, which the next ADD, DEL or GC repairs. DEL removes
@@ -114,7 +115,8 @@ public struct PoolStore: Sendable {
     private func refuseForeign(_ entries: [String]) throws {
         if entries.contains("layout") { return }
         let foreign = try entries.filter { entry in
-            let isSubdirectory = ["addresses", "owners", "reservations", PoolStore.ipv6Directory].contains(entry)
+            let subdirectories = ["addresses", "owners", "reservations", PoolStore.ipv6Directory]
+            let isSubdirectory = subdirectories.contains(entry)
             let emptySubdirectory = try isSubdirectory
                 && (StateFiles.list(directory + "/" + entry))?.isEmpty == true
             return entry != "lock" && entry != "highest" && !entry.hasPrefix(".tmp.") && !emptySubdirectory
