@@ -3,18 +3,20 @@
 /// net/http, under etcd's gateway, chunks any answer larger than its 2 KiB buffer: a long
 /// list), or, with neither, running to the end of the stream. Sizes are bounded so a
 /// broken or hostile server cannot make the plugin grow without limit.
-struct HTTPResponseReader {
-    static let maximumHeaderBytes = 64 * 1024
-    static let maximumBodyBytes = 64 * 1024 * 1024
+public struct HTTPResponseReader: Sendable {
+    public static let maximumHeaderBytes = 64 * 1024
+    public static let maximumBodyBytes = 64 * 1024 * 1024
 
     private var buffer: [UInt8] = []
     private typealias Head = (status: Int, headers: [String: String], bodyStart: Int)
     private var head: Head?
 
-    mutating func append(_ bytes: some Collection<UInt8>) { buffer.append(contentsOf: bytes) }
+    public init() {}
+
+    public mutating func append(_ bytes: some Collection<UInt8>) { buffer.append(contentsOf: bytes) }
 
     /// The response once complete, nil while more bytes are needed.
-    mutating func response() throws(EtcdAttemptFailure) -> EtcdHTTPResponse? {
+    public mutating func response() throws(EtcdAttemptFailure) -> EtcdHTTPResponse? {
         if head == nil { head = try parseHead() }
         guard let head else { return nil }
         let framing = try bodyFraming(head.headers)
@@ -23,7 +25,7 @@ struct HTTPResponseReader {
     }
 
     /// At the end of the stream: the response if its body runs to the end, else why not.
-    mutating func responseAtEndOfStream() throws(EtcdAttemptFailure) -> EtcdHTTPResponse {
+    public mutating func responseAtEndOfStream() throws(EtcdAttemptFailure) -> EtcdHTTPResponse {
         if let complete = try response() { return complete }
         guard let head, try bodyFraming(head.headers) == .toEndOfStream else {
             throw .lost("the connection closed in the middle of an answer (\(buffer.count) bytes read)")
@@ -94,7 +96,7 @@ enum ChunkedBody {
             guard let lineEnd = HTTPText.find([13, 10], in: bytes[position...]) else { return nil }
             let sizeText = String(decoding: bytes[position..<lineEnd], as: UTF8.self)
             let hexDigits = sizeText.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
-            guard let size = Int(hexDigits.trimmingSpaces, radix: 16), size >= 0,
+            guard let size = Int(hexDigits.droppingOuterSpaces, radix: 16), size >= 0,
                   body.count + size <= HTTPResponseReader.maximumBodyBytes else {
                 throw .badAnswer("bad chunk size '\(sizeText.prefix(20))'")
             }
@@ -125,7 +127,7 @@ enum HTTPText {
 }
 
 private extension String {
-    var trimmingSpaces: String {
+    var droppingOuterSpaces: String {
         String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }
