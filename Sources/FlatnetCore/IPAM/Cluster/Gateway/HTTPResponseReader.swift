@@ -62,24 +62,25 @@ public struct HTTPResponseReader: Sendable {
         }
     }
 
-    /// Status and headers once "\r\n\r\n" has arrived.
+    /// Status and headers once "\r\n\r\n" has arrived. Split as bytes, not as Characters:
+    /// a Character can join a line break, a colon or a space to the combining mark after it
+    /// (a value after a tab and a combining mark read back different: the fuzz lane's
+    /// http-response seeds keep that case).
     private func parseHead() throws(EtcdAttemptFailure) -> Head? {
         guard let end = HTTPText.find([13, 10, 13, 10], in: buffer[...]) else {
             guard buffer.count <= Self.maximumHeaderBytes else { throw .badAnswer("HTTP header too large") }
             return nil
         }
-        let lines = String(decoding: buffer[..<end], as: UTF8.self)
-            .split(separator: "\r\n", omittingEmptySubsequences: false)
-        let statusParts = lines.first?.split(separator: " ", maxSplits: 2) ?? []
-        guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."),
-              let status = Int(statusParts[1]) else {
-            throw .badAnswer("not an HTTP/1.1 answer: '\(String(lines.first ?? "").prefix(80))'")
+        let lines = HTTPText.lines(buffer[..<end])
+        guard let status = HTTPText.status(in: lines[0]) else {
+            let start = String(decoding: lines[0].prefix(80), as: UTF8.self)
+            throw .badAnswer("not an HTTP/1.1 answer: '\(start)'")
         }
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].lowercased()
-            headers[name] = String(line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" })
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let value = line[(colon + 1)...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            headers[HTTPText.lowercased(line[..<colon])] = String(decoding: value, as: UTF8.self)
         }
         return (status, headers, end + 4)
     }
@@ -123,6 +124,35 @@ enum HTTPText {
             index += 1
         }
         return nil
+    }
+
+    /// The lines of `bytes`, split at each CRLF (at least one, maybe empty).
+    static func lines(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = bytes.startIndex
+        while let end = find([13, 10], in: bytes[start...]) {
+            lines.append(bytes[start..<end])
+            start = end + 2
+        }
+        lines.append(bytes[start...])
+        return lines
+    }
+
+    /// The status code of a status line "HTTP/1.x SP 3DIGIT [SP reason]" (RFC 9112
+    /// section 4): exactly three digits, so "+200", "-1" or "2000" are not answers.
+    static func status(in line: ArraySlice<UInt8>) -> Int? {
+        let space = UInt8(ascii: " ")
+        let parts = line.split(separator: space, maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts[0].starts(with: Array("HTTP/1.".utf8)), parts[1].count == 3,
+              parts[1].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        return parts[1].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+    }
+
+    /// A header name in ASCII lower case: field names are ASCII and case-insensitive
+    /// (RFC 9110 section 5.1); other bytes are kept as they are.
+    static func lowercased(_ name: ArraySlice<UInt8>) -> String {
+        let lower = name.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }
+        return String(decoding: lower, as: UTF8.self)
     }
 }
 
