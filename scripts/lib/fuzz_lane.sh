@@ -36,7 +36,7 @@ SEED="${FLATNET_FUZZ_SEED:-1}"
 # Executions are sized so each target runs 10-20 s on 2 cores under ASan (the text
 # listings are slow per input: Swift's Character-level string work, and KB-sized inputs).
 TARGET_TABLE="
-json            300000  4096   json netconf catalog-answers fleet ipam-result
+json            300000  4096   json netconf catalog-answers fleet ipam-result etcd-answers cluster-records
 netconf         50000   4096   netconf
 cni-args        60000   512    cni-args
 ebtables        8000    4096   ebtables
@@ -46,6 +46,9 @@ catalog-answers 250000  4096   catalog-answers
 fleet           120000  4096   fleet
 ipam-result     250000  2048   ipam-result
 state-records   300000  1024   state-records
+http-response   100000  4096   http-response
+etcd-answers    100000  4096   etcd-answers
+cluster-records 100000  1024   cluster-records
 "
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
