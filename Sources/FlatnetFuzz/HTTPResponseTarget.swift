@@ -23,7 +23,8 @@ enum HTTPResponseTarget {
     }
 
     static func checkFraming(of response: EtcdHTTPResponse, in stream: [UInt8]) {
-        precondition((100...999).contains(response.status), "status \(response.status) is not three digits")
+        precondition((100...999).contains(response.status),
+                     "status \(response.status) is not from 100 to 999")
         if response.headers["transfer-encoding"] != nil {
             precondition(response.body.count <= stream.count, "a chunked body longer than the stream")
         } else if let length = response.headers["content-length"] {

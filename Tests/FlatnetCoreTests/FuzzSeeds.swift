@@ -222,6 +222,7 @@ enum FuzzSeeds {
             // What the fuzz lane found (each failed the target before the reader's fix).
             ("status of two digits", "HTTP/1.1 03 Dec\r\nContent-Length: 0\r\n\r\n"),
             ("status with a sign", "HTTP/1.1 +200 OK\r\nContent-Length: 0\r\n\r\n"),
+            ("status of class 0", "HTTP/1.1 002 OK\r\nContent-Length: 0\r\n\r\n"),
             ("header value after a tab and a combining mark",
              "HTTP/1.1 200 OK\r\nX:\t\u{301}v\r\nContent-Length: 0\r\n\r\n"),
         ]

@@ -139,13 +139,15 @@ enum HTTPText {
     }
 
     /// The status code of a status line "HTTP/1.x SP 3DIGIT [SP reason]" (RFC 9112
-    /// section 4): exactly three digits, so "+200", "-1" or "2000" are not answers.
+    /// section 4): exactly three digits, the first naming a class (1 to 5 are defined, RFC
+    /// 9110 section 15), so "+200", "-1", "002" or "2000" are not answers.
     static func status(in line: ArraySlice<UInt8>) -> Int? {
         let space = UInt8(ascii: " ")
         let parts = line.split(separator: space, maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count >= 2, parts[0].starts(with: Array("HTTP/1.".utf8)), parts[1].count == 3,
               parts[1].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
-        return parts[1].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        let status = parts[1].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        return status >= 100 ? status : nil
     }
 
     /// A header name in ASCII lower case: field names are ASCII and case-insensitive
