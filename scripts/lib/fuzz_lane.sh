@@ -7,7 +7,9 @@
 # keeps what failed under .build-fuzz/artifacts/<target>/.
 #
 # Run from the repository root; needs no root. Measured on 2 cores: 3 min 0 s from an
-# empty .build-fuzz, build (46 s) included; 3 min 27 s while other builds ran.
+# empty .build-fuzz, build (46 s) included; 3 min 27 s while other builds ran. With the
+# etcd targets (http-response, etcd-answers, cluster-records): 6 min 25 s at load 4-14
+# (build 146 s); those three took 39 s of it.
 #
 # Knobs (environment):
 #   FLATNET_FUZZ_TARGETS="json netconf"  a subset (default: all)
