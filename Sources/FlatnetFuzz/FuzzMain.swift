@@ -3,7 +3,8 @@ import Glibc
 #endif
 
 /// FlatnetFuzz: libFuzzer targets for every parser flatnet runs on input it does not
-/// control (stdin, CNI_ARGS, ebtables and nft output, kernel replies, catalog files).
+/// control (stdin, CNI_ARGS, ebtables and nft output, kernel replies, catalog files, the
+/// etcd gateway's answers and the records other hosts write to the cluster store).
 /// One binary; `FLATNET_FUZZ_TARGET` picks the parser (`FuzzTarget.all`).
 ///
 /// Two builds of the same sources:

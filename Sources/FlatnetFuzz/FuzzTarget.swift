@@ -17,7 +17,8 @@ struct FuzzTarget: Sendable {
     static let all: [FuzzTarget] = [
         JSONTarget.target, NetconfTarget.target, CNIArgumentsTarget.target, EbtablesListingTarget.target,
         NftListingTarget.target, NftRepliesTarget.target, CatalogAnswersTarget.target, FleetTarget.target,
-        IPAMResultTarget.target, StateRecordsTarget.target,
+        IPAMResultTarget.target, StateRecordsTarget.target, HTTPResponseTarget.target,
+        EtcdAnswersTarget.target, ClusterRecordsTarget.target,
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

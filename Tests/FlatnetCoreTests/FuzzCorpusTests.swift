@@ -11,7 +11,7 @@ import Testing
 struct FuzzCorpusTests {
     static let corpus = FuzzSeeds.root.appendingPathComponent("Tests/FuzzCorpus")
     static let targets = ["netconf", "cni-args", "ebtables", "nft-replies", "ipam-result", "state-records",
-                          "catalog-answers", "fleet", "json"]
+                          "catalog-answers", "fleet", "json", "cluster-records", "etcd-answers", "http-response"]
 
     @Test("the corpus holds every seed the tests define", arguments: targets)
     func holdsEverySeed(_ target: String) throws {

@@ -29,6 +29,7 @@ enum FuzzSeeds {
 
     static var all: [FuzzSeed] {
         badInputs + cniArguments + examples + ebtables + nftReplies + ipamResults + stateRecords + json
+            + clusterRecords + etcdAnswers + httpResponses
     }
 
     /// Every bad-input table case's stdin (netconf) and CNI_ARGS (cni-args).
@@ -157,4 +158,74 @@ enum FuzzSeeds {
                  text: String(repeating: "[", count: JSONParser.maximumDepth)
                     + String(repeating: "]", count: JSONParser.maximumDepth)),
     ]
+
+    /// The values and keys the cluster pool writes to etcd (ClusterPool).
+    static var clusterRecords: [FuzzSeed] {
+        let owner = Attachment(containerID: "c1", ifName: "eth0")
+        let addresses = [IPAddress("10.43.1.2")!, IPAddress("fd00::2")!]
+        let keys = ClusterKeys(prefix: "/flatnet/", network: "flat-a")
+        return [
+            FuzzSeed("cluster-records", "held lease",
+                     text: ClusterLeaseRecord(owner: owner, node: "hostA", workload: "web-0").json),
+            FuzzSeed("cluster-records", "reserved address between attachments",
+                     text: ClusterLeaseRecord(reservedFor: "web-0", releasedAt: 1_796_000_000).json),
+            FuzzSeed("cluster-records", "owner record",
+                     text: ClusterOwnerRecord(addresses: addresses, node: "hostA").json),
+            FuzzSeed("cluster-records", "reservation record", text: ClusterReservationRecord(addresses: addresses).json),
+            FuzzSeed("cluster-records", "IPv4 address key", text: keys.address(addresses[0])),
+            FuzzSeed("cluster-records", "IPv6 address key", text: keys.address(addresses[1])),
+        ]
+    }
+
+    /// Gateway answer bodies as etcd 3.4 writes them (proto3 JSON: base64 bytes, int64 as
+    /// strings, zero values left out); Tests/FuzzCorpus/etcd-answers also holds captured ones.
+    static var etcdAnswers: [FuzzSeed] {
+        let key = EtcdBase64.encode("/flatnet/flat-a/ipv4/10.43.1.2")
+        let value = EtcdBase64.encode(ClusterLeaseRecord(owner: Attachment(containerID: "c1", ifName: "eth0"),
+                                                         node: "hostA").json)
+        let entry = #"{"key":"\#(key)","create_revision":"2","mod_revision":"5","version":"2","value":"\#(value)"}"#
+        let header = #""header":{"cluster_id":"1","member_id":"2","revision":"7","raft_term":"2"}"#
+        let answers = [
+            ("range page with more", #"{\#(header),"kvs":[\#(entry)],"more":true,"count":"3"}"#),
+            ("range without keys", "{\(header)}"),
+            ("transaction that failed with a get",
+             #"{\#(header),"responses":[{"response_range":{"header":{"revision":"7"},"kvs":[\#(entry)],"count":"1"}}]}"#),
+            ("transaction that succeeded",
+             #"{\#(header),"succeeded":true,"responses":[{"response_put":{"header":{"revision":"8"}}},"#
+                + #"{"response_delete_range":{"header":{"revision":"8"},"deleted":"1"}}]}"#),
+            ("numbers for revisions and unpadded base64",
+             #"{"header":{"revision":7},"kvs":[{"key":"YWI","value":"","mod_revision":5,"create_revision":2}]}"#),
+            ("no leader", #"{"error":"etcdserver: no leader","message":"etcdserver: no leader","code":14}"#),
+            ("database space exceeded",
+             #"{"error":"etcdserver: mvcc: database space exceeded","message":"etcdserver: mvcc: database "#
+                + #"space exceeded","code":8}"#),
+        ]
+        return answers.map { FuzzSeed("etcd-answers", $0.0, text: $0.1) }
+    }
+
+    /// HTTP/1.1 answers in each framing the etcd client reads, and what it must refuse;
+    /// Tests/FuzzCorpus/http-response also holds answers captured from etcd 3.4.
+    static var httpResponses: [FuzzSeed] {
+        let body = #"{"header":{"revision":"7"},"kvs":[{"key":"YQ==","value":"Yg==","mod_revision":"5"}]}"#
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        let answers = [
+            ("content length", head + "Content-Length: \(body.utf8.count)\r\n\r\n" + body),
+            ("chunked with an extension and a trailer",
+             head + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + "4\r\n{\"a\"\r\nA;ext=1\r\n:\"0123456\"\r\n1\r\n}\r\n0\r\nX-Trailer: 1\r\n\r\n"),
+            ("body to the end of the stream", head + "\r\n" + body),
+            ("not HTTP", "SSH-2.0-OpenSSH\r\n\r\n"),
+            ("status not a number", "HTTP/1.1 abc\r\n\r\n"),
+            ("absurd content length", head + "Content-Length: 999999999999\r\n\r\n"),
+            ("unsupported transfer coding", head + "Transfer-Encoding: gzip\r\n\r\n"),
+            ("bad chunk size", head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n"),
+            // What the fuzz lane found (each failed the target before the reader's fix).
+            ("status of two digits", "HTTP/1.1 03 Dec\r\nContent-Length: 0\r\n\r\n"),
+            ("status with a sign", "HTTP/1.1 +200 OK\r\nContent-Length: 0\r\n\r\n"),
+            ("status of class 0", "HTTP/1.1 002 OK\r\nContent-Length: 0\r\n\r\n"),
+            ("header value after a tab and a combining mark",
+             "HTTP/1.1 200 OK\r\nX:\t\u{301}v\r\nContent-Length: 0\r\n\r\n"),
+        ]
+        return answers.map { FuzzSeed("http-response", $0.0, text: $0.1) }
+    }
 }

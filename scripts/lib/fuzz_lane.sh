@@ -7,7 +7,9 @@
 # keeps what failed under .build-fuzz/artifacts/<target>/.
 #
 # Run from the repository root; needs no root. Measured on 2 cores: 3 min 0 s from an
-# empty .build-fuzz, build (46 s) included; 3 min 27 s while other builds ran.
+# empty .build-fuzz, build (46 s) included; 3 min 27 s while other builds ran. With the
+# etcd targets (http-response, etcd-answers, cluster-records): 6 min 25 s at load 4-14
+# (build 146 s); those three took 39 s of it.
 #
 # Knobs (environment):
 #   FLATNET_FUZZ_TARGETS="json netconf"  a subset (default: all)
@@ -34,7 +36,8 @@ SEED="${FLATNET_FUZZ_SEED:-1}"
 
 # target  executions  max_len  seed folders (the first is the target's own)
 # Executions are sized so each target runs 10-20 s on 2 cores under ASan (the text
-# listings are slow per input: Swift's Character-level string work, and KB-sized inputs).
+# listings are slow per input: Swift's Character-level string work, and KB-sized inputs;
+# http-response reads each input twice, once in pieces of 1-64 bytes, and writes it back).
 TARGET_TABLE="
 json            300000  4096   json netconf catalog-answers fleet ipam-result
 netconf         50000   4096   netconf
@@ -46,6 +49,9 @@ catalog-answers 250000  4096   catalog-answers
 fleet           120000  4096   fleet
 ipam-result     250000  2048   ipam-result
 state-records   300000  1024   state-records
+http-response   25000   4096   http-response
+etcd-answers    35000   4096   etcd-answers
+cluster-records 200000  1024   cluster-records
 "
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

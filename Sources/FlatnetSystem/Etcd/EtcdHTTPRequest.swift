@@ -22,14 +22,3 @@ struct EtcdHTTPRequest: Equatable {
         return Array(head.utf8) + Array(body.utf8)
     }
 }
-
-/// An HTTP response as `HTTPResponseReader` assembled it.
-struct EtcdHTTPResponse: Equatable {
-    var status: Int
-    /// Header names lower-cased.
-    var headers: [String: String]
-    var body: [UInt8]
-
-    /// The server said it will close the connection after this answer.
-    var closesConnection: Bool { headers["connection"]?.lowercased() == "close" }
-}

@@ -1,18 +1,22 @@
-import FlatnetCore
-
 /// Reads the gateway's JSON answers. proto3's JSON mapping leaves out fields at their zero
 /// value: an absent `kvs` is no key, an absent `value` is "", an absent `succeeded` is false,
 /// an absent `more` is false.
-enum EtcdAnswers {
+public enum EtcdAnswers {
     /// One page of a range answer.
-    struct RangePage: Equatable {
-        var entries: [StoreEntry]
-        var more: Bool
+    public struct RangePage: Equatable, Sendable {
+        public var entries: [StoreEntry]
+        public var more: Bool
         /// The store revision the page was read at (header.revision).
-        var revision: Int64
+        public var revision: Int64
+
+        public init(entries: [StoreEntry], more: Bool, revision: Int64) {
+            self.entries = entries
+            self.more = more
+            self.revision = revision
+        }
     }
 
-    static func rangePage(_ body: [UInt8]) throws(EtcdAttemptFailure) -> RangePage {
+    public static func rangePage(_ body: [UInt8]) throws(EtcdAttemptFailure) -> RangePage {
         let answer = try document(body)
         let entries = try Self.entries(answer["kvs"])
         let revision = try int64(answer["header"]?["revision"], "header.revision")
@@ -20,7 +24,7 @@ enum EtcdAnswers {
     }
 
     /// A transaction answer: which branch ran, and the entry (or nil) of each `.get` of it.
-    static func transactionResult(
+    public static func transactionResult(
         _ body: [UInt8], for transaction: StoreTransaction
     ) throws(EtcdAttemptFailure) -> StoreTransactionResult {
         let answer = try document(body)
@@ -44,7 +48,7 @@ enum EtcdAnswers {
 
     /// An answer that is not 200: etcd's {"error", "message", "code"} (a gRPC status code)
     /// as the failure it means.
-    static func failure(status: Int, body: [UInt8]) -> EtcdAttemptFailure {
+    public static func failure(status: Int, body: [UInt8]) -> EtcdAttemptFailure {
         guard let answer = try? JSONValue.parse(body), let code = answer["code"].flatMap(number) else {
             let text = "HTTP \(status): \(String(decoding: body.prefix(200), as: UTF8.self))"
             return status >= 500 ? .storeUnavailable(text) : .badAnswer(text)

@@ -1,11 +1,11 @@
 /// Standard base64 (RFC 4648 section 4, with padding): etcd's JSON gateway carries keys and
 /// values as protobuf `bytes`, which proto3's JSON mapping writes this way. By hand because
-/// the plugin avoids Foundation (PLATFORM-NOTES), and FlatnetSystem imports only Glibc.
-enum EtcdBase64 {
+/// the plugin avoids Foundation (PLATFORM-NOTES), and FlatnetCore imports nothing.
+public enum EtcdBase64 {
     private static let alphabet = Array(("ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "abcdefghijklmnopqrstuvwxyz"
                                          + "0123456789+/").utf8)
 
-    static func encode(_ bytes: some Collection<UInt8>) -> String {
+    public static func encode(_ bytes: some Collection<UInt8>) -> String {
         let input = Array(bytes)
         var output: [UInt8] = []
         output.reserveCapacity((input.count + 2) / 3 * 4)
@@ -23,11 +23,11 @@ enum EtcdBase64 {
         return String(decoding: output, as: UTF8.self)
     }
 
-    static func encode(_ text: String) -> String { encode(Array(text.utf8)) }
+    public static func encode(_ text: String) -> String { encode(Array(text.utf8)) }
 
     /// The bytes, or nil for text that is not base64 (a wrong character, a bad length, or
     /// padding in the middle). Accepts the unpadded form too (proto3 readers must).
-    static func decode(_ text: String) -> [UInt8]? {
+    public static func decode(_ text: String) -> [UInt8]? {
         var bytes = Array(text.utf8)
         var padding = 0
         while bytes.last == UInt8(ascii: "=") { bytes.removeLast(); padding += 1 }

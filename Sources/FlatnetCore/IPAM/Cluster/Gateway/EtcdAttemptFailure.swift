@@ -3,7 +3,7 @@
 /// elsewhere), `tls` moves on but makes the call `.refused` if nothing answers (a
 /// certificate problem does not heal by waiting), the last two end the call at once (every
 /// member would say the same).
-enum EtcdAttemptFailure: Error, Equatable {
+public enum EtcdAttemptFailure: Error, Equatable, Sendable {
     /// connect(2) failed at once: ECONNREFUSED, EHOSTUNREACH, ENETUNREACH...
     case connectionRefused(String)
     /// Nothing within the attempt's share of the budget (a cut-off or hung member).
@@ -19,7 +19,7 @@ enum EtcdAttemptFailure: Error, Equatable {
     /// The answer was not HTTP or not the JSON etcd sends.
     case badAnswer(String)
 
-    var text: String {
+    public var text: String {
         switch self {
         case .connectionRefused(let text), .silent(let text), .lost(let text), .storeUnavailable(let text),
              .tls(let text), .refused(let text), .badAnswer(let text):
@@ -28,7 +28,7 @@ enum EtcdAttemptFailure: Error, Equatable {
     }
 
     /// Another endpoint may do better.
-    var triesNextEndpoint: Bool {
+    public var triesNextEndpoint: Bool {
         switch self {
         case .connectionRefused, .silent, .lost, .storeUnavailable, .tls: return true
         case .refused, .badAnswer: return false

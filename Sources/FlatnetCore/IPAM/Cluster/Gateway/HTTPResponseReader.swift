@@ -3,18 +3,20 @@
 /// net/http, under etcd's gateway, chunks any answer larger than its 2 KiB buffer: a long
 /// list), or, with neither, running to the end of the stream. Sizes are bounded so a
 /// broken or hostile server cannot make the plugin grow without limit.
-struct HTTPResponseReader {
-    static let maximumHeaderBytes = 64 * 1024
-    static let maximumBodyBytes = 64 * 1024 * 1024
+public struct HTTPResponseReader: Sendable {
+    public static let maximumHeaderBytes = 64 * 1024
+    public static let maximumBodyBytes = 64 * 1024 * 1024
 
     private var buffer: [UInt8] = []
     private typealias Head = (status: Int, headers: [String: String], bodyStart: Int)
     private var head: Head?
 
-    mutating func append(_ bytes: some Collection<UInt8>) { buffer.append(contentsOf: bytes) }
+    public init() {}
+
+    public mutating func append(_ bytes: some Collection<UInt8>) { buffer.append(contentsOf: bytes) }
 
     /// The response once complete, nil while more bytes are needed.
-    mutating func response() throws(EtcdAttemptFailure) -> EtcdHTTPResponse? {
+    public mutating func response() throws(EtcdAttemptFailure) -> EtcdHTTPResponse? {
         if head == nil { head = try parseHead() }
         guard let head else { return nil }
         let framing = try bodyFraming(head.headers)
@@ -23,7 +25,7 @@ struct HTTPResponseReader {
     }
 
     /// At the end of the stream: the response if its body runs to the end, else why not.
-    mutating func responseAtEndOfStream() throws(EtcdAttemptFailure) -> EtcdHTTPResponse {
+    public mutating func responseAtEndOfStream() throws(EtcdAttemptFailure) -> EtcdHTTPResponse {
         if let complete = try response() { return complete }
         guard let head, try bodyFraming(head.headers) == .toEndOfStream else {
             throw .lost("the connection closed in the middle of an answer (\(buffer.count) bytes read)")
@@ -60,24 +62,25 @@ struct HTTPResponseReader {
         }
     }
 
-    /// Status and headers once "\r\n\r\n" has arrived.
+    /// Status and headers once "\r\n\r\n" has arrived. Split as bytes, not as Characters:
+    /// a Character can join a line break, a colon or a space to the combining mark after it
+    /// (a value after a tab and a combining mark read back different: the fuzz lane's
+    /// http-response seeds keep that case).
     private func parseHead() throws(EtcdAttemptFailure) -> Head? {
         guard let end = HTTPText.find([13, 10, 13, 10], in: buffer[...]) else {
             guard buffer.count <= Self.maximumHeaderBytes else { throw .badAnswer("HTTP header too large") }
             return nil
         }
-        let lines = String(decoding: buffer[..<end], as: UTF8.self)
-            .split(separator: "\r\n", omittingEmptySubsequences: false)
-        let statusParts = lines.first?.split(separator: " ", maxSplits: 2) ?? []
-        guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."),
-              let status = Int(statusParts[1]) else {
-            throw .badAnswer("not an HTTP/1.1 answer: '\(String(lines.first ?? "").prefix(80))'")
+        let lines = HTTPText.lines(buffer[..<end])
+        guard let status = HTTPText.status(in: lines[0]) else {
+            let start = String(decoding: lines[0].prefix(80), as: UTF8.self)
+            throw .badAnswer("not an HTTP/1.1 answer: '\(start)'")
         }
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].lowercased()
-            headers[name] = String(line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" })
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let value = line[(colon + 1)...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            headers[HTTPText.lowercased(line[..<colon])] = String(decoding: value, as: UTF8.self)
         }
         return (status, headers, end + 4)
     }
@@ -94,7 +97,7 @@ enum ChunkedBody {
             guard let lineEnd = HTTPText.find([13, 10], in: bytes[position...]) else { return nil }
             let sizeText = String(decoding: bytes[position..<lineEnd], as: UTF8.self)
             let hexDigits = sizeText.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
-            guard let size = Int(hexDigits.trimmingSpaces, radix: 16), size >= 0,
+            guard let size = Int(hexDigits.droppingOuterSpaces, radix: 16), size >= 0,
                   body.count + size <= HTTPResponseReader.maximumBodyBytes else {
                 throw .badAnswer("bad chunk size '\(sizeText.prefix(20))'")
             }
@@ -122,10 +125,41 @@ enum HTTPText {
         }
         return nil
     }
+
+    /// The lines of `bytes`, split at each CRLF (at least one, maybe empty).
+    static func lines(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = bytes.startIndex
+        while let end = find([13, 10], in: bytes[start...]) {
+            lines.append(bytes[start..<end])
+            start = end + 2
+        }
+        lines.append(bytes[start...])
+        return lines
+    }
+
+    /// The status code of a status line "HTTP/1.x SP 3DIGIT [SP reason]" (RFC 9112
+    /// section 4): exactly three digits, the first naming a class (1 to 5 are defined, RFC
+    /// 9110 section 15), so "+200", "-1", "002" or "2000" are not answers.
+    static func status(in line: ArraySlice<UInt8>) -> Int? {
+        let space = UInt8(ascii: " ")
+        let parts = line.split(separator: space, maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts[0].starts(with: Array("HTTP/1.".utf8)), parts[1].count == 3,
+              parts[1].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        let status = parts[1].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        return status >= 100 ? status : nil
+    }
+
+    /// A header name in ASCII lower case: field names are ASCII and case-insensitive
+    /// (RFC 9110 section 5.1); other bytes are kept as they are.
+    static func lowercased(_ name: ArraySlice<UInt8>) -> String {
+        let lower = name.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }
+        return String(decoding: lower, as: UTF8.self)
+    }
 }
 
 private extension String {
-    var trimmingSpaces: String {
+    var droppingOuterSpaces: String {
         String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }
