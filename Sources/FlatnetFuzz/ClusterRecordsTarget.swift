@@ -37,6 +37,7 @@ enum ClusterRecordsTarget {
     static func checkAddressKey(_ key: String, family: IPFamily) {
         guard let address = keys.address(fromKey: key, family: family) else { return }
         precondition(address.family == family, "\(key) read as an address of the other family")
+        precondition(keys.address(address) == key, "\(key) is not the canonical key of \(address)")
         precondition(IPAddress(address.description) == address, "\(address) does not read back")
         precondition(keys.address(fromKey: keys.address(address), family: family) == address,
                      "\(address)'s own key does not name it")

@@ -11,6 +11,7 @@ enum StateRecordsTarget {
     static func run(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
         if case .success(let owner) = LeaseRecord.decode(text) { checkLease(of: owner) }
+        if case .success(let entry) = LeaseRecord.parse(text) { checkEntry(entry) }
         if let owner = owner(in: text) { checkLease(of: owner) }
         let setup = SetupRecord.decode(text)
         precondition(SetupRecord.decode(setup.encoded) == setup, "a setup record does not read back")
@@ -34,6 +35,17 @@ enum StateRecordsTarget {
         guard CNIEnvironment.isValidName(owner.containerID),
               InterfaceName.problem(with: owner.ifName) == nil else { return nil }
         return owner
+    }
+
+    /// Every form (a reserved workload's too) writes back to what reads the same.
+    static func checkEntry(_ entry: LeaseRecord.Entry) {
+        let text: String
+        switch entry {
+        case .held(let owner, let workload): text = LeaseRecord.encode(owner, workload: workload)
+        case .reserved(let workload, let releasedAt):
+            text = LeaseRecord.encodeReserved(workload: workload, releasedAt: releasedAt)
+        }
+        precondition((try? LeaseRecord.parse(text).get()) == entry, "a lease record does not read back: \(text)")
     }
 
     static func checkLease(of owner: Attachment) {

@@ -169,4 +169,13 @@ struct ClusterPoolTests {
             try dual.verify(for: Self.owner("c2"), expected: [])
         }
     }
+
+    @Test("an address key names its address only in canonical spelling (a second spelling would be a second key)")
+    func canonicalKeys() {
+        let keys = ClusterKeys(prefix: "/flatnet/", network: "flat-a")
+        #expect(keys.address(fromKey: "/flatnet/flat-a/ipv6/fd00::5", family: .ipv6) == IPAddress("fd00::5"))
+        #expect(keys.address(fromKey: "/flatnet/flat-a/ipv6/FD00::5", family: .ipv6) == nil)
+        #expect(keys.address(fromKey: "/flatnet/flat-a/ipv6/fd00:0::5", family: .ipv6) == nil)
+        #expect(keys.address(fromKey: "/flatnet/flat-a/ipv4/010.43.1.2", family: .ipv4) == nil)
+    }
 }

@@ -138,6 +138,9 @@ enum FuzzSeeds {
                                tableFingerprint: "fedcba9876543210")
         return [
             FuzzSeed("state-records", "lease record", text: LeaseRecord.encode(owner)),
+            FuzzSeed("state-records", "reserved lease record", text: LeaseRecord.encode(owner, workload: "k8s/ns/db-0")),
+            FuzzSeed("state-records", "kept record",
+                     text: LeaseRecord.encodeReserved(workload: "k8s/ns/db-0", releasedAt: 1_800_000_000)),
             FuzzSeed("state-records", "setup record", text: setup.encoded),
             FuzzSeed("state-records", "ready stamp", text: stamp.encoded),
             FuzzSeed("state-records", "ready stamp of an older flatnet", text: "0123456789abcdef 7 -\n"),

@@ -39,8 +39,11 @@ public struct ClusterKeys: Equatable, Sendable {
     /// The address a key under `addresses(family)` names (nil for a key that is not one).
     public func address(fromKey key: String, family: IPFamily) -> IPAddress? {
         let prefix = addresses(family)
-        guard key.hasPrefix(prefix), let address = IPAddress(String(key.dropFirst(prefix.count))),
-              address.family == family else { return nil }
+        let text = String(key.dropFirst(prefix.count))
+        // Only the canonical spelling (RFC 5952): another would be a second key for one
+        // address, held while the canonical key is created and released beside it.
+        guard key.hasPrefix(prefix), let address = IPAddress(text), address.family == family,
+              address.description == text else { return nil }
         return address
     }
 }
