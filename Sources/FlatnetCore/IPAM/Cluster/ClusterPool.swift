@@ -51,12 +51,7 @@ public final class ClusterPool {
                 // Another node's attachment with the same id: its address is not ours to return.
                 guard held.node == node else { throw IPAMError.attachedOnOtherNode(owner, node: held.node) }
                 let addresses = try confirmed(held.addresses, owner: owner, requests: requests)
-                // Rewritten as read (a repeated ADD only): an `ipam gc` that listed the key
-                // before this ADD's veth existed releases only the key as listed, and now fails.
-                let unchanged = StoreComparison.unchangedSince(entry.key, modRevision: entry.modRevision)
-                let touch = StoreTransaction(comparisons: [unchanged],
-                                             onSuccess: [.put(entry.key, value: entry.value)])
-                if try store.commit(touch).succeeded { return addresses }
+                if try touched(entry) { return addresses }
                 continue
             }
             // Before the reservation's branch too: the family it lacks is chosen from this view.
@@ -82,6 +77,21 @@ public final class ClusterPool {
         }
         throw CNIError(.tryAgainLater, "the cluster pool of network \(network) stayed contended",
                        details: "\(Self.maximumAttempts) transactions lost to other hosts; try again")
+    }
+
+    /// A repeated ADD rewrites its owner key as read: an `ipam gc` that listed the key
+    /// before this ADD's veth existed releases only the key as listed, and now fails.
+    /// False: changed meanwhile, or maybe rewritten with its answer lost; the caller reads
+    /// again (a store still unavailable throws there, as a read-only repeated ADD did).
+    func touched(_ entry: StoreEntry) throws(StoreError) -> Bool {
+        let unchanged = StoreComparison.unchangedSince(entry.key, modRevision: entry.modRevision)
+        let touch = StoreTransaction(comparisons: [unchanged], onSuccess: [.put(entry.key, value: entry.value)])
+        do {
+            return try store.commit(touch).succeeded
+        } catch {
+            guard case .unavailable = error else { throw error }
+            return false
+        }
     }
 
     /// The owner's addresses by its owner key, or nil when it holds none.
