@@ -34,6 +34,7 @@ extension ClusterPool {
     public func collectGarbage(dryRun: Bool,
                                isGone: (Attachment) throws -> Bool) -> GarbageOutcome {
         var outcome = GarbageOutcome()
+        var releasing: (owner: Attachment, addresses: [IPAddress])?
         do {
             for (owner, entry) in try ownerEntries() {
                 guard let record = ClusterOwnerRecord(json: entry.value) else {
@@ -42,12 +43,20 @@ extension ClusterPool {
                     continue
                 }
                 guard record.node == node, try isGone(owner) else { continue }
+                releasing = (owner, record.addresses)
                 if try dryRun || release(listed: entry, owner: owner, addresses: record.addresses) {
                     outcome.released.append((owner, record.addresses))
                 }
+                releasing = nil
             }
         } catch {
             outcome.stoppedBy = CNIErrorMapping.cniError(for: error)
+            // A commit whose answer was lost may have landed: unsaid, it would go unaudited.
+            if case .unavailable? = error as? StoreError, let releasing {
+                let list = releasing.addresses.map(\.description).joined(separator: ", ")
+                outcome.problems.append("\(IPAMReleaseOutcome.describe(releasing.owner)) (\(list)) may have been"
+                    + " released when the store failed: flatnet ipam list tells")
+            }
         }
         return outcome
     }
