@@ -54,8 +54,9 @@ extension ClusterPool {
             // A commit whose answer was lost may have landed: unsaid, it would go unaudited.
             if case .unavailable? = error as? StoreError, let releasing {
                 let list = releasing.addresses.map(\.description).joined(separator: ", ")
-                outcome.problems.append("\(IPAMReleaseOutcome.describe(releasing.owner)) (\(list)) may have been"
-                    + " released when the store failed: flatnet ipam list tells")
+                let owner = IPAMReleaseOutcome.describe(releasing.owner)
+                outcome.problems.append("\(owner) (\(list)) may have been released when the store failed:"
+                    + " flatnet ipam list tells")
             }
         }
         return outcome

@@ -85,7 +85,8 @@ public final class ClusterPool {
     /// again (a store still unavailable throws there, as a read-only repeated ADD did).
     func touched(_ entry: StoreEntry) throws(StoreError) -> Bool {
         let unchanged = StoreComparison.unchangedSince(entry.key, modRevision: entry.modRevision)
-        let touch = StoreTransaction(comparisons: [unchanged], onSuccess: [.put(entry.key, value: entry.value)])
+        let touch = StoreTransaction(comparisons: [unchanged],
+                                     onSuccess: [.put(entry.key, value: entry.value)])
         do {
             return try store.commit(touch).succeeded
         } catch {
