@@ -64,4 +64,22 @@ struct Review19bGCTests {
         #expect(try pool.heldAddresses(of: Self.owner("c1")) == again)
         #expect(try pool.leases().compactMap { $0.record?.owner } == [Self.owner("c1")])
     }
+
+    /// An owner record naming an address whose key is now another attachment's (set by
+    /// hand, say): the release leaves that key alone, so gc must not print and audit it
+    /// as released.
+    @Test("an address whose key names another attachment is not claimed released")
+    func addressOfAnotherNotClaimed() throws {
+        let store = MemoryKeyValueStore()
+        let pool = ClusterPoolTests.pool(store, node: "node-a")
+        _ = try pool.acquire(for: Self.owner("c1"), requested: [IPAddress("10.43.1.10")!])
+        let key = "/flatnet/flat-a/ipv4/10.43.1.10"
+        store.put(key, ClusterLeaseRecord(owner: Self.owner("c2"), node: "node-a").json)
+        for dryRun in [true, false] {
+            let outcome = pool.collectGarbage(dryRun: dryRun) { $0.containerID == "c1" }
+            #expect(outcome.releasedLeases.isEmpty, "dry run \(dryRun)")
+        }
+        #expect(try pool.heldAddresses(of: Self.owner("c1")) == nil, "c1's owner key went, as on DEL")
+        #expect(ClusterLeaseRecord(json: store.entries[key]?.value ?? "")?.owner == Self.owner("c2"))
+    }
 }

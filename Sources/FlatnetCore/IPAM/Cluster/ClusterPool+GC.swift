@@ -44,8 +44,9 @@ extension ClusterPool {
                 }
                 guard record.node == node, try isGone(owner) else { continue }
                 releasing = (owner, record.addresses)
+                let freed = try addresses(of: record, naming: owner)
                 if try dryRun || release(listed: entry, owner: owner, addresses: record.addresses) {
-                    outcome.released.append((owner, record.addresses))
+                    outcome.released.append((owner, freed))
                 }
                 releasing = nil
             }
@@ -74,6 +75,17 @@ extension ClusterPool {
             if try isHere(owner) { return (owner, record.node) }
         }
         return nil
+    }
+
+    /// The addresses of `record` whose key names `owner`: what its release changes. One
+    /// whose key names another attachment (or is unreadable, or gone) stays as it is, and
+    /// is not printed nor audited as released.
+    func addresses(of record: ClusterOwnerRecord, naming owner: Attachment) throws -> [IPAddress] {
+        var naming: [IPAddress] = []
+        for address in record.addresses {
+            if try leaseNode(address, owner) != nil { naming.append(address) }
+        }
+        return naming
     }
 
     /// DEL's release of `owner`, holding only while its owner key is `listed`. An address
