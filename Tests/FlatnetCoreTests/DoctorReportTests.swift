@@ -134,6 +134,20 @@ struct DoctorReportTests {
             && fresh.contains("  1. bridge br-flat-a (MTU 1500), up, its MAC pinned\n"), "\(fresh)")
     }
 
+    @Test("a port with no record is setup's to adopt only with a lease: an ADD in flight (veth, no lease yet) is left")
+    func portWithoutLeaseIsLeft() throws {
+        var seen = Self.broken
+        seen.portSecurity.unreadable = nil
+        seen.portSecurity.table = LiveNftTable(listing: "")
+        let unleased = RepairReport.preview(try Self.config, before: DoctorReport(try Self.config, seen, confPath: Self.conf))
+        #expect(unleased.contains("not repaired  port security of \(Self.veth.value): no record and no lease"), "\(unleased)")
+        seen.leases.append(PoolLease(address: IPAddress("10.43.1.7")!, owner: Attachment(containerID: "c1", ifName: "eth0"),
+                                     ageSeconds: 1))
+        let leased = RepairReport.preview(try Self.config, before: DoctorReport(try Self.config, seen, confPath: Self.conf))
+        #expect(leased.contains("would repair  port security of \(Self.veth.value) (container c1 eth0): no record"),
+                "\(leased)")
+    }
+
     @Test("after a run: repaired and left lines; a problem setup owns that is still there fails the repair")
     func repairOutcome() throws {
         // A network with nothing but its bridge, so that one finding is all there is.

@@ -69,8 +69,10 @@ struct PortSecurityLifecycleTests {
         for index in 1...16 {
             let name = "k\(index)"
             _ = try topology.container(name)
-            // SIGKILL after 1-16 ms: before, during and after the port's elements go in.
-            let delay = String(format: "%.3f", Double(index) / 1000)
+            // SIGKILL after 1-256 ms (index squared): before, during and after the port's
+            // elements go in. The later ones finish even under CI load (1-16 ms once left
+            // no ADD far enough to write a record, and the control below failed).
+            let delay = String(format: "%.3f", Double(index * index) / 1000)
             _ = try topology.shell("hA", "\(environment) CNI_CONTAINERID=\(name) CNI_NETNS=/run/netns/\(topology.namespace(name))"
                 + " timeout -s KILL \(delay) \(TestHost.binary ?? "") < \(file) > /dev/null 2>&1; true")
         }

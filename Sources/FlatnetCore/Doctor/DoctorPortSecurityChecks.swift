@@ -39,17 +39,27 @@ enum DoctorPortSecurityChecks {
                                  uniquingKeysWith: { first, _ in first })
         for veth in seen.hostVeths.sorted(by: { $0.name < $1.name }) {
             let who = owners[veth.name].map { " (container \($0.containerID) \($0.ifName))" } ?? ""
-            findings.append(port(veth.name, who: who, record: records[veth.name], observed, fixes))
+            // With flatnet's own pool, a port is adopted with its lease's addresses only (never
+            // what its container says): one with no lease is not setup's to adopt.
+            let adoptable = config.ipam.pool == nil || owners[veth.name] != nil
+            findings.append(port(veth.name, who: who, record: records[veth.name], adoptable: adoptable,
+                                 observed, fixes))
         }
         return findings
     }
 
     /// One port: protected as recorded (with its drop count), or what is missing.
     static func port(
-        _ name: String, who: String, record: PortProtection?, _ observed: PortSecurityObservation,
-        _ fixes: DoctorFixes
+        _ name: String, who: String, record: PortProtection?, adoptable: Bool = true,
+        _ observed: PortSecurityObservation, _ fixes: DoctorFixes
     ) -> DoctorFinding {
         let check = "port security of \(name)\(who)"
+        if record == nil, !adoptable {
+            // An ADD in flight (its veth comes before its lease) protects its port itself;
+            // a port left so is also named "has no lease", with its fix.
+            return .problem(check, "no record and no lease: it can send nothing, and is not adopted",
+                            fix: DoctorFixes.reattach("ip link del \(name)", "its address is not leased"))
+        }
         guard let record else {
             let adopt = fixes.repair(because: "adopts the port (MAC and addresses read from the host side)")
             return .repairable(check, "no record: attached without port security, it can send nothing",

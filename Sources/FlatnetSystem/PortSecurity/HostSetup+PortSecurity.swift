@@ -48,7 +48,8 @@ extension HostSetup {
     /// cut running containers off: the MAC their container end has now (read from the
     /// host side; trusted on adoption, which doctor says) and their addresses from the
     /// pool's leases (with a delegated IPAM, the container end's). A port whose container
-    /// cannot be found stays without elements (it can send nothing; doctor names it).
+    /// cannot be found, or with flatnet's pool no lease, stays without elements (it can send
+    /// nothing; doctor names it).
     func adoptions(_ veths: [LinkInfo]) throws -> [PortProtection] {
         guard !veths.isEmpty else { return [] }
         var leased: [String: [IPAddress]] = [:]
@@ -70,7 +71,11 @@ extension HostSetup {
             let own = end.addresses.filter {
                 !$0.isIPv6LinkLocal && (config.ipam.pool == nil || $0.family == .ipv4)
             }
-            let addresses = leased[veth.name] ?? own.map(\.address)
+            // flatnet's own pool: the lease's addresses only, never what the container says
+            // (no lease: an ADD in flight, which protects its port itself; not adopted).
+            guard let addresses = config.ipam.pool == nil ? own.map(\.address) : leased[veth.name] else {
+                return nil
+            }
             return PortProtection(table: PortSecurityRules.tableName(network: config.name), port: port, mac: mac,
                                   ipv4: addresses.compactMap(\.v4) + config.portSecurity.allowedAddresses,
                                   ipv6: addresses.compactMap(\.v6),
