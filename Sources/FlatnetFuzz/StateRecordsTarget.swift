@@ -45,7 +45,8 @@ enum StateRecordsTarget {
         case .reserved(let workload, let releasedAt):
             text = LeaseRecord.encodeReserved(workload: workload, releasedAt: releasedAt)
         }
-        precondition((try? LeaseRecord.parse(text).get()) == entry, "a lease record does not read back: \(text)")
+        precondition((try? LeaseRecord.parse(text).get()) == entry,
+                     "a lease record does not read back: \(text)")
     }
 
     static func checkLease(of owner: Attachment) {

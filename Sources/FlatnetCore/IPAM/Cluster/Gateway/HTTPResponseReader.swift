@@ -145,7 +145,8 @@ enum HTTPText {
         let space = UInt8(ascii: " ")
         let parts = line.split(separator: space, maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count >= 2, parts[0].starts(with: Array("HTTP/1.".utf8)), parts[1].count == 3,
-              parts[1].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+              parts[1].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else { return nil }
         let status = parts[1].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
         return status >= 100 ? status : nil
     }
