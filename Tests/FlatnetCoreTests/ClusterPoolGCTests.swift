@@ -135,6 +135,7 @@ struct ClusterPoolGCTests {
         let store = MemoryKeyValueStore()
         let pool = ClusterPoolTests.pool(store, node: "node-a")
         let held = try pool.acquire(for: Self.owner("c1"), requested: [])
+        defer { store.beforeCommit = nil }  // the hook holds the pool, which holds the store
         var (adding, repeated) = (false, [IPAddress]?.none)
         _ = pool.collectGarbage(dryRun: false) { owner in
             store.beforeCommit = { _ in

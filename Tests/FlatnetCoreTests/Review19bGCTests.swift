@@ -55,6 +55,7 @@ struct Review19bGCTests {
         let pool = ClusterPoolTests.pool(store, node: "node-a")
         _ = try pool.acquire(for: Self.owner("c1"), requested: [IPAddress("10.43.1.10")!])
         var deleted = false
+        defer { store.beforeCommit = nil }  // the hook holds the pool, which holds the store
         store.beforeCommit = { _ in
             guard !deleted else { return }
             deleted = true
